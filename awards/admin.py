@@ -1,0 +1,251 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ServiceError
+
+from .enums import ApplicationStatus
+from .models import (
+    Application,
+    ApplicationTransition,
+    AwardCycle,
+    AwardLevel,
+    CriteriaCategory,
+    CriteriaFramework,
+    CriteriaItem,
+    CycleMembership,
+)
+from .services import application_transition
+
+
+class _LockedFrameworkMixin:
+    """A framework in use by an opened cycle is shown read-only."""
+
+    def _framework_of(self, obj):
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._framework_of(obj).is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._framework_of(obj).is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class CategoryInline(admin.TabularInline):
+    model = CriteriaCategory
+    extra = 0
+    fields = ["code", "title_zh", "title_en", "kind", "points", "order"]
+    show_change_link = True
+
+
+class ItemInline(admin.TabularInline):
+    model = CriteriaItem
+    extra = 0
+    fields = ["code", "title_zh", "title_en", "kind", "points", "order"]
+
+
+@admin.register(CriteriaFramework)
+class CriteriaFrameworkAdmin(_LockedFrameworkMixin, admin.ModelAdmin):
+    list_display = ["code", "title_zh", "title_en", "total_points"]
+    search_fields = ["code", "title_zh", "title_en"]
+    inlines = [CategoryInline]
+
+
+@admin.register(CriteriaCategory)
+class CriteriaCategoryAdmin(_LockedFrameworkMixin, admin.ModelAdmin):
+    list_display = ["code", "title_zh", "title_en", "kind", "points", "framework"]
+    list_filter = ["framework", "kind"]
+    search_fields = ["code", "title_zh", "title_en"]
+    inlines = [ItemInline]
+
+    def _framework_of(self, obj):
+        return obj.framework
+
+
+@admin.register(CriteriaItem)
+class CriteriaItemAdmin(_LockedFrameworkMixin, admin.ModelAdmin):
+    list_display = ["code", "title_zh", "title_en", "kind", "points", "category"]
+    list_filter = ["category__framework", "kind"]
+    search_fields = ["code", "title_zh", "title_en"]
+    list_select_related = ["category__framework"]
+
+    def _framework_of(self, obj):
+        return obj.category.framework
+
+
+class LevelInline(admin.TabularInline):
+    model = AwardLevel
+    extra = 0
+
+
+class CycleMembershipInline(admin.TabularInline):
+    model = CycleMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(AwardCycle)
+class AwardCycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "edition",
+        "year",
+        "title_zh",
+        "status",
+        "framework",
+        "applications_open_at",
+        "applications_close_at",
+    ]
+    list_filter = ["status", "framework"]
+    search_fields = ["title_zh", "title_en", "year"]
+    inlines = [LevelInline, CycleMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["edition", "year", "title_zh", "title_en", "framework", "status"]}),
+        (
+            _("Timeline"),
+            {
+                "fields": [
+                    "applications_open_at",
+                    "applications_close_at",
+                    "material_review_due",
+                    "onsite_review_start",
+                    "onsite_review_end",
+                    "committee_meeting_on",
+                    "public_notice_start",
+                    "public_notice_end",
+                ]
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "fields": [
+                    "require_local_registration",
+                    "local_division_prefix",
+                    "min_years_in_operation",
+                    "min_years_excellence_practice",
+                    "incident_free_years",
+                    "cooling_off_years",
+                ]
+            },
+        ),
+        (_("Review"), {"fields": ["experts_per_panel", "dispersion_threshold", "material_weight", "onsite_weight"]}),
+        (
+            _("Committee and public notice"),
+            {
+                "fields": [
+                    "quorum_numerator",
+                    "quorum_denominator",
+                    "pass_numerator",
+                    "pass_denominator",
+                    "public_notice_days",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(CycleMembership)
+class CycleMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "cycle", "role", "unit", "is_chair"]
+    list_filter = ["cycle", "role"]
+    search_fields = ["user__email", "user__full_name", "unit"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "cycle"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = ApplicationTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=ApplicationStatus.choices)
+    comment = forms.CharField(label=_("Reason or comment"), widget=forms.Textarea, required=False)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "enterprise",
+        "cycle",
+        "status",
+        "receipt_number",
+        "submitted_at",
+        "award_level",
+        "status_changed_at",
+    ]
+    list_filter = ["cycle", "status", "enterprise__district", "enterprise__industry"]
+    search_fields = ["enterprise__name_zh", "enterprise__name_en", "enterprise__credit_code", "receipt_number"]
+    list_select_related = ["enterprise", "cycle", "award_level"]
+    readonly_fields = ["status", "version", "receipt_number", "submitted_at", "status_changed_at", "award_level"]
+    autocomplete_fields = ["enterprise"]
+    inlines = [TransitionInline]
+    actions = ["change_status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Enterprise and cycle are fixed once the application exists.
+        return [*self.readonly_fields, "enterprise", "cycle"] if obj else self.readonly_fields
+
+    @admin.action(description=_("Change status (through the workflow)…"))
+    def change_status(self, request, queryset):
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done = 0
+            for app in queryset.select_related("enterprise", "cycle"):
+                try:
+                    application_transition(
+                        application=app,
+                        to_status=form.cleaned_data["to_status"],
+                        by=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
+                    done += 1
+                except (ServiceError, PermissionDenied) as exc:
+                    self.message_user(request, f"{app}: {exc}", messages.ERROR)
+            if done:
+                self.message_user(request, _("%(n)d application(s) changed.") % {"n": done}, messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/awards/transition_form.html",
+            {**self.admin_site.each_context(request), "form": form, "queryset": queryset, "opts": self.model._meta},
+        )
+
+
+@admin.register(AwardLevel)
+class AwardLevelAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "cycle", "rank", "quota", "prize_amount"]
+    list_filter = ["cycle"]
+    search_fields = ["name_zh", "name_en"]
+    list_select_related = ["cycle"]
+
+
+@admin.register(ApplicationTransition)
+class ApplicationTransitionAdmin(admin.ModelAdmin):
+    """The history is written by the workflow service only."""
+
+    list_display = ["application", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status", "application__cycle"]
+    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en", "comment"]
+    list_select_related = ["application__enterprise", "application__cycle", "by"]
+    readonly_fields = ["application", "from_status", "to_status", "by", "at", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

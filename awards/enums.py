@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemKind(models.TextChoices):
+    PROCESS = "process", _("Process")
+    RESULTS = "results", _("Results")
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", _("In preparation")
+    OPEN = "open", _("Open for applications")
+    REVIEWING = "reviewing", _("Under review")
+    DELIBERATION = "deliberation", _("Committee deliberation")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+class CycleRole(models.TextChoices):
+    SECRETARY = "secretary", _("Award office secretary")
+    EXPERT = "expert", _("Expert")
+    COMMITTEE = "committee", _("Committee member")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    MATERIAL_REVIEW = "material_review", _("Material review")
+    ONSITE_REVIEW = "onsite_review", _("On-site review")
+    NOMINATED = "nominated", _("Nominated")
+    APPROVED = "approved", _("Approved by the committee")
+    NOT_APPROVED = "not_approved", _("Not approved")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    AWARDED = "awarded", _("Awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Actor(models.TextChoices):
+    """Who may make a transition. Admins may do whatever the secretary may."""
+
+    APPLICANT = "applicant", _("Applicant")
+    SECRETARY = "secretary", _("Secretary")

@@ -1,0 +1,308 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ApplicationStatus, CycleRole, CycleStatus, ItemKind
+
+
+class BilingualTitleMixin(models.Model):
+    title_zh = models.CharField(_("Chinese title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> str:
+        """The title in the active language."""
+        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+
+class FrameworkLocked(ValidationError):
+    pass
+
+
+class CriteriaFramework(BilingualTitleMixin):
+    """A scoring framework such as GB/T 19580-2012. Frameworks are data, not code."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    total_points = models.PositiveIntegerField(_("total points"), default=1000)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("criteria framework")
+        verbose_name_plural = _("criteria frameworks")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.get(pk=self.pk).is_locked:
+            raise FrameworkLocked(_("This framework is used by a cycle that has opened and can no longer be edited."))
+        super().save(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        """In use by a cycle that has opened: the scores people give must keep their meaning."""
+        if self.pk is None:
+            return False
+        return self.cycles.exclude(status=CycleStatus.DRAFT).exists()
+
+
+class _FrameworkPart(BilingualTitleMixin):
+    code = models.CharField(_("code"), max_length=20)
+    points = models.PositiveIntegerField(_("points"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._framework().is_locked:
+            raise FrameworkLocked(_("This framework is used by a cycle that has opened and can no longer be edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._framework().is_locked:
+            raise FrameworkLocked(_("This framework is used by a cycle that has opened and can no longer be edited."))
+        return super().delete(*args, **kwargs)
+
+    def _framework(self) -> CriteriaFramework:
+        raise NotImplementedError
+
+
+class CriteriaCategory(_FrameworkPart):
+    framework = models.ForeignKey(
+        CriteriaFramework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="categories"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+
+    class Meta:
+        verbose_name = _("criteria category")
+        verbose_name_plural = _("criteria categories")
+        ordering = ["framework", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="uniq_category_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def _framework(self) -> CriteriaFramework:
+        return self.framework
+
+
+class CriteriaItem(_FrameworkPart):
+    category = models.ForeignKey(
+        CriteriaCategory, verbose_name=_("category"), on_delete=models.CASCADE, related_name="items"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ItemKind.choices)
+    guidance = models.TextField(_("guidance"), blank=True)
+
+    class Meta:
+        verbose_name = _("criteria item")
+        verbose_name_plural = _("criteria items")
+        ordering = ["category__order", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="uniq_item_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def _framework(self) -> CriteriaFramework:
+        return self.category.framework
+
+
+class AwardCycle(BilingualTitleMixin):
+    edition = models.PositiveSmallIntegerField(_("edition"), unique=True, help_text=_("e.g. 6 for the 6th award"))
+    year = models.PositiveSmallIntegerField(_("award year"), unique=True)
+    framework = models.ForeignKey(
+        CriteriaFramework, verbose_name=_("criteria framework"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CycleStatus.choices, default=CycleStatus.DRAFT, db_index=True
+    )
+    # Timeline (stored in UTC, shown in Asia/Shanghai).
+    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_close_at = models.DateTimeField(_("applications close"))
+    material_review_due = models.DateField(_("material review due"), null=True, blank=True)
+    onsite_review_start = models.DateField(_("on-site review starts"), null=True, blank=True)
+    onsite_review_end = models.DateField(_("on-site review ends"), null=True, blank=True)
+    committee_meeting_on = models.DateField(_("committee meeting"), null=True, blank=True)
+    public_notice_start = models.DateField(_("public notice starts"), null=True, blank=True)
+    public_notice_end = models.DateField(_("public notice ends"), null=True, blank=True)
+    # Eligibility parameters.
+    require_local_registration = models.BooleanField(_("must be registered in the city"), default=True)
+    local_division_prefix = models.CharField(_("division code prefix"), max_length=6, default="4310")
+    min_years_in_operation = models.PositiveSmallIntegerField(_("minimum years in operation"), default=3)
+    min_years_excellence_practice = models.PositiveSmallIntegerField(
+        _("minimum years practising performance excellence"), default=2
+    )
+    incident_free_years = models.PositiveSmallIntegerField(_("years without a major incident"), default=3)
+    cooling_off_years = models.PositiveSmallIntegerField(_("cooling-off years after winning"), default=5)
+    # Review parameters.
+    experts_per_panel = models.PositiveSmallIntegerField(
+        _("experts per panel"), default=5, validators=[MinValueValidator(1)]
+    )
+    dispersion_threshold = models.DecimalField(
+        _("dispersion threshold"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        help_text=_("An item whose score range exceeds this share of its points is discussed to consensus."),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    material_weight = models.DecimalField(
+        _("weight of the material review"), max_digits=3, decimal_places=2, default=Decimal("0.40")
+    )
+    onsite_weight = models.DecimalField(
+        _("weight of the on-site review"), max_digits=3, decimal_places=2, default=Decimal("0.60")
+    )
+    # Committee parameters, as exact fractions.
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
+    pass_numerator = models.PositiveSmallIntegerField(_("pass numerator"), default=2)
+    pass_denominator = models.PositiveSmallIntegerField(_("pass denominator"), default=3)
+    public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=7)
+
+    class Meta:
+        verbose_name = _("award cycle")
+        verbose_name_plural = _("award cycles")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(applications_close_at__gt=models.F("applications_open_at")),
+                name="cycle_window_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quorum_denominator__gt=0) & models.Q(pass_denominator__gt=0),
+                name="cycle_fractions_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        weights = (self.material_weight, self.onsite_weight)
+        if None not in weights and sum(weights) != Decimal("1"):
+            raise ValidationError({"onsite_weight": _("The two review weights must add up to 1.")})
+        window = (self.applications_open_at, self.applications_close_at)
+        if None not in window and window[1] <= window[0]:
+            raise ValidationError({"applications_close_at": _("The window must close after it opens.")})
+
+    def is_application_window_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.status == CycleStatus.OPEN and self.applications_open_at <= at < self.applications_close_at
+
+
+class AwardLevel(models.Model):
+    cycle = models.ForeignKey(AwardCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="levels")
+    code = models.SlugField(_("code"), max_length=30)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest level"))
+    quota = models.PositiveSmallIntegerField(_("quota"))
+    prize_amount = models.DecimalField(_("prize (yuan)"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("award level")
+        verbose_name_plural = _("award levels")
+        ordering = ["cycle", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="uniq_level_code"),
+            models.UniqueConstraint(fields=["cycle", "rank"], name="uniq_level_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class CycleMembership(models.Model):
+    """A person's role in one cycle: secretary, expert or committee member."""
+
+    cycle = models.ForeignKey(AwardCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="cycle_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=CycleRole.choices)
+    unit = models.CharField(_("department or unit"), max_length=200, blank=True)
+    is_chair = models.BooleanField(_("committee chair"), default=False)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cycle membership")
+        verbose_name_plural = _("cycle memberships")
+        ordering = ["cycle", "role", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "user", "role"], name="uniq_cycle_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.cycle}"
+
+
+class Application(models.Model):
+    """An enterprise's application to one award cycle. Status changes only via services."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="applications"
+    )
+    cycle = models.ForeignKey(
+        AwardCycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Raised by every change; guards edits."))
+    receipt_number = models.CharField(_("receipt number"), max_length=30, unique=True, null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    award_level = models.ForeignKey(
+        AwardLevel, verbose_name=_("award level"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-cycle__year", "enterprise__name_zh"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "cycle"], name="uniq_application_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.cycle.year}"
+
+
+class ApplicationTransition(models.Model):
+    """History of an application's status: who, when, from, to, why."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_status} → {self.to_status}"

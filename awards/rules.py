@@ -1,0 +1,81 @@
+"""Who may do what with cycles and applications: predicates composed from role and state."""
+
+from __future__ import annotations
+
+import rules
+
+from .enums import Actor, CycleRole
+from .workflow import EDITABLE_STATUSES, Transition
+
+
+def _cycle_id(obj) -> int | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "cycle_id"):
+        return obj.cycle_id
+    return obj.pk
+
+
+def _has_cycle_role(user, obj, role: str) -> bool:
+    if not user.is_authenticated or obj is None:
+        return False
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(user=user, cycle_id=_cycle_id(obj), role=role).exists()
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+@rules.predicate
+def is_cycle_secretary(user, obj) -> bool:
+    return _has_cycle_role(user, obj, CycleRole.SECRETARY)
+
+
+@rules.predicate
+def is_cycle_expert(user, obj) -> bool:
+    return _has_cycle_role(user, obj, CycleRole.EXPERT)
+
+
+@rules.predicate
+def is_cycle_committee(user, obj) -> bool:
+    return _has_cycle_role(user, obj, CycleRole.COMMITTEE)
+
+
+@rules.predicate
+def is_any_secretary(user) -> bool:
+    from .models import CycleMembership
+
+    return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.SECRETARY).exists()
+
+
+@rules.predicate
+def is_applicant(user, application) -> bool:
+    """A member (owner or editor) of the application's enterprise."""
+    if not user.is_authenticated or application is None:
+        return False
+    from enterprises.models import EnterpriseMembership
+
+    return EnterpriseMembership.objects.filter(user=user, enterprise_id=application.enterprise_id).exists()
+
+
+@rules.predicate
+def is_editable(user, application) -> bool:
+    return application is not None and application.status in EDITABLE_STATUSES
+
+
+is_office = is_admin | is_cycle_secretary
+is_office_anywhere = is_admin | is_any_secretary
+
+rules.add_perm("awards.view_application", is_applicant | is_office)
+rules.add_perm("awards.edit_application", is_applicant & is_editable)
+rules.add_perm("awards.manage_cycle", is_office)
+rules.add_perm("awards.access_office", is_office_anywhere)
+
+_ACTOR_PREDICATES = {Actor.APPLICANT: is_applicant, Actor.SECRETARY: is_office}
+
+
+def may_make_transition(user, application, transition: Transition) -> bool:
+    return any(_ACTOR_PREDICATES[actor].test(user, application) for actor in transition.actors)

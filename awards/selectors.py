@@ -1,0 +1,91 @@
+"""Reads for cycles and applications. Lists are filtered by role here, so nothing leaks."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.db.models import Count, Q, QuerySet
+
+from core.models import User
+
+from .enums import ApplicationStatus, CycleRole, CycleStatus
+from .models import Application, ApplicationTransition, AwardCycle
+
+ACTIVE_CYCLE_STATUSES = (
+    CycleStatus.OPEN,
+    CycleStatus.REVIEWING,
+    CycleStatus.DELIBERATION,
+    CycleStatus.PUBLIC_NOTICE,
+)
+
+
+def cycle_current() -> AwardCycle | None:
+    """The cycle the public cares about now: the latest active one, else the latest at all."""
+    qs = AwardCycle.objects.select_related("framework").prefetch_related("levels")
+    return (
+        qs.filter(status__in=ACTIVE_CYCLE_STATUSES).order_by("-year").first()
+        or qs.exclude(status=CycleStatus.DRAFT).order_by("-year").first()
+    )
+
+
+def winners_by_year() -> OrderedDict[int, list[Application]]:
+    """Awarded applications grouped by award year (newest first), highest level first."""
+    rows = (
+        Application.objects.filter(status=ApplicationStatus.AWARDED)
+        .select_related("enterprise", "cycle", "award_level")
+        .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
+    )
+    grouped: OrderedDict[int, list[Application]] = OrderedDict()
+    for app in rows:
+        grouped.setdefault(app.cycle.year, []).append(app)
+    return grouped
+
+
+def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
+    """Cycles the user runs as secretary (all of them for an admin)."""
+    qs = AwardCycle.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
+    return qs.annotate(
+        n_applications=Count("applications", distinct=True),
+        n_submitted=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True),
+    ).order_by("-year")
+
+
+def application_status_counts(cycle: AwardCycle) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, in workflow order, zeros included."""
+    counts = dict(
+        Application.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in ApplicationStatus]
+
+
+def applications_visible_to(user: User) -> QuerySet[Application]:
+    """Applications a user may see in lists: their enterprises', or their cycles' as secretary."""
+    qs = Application.objects.select_related("enterprise", "cycle", "award_level")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(enterprise__memberships__user=user)
+        | Q(cycle__memberships__user=user, cycle__memberships__role=CycleRole.SECRETARY)
+    ).distinct()
+
+
+def applications_of_user_enterprises(user: User) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(enterprise__memberships__user=user)
+        .select_related("enterprise", "cycle", "award_level")
+        .order_by("-cycle__year")
+    )
+
+
+def application_history(application: Application) -> QuerySet[ApplicationTransition]:
+    return application.transitions.select_related("by").order_by("at", "pk")
+
+
+def memberships_of(user: User):
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(user=user).select_related("cycle").order_by("-cycle__year", "role")

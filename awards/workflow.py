@@ -1,0 +1,67 @@
+"""The one table of allowed application transitions and who may make each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .enums import Actor
+from .enums import ApplicationStatus as S
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    actors: frozenset[str]
+    needs_comment: bool = False
+
+
+_A = frozenset({Actor.APPLICANT})
+_S = frozenset({Actor.SECRETARY})
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (t.source, t.target): t
+    for t in [
+        # 申报 application
+        Transition(S.DRAFT, S.SUBMITTED, _A),
+        Transition(S.DRAFT, S.WITHDRAWN, _A),
+        # 资格审查 eligibility review
+        Transition(S.SUBMITTED, S.ELIGIBLE, _S),
+        Transition(S.SUBMITTED, S.RETURNED, _S, needs_comment=True),
+        Transition(S.SUBMITTED, S.INELIGIBLE, _S, needs_comment=True),
+        Transition(S.SUBMITTED, S.WITHDRAWN, _A),
+        Transition(S.RETURNED, S.SUBMITTED, _A),
+        Transition(S.RETURNED, S.WITHDRAWN, _A),
+        Transition(S.ELIGIBLE, S.WITHDRAWN, _A),
+        # 资料评审 material review, 现场评审 on-site review
+        Transition(S.ELIGIBLE, S.MATERIAL_REVIEW, _S),
+        Transition(S.MATERIAL_REVIEW, S.ONSITE_REVIEW, _S),
+        Transition(S.MATERIAL_REVIEW, S.NOT_APPROVED, _S),
+        Transition(S.ONSITE_REVIEW, S.NOMINATED, _S),
+        Transition(S.ONSITE_REVIEW, S.NOT_APPROVED, _S),
+        # 评审委员会审议 committee: the secretary records the ballot's outcome
+        Transition(S.NOMINATED, S.APPROVED, _S),
+        Transition(S.NOMINATED, S.NOT_APPROVED, _S),
+        # 公示 public notice; an upheld objection sends the candidate back to the committee
+        Transition(S.APPROVED, S.PUBLIC_NOTICE, _S),
+        Transition(S.PUBLIC_NOTICE, S.NOMINATED, _S, needs_comment=True),
+        Transition(S.PUBLIC_NOTICE, S.NOT_APPROVED, _S, needs_comment=True),
+        # 政府审定 / 表彰 approval and award; revocation of an award obtained by fraud
+        Transition(S.PUBLIC_NOTICE, S.AWARDED, _S),
+        Transition(S.AWARDED, S.REVOKED, _S, needs_comment=True),
+    ]
+}
+
+
+def transition_for(source: str, target: str) -> Transition | None:
+    return TRANSITIONS.get((source, target))
+
+
+def targets_from(source: str) -> list[str]:
+    return [t for (s, t) in TRANSITIONS if s == source]
+
+
+# Statuses in which the enterprise may still edit its application.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
+# Statuses that end an application's life in a cycle.
+FINAL_STATUSES = frozenset({S.INELIGIBLE, S.NOT_APPROVED, S.WITHDRAWN, S.AWARDED, S.REVOKED})

@@ -1,0 +1,37 @@
+"""Test settings: PostgreSQL when reachable (required when CI=true), fast hashing, locmem mail."""
+
+import sys
+import tempfile
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.netcheck import tcp_reachable
+
+from .base import *  # noqa: F403
+from .base import env
+
+CI = env.bool("CI", default=False)
+
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+elif tcp_reachable("127.0.0.1", 5432):
+    DATABASES = {"default": env.db_url_config("postgres://postgres@127.0.0.1:5432/mqa")}
+elif CI:
+    raise ImproperlyConfigured("CI=true but PostgreSQL is not reachable at 127.0.0.1:5432.")
+else:
+    print("NOTICE: PostgreSQL is not reachable; tests run on SQLite.", file=sys.stderr)
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="mqa-test-media-")
+CELERY_TASK_ALWAYS_EAGER = True
+# Tests that want a real worker use this broker database so they never meet a developer's queue.
+TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/14")
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

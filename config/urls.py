@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import EmailAuthenticationForm
+
+admin.site.site_header = _("Mayor Quality Award administration")
+admin.site.site_title = _("Mayor Quality Award")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("core.urls")),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+class AuditAction(models.TextChoices):
+    TRANSITION = "application.transition", _("Application status changed")
+    ASSIGNMENT = "review.assignment", _("Expert assigned")
+    CONFLICT = "review.conflict", _("Conflict declared")
+    SCORE_SUBMITTED = "review.sheet_submitted", _("Score sheet submitted")
+    SCORE_REOPENED = "review.sheet_reopened", _("Score sheet reopened")
+    CONSENSUS = "review.consensus", _("Consensus recorded")
+    VOTE = "committee.vote", _("Vote cast")
+    DECISION = "decision", _("Decision recorded")
+    CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")
+    CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
+    MEMBERSHIP = "membership", _("Membership changed")
+    OTHER = "other", _("Other")

@@ -1,0 +1,68 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from awards import selectors as award_selectors
+from core.models import AuditEvent
+from core.selectors import user_roles
+
+
+def home(request):
+    """Public: the current cycle, its timeline, how to apply, past winners. Anyone may view."""
+    cycle = award_selectors.cycle_current()
+    return render(
+        request,
+        "core/home.html",
+        {"cycle": cycle, "winners": award_selectors.winners_by_year()},
+    )
+
+
+@login_required
+def dashboard(request):
+    """Signed-in users: one section per role they hold."""
+    user = request.user
+    roles = user_roles(user)
+    context = {"roles": roles}
+    if roles.is_admin or roles.is_secretary:
+        cycles = list(award_selectors.cycles_for_office(user))
+        context["office_cycles"] = [(c, award_selectors.application_status_counts(c)) for c in cycles]
+        context["recent_events"] = AuditEvent.objects.select_related("actor").order_by("-seq")[:10]
+    if roles.is_applicant:
+        context["my_applications"] = award_selectors.applications_of_user_enterprises(user)
+    context["memberships"] = award_selectors.memberships_of(user)
+    return render(request, "core/dashboard.html", context)
+
+
+@require_POST
+def language_switch(request):
+    """Switch the interface language; a signed-in user keeps it as their preference. Anyone may use."""
+    response = set_language(request)
+    lang = request.POST.get("language")
+    if request.user.is_authenticated and lang and check_for_language(lang):
+        get_user_model().objects.filter(pk=request.user.pk).update(preferred_language=lang)
+    return response
+
+
+def healthz(request):
+    """Liveness for the container healthcheck: the app answers and reaches its database."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,63 @@
+"""Unified social credit code (统一社会信用代码, GB 32100-2015)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+FORBIDDEN = set("IOSVZ")
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The check character for the first 17 characters of a code."""
+    total = sum(CHARSET.index(ch) * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    c = 31 - total % 31
+    return CHARSET[0 if c == 31 else c]
+
+
+def normalize_credit_code(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def validate_credit_code(value: str) -> None:
+    code = normalize_credit_code(value)
+    if len(code) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="length",
+            params={"n": len(code)},
+        )
+    bad = sorted({ch for ch in code if ch not in CHARSET})
+    if bad:
+        forbidden = [ch for ch in bad if ch in FORBIDDEN]
+        if forbidden:
+            raise ValidationError(
+                _("The letters I, O, S, V and Z never occur in a credit code; found: %(chars)s."),
+                code="forbidden_letter",
+                params={"chars": ", ".join(forbidden)},
+            )
+        raise ValidationError(
+            _("A credit code contains only digits and capital letters; found: %(chars)s."),
+            code="charset",
+            params={"chars": ", ".join(bad)},
+        )
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        raise ValidationError(
+            _(
+                "The check character (the 18th) should be %(expected)s, not %(got)s: please check the code for a typing error."  # noqa: E501
+            ),
+            code="check_char",
+            params={"expected": expected, "got": code[17]},
+        )
+
+
+def division_code(code: str) -> str:
+    """Positions 3-8: the administrative division where the entity is registered."""
+    return normalize_credit_code(code)[2:8]
+
+
+def credit_code_with_check(first17: str) -> str:
+    """Complete 17 characters into a valid 18-character code (for demo data and tests)."""
+    first17 = normalize_credit_code(first17)
+    return first17 + credit_code_check_char(first17)

@@ -1,0 +1,133 @@
+"""Personas: one fixture per role, all around one open cycle with enterprises A and B."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from awards.enums import CycleRole
+from config.netcheck import tcp_reachable
+
+from .factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
+from .factories.core import UserFactory
+from .factories.enterprises import EnterpriseFactory, MembershipFactory
+
+CI = os.environ.get("CI") == "true"
+
+
+def pytest_sessionstart(session):
+    # In CI an unreachable service is a failure, never a skip.
+    if CI:
+        missing = [
+            name for name, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not tcp_reachable("127.0.0.1", port)
+        ]
+        if missing:
+            pytest.exit(f"CI=true but {', '.join(missing)} not reachable on 127.0.0.1", returncode=3)
+        if not os.path.exists("/usr/bin/chromium"):
+            pytest.exit("CI=true but /usr/bin/chromium is missing", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _criteria_frameworks(request):
+    """Transactional tests flush the database; put the migrated GB/T 19580 data back if it is gone."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if not (names & {"db", "transactional_db"} or marker):
+        return
+    transactional = "transactional_db" in names or (marker is not None and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from awards.models import CriteriaFramework
+
+    if not CriteriaFramework.objects.filter(code="gbt19580-2012").exists():
+        import_module("awards.migrations.0003_gbt19580_2012").create(apps, None)
+
+
+@pytest.fixture
+def cycle(db):
+    return CycleFactory()
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return EnterpriseFactory(name_zh="郴州甲企业有限公司", name_en="Chenzhou Alpha Co., Ltd.")
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return EnterpriseFactory(name_zh="郴州乙企业有限公司", name_en="Chenzhou Beta Co., Ltd.")
+
+
+@pytest.fixture
+def applicant_a(enterprise_a):
+    return MembershipFactory(enterprise=enterprise_a, user=UserFactory(email="alice@alpha.example.cn")).user
+
+
+@pytest.fixture
+def applicant_b(enterprise_b):
+    return MembershipFactory(enterprise=enterprise_b, user=UserFactory(email="bob@beta.example.cn")).user
+
+
+@pytest.fixture
+def application_a(cycle, enterprise_a):
+    return ApplicationFactory(cycle=cycle, enterprise=enterprise_a)
+
+
+@pytest.fixture
+def application_b(cycle, enterprise_b):
+    return ApplicationFactory(cycle=cycle, enterprise=enterprise_b)
+
+
+@pytest.fixture
+def secretary(cycle):
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.SECRETARY, user=UserFactory(email="sec@office.example.cn")
+    ).user
+
+
+@pytest.fixture
+def expert(cycle):
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="expert@pool.example.cn")
+    ).user
+
+
+@pytest.fixture
+def conflicted_expert(cycle):
+    """An expert of the cycle who works for enterprise A (declared as a conflict where conflicts exist)."""
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="conflicted@pool.example.cn")
+    ).user
+
+
+@pytest.fixture
+def committee_member(cycle):
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.COMMITTEE, user=UserFactory(email="member@committee.example.cn"), unit="市财政局"
+    ).user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="root@example.cn", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test client logged in as that user (None: anonymous)."""
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,185 @@
+import pytest
+from django.urls import reverse
+
+from awards.enums import ApplicationStatus
+from tests.factories.awards import ApplicationFactory
+
+ROLES = ["applicant_a", "applicant_b", "expert", "conflicted_expert", "committee_member", "secretary", "admin_user"]
+
+
+def test_home_is_public_and_shows_the_current_cycle_and_winners(anonymous, cycle, enterprise_a):
+    ApplicationFactory(
+        cycle=cycle,
+        enterprise=enterprise_a,
+        status=ApplicationStatus.AWARDED,
+        award_level=cycle.levels.get(code="mayor"),
+    )
+    response = anonymous.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert cycle.title_en in html
+    assert "How to apply" in html
+    assert "郴州甲企业有限公司" in html
+    assert str(cycle.year) in html
+
+
+def test_home_is_chinese_by_default(anonymous, cycle):
+    html = anonymous.get("/").content.decode()
+    assert "申报指南" in html or "如何申报" in html
+    assert cycle.title_zh in html
+
+
+def test_home_sends_a_content_security_policy(anonymous, db):
+    response = anonymous.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "<script>" not in response.content.decode()  # no inline scripts
+    assert " style=" not in response.content.decode()  # no inline styles
+
+
+def test_dashboard_requires_login(anonymous, db):
+    response = anonymous.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_for_each_role(request, client_for, role, application_a, application_b):
+    user = request.getfixturevalue(role)
+    user.preferred_language = "en"
+    user.save()
+    response = client_for(user).get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    office = role in ("secretary", "admin_user")
+    assert ("Award office" in html) is office
+    if role == "applicant_a":
+        assert "郴州甲企业" in html and "郴州乙企业" not in html
+    if role == "applicant_b":
+        assert "郴州乙企业" in html and "郴州甲企业" not in html
+    if role in ("expert", "conflicted_expert", "committee_member"):
+        assert "郴州甲企业" not in html and "郴州乙企业" not in html
+        assert "My roles in award cycles" in html
+
+
+def test_dashboard_query_count_does_not_grow_with_applications(
+    client_for, secretary, cycle, django_assert_max_num_queries
+):
+    client = client_for(secretary)
+    client.get(reverse("core:dashboard"))
+    ApplicationFactory.create_batch(30, cycle=cycle)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("core:dashboard"))
+
+
+def test_language_switch_sets_cookie_and_saves_preference(client_for, applicant_a):
+    client = client_for(applicant_a)
+    response = client.post(reverse("core:language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    applicant_a.refresh_from_db()
+    assert applicant_a.preferred_language == "en"
+    assert "Dashboard" in client.get("/").content.decode()
+
+
+def test_language_switch_for_anonymous(anonymous, db):
+    anonymous.post(reverse("core:language"), {"language": "en", "next": "/"})
+    assert "How to apply" in anonymous.get("/").content.decode()
+    anonymous.post(reverse("core:language"), {"language": "zh-hans", "next": "/"})
+    assert "How to apply" not in anonymous.get("/").content.decode()
+
+
+def test_signed_in_user_sees_their_preferred_language(client_for, applicant_a):
+    applicant_a.preferred_language = "en"
+    applicant_a.save()
+    assert "Log out" in client_for(applicant_a).get("/").content.decode()
+
+
+def test_language_switch_requires_post(anonymous, db):
+    assert anonymous.get(reverse("core:language")).status_code == 405
+
+
+def test_login_with_email(anonymous, applicant_a):
+    response = anonymous.post(reverse("login"), {"username": applicant_a.email, "password": "Correct-horse-42"})
+    assert response.status_code == 302 and response.url == reverse("core:dashboard")
+
+
+def test_login_failure_shows_an_error_and_keeps_the_email(anonymous, applicant_a):
+    response = anonymous.post(
+        reverse("login"), {"username": applicant_a.email, "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "correct" in html.lower()
+    assert applicant_a.email in html
+
+
+def test_login_is_throttled_after_five_failures(anonymous, applicant_a):
+    for _ in range(5):
+        anonymous.post(reverse("login"), {"username": applicant_a.email, "password": "wrong"})
+    response = anonymous.post(reverse("login"), {"username": applicant_a.email, "password": "Correct-horse-42"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in anonymous.session
+
+
+def test_logout(client_for, applicant_a):
+    client = client_for(applicant_a)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 302
+
+
+@pytest.mark.parametrize("name", ["password_reset", "login"])
+def test_auth_pages_render(anonymous, db, name):
+    assert anonymous.get(reverse(name)).status_code == 200
+
+
+def test_password_reset_sends_mail(anonymous, applicant_a, mailoutbox):
+    anonymous.post(reverse("password_reset"), {"email": applicant_a.email})
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_password_change_requires_login_and_works(client_for, anonymous, applicant_a):
+    assert anonymous.get(reverse("password_change")).status_code == 302
+    client = client_for(applicant_a)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Correct-horse-42",
+            "new_password1": "Quality-Award-2026!",
+            "new_password2": "Quality-Award-2026!",
+        },
+    )
+    assert response.status_code == 302
+    applicant_a.refresh_from_db()
+    assert applicant_a.check_password("Quality-Award-2026!")
+
+
+def test_weak_password_is_refused_with_a_message(client_for, applicant_a):
+    response = client_for(applicant_a).post(
+        reverse("password_change"),
+        {"old_password": "Correct-horse-42", "new_password1": "12345678", "new_password2": "12345678"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "too short" in response.content.decode() or "太短" in response.content.decode()
+
+
+def test_404_page(anonymous, db):
+    response = anonymous.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant_a", "expert", "committee_member", "secretary"])
+def test_admin_is_for_admins_only(request, db, client_for, role):
+    user = None if role == "anonymous" else request.getfixturevalue(role)
+    response = client_for(user).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_admin_index_for_admin(client_for, admin_user):
+    assert client_for(admin_user).get("/admin/").status_code == 200
+
+
+def test_healthz(anonymous, db):
+    response = anonymous.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
