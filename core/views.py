@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from awards import selectors as award_selectors
+from core.dashboard import dashboard_sections
 from core.models import AuditEvent
 from core.selectors import user_roles
 
@@ -33,6 +34,7 @@ def dashboard(request):
     if roles.is_applicant:
         context["my_applications"] = award_selectors.applications_of_user_enterprises(user)
     context["memberships"] = award_selectors.memberships_of(user)
+    context["sections"] = dashboard_sections(request)
     return render(request, "core/dashboard.html", context)
 
 
