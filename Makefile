@@ -53,6 +53,8 @@ check-deploy: install
 	ALLOWED_HOSTS=award.example.org DATABASE_URL=sqlite:///:memory: \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	# The production static pipeline (hashed, compressed) must find every referenced file.
+	STATIC_ROOT=$$(mktemp -d) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 ## Refresh the translation catalogues and compile them (needs gettext).
 messages: install
