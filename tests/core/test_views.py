@@ -183,3 +183,15 @@ def test_admin_index_for_admin(client_for, admin_user):
 def test_healthz(anonymous, db):
     response = anonymous.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_prize_money_reads_naturally_in_both_languages(db):
+    from django.utils import translation
+
+    from core.templatetags.mqa import yuan
+
+    with translation.override("zh-hans"):
+        assert yuan(500000) == "50万元"
+        assert yuan("12345.50") == "¥12,345.50"
+    with translation.override("en"):
+        assert yuan(500000) == "¥500,000"

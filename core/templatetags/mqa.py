@@ -1,0 +1,18 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def yuan(amount) -> str:
+    """Money in yuan as readers expect it: 50万元 in Chinese, ¥500,000 in English."""
+    if amount in (None, ""):
+        return ""
+    value = Decimal(amount)
+    whole = value == value.to_integral_value()
+    if not (get_language() or "").startswith("en") and whole and value and value % 10000 == 0:
+        return f"{int(value) // 10000:,}万元"
+    return f"¥{value:,.0f}" if whole else f"¥{value:,.2f}"
