@@ -31,7 +31,8 @@ def enterprises_of_user(user: User) -> QuerySet[Enterprise]:
     if not user.is_authenticated:
         return Enterprise.objects.none()
     return (
-        Enterprise.objects.filter(memberships__user=user)
+        # Filter by a subquery: filtering through the join would make the count see only this user's row.
+        Enterprise.objects.filter(pk__in=EnterpriseMembership.objects.filter(user=user).values("enterprise_id"))
         .annotate(n_members=Count("memberships", distinct=True))
         .order_by("name_zh", "name_en")
     )
