@@ -53,7 +53,8 @@ def has_review_role(user) -> bool:
 # Names differ from Django's model permissions (view_enterprise, ...) on purpose: those belong to the admin.
 rules.add_perm("enterprises.register_enterprise", is_email_verified & ~has_enterprise & ~has_review_role)
 rules.add_perm("enterprises.view_profile", is_enterprise_member)
-rules.add_perm("enterprises.edit_profile", is_enterprise_owner)
+# Changing anything needs a verified address, as creating does.
+rules.add_perm("enterprises.edit_profile", is_enterprise_owner & is_email_verified)
 rules.add_perm("enterprises.view_members", is_enterprise_member)
-rules.add_perm("enterprises.manage_members", is_enterprise_owner)
+rules.add_perm("enterprises.manage_members", is_enterprise_owner & is_email_verified)
 rules.add_perm("enterprises.view_as_office", is_office_anywhere)

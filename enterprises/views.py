@@ -33,6 +33,11 @@ def _deny_unless(user, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
+def _verify_first(request):
+    """The page that explains why, with a button to resend the link (status 403)."""
+    return render(request, "enterprises/verify_required.html", status=403)
+
+
 # --- Registration and verification ----------------------------------------------------------------
 
 
@@ -135,7 +140,7 @@ def enterprise_create(request):
     """A verified person with no enterprise and no role in the award's review."""
     user = request.user
     if not user.email_verified:
-        return render(request, "enterprises/verify_required.html", status=403)
+        return _verify_first(request)
     if selectors.enterprises_of_user(user).exists():
         messages.info(request, _("You already belong to an enterprise."))
         return redirect("enterprises:mine")
@@ -183,6 +188,8 @@ def enterprise_detail(request, pk: int):
 def enterprise_edit(request, pk: int):
     """The owner; editors get 403, everyone else 404."""
     enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
     _deny_unless(request.user, "enterprises.edit_profile", enterprise)
     form = EnterpriseForm(request.POST or None, instance=enterprise, creating=False)
     if request.method == "POST" and form.is_valid():
@@ -232,6 +239,8 @@ def members(request, pk: int):
 def invitation_create(request, pk: int):
     """The owner; editors 403, everyone else 404."""
     enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
     _deny_unless(request.user, "enterprises.manage_members", enterprise)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -253,6 +262,8 @@ def invitation_create(request, pk: int):
 def invitation_revoke(request, pk: int, invitation_id: int):
     """The owner; editors 403, everyone else 404."""
     enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
     _deny_unless(request.user, "enterprises.manage_members", enterprise)
     invitation = get_object_or_404(Invitation, pk=invitation_id, enterprise=enterprise)
     try:
@@ -269,6 +280,8 @@ def invitation_revoke(request, pk: int, invitation_id: int):
 def member_remove(request, pk: int, membership_id: int):
     """The owner; editors 403, everyone else 404."""
     enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
     _deny_unless(request.user, "enterprises.manage_members", enterprise)
     membership = get_object_or_404(enterprise.memberships.select_related("user"), pk=membership_id)
     try:

@@ -26,7 +26,7 @@ def people(request, enterprise_a, applicant_a):
         ("admin_user", set()),
     ],
 )
-def test_enterprise_permissions_by_role(request, people, enterprise_a, who, allowed):
+def test_enterprise_permissions_by_role(request, db, people, enterprise_a, who, allowed):
     user = people.get(who) or request.getfixturevalue(who)
     granted = {p for p in PERMS if rules.has_perm(f"enterprises.{p}", user, enterprise_a)}
     assert granted == allowed
@@ -60,5 +60,11 @@ def test_who_may_register_an_enterprise(request, db, who, allowed):
 @pytest.mark.parametrize(
     ("who", "allowed"), [("secretary", True), ("admin_user", True), ("applicant_a", False), ("expert", False)]
 )
-def test_office_view(request, who, allowed):
+def test_office_view(request, db, who, allowed):
     assert rules.has_perm("enterprises.view_as_office", request.getfixturevalue(who)) is allowed
+
+
+def test_an_unverified_owner_may_view_but_not_change(enterprise_a):
+    owner = MembershipFactory(enterprise=enterprise_a, user=UserFactory(email_verified=False)).user
+    granted = {p for p in PERMS if rules.has_perm(f"enterprises.{p}", owner, enterprise_a)}
+    assert granted == {"view_profile", "view_members"}

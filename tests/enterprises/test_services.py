@@ -122,7 +122,7 @@ def test_register_enterprise_refuses_a_second_enterprise(db, applicant_a):
 
 
 @pytest.mark.parametrize("role", ["expert", "committee_member", "secretary", "admin_user"])
-def test_register_enterprise_refuses_people_who_judge_applicants(request, role):
+def test_register_enterprise_refuses_people_who_judge_applicants(request, db, role):
     with pytest.raises(PermissionDenied):
         services.enterprise_register(by=request.getfixturevalue(role), credit_code=CODE, **PROFILE)
 

@@ -176,7 +176,7 @@ def test_unverified_users_are_told_to_verify_first(en, db):
 
 
 @pytest.mark.parametrize("role", REVIEWERS)
-def test_people_who_judge_applicants_may_not_create_an_enterprise(request, en, role):
+def test_people_who_judge_applicants_may_not_create_an_enterprise(request, db, en, role):
     assert en(request.getfixturevalue(role)).get(reverse("enterprises:create")).status_code == 403
 
 
@@ -241,7 +241,7 @@ def test_applicant_pages_need_login(en, enterprise_a, name):
 
 @pytest.mark.parametrize("name", ["detail", "edit", "members"])
 @pytest.mark.parametrize("role", ["applicant_b", *REVIEWERS])
-def test_other_people_get_404_for_an_enterprises_pages(request, en, enterprise_a, name, role):
+def test_other_people_get_404_for_an_enterprises_pages(request, db, en, enterprise_a, name, role):
     response = en(request.getfixturevalue(role)).get(reverse(f"enterprises:{name}", args=[enterprise_a.pk]))
     assert response.status_code == 404
 
@@ -335,7 +335,7 @@ def test_invite_errors_are_shown_next_to_the_field(en, applicant_a, enterprise_a
 
 
 @pytest.mark.parametrize("role", ["applicant_b", *REVIEWERS])
-def test_others_cannot_invite_revoke_or_remove(request, en, applicant_a, enterprise_a, role):
+def test_others_cannot_invite_revoke_or_remove(request, db, en, applicant_a, enterprise_a, role):
     client = en(request.getfixturevalue(role))
     invitation = InvitationFactory(enterprise=enterprise_a)
     membership = EnterpriseMembership.objects.get(user=applicant_a)
@@ -482,7 +482,7 @@ def test_someone_else_logged_in_cannot_accept(en, enterprise_a, applicant_b):
 
 
 @pytest.mark.parametrize("role", ["secretary", "admin_user"])
-def test_office_lists_and_views_profiles_read_only(request, en, applicant_a, enterprise_a, enterprise_b, role):
+def test_office_lists_and_views_profiles_read_only(request, db, en, applicant_a, enterprise_a, enterprise_b, role):
     client = en(request.getfixturevalue(role))
     page = html(client.get(reverse("enterprises:office_list")))
     assert "郴州甲企业有限公司" in page and "郴州乙企业有限公司" in page
@@ -493,7 +493,7 @@ def test_office_lists_and_views_profiles_read_only(request, en, applicant_a, ent
 
 
 @pytest.mark.parametrize("role", ["applicant_a", "applicant_b", "expert", "committee_member"])
-def test_office_views_are_for_the_office_only(request, en, enterprise_a, role):
+def test_office_views_are_for_the_office_only(request, db, en, enterprise_a, role):
     client = en(request.getfixturevalue(role))
     assert client.get(reverse("enterprises:office_list")).status_code == 403
     assert client.get(reverse("enterprises:office_detail", args=[enterprise_a.pk])).status_code == 403
@@ -534,7 +534,7 @@ def test_dashboard_tells_an_unverified_user_to_verify(en, db):
 
 
 @pytest.mark.parametrize("role", ["expert", "committee_member", "secretary"])
-def test_dashboard_has_no_enterprise_card_for_reviewers(request, en, role):
+def test_dashboard_has_no_enterprise_card_for_reviewers(request, db, en, role):
     page = html(en(request.getfixturevalue(role)).get(reverse("core:dashboard")))
     assert "My enterprise" not in page and "Create your enterprise profile" not in page
 
@@ -546,3 +546,15 @@ def test_office_gets_the_enterprises_nav_link(en, secretary):
 def test_anonymous_visitors_see_register_links(en, db):
     page = html(en(None).get(reverse("core:home")))
     assert page.count(reverse("enterprises:register")) == 2
+
+
+def test_an_unverified_owner_is_asked_to_verify_before_changing_anything(en, enterprise_a):
+    owner = MembershipFactory(enterprise=enterprise_a, user=UserFactory(email_verified=False)).user
+    client = en(owner)
+    assert client.get(reverse("enterprises:detail", args=[enterprise_a.pk])).status_code == 200
+    for response in (
+        client.get(reverse("enterprises:edit", args=[enterprise_a.pk])),
+        client.post(reverse("enterprises:invite", args=[enterprise_a.pk]), {"email": "x@example.cn"}),
+    ):
+        assert response.status_code == 403 and "Resend the link" in html(response)
+    assert not Invitation.objects.exists()
