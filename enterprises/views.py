@@ -87,6 +87,10 @@ def register(request):
         form = RegistrationForm(
             initial={"email": invitation.email if invitation else "", "preferred_language": request.LANGUAGE_CODE}
         )
+    if invitation is not None:
+        form.fields["email"].help_text = _(
+            "Keep the invited address to join at once; with another address you confirm it by e-mail first."
+        )
     return render(request, "enterprises/register.html", {"form": form, "invitation": invitation})
 
 
