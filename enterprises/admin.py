@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, EnterpriseMembership
+from core.errors import ServiceError
+
+from .models import Enterprise, EnterpriseMembership, Invitation
+from .services import invitation_revoke
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,12 +13,24 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    can_delete = False
+    fields = ["email", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # invitations are sent by the owner, so that the e-mail goes out
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["__str__", "credit_code", "district", "industry", "founded_on", "employees"]
     list_filter = ["district", "industry"]
     search_fields = ["name_zh", "name_en", "credit_code", "contact_name", "contact_email"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, InvitationInline]
 
 
 @admin.register(EnterpriseMembership)
@@ -24,3 +40,64 @@ class EnterpriseMembershipAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name_zh", "enterprise__name_en", "user__email"]
     autocomplete_fields = ["enterprise", "user"]
     list_select_related = ["enterprise", "user"]
+
+
+class InvitationStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        from .enums import InvitationStatus
+
+        return InvitationStatus.choices
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        now = timezone.now()
+        open_ = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        return {
+            "pending": open_.filter(expires_at__gt=now),
+            "expired": open_.filter(expires_at__lte=now),
+            "accepted": queryset.filter(accepted_at__isnull=False),
+            "revoked": queryset.filter(accepted_at__isnull=True, revoked_at__isnull=False),
+        }.get(self.value(), queryset)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "enterprise", "role", "status_label", "invited_by", "created_at", "expires_at"]
+    list_filter = [InvitationStatusFilter, "role", "language"]
+    search_fields = ["email", "enterprise__name_zh", "enterprise__name_en", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "invited_by"]
+    readonly_fields = [
+        "enterprise",
+        "email",
+        "role",
+        "language",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    def has_add_permission(self, request):
+        return False  # sent by the enterprise's owner, so that the e-mail and the audit event go out
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def revoke(self, request, queryset):
+        done = 0
+        for invitation in queryset.select_related("enterprise"):
+            try:
+                invitation_revoke(invitation=invitation, by=request.user)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"{invitation.email}: {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(n)d invitation(s) withdrawn.") % {"n": done}, messages.SUCCESS)

@@ -41,3 +41,14 @@ class Industry(models.TextChoices):
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     EDITOR = "editor", _("Editor")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+# Positions 3-8 of a credit code registered in Chenzhou start with the city's division code.
+CITY_DIVISION_PREFIX = "4310"

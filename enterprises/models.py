@@ -1,9 +1,15 @@
+import datetime as dt
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import District, Industry, MemberRole
-from .validators import validate_credit_code
+from core.enums import Language
+
+from .enums import CITY_DIVISION_PREFIX, District, Industry, InvitationStatus, MemberRole
+from .validators import division_code, validate_credit_code
 
 
 class Enterprise(models.Model):
@@ -43,6 +49,15 @@ class Enterprise(models.Model):
     def display_name(self) -> str:
         return str(self)
 
+    @property
+    def division_code(self) -> str:
+        return division_code(self.credit_code)
+
+    @property
+    def registered_in_city(self) -> bool:
+        """The cycle rule "registered in the city": the code's division code is one of Chenzhou's."""
+        return self.division_code.startswith(CITY_DIVISION_PREFIX)
+
 
 class EnterpriseMembership(models.Model):
     enterprise = models.ForeignKey(
@@ -64,3 +79,70 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.enterprise} ({self.get_role_display()})"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + INVITATION_LIFETIME
+
+
+INVITATION_LIFETIME = dt.timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An owner's invitation for a colleague to join the enterprise, accepted through a link in an e-mail."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.EDITOR)
+    language = models.CharField(
+        _("language of the e-mail"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["enterprise", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.enterprise}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return InvitationStatus(self.status).label

@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 
 from enterprises.enums import District, Industry, MemberRole
-from enterprises.models import Enterprise, EnterpriseMembership
+from enterprises.models import Enterprise, EnterpriseMembership, Invitation
 from enterprises.validators import credit_code_with_check
 
 from .core import UserFactory
@@ -37,3 +37,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     user = factory.SubFactory(UserFactory)
     role = MemberRole.OWNER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@example.cn")
+    role = MemberRole.EDITOR
+    invited_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,36 @@
+"""Demo membership data (see core/demo.py): a second member for one enterprise, a pending invitation
+for another. Made through the services, so the audit log and e-mails are real."""
+
+from __future__ import annotations
+
+from core.demo import DemoContext, demo_user
+
+from .enums import MemberRole
+from .models import EnterpriseMembership
+from .selectors import invitations_pending
+from .services import invitation_accept, invitation_create
+
+EDITOR = ("xiangnan", "xiangnan.editor@demo.mqa.cn", "周婷 Zhou Ting")
+INVITED = ("yuxin", "chen.xiaoli@yuxin.example.cn")
+
+
+def _owner(enterprise):
+    return (
+        EnterpriseMembership.objects.filter(enterprise=enterprise, role=MemberRole.OWNER).select_related("user")[0].user
+    )
+
+
+def seed(ctx: DemoContext) -> None:
+    key, email, name = EDITOR
+    enterprise = ctx.enterprises[key]
+    editor = demo_user(ctx, f"editor_{key}", email, name, role_label=f"applicant, editor ({enterprise.name_en})")
+    if not EnterpriseMembership.objects.filter(enterprise=enterprise, user=editor).exists():
+        invitation = invitation_create(enterprise=enterprise, by=_owner(enterprise), email=email)
+        invitation_accept(invitation=invitation, user=editor)
+        ctx.log(f"  {email} joined {enterprise} as editor")
+
+    key, email = INVITED
+    enterprise = ctx.enterprises[key]
+    if not invitations_pending(enterprise).filter(email=email).exists():
+        invitation_create(enterprise=enterprise, by=_owner(enterprise), email=email, language="zh-hans")
+        ctx.log(f"  invitation for {email} to {enterprise} is pending")

@@ -1,0 +1,136 @@
+"""Forms validate what people type; services make the changes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.enums import Language
+from core.models import User
+
+from .enums import MemberRole
+from .models import Enterprise
+from .services import PROFILE_FIELDS, duplicate_code_message
+from .validators import normalize_credit_code, validate_credit_code
+
+
+class RegistrationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to this address to confirm it is yours."),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=Language.choices,
+        initial=Language.ZH_HANS,
+        help_text=_("The language of the pages and of the e-mails we send you."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _(
+                    "An account with this e-mail address already exists. Log in, or reset the password if you forgot it."  # noqa: E501
+                ),
+                code="exists",
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            probe = User(email=data.get("email") or "", full_name=data.get("full_name") or "")
+            try:
+                validate_password(p1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EnterpriseForm(forms.ModelForm):
+    """The profile. On creation it includes the credit code, checked rule by rule."""
+
+    class Meta:
+        model = Enterprise
+        fields = ("credit_code", *PROFILE_FIELDS)
+        widgets = {
+            "founded_on": DateInput(),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        help_texts = {
+            "credit_code": _(
+                "The 18 characters on the business licence (统一社会信用代码). Letters may be typed in lower case."
+            ),
+            "employees": _("Number of employees at the end of last year."),
+        }
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            # Validated in clean_credit_code (once, with the rule that failed), not by the model field too.
+            self.fields["credit_code"].validators = []
+            self.fields["credit_code"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+        else:
+            del self.fields["credit_code"]
+        self.fields["name_zh"].help_text = _("As on the business licence.")
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
+        validate_credit_code(code)
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise ValidationError(duplicate_code_message(code), code="duplicate")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name_zh") and not data.get("name_en"):
+            self.add_error("name_zh", _("Please give the enterprise's name."))
+        return data
+
+    def validate_unique(self):
+        # The credit code's uniqueness is checked in clean_credit_code with a helpful message.
+        pass
+
+    def profile(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MemberRole.choices,
+        initial=MemberRole.EDITOR,
+        help_text=_("Editors fill in applications; owners also manage the profile and the members."),
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=Language.choices, initial=Language.ZH_HANS)

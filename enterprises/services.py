@@ -1,0 +1,305 @@
+"""Writes for registration, enterprise profiles and membership. Each checks, writes, audits, then mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.enums import AuditAction
+from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
+from core.models import User
+
+from .enums import MemberRole
+from .models import Enterprise, EnterpriseMembership, Invitation
+from .selectors import mask_email
+from .tokens import email_verification_token, email_verification_user
+
+# Profile fields the owner keeps up to date; the credit code is fixed once registered.
+PROFILE_FIELDS = (
+    "name_zh",
+    "name_en",
+    "district",
+    "industry",
+    "founded_on",
+    "employees",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def _local(when: dt.datetime) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+def user_register(
+    *, email: str, full_name: str, password: str, preferred_language: str, invitation: Invitation | None = None
+) -> User:
+    """Create an account. Arriving through an invitation sent to this address proves the address:
+    the account is verified and joins the enterprise at once; otherwise a verification link is sent."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise Conflict(_("An account with this e-mail address already exists. Please log in."), code="exists")
+        user = User.objects.create_user(
+            email=email, password=password, full_name=full_name.strip(), preferred_language=preferred_language
+        )
+        audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.registered"})
+        if invitation is not None and invitation.email.lower() == email:
+            invitation_accept(invitation=invitation, user=user)
+        else:
+            email_verification_send(user=user)
+    return user
+
+
+def email_verification_send(*, user: User) -> None:
+    """Queue the e-mail with the verification link (after the surrounding transaction commits)."""
+    if user.email_verified:
+        raise NotAllowed(_("Your e-mail address is already verified."), code="already_verified")
+    link = settings.SITE_URL + reverse("enterprises:verify_email", args=[email_verification_token(user)])
+    hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
+    mail_queue(template="verify_email", to_user=user, context={"link": link, "hours": hours})
+
+
+def user_verify_email(*, token: str) -> User:
+    """Mark the address of the token's user verified. Harmless when called twice."""
+    try:
+        user = email_verification_user(token)
+    except signing.SignatureExpired:
+        raise NotAllowed(
+            _("This verification link has expired. Log in and ask for a new one."), code="expired"
+        ) from None
+    except signing.BadSignature:
+        raise NotAllowed(
+            _("This verification link is not valid. Please use the latest link we sent you."), code="invalid"
+        ) from None
+    with transaction.atomic():
+        if User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True):
+            audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.email_verified"})
+    user.refresh_from_db()
+    return user
+
+
+# --- Enterprise profile ---------------------------------------------------------------------------
+
+
+def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterprise:
+    """Create an enterprise profile; the person who registers it becomes its owner."""
+    if not rules.has_perm("enterprises.register_enterprise", by):
+        if not by.email_verified:
+            raise NotAllowed(_("Please verify your e-mail address first."), code="unverified")
+        raise PermissionDenied(_("You may not register an enterprise."))
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    try:
+        with transaction.atomic():
+            enterprise = Enterprise.objects.create(credit_code=credit_code.strip().upper(), **profile)
+            EnterpriseMembership.objects.create(enterprise=enterprise, user=by, role=MemberRole.OWNER)
+            audit_record(
+                action=AuditAction.OTHER,
+                obj=enterprise,
+                by=by,
+                payload={"event": "enterprise.registered", "credit_code": enterprise.credit_code},
+            )
+    except IntegrityError:
+        raise Conflict(duplicate_code_message(credit_code), code="duplicate") from None
+    return enterprise
+
+
+def duplicate_code_message(credit_code: str) -> str:
+    from .selectors import enterprise_owner_emails
+
+    owners = enterprise_owner_emails(credit_code.strip().upper())
+    return _(
+        "An enterprise with this credit code is already registered. Please ask its owner (%(owner)s) to invite you."
+    ) % {"owner": ", ".join(mask_email(e) for e in owners) or _("the award office")}
+
+
+def enterprise_update(*, enterprise: Enterprise, by: User, **profile: Any) -> Enterprise:
+    """Change the profile; only an owner may. The audit event lists what changed."""
+    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
+        raise PermissionDenied(_("Only the enterprise's owner may change its profile."))
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    current = Enterprise.objects.get(pk=enterprise.pk)
+    changed = {
+        name: [str(getattr(current, name)), str(value)]
+        for name, value in profile.items()
+        if getattr(current, name) != value
+    }
+    if not changed:
+        return current
+    with transaction.atomic():
+        for name, value in profile.items():
+            setattr(current, name, value)
+        current.save(update_fields=[*profile.keys(), "updated_at"])
+        audit_record(
+            action=AuditAction.OTHER, obj=current, by=by, payload={"event": "enterprise.updated", "changed": changed}
+        )
+    return current
+
+
+# --- Invitations and members ----------------------------------------------------------------------
+
+
+def invitation_create(
+    *, enterprise: Enterprise, by: User, email: str, role: str = MemberRole.EDITOR, language: str = "zh-hans"
+) -> Invitation:
+    """Invite a colleague by e-mail. A new invitation to the same address replaces a pending one."""
+    if not rules.has_perm("enterprises.manage_members", by, enterprise):
+        raise PermissionDenied(_("Only the enterprise's owner may invite colleagues."))
+    email = email.strip().lower()
+    if EnterpriseMembership.objects.filter(enterprise=enterprise, user__email__iexact=email).exists():
+        raise NotAllowed(_("%(email)s is already a member of this enterprise.") % {"email": email}, code="member")
+    now = timezone.now()
+    with transaction.atomic():
+        Invitation.objects.filter(
+            enterprise=enterprise, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            enterprise=enterprise, email=email, role=role, language=language, invited_by=by
+        )
+        audit_record(
+            action=AuditAction.MEMBERSHIP,
+            obj=enterprise,
+            by=by,
+            payload={"event": "invitation.created", "invitation": invitation.pk, "email": email, "role": role},
+        )
+        mail_queue(
+            template="enterprise_invitation",
+            to_email=email,
+            language=language,
+            context={
+                "link": settings.SITE_URL + reverse("enterprises:invitation", args=[invitation.token]),
+                "enterprise": enterprise.display_name,
+                "inviter": by.get_full_name(),
+                "role": role,
+                "expires": _local(invitation.expires_at),
+            },
+        )
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    if not (rules.has_perm("enterprises.manage_members", by, invitation.enterprise) or by.is_superuser):
+        raise PermissionDenied(_("Only the enterprise's owner may revoke invitations."))
+    with transaction.atomic():
+        updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if not updated:
+            raise NotAllowed(_("This invitation was already accepted or revoked."), code="closed")
+        audit_record(
+            action=AuditAction.MEMBERSHIP,
+            obj=invitation.enterprise,
+            by=by,
+            payload={"event": "invitation.revoked", "invitation": invitation.pk, "email": invitation.email},
+        )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def invitation_problem(invitation: Invitation, user: User | None = None) -> str | None:
+    """Why this invitation cannot be accepted (by `user`), or None when it can."""
+    if invitation.accepted_at:
+        return _("This invitation has already been used. Log in to reach the enterprise.")
+    if invitation.revoked_at:
+        return _("This invitation was withdrawn by the enterprise's owner. Ask them for a new one if needed.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
+            "date": _local(invitation.expires_at)
+        }
+    if user is not None and user.email.lower() != invitation.email.lower():
+        return _(
+            "This invitation was sent to %(invited)s, but you are logged in as %(current)s. "
+            "Log out and open the link again, or ask the owner to invite this address."
+        ) % {"invited": mask_email(invitation.email), "current": user.email}
+    return None
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMembership:
+    """Join the enterprise. The invitation link reached this address, so the address counts as verified."""
+    problem = invitation_problem(invitation, user)
+    if problem:
+        raise NotAllowed(problem, code="invitation")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now, accepted_by=user)
+        if not claimed:
+            raise Conflict(_("This invitation has just been used or withdrawn."), code="invitation")
+        membership, created = EnterpriseMembership.objects.get_or_create(
+            enterprise_id=invitation.enterprise_id, user=user, defaults={"role": invitation.role}
+        )
+        if not created and invitation.role == MemberRole.OWNER and membership.role != MemberRole.OWNER:
+            membership.role = MemberRole.OWNER
+            membership.save(update_fields=["role"])
+        User.objects.filter(pk=user.pk).update(email_verified=True)
+        audit_record(
+            action=AuditAction.MEMBERSHIP,
+            obj=invitation.enterprise,
+            by=user,
+            payload={
+                "event": "invitation.accepted",
+                "invitation": invitation.pk,
+                "user": user.pk,
+                "role": membership.role,
+            },
+        )
+    user.email_verified = True
+    user.__dict__.pop("_mqa_roles", None)
+    invitation.refresh_from_db()
+    return membership
+
+
+def membership_remove(*, membership: EnterpriseMembership, by: User) -> None:
+    """Remove a member. An enterprise always keeps at least one owner."""
+    enterprise = membership.enterprise
+    if not rules.has_perm("enterprises.manage_members", by, enterprise):
+        raise PermissionDenied(_("Only the enterprise's owner may remove members."))
+    with transaction.atomic():
+        # Lock the owners so that two owners removing each other cannot leave none.
+        owners = list(
+            EnterpriseMembership.objects.select_for_update()
+            .filter(enterprise=enterprise, role=MemberRole.OWNER)
+            .values_list("pk", flat=True)
+        )
+        current = EnterpriseMembership.objects.filter(pk=membership.pk).first()
+        if current is None:
+            raise NotAllowed(_("This person is no longer a member."), code="gone")
+        if current.role == MemberRole.OWNER and owners == [current.pk]:
+            raise NotAllowed(
+                _("%(name)s is the enterprise's only owner and cannot be removed. Invite another owner first.")
+                % {"name": current.user.get_full_name()},
+                code="last_owner",
+            )
+        current.delete()
+        audit_record(
+            action=AuditAction.MEMBERSHIP,
+            obj=enterprise,
+            by=by,
+            payload={
+                "event": "member.removed",
+                "user": current.user_id,
+                "email": current.user.email,
+                "role": current.role,
+            },
+        )

@@ -1,0 +1,36 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from core.models import AuditEvent
+from tests.factories.enterprises import InvitationFactory
+
+
+def test_invitation_admin_lists_filters_and_searches(client_for, admin_user, enterprise_a, enterprise_b):
+    InvitationFactory(enterprise=enterprise_a, email="pending@example.cn")
+    InvitationFactory(enterprise=enterprise_b, email="expired@example.cn", expires_at=timezone.now() - dt.timedelta(1))
+    client = client_for(admin_user)
+    page = client.get("/admin/enterprises/invitation/").content.decode()
+    assert "pending@example.cn" in page and "expired@example.cn" in page
+    page = client.get("/admin/enterprises/invitation/?status=expired").content.decode()
+    assert "expired@example.cn" in page and "pending@example.cn" not in page
+    page = client.get("/admin/enterprises/invitation/", {"q": enterprise_a.credit_code}).content.decode()
+    assert "pending@example.cn" in page and "expired@example.cn" not in page
+
+
+def test_invitation_admin_is_read_only_and_revokes_through_the_service(client_for, admin_user, enterprise_a):
+    invitation = InvitationFactory(enterprise=enterprise_a)
+    client = client_for(admin_user)
+    assert client.get("/admin/enterprises/invitation/add/").status_code == 403
+    change = client.get(f"/admin/enterprises/invitation/{invitation.pk}/change/").content.decode()
+    assert 'name="email"' not in change and 'name="revoked_at"' not in change
+    client.post("/admin/enterprises/invitation/", {"action": "revoke", "_selected_action": [invitation.pk]})
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert AuditEvent.objects.filter(payload__event="invitation.revoked", actor=admin_user).exists()
+
+
+def test_enterprise_admin_shows_invitations_inline(client_for, admin_user, enterprise_a):
+    InvitationFactory(enterprise=enterprise_a, email="inline@example.cn")
+    page = client_for(admin_user).get(f"/admin/enterprises/enterprise/{enterprise_a.pk}/change/").content.decode()
+    assert "inline@example.cn" in page
