@@ -546,6 +546,8 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
     _require(by, "committee.manage_meeting", objection.notice)
     if outcome not in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD_RETURNED, ObjectionStatus.UPHELD_WITHDRAWN):
         raise NotAllowed(_("Choose how the objection is handled."), code="bad_outcome")
+    if objection.status != ObjectionStatus.OPEN:
+        raise NotAllowed(_("This objection has already been handled."), code="handled")
     if not reply.strip():
         raise NotAllowed(_("Please write the reply to the objector."), code="reply_required")
     with transaction.atomic():

@@ -24,7 +24,7 @@ def nominated_application(cycle, **kwargs):
 def committee_of(cycle, n=7, existing=()):
     """`n` committee members in total for the cycle (counting `existing` users already members)."""
     users = list(existing)
-    for i in range(n - len(users)):
+    for i in range(len(users), n):
         users.append(
             CycleMembershipFactory(
                 cycle=cycle,
