@@ -94,30 +94,56 @@ def meeting_schedule(
     starts_at: dt.datetime,
     place: str,
     notes: str = "",
-    applications: Iterable[Application] | None = None,
 ) -> Meeting:
-    """Schedule a meeting with an agenda of nominated candidates, ranked in the order they were nominated."""
+    """Schedule a meeting; its agenda is the cycle's nominated candidates, in the order they were nominated.
+
+    A meeting may be scheduled before the reviews end: candidates nominated later are added with
+    `meeting_agenda_sync` until the meeting opens.
+    """
     _require(by, "committee.manage_meeting", cycle)
-    nominated = Application.objects.filter(cycle=cycle, status=S.NOMINATED)
-    if applications is not None:
-        nominated = nominated.filter(pk__in=[a.pk for a in applications])
-    agenda = list(nominated.select_related("enterprise").order_by("status_changed_at", "pk"))
-    if not agenda:
-        raise NotAllowed(_("There is no nominated candidate to put on the agenda."), code="empty_agenda")
-    if Meeting.objects.filter(cycle=cycle, status=MeetingStatus.OPEN).exists():
-        raise NotAllowed(_("A meeting of this cycle is in session; close it first."), code="meeting_open")
+    if Meeting.objects.filter(cycle=cycle).exclude(status=MeetingStatus.CLOSED).exists():
+        raise NotAllowed(
+            _("This cycle already has a meeting that is not closed; change or close that one first."),
+            code="meeting_pending",
+        )
     with transaction.atomic():
         meeting = Meeting.objects.create(cycle=cycle, starts_at=starts_at, place=place, notes=notes, created_by=by)
-        Ballot.objects.bulk_create(
-            Ballot(meeting=meeting, application=app, rank=i) for i, app in enumerate(agenda, start=1)
-        )
+        added = _agenda_add_nominated(meeting)
         audit_record(
             action=AuditAction.OTHER,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.scheduled", "starts_at": starts_at, "agenda": [a.pk for a in agenda]},
+            payload={"event": "meeting.scheduled", "starts_at": starts_at, "agenda": added},
         )
     return meeting
+
+
+def _agenda_add_nominated(meeting: Meeting) -> list[int]:
+    on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
+    new = [
+        a
+        for a in Application.objects.filter(cycle=meeting.cycle, status=S.NOMINATED).order_by("status_changed_at", "pk")
+        if a.pk not in on_agenda
+    ]
+    last = max(meeting.ballots.values_list("rank", flat=True), default=0)
+    Ballot.objects.bulk_create(
+        Ballot(meeting=meeting, application=app, rank=last + i) for i, app in enumerate(new, start=1)
+    )
+    return [a.pk for a in new]
+
+
+def meeting_agenda_sync(*, meeting: Meeting, by: User) -> int:
+    """Add candidates nominated since the meeting was scheduled. Returns how many were added."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("The agenda is fixed once the meeting opens."), code="not_scheduled")
+    with transaction.atomic():
+        added = _agenda_add_nominated(meeting)
+        if added:
+            audit_record(
+                action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.agenda", "added": added}
+            )
+    return len(added)
 
 
 def meeting_invite(*, meeting: Meeting, by: User) -> int:
@@ -161,6 +187,8 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise NotAllowed(_("Only a scheduled meeting can be opened."), code="not_scheduled")
+    if not meeting.ballots.exists():
+        raise NotAllowed(_("There is no nominated candidate on the agenda."), code="empty_agenda")
     with transaction.atomic():
         _set_status(Meeting, meeting, old=MeetingStatus.SCHEDULED, new=MeetingStatus.OPEN, opened_at=timezone.now())
         audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("committee/cycles/<int:cycle_id>/confirm/", views.winners_confirm, name="confirm"),
     path("committee/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("committee/meetings/<int:pk>/invite/", views.meeting_invite, name="meeting_invite"),
+    path("committee/meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"),
     path("committee/meetings/<int:pk>/open/", views.meeting_open, name="meeting_open"),
     path("committee/meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("committee/meetings/<int:pk>/ranks/", views.meeting_ranks, name="meeting_ranks"),

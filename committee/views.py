@@ -172,6 +172,16 @@ def meeting_invite(request, pk):
 
 @login_required
 @require_POST
+def meeting_agenda(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    n = _run(request, services.meeting_agenda_sync, _("The agenda is up to date."), meeting=meeting, by=request.user)
+    if n:
+        messages.info(request, _("%(n)s candidate(s) added to the agenda.") % {"n": n})
+    return _back(meeting, "#agenda")
+
+
+@login_required
+@require_POST
 def meeting_open(request, pk):
     meeting = _meeting(request, pk, MANAGE)
     _run(request, services.meeting_open, _("The meeting is in session."), meeting=meeting, by=request.user)

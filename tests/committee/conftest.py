@@ -11,7 +11,10 @@ def members(cycle, committee_member):
 
 @pytest.fixture
 def candidates(cycle, enterprise_a, enterprise_b):
-    return [nominated_application(cycle, enterprise=enterprise_a), nominated_application(cycle, enterprise=enterprise_b)]
+    return [
+        nominated_application(cycle, enterprise=enterprise_a),
+        nominated_application(cycle, enterprise=enterprise_b),
+    ]
 
 
 @pytest.fixture

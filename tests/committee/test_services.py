@@ -24,13 +24,25 @@ def test_schedule_puts_nominated_candidates_on_the_agenda(meeting, candidates):
     assert meeting.status == MeetingStatus.SCHEDULED
 
 
-def test_schedule_refused_without_nominees_or_for_others(cycle, secretary, committee_member, expert):
-    from tests.factories.committee import schedule
+def test_schedule_before_nominations_then_sync_agenda(cycle, secretary, committee_member, members):
+    from tests.factories.committee import nominated_application, schedule
 
-    with pytest.raises(NotAllowed):
-        schedule(cycle, secretary)
     with pytest.raises(PermissionDenied):
         schedule(cycle, committee_member)
+    meeting = schedule(cycle, secretary)
+    assert not meeting.ballots.exists()
+    with pytest.raises(NotAllowed) as e:
+        services.meeting_open(meeting=meeting, by=secretary)
+    assert e.value.code == "empty_agenda"
+    with pytest.raises(NotAllowed):
+        schedule(cycle, secretary)  # one meeting at a time
+    app = nominated_application(cycle)
+    assert services.meeting_agenda_sync(meeting=meeting, by=secretary) == 1
+    assert services.meeting_agenda_sync(meeting=meeting, by=secretary) == 0
+    assert list(meeting.ballots.values_list("application_id", flat=True)) == [app.pk]
+    services.meeting_open(meeting=meeting, by=secretary)
+    with pytest.raises(NotAllowed):
+        services.meeting_agenda_sync(meeting=meeting, by=secretary)
 
 
 def test_invite_mails_every_member_with_the_agenda(meeting, secretary, members, django_capture_on_commit_callbacks):
@@ -268,7 +280,9 @@ def test_objection_handling_outcomes(open_meeting, members, secretary, cycle, ca
     services.objection_handle(objection=o1, by=secretary, outcome=ObjectionStatus.DISMISSED, reply="经核查，不属实。")
     candidates[0].refresh_from_db()
     assert candidates[0].status == S.PUBLIC_NOTICE
-    services.objection_handle(objection=o2, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="提交委员会复议。")
+    services.objection_handle(
+        objection=o2, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="提交委员会复议。"
+    )
     candidates[1].refresh_from_db()
     assert candidates[1].status == S.NOMINATED and candidates[1].award_level is None
     services.objection_handle(objection=o3, by=secretary, outcome=ObjectionStatus.UPHELD_WITHDRAWN, reply="已复议。")

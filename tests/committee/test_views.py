@@ -42,6 +42,7 @@ URLS = [
     ("committee:confirm", lambda w: {"cycle_id": w["cycle"].pk}, "get", "manage"),
     ("committee:meeting", lambda w: {"pk": w["meeting"].pk}, "get", "view"),
     ("committee:meeting_invite", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
+    ("committee:meeting_agenda", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
     ("committee:meeting_open", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
     ("committee:meeting_attendance", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
     ("committee:meeting_ranks", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
@@ -121,7 +122,9 @@ def test_refused_vote_shows_the_reason(world, members, client_for):
     response = client_for(members[6]).post(
         reverse("committee:ballot_vote", args=[world["ballot"].pk]), {"choice": "approve"}, follow=True
     )
-    assert "Only members recorded as present may vote." in response.content.decode() or "出席" in response.content.decode()
+    assert (
+        "Only members recorded as present may vote." in response.content.decode() or "出席" in response.content.decode()
+    )
     assert not Vote.objects.exists()
 
 
@@ -153,7 +156,7 @@ def test_secretary_runs_the_meeting_through_pages(cycle, secretary, members, can
 
 def test_meeting_form_keeps_input_on_error(cycle, secretary, client_for):
     r = client_for(secretary).post(
-        reverse("committee:meeting_new", args=[cycle.pk]), {"starts_at": "2030-01-15T09:30", "place": "会议室"}
+        reverse("committee:meeting_new", args=[cycle.pk]), {"starts_at": "not a date", "place": "会议室"}
     )
     assert r.status_code == 200
     assert "会议室" in r.content.decode()
@@ -198,7 +201,9 @@ def test_objection_without_name_or_contact_refused_text_kept(notice, candidates,
     page = r.content.decode()
     assert r.status_code == 200 and "我的理由很长。" in page
     assert "Anonymous objections are not accepted" in page or "不受理匿名" in page
-    r = anonymous.post(url, {"application": candidates[0].pk, "name": "王五", "contact": "not a contact", "reasons": "x"})
+    r = anonymous.post(
+        url, {"application": candidates[0].pk, "name": "王五", "contact": "not a contact", "reasons": "x"}
+    )
     assert "not a contact" in r.content.decode()
     assert not Objection.objects.exists()
 
@@ -230,18 +235,23 @@ def test_objection_rate_limited(notice, candidates, anonymous):
 
 
 def test_secretary_handles_objection_and_confirms(notice, candidates, secretary, client_for, cycle):
-    o = services.objection_lodge(notice=notice, application=candidates[0], name="王五", contact="a@b.cn",
-                                 reasons="理由", ip="10.1.1.1")
+    o = services.objection_lodge(
+        notice=notice, application=candidates[0], name="王五", contact="a@b.cn", reasons="理由", ip="10.1.1.1"
+    )
     c = client_for(secretary)
     assert "王五" in c.get(reverse("committee:objections", args=[cycle.pk])).content.decode()
     r = c.post(reverse("committee:objection_handle", args=[o.pk]), {"outcome": "dismissed", "reply": "经核查不属实。"})
     assert r.status_code == 302
-    r = c.post(reverse("committee:confirm", args=[cycle.pk]), {"decree_number": "郴政函〔2030〕8号",
-                                                              "decree_date": "2030-02-01"})
+    r = c.post(
+        reverse("committee:confirm", args=[cycle.pk]),
+        {"decree_number": "郴政函〔2030〕8号", "decree_date": "2030-02-01"},
+    )
     assert r.status_code == 200 and "郴政函〔2030〕8号" in r.content.decode()  # refused: period running
     type(notice).objects.filter(pk=notice.pk).update(ends_on=timezone.localdate() - dt.timedelta(days=1))
-    r = c.post(reverse("committee:confirm", args=[cycle.pk]), {"decree_number": "郴政函〔2030〕8号",
-                                                              "decree_date": "2030-02-01"})
+    r = c.post(
+        reverse("committee:confirm", args=[cycle.pk]),
+        {"decree_number": "郴政函〔2030〕8号", "decree_date": "2030-02-01"},
+    )
     assert r.status_code == 302
     assert {a.status for a in cycle.applications.all()} == {S.AWARDED}
     page = client_for(None).get(reverse("committee:winners_year", args=[cycle.year])).content.decode()
