@@ -81,7 +81,9 @@ def _seed_2017(ctx: DemoContext) -> None:
                 passed=passed,
                 award_level=mayor if passed else None,
             )
-            Vote.objects.bulk_create(Vote(ballot=ballot, member=m, choice=c) for m, c in zip(members, votes))
+            Vote.objects.bulk_create(
+                Vote(ballot=ballot, member=m, choice=c) for m, c in zip(members[:6], votes, strict=True)
+            )
         for member_key, app_key, text in REMARKS_2017:
             Remark.objects.create(
                 meeting=meeting,
