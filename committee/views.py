@@ -113,7 +113,9 @@ def meeting_new(request, cycle_id):
         else:
             messages.success(request, _("The meeting is scheduled. Invite the members when the agenda is final."))
             return redirect("committee:meeting", meeting.pk)
-    nominated = cycle.applications.filter(status="nominated").select_related("enterprise")
+    nominated = (
+        cycle.applications.filter(status="nominated").select_related("enterprise").order_by("status_changed_at", "pk")
+    )
     return render(request, "committee/meeting_form.html", {"cycle": cycle, "form": form, "nominated": nominated})
 
 
