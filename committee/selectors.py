@@ -108,6 +108,8 @@ class BallotRow:
     voting: int | None
     approvals_needed: int | None
     votes: list[Vote] = field(default_factory=list)  # who voted how: filled only once the ballot is closed
+    lhs: int | None = None  # approvals × pass denominator
+    rhs: int | None = None  # present and voting × pass numerator
 
 
 def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
@@ -139,6 +141,8 @@ def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
                     else None
                 ),
                 votes=closed_votes.get(b.pk, []),
+                lhs=b.approvals * cycle.pass_denominator if voting is not None else None,
+                rhs=voting * cycle.pass_numerator if voting is not None else None,
             )
         )
     return rows

@@ -31,6 +31,7 @@ urlpatterns = [
     path("committee/objections/<int:pk>/evidence/", views.objection_evidence, name="objection_evidence"),
     path("notice/", views.notice_public, name="notice"),
     path("notice/<int:notice_id>/object/", views.objection_new, name="objection_new"),
+    path("notice/<int:notice_id>/object/done/", views.objection_done, name="objection_done"),
     path("winners/", views.winners, name="winners"),
     path("winners/<int:year>/", views.winners, name="winners_year"),
 ]

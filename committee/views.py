@@ -551,7 +551,7 @@ def objection_new(request, notice_id):
         except ServiceError as e:
             form.add_error(None, e.message)
         else:
-            return render(request, "committee/objection_done.html", {"notice": notice})
+            return redirect("committee:objection_done", notice.pk)
     elif request.method == "POST" and not is_open:
         form.add_error(
             None,
@@ -559,6 +559,12 @@ def objection_new(request, notice_id):
             % {"start": notice.starts_on, "end": notice.ends_on},
         )
     return render(request, "committee/objection_form.html", {"notice": notice, "form": form, "is_open": is_open})
+
+
+def objection_done(request, notice_id):
+    """Public: the confirmation shown after an objection is lodged."""
+    notice = get_object_or_404(PublicNotice, pk=notice_id)
+    return render(request, "committee/objection_done.html", {"notice": notice})
 
 
 def winners(request, year=None):

@@ -190,7 +190,7 @@ def test_objection_lodged_with_evidence(notice, candidates, anonymous):
             "evidence": SimpleUploadedFile("e.pdf", PDF, content_type="application/pdf"),
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 302 and r["Location"].endswith("/done/")
     o = Objection.objects.get()
     assert o.evidence and o.ip_address == "127.0.0.1"
 
