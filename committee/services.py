@@ -191,6 +191,10 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
         raise NotAllowed(_("There is no nominated candidate on the agenda."), code="empty_agenda")
     with transaction.atomic():
         _set_status(Meeting, meeting, old=MeetingStatus.SCHEDULED, new=MeetingStatus.OPEN, opened_at=timezone.now())
+        # A cycle under review enters deliberation when its committee meets.
+        AwardCycle.objects.filter(pk=meeting.cycle_id, status=CycleStatus.REVIEWING).update(
+            status=CycleStatus.DELIBERATION
+        )
         audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})
     return meeting
 

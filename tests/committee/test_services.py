@@ -63,7 +63,10 @@ def test_members_may_not_invite_or_open(meeting, committee_member):
 
 
 def test_attendance_and_quorum_boundary(meeting, secretary, members):
+    type(meeting.cycle).objects.filter(pk=meeting.cycle_id).update(status="reviewing")
     services.meeting_open(meeting=meeting, by=secretary)
+    meeting.cycle.refresh_from_db()
+    assert meeting.cycle.status == "deliberation"
     services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members[:4]])
     ballot = meeting.ballots.first()
     with pytest.raises(NotAllowed) as e:

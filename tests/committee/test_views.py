@@ -284,3 +284,15 @@ def test_public_pages_queries_do_not_grow(notice, anonymous, django_assert_max_n
         anonymous.get(reverse("committee:notice"))
     with django_assert_max_num_queries(12):
         anonymous.get(reverse("committee:winners"))
+
+
+def test_minutes_pdf_served_to_members_only(notice, members, client_for, applicant_a):
+    meeting = notice.cycle.meetings.get()
+    from committee.tasks import render_minutes
+
+    render_minutes(meeting_id=meeting.pk)
+    url = reverse("committee:minutes_pdf", args=[meeting.pk])
+    r = client_for(members[0]).get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert b"".join(r.streaming_content).startswith(b"%PDF")
+    assert client_for(applicant_a).get(url).status_code == 403
