@@ -296,3 +296,19 @@ def test_minutes_pdf_served_to_members_only(notice, members, client_for, applica
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert b"".join(r.streaming_content).startswith(b"%PDF")
     assert client_for(applicant_a).get(url).status_code == 403
+
+
+def test_objection_with_a_disguised_evidence_file_refused_text_kept(notice, candidates, anonymous):
+    r = anonymous.post(
+        reverse("committee:objection_new", args=[notice.pk]),
+        {
+            "application": candidates[0].pk,
+            "name": "王五",
+            "contact": "13800000000",
+            "reasons": "附件是证据。",
+            "evidence": SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"),
+        },
+    )
+    page = r.content.decode()
+    assert r.status_code == 200 and "附件是证据。" in page and "evidence.pdf" in page
+    assert not Objection.objects.exists()
