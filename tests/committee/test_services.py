@@ -325,3 +325,13 @@ def test_ballot_state_unchanged_when_refused(open_meeting, secretary):
     with pytest.raises(NotAllowed):
         services.ballot_close(ballot=ballot, by=secretary)
     assert Ballot.objects.get(pk=ballot.pk).status == BallotStatus.PENDING
+
+
+def test_passed_without_a_place_in_the_quotas_is_not_approved(open_meeting, members, secretary, cycle):
+    cycle.levels.filter(code="mayor").update(quota=1)
+    cycle.levels.filter(code="nomination").update(quota=0)
+    _run_all(open_meeting, members, secretary)
+    services.meeting_close(meeting=open_meeting, by=secretary)
+    first, second = open_meeting.ballots.order_by("rank").select_related("application", "award_level")
+    assert first.award_level.code == "mayor" and first.application.status == S.APPROVED
+    assert second.passed and second.award_level is None and second.application.status == S.NOT_APPROVED
