@@ -301,7 +301,9 @@ def secretary_overview(user: User) -> list[dict[str, Any]]:
         qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
     cycles = list(
         qs.annotate(
-            n_open_objections=Count("notices__objections", filter=Q(notices__objections__status=ObjectionStatus.OPEN)),
+            n_open_objections=Count(
+                "notices__objections", filter=Q(notices__objections__status=ObjectionStatus.OPEN), distinct=True
+            ),
             n_nominated=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.NOMINATED), distinct=True
             ),

@@ -84,3 +84,20 @@ def test_member_declares_recusal_and_secretary_records_one(open_ballot, members,
     client_for(members[0]).post(url, {"reason": "曾为该企业提供咨询"})
     client_for(secretary).post(url, {"member": members[1].pk, "reason": "近亲属任职"})
     assert set(open_ballot.recusals.values_list("member_id", flat=True)) == {members[0].pk, members[1].pk}
+
+
+def test_secretary_dashboard_counts_open_objections_once(open_meeting, members, secretary, cycle, candidates):
+    from committee import selectors, services
+
+    for b in open_meeting.ballots.all():
+        services.ballot_open(ballot=b, by=secretary)
+        for m in members[:5]:
+            services.vote_cast(ballot=b, by=m, choice="approve")
+        services.ballot_close(ballot=b, by=secretary)
+    services.meeting_close(meeting=open_meeting, by=secretary)
+    notice = services.notice_publish(cycle=cycle, by=secretary)
+    services.objection_lodge(
+        notice=notice, application=candidates[0], name="甲", contact="a@b.cn", reasons="r", ip="1.1.1.1"
+    )
+    (row,) = selectors.secretary_overview(secretary)
+    assert row["cycle"].n_open_objections == 1
