@@ -42,6 +42,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         # 评审委员会审议 committee: the secretary records the ballot's outcome
         Transition(S.NOMINATED, S.APPROVED, _S),
         Transition(S.NOMINATED, S.NOT_APPROVED, _S),
+        # passed the vote but no place was left within the award quotas (committee app)
+        Transition(S.APPROVED, S.NOT_APPROVED, _S, needs_comment=True),
         # 公示 public notice; an upheld objection sends the candidate back to the committee
         Transition(S.APPROVED, S.PUBLIC_NOTICE, _S),
         Transition(S.PUBLIC_NOTICE, S.NOMINATED, _S, needs_comment=True),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("enterprises.urls")),
     path("", include("core.urls")),
+    path("", include("committee.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -12,6 +12,7 @@ from typing import Any
 
 SECTION_PROVIDERS: list[str] = [
     "enterprises.dashboard.sections",
+    "committee.dashboard.sections",
 ]
 
 

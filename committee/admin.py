@@ -1,0 +1,293 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ServiceError
+
+from . import services
+from .enums import BallotStatus, MeetingStatus
+from .models import (
+    Attendance,
+    Ballot,
+    GovernmentApproval,
+    Meeting,
+    Objection,
+    PublicNotice,
+    Recusal,
+    Remark,
+    Vote,
+)
+
+
+def _each(modeladmin, request, queryset, fn, done):
+    ok = 0
+    for obj in queryset:
+        try:
+            fn(obj)
+            ok += 1
+        except ServiceError as e:
+            modeladmin.message_user(request, f"{obj}: {e.message}", messages.ERROR)
+    if ok:
+        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    readonly_fields = ["member", "present", "recorded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BallotInline(admin.TabularInline):
+    model = Ballot
+    extra = 0
+    fields = [
+        "application",
+        "rank",
+        "tie_order",
+        "status",
+        "approvals",
+        "rejections",
+        "abstentions",
+        "passed",
+        "award_level",
+    ]
+    readonly_fields = ["application", "status", "approvals", "rejections", "abstentions", "passed", "award_level"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RemarkInline(admin.TabularInline):
+    model = Remark
+    extra = 0
+    fields = ["text", "member", "application", "recorded_by", "created_at"]
+    readonly_fields = ["recorded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "starts_at", "place", "status", "invited_at", "closed_at"]
+    list_filter = ["status", "cycle"]
+    search_fields = ["place", "cycle__title_zh", "cycle__title_en"]
+    readonly_fields = [
+        "status",
+        "invited_at",
+        "opened_at",
+        "closed_at",
+        "minutes_pdf",
+        "minutes_rendered_at",
+        "report_pdf",
+        "report_rendered_at",
+        "created_by",
+        "created_at",
+    ]
+    inlines = [AttendanceInline, BallotInline, RemarkInline]
+    actions = ["invite", "open_meeting", "close_meeting"]
+
+    def has_add_permission(self, request):
+        return False  # meetings are scheduled from the committee pages, which build the agenda
+
+    @admin.action(description=_("Invite the members by e-mail"))
+    def invite(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda m: services.meeting_invite(meeting=m, by=request.user),
+            _("%(n)s meeting(s): invitations sent."),
+        )
+
+    @admin.action(description=_("Open the meeting"))
+    def open_meeting(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.filter(status=MeetingStatus.SCHEDULED),
+            lambda m: services.meeting_open(meeting=m, by=request.user),
+            _("%(n)s meeting(s) opened."),
+        )
+
+    @admin.action(description=_("Close the meeting"))
+    def close_meeting(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda m: services.meeting_close(meeting=m, by=request.user),
+            _("%(n)s meeting(s) closed."),
+        )
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    extra = 0
+    readonly_fields = ["member", "choice", "cast_at", "changed_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RecusalInline(admin.TabularInline):
+    model = Recusal
+    extra = 0
+    readonly_fields = ["member", "reason", "recorded_by", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ballot)
+class BallotAdmin(admin.ModelAdmin):
+    list_display = [
+        "application",
+        "meeting",
+        "rank",
+        "status",
+        "approvals",
+        "rejections",
+        "abstentions",
+        "passed",
+        "award_level",
+    ]
+    list_filter = ["status", "passed", "meeting__cycle"]
+    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
+    list_select_related = ["application__enterprise", "meeting__cycle", "award_level"]
+    readonly_fields = [
+        "meeting",
+        "application",
+        "status",
+        "opened_at",
+        "closed_at",
+        "members",
+        "present",
+        "recused",
+        "approvals",
+        "rejections",
+        "abstentions",
+        "passed",
+        "award_level",
+    ]
+    inlines = [RecusalInline, VoteInline]
+    actions = ["open_ballot", "close_ballot"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Open the ballot"))
+    def open_ballot(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.filter(status=BallotStatus.PENDING),
+            lambda b: services.ballot_open(ballot=b, by=request.user),
+            _("%(n)s ballot(s) opened."),
+        )
+
+    @admin.action(description=_("Close the ballot"))
+    def close_ballot(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.filter(status=BallotStatus.OPEN),
+            lambda b: services.ballot_close(ballot=b, by=request.user),
+            _("%(n)s ballot(s) closed."),
+        )
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vote)
+class VoteAdmin(_ReadOnly):
+    list_display = ["ballot", "member", "choice", "cast_at", "changed_at"]
+    list_filter = ["choice", "ballot__meeting__cycle"]
+    search_fields = ["member__email", "ballot__application__enterprise__name_zh"]
+    list_select_related = ["ballot__application__enterprise", "ballot__meeting__cycle", "member"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(_ReadOnly):
+    list_display = ["meeting", "member", "present", "recorded_at"]
+    list_filter = ["present", "meeting__cycle"]
+    search_fields = ["member__email", "member__full_name"]
+
+
+@admin.register(Recusal)
+class RecusalAdmin(_ReadOnly):
+    list_display = ["ballot", "member", "reason", "recorded_by", "created_at"]
+    list_filter = ["ballot__meeting__cycle"]
+    search_fields = ["member__email", "reason"]
+
+
+@admin.register(Remark)
+class RemarkAdmin(_ReadOnly):
+    list_display = ["meeting", "member", "application", "text", "created_at"]
+    list_filter = ["meeting__cycle"]
+    search_fields = ["text"]
+
+
+class NoticeObjectionInline(admin.TabularInline):
+    model = Objection
+    extra = 0
+    fields = ["application", "name", "status", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublicNotice)
+class PublicNoticeAdmin(_ReadOnly):
+    list_display = ["cycle", "starts_on", "ends_on", "published_by", "published_at"]
+    list_filter = ["cycle"]
+    search_fields = ["cycle__title_zh", "cycle__title_en"]
+    inlines = [NoticeObjectionInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(admin.ModelAdmin):
+    list_display = ["application", "name", "contact", "status", "created_at", "handled_at"]
+    list_filter = ["status", "notice__cycle"]
+    search_fields = ["name", "contact", "reasons", "application__enterprise__name_zh"]
+    list_select_related = ["application__enterprise"]
+    readonly_fields = [
+        "notice",
+        "application",
+        "name",
+        "contact",
+        "reasons",
+        "evidence",
+        "ip_address",
+        "status",
+        "reply",
+        "handled_by",
+        "handled_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # objections are lodged on the public notice page; handled on the committee pages
+
+
+@admin.register(GovernmentApproval)
+class GovernmentApprovalAdmin(_ReadOnly):
+    list_display = ["cycle", "decree_number", "decree_date", "recorded_by", "recorded_at"]
+    search_fields = ["decree_number"]

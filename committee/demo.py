@@ -1,0 +1,127 @@
+"""Demo committee data (see core/demo.py): the 2017 meeting and its decision, the current cycle's meeting.
+
+The 2017 applications were moved to awarded / not approved by awards/demo.py through the workflow;
+this step records the meeting those decisions came from (attendance, ballots and votes that agree
+with the statuses, suggestions, minutes PDF), the public notice and the government's approval.
+The decree number is demo data, marked as such: our sources do not give the real one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from awards.enums import ApplicationStatus as S
+from core.demo import DemoContext
+
+from .enums import BallotStatus, MeetingStatus, VoteChoice
+from .models import Attendance, Ballot, GovernmentApproval, Meeting, PublicNotice, Remark, Vote
+
+SH = dt.timezone(dt.timedelta(hours=8))
+A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
+
+# enterprise key -> (rank, votes of committee1..committee6; committee7 was absent)
+BALLOTS_2017 = {
+    "jinxing": (1, [A, A, A, A, A, A]),
+    "dijing": (2, [A, A, A, A, A, X]),
+    "dongjiang": (3, [A, A, A, R, R, X]),  # 3 of 6 voting: 9 < 12, not passed
+    "xiangnan": (4, [A, A, R, R, R, X]),
+}
+REMARKS_2017 = [
+    ("committee2", None, "建议获奖企业在全市范围内分享卓越绩效管理经验，发挥示范引领作用。"),
+    ("committee4", "dongjiang", "东江水务的供水质量结果指标趋势良好，建议继续完善顾客满意度测量方法后再次申报。"),
+    (None, None, "建议下一届评审进一步加强对申报企业质量安全事故记录的核查。"),
+]
+
+
+def seed(ctx: DemoContext) -> None:
+    _seed_2017(ctx)
+    _seed_current(ctx)
+
+
+def _seed_2017(ctx: DemoContext) -> None:
+    from .services import meeting_pdf_render
+
+    cycle = ctx.cycles["2017"]
+    meeting = Meeting.objects.filter(cycle=cycle).first()
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            cycle=cycle,
+            starts_at=dt.datetime(2018, 1, 15, 9, 0, tzinfo=SH),
+            place="郴州市人民政府第三会议室",
+            notes="审议第六届郴州市市长质量奖提名企业。",
+            status=MeetingStatus.CLOSED,
+            invited_at=dt.datetime(2018, 1, 8, 10, 0, tzinfo=SH),
+            opened_at=dt.datetime(2018, 1, 15, 9, 0, tzinfo=SH),
+            closed_at=dt.datetime(2018, 1, 15, 16, 0, tzinfo=SH),
+            created_by=ctx.users["secretary"],
+        )
+        members = [ctx.users[f"committee{i}"] for i in range(1, 8)]
+        for i, member in enumerate(members):
+            Attendance.objects.create(meeting=meeting, member=member, present=i < 6)
+        mayor = cycle.levels.get(code="mayor")
+        for key, (rank, votes) in BALLOTS_2017.items():
+            app = ctx.applications[(key, "2017")]
+            counts = {c: votes.count(c) for c in (A, R, X)}
+            passed = app.status == S.AWARDED
+            ballot = Ballot.objects.create(
+                meeting=meeting,
+                application=app,
+                rank=rank,
+                status=BallotStatus.CLOSED,
+                opened_at=dt.datetime(2018, 1, 15, 10 + rank, 0, tzinfo=SH),
+                closed_at=dt.datetime(2018, 1, 15, 10 + rank, 30, tzinfo=SH),
+                members=7,
+                present=6,
+                recused=0,
+                approvals=counts[A],
+                rejections=counts[R],
+                abstentions=counts[X],
+                passed=passed,
+                award_level=mayor if passed else None,
+            )
+            Vote.objects.bulk_create(
+                Vote(ballot=ballot, member=m, choice=c) for m, c in zip(members[:6], votes, strict=True)
+            )
+        for member_key, app_key, text in REMARKS_2017:
+            Remark.objects.create(
+                meeting=meeting,
+                member=ctx.users[member_key] if member_key else None,
+                application=ctx.applications[(app_key, "2017")] if app_key else None,
+                text=text,
+                recorded_by=ctx.users["secretary"],
+            )
+        winners = [ctx.applications[(k, "2017")] for k in ("dijing", "jinxing")]
+        notice = PublicNotice.objects.create(
+            cycle=cycle,
+            starts_on=dt.date(2018, 1, 18),
+            ends_on=dt.date(2018, 1, 24),
+            published_by=ctx.users["secretary"],
+        )
+        notice.applications.set(winners)
+        GovernmentApproval.objects.create(
+            cycle=cycle,
+            decree_number="郴政函〔2018〕演示1号 (demo)",
+            decree_date=dt.date(2018, 1, 26),
+            recorded_by=ctx.users["secretary"],
+        )
+        ctx.log("Committee: the 2017 meeting, votes, notice and approval recorded.")
+    if not meeting.minutes_pdf:
+        meeting_pdf_render(meeting_id=meeting.pk, kind="minutes")
+
+
+def _seed_current(ctx: DemoContext) -> None:
+    from .services import meeting_schedule
+
+    cycle = ctx.cycles["current"]
+    if Meeting.objects.filter(cycle=cycle).exists():
+        return
+    day = cycle.committee_meeting_on or (timezone.localdate() + dt.timedelta(days=120))
+    meeting_schedule(
+        cycle=cycle,
+        by=ctx.users["secretary"],
+        starts_at=dt.datetime(day.year, day.month, day.day, 9, 30, tzinfo=SH),
+        place="郴州市人民政府第一会议室",
+        notes="审议本届提名企业；请委员提前阅读会议报告和候选企业材料。",
+    )

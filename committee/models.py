@@ -1,0 +1,279 @@
+"""Review committee: meetings, attendance, ballots and votes, public notice, objections, approval."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
+
+
+class Meeting(models.Model):
+    """A meeting of a cycle's review committee. Status changes only via services."""
+
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    notes = models.TextField(_("notes for the members"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED, db_index=True
+    )
+    invited_at = models.DateTimeField(_("members invited"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    minutes_pdf = models.FileField(_("minutes (PDF)"), upload_to="committee/minutes/", blank=True)
+    minutes_rendered_at = models.DateTimeField(_("minutes rendered"), null=True, blank=True)
+    report_pdf = models.FileField(_("meeting report (PDF)"), upload_to="committee/reports/", blank=True)
+    report_rendered_at = models.DateTimeField(_("report rendered"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.starts_at:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    """Whether a committee member was present, as recorded by the secretary."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField(_("present"), default=False)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "member__email"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="uniq_attendance")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.meeting}"
+
+
+class Ballot(models.Model):
+    """One candidate on a meeting's agenda and the committee's vote on it."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="ballots")
+    application = models.ForeignKey(
+        "awards.Application", verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="ballots"
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"),
+        default=1,
+        help_text=_("The candidate's place in the expert ranking (1 is first); ties share a rank."),
+    )
+    tie_order = models.PositiveSmallIntegerField(
+        _("committee's order within a tie"),
+        null=True,
+        blank=True,
+        help_text=_("Set by an explicit committee decision."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BallotStatus.choices, default=BallotStatus.PENDING, db_index=True
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The count, frozen when the ballot closes.
+    members = models.PositiveSmallIntegerField(_("committee members"), null=True, blank=True)
+    present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
+    recused = models.PositiveSmallIntegerField(_("recused"), null=True, blank=True)
+    approvals = models.PositiveSmallIntegerField(_("approve"), null=True, blank=True)
+    rejections = models.PositiveSmallIntegerField(_("reject"), null=True, blank=True)
+    abstentions = models.PositiveSmallIntegerField(_("abstain"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    award_level = models.ForeignKey(
+        "awards.AwardLevel",
+        verbose_name=_("proposed award level"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["meeting", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "application"], name="uniq_ballot_candidate")]
+
+    def __str__(self) -> str:
+        return f"{self.application.enterprise} · {self.meeting}"
+
+    @property
+    def voting(self) -> int | None:
+        if self.approvals is None:
+            return None
+        return self.approvals + self.rejections + self.abstentions
+
+
+class Vote(models.Model):
+    """One member's vote on one ballot: a database constraint allows exactly one row."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+    cast_at = models.DateTimeField(_("cast"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["ballot", "member__email"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="uniq_vote_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.ballot}"
+
+
+class Recusal(models.Model):
+    """A member's conflict with a candidate: the member may not vote on that ballot."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="recusals")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        ordering = ["ballot", "member__email"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="uniq_recusal")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.ballot}"
+
+
+class Remark(models.Model):
+    """A suggestion or remark made at the meeting, recorded by the secretary for the minutes."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="remarks")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    application = models.ForeignKey(
+        "awards.Application",
+        verbose_name=_("candidate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("suggestion or remark"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["meeting", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PublicNotice(models.Model):
+    """公示: the proposed winners published for a period in which anyone may object."""
+
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="notices"
+    )
+    starts_on = models.DateField(_("notice starts"))
+    ends_on = models.DateField(_("notice ends"), help_text=_("Objections are accepted until the end of this day."))
+    applications = models.ManyToManyField(
+        "awards.Application", verbose_name=_("proposed winners"), related_name="notices"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.starts_on}–{self.ends_on}"
+
+
+class Objection(models.Model):
+    """A real-name objection to a proposed winner. Anonymous objections are refused."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("public notice"), on_delete=models.PROTECT, related_name="objections"
+    )
+    application = models.ForeignKey(
+        "awards.Application", verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="objections"
+    )
+    name = models.CharField(_("real name"), max_length=100)
+    contact = models.CharField(_("phone or e-mail"), max_length=200)
+    reasons = models.TextField(_("facts and reasons"))
+    evidence = models.FileField(_("evidence"), upload_to="committee/objections/", blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN, db_index=True
+    )
+    reply = models.TextField(_("reply"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("lodged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.application.enterprise}"
+
+
+class GovernmentApproval(models.Model):
+    """政府审定: the municipal government's approval of the winners of a cycle."""
+
+    cycle = models.OneToOneField(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="government_approval"
+    )
+    decree_number = models.CharField(_("document number"), max_length=100)
+    decree_date = models.DateField(_("document date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("government approval")
+        verbose_name_plural = _("government approvals")
+
+    def __str__(self) -> str:
+        return f"{self.decree_number} ({self.decree_date})"

@@ -1,0 +1,49 @@
+"""Minutes and meeting report as PDF, rendered with WeasyPrint from templates/committee/pdf/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import selectors
+from .models import Meeting
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "generated_at": timezone.now()})
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def minutes_context(meeting: Meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "cycle": meeting.cycle,
+        "attendance": selectors.meeting_attendance(meeting),
+        "quorum": selectors.meeting_quorum(meeting),
+        "ballots": selectors.meeting_ballots(meeting),
+        "recusals": {b.pk: list(b.recusals.select_related("member")) for b in meeting.ballots.all()},
+        "levels": selectors.level_preview(meeting),
+        "remarks": selectors.meeting_remarks(meeting),
+    }
+
+
+def render_minutes(meeting: Meeting) -> bytes:
+    return _pdf("committee/pdf/minutes.html", minutes_context(meeting))
+
+
+def report_context(meeting: Meeting) -> dict:
+    breakdown = selectors.cycle_breakdown(meeting.cycle)
+    return {
+        "meeting": meeting,
+        "cycle": meeting.cycle,
+        "charts": {k: selectors.chart_rows(v) for k, v in breakdown.items()},
+        "ballots": selectors.meeting_ballots(meeting),
+        "blocks": selectors.report_blocks(meeting),
+    }
+
+
+def render_report(meeting: Meeting) -> bytes:
+    return _pdf("committee/pdf/report.html", report_context(meeting))

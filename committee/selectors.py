@@ -1,0 +1,315 @@
+"""Reads for the committee. What a member may see (never others' votes before close) is decided here.
+
+Score blocks: the meeting report and the candidate dossier show one block per entry of
+REPORT_BLOCKS / DOSSIER_BLOCKS. Each entry is a function returning a `Block` (or None when it has
+nothing to show); the expert-review selectors (cycle ranking, score summaries, category averages,
+score distributions) are wired in here, one function each, so the views and PDFs need no change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from awards.enums import ApplicationStatus, CycleRole
+from awards.models import Application, AwardCycle, CycleMembership
+from awards.selectors import application_history
+from core.models import User
+from enterprises.enums import District, Industry
+
+from . import decisions
+from .enums import BallotStatus, MeetingStatus, ObjectionStatus
+from .models import Attendance, Ballot, Meeting, Objection, PublicNotice, Recusal, Remark, Vote
+
+
+@dataclass
+class Block:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+REPORT_BLOCKS: list[Callable[[Meeting], Block | None]] = []
+DOSSIER_BLOCKS: list[Callable[[Ballot], Block | None]] = []
+
+
+def report_blocks(meeting: Meeting) -> list[Block]:
+    return [b for b in (fn(meeting) for fn in REPORT_BLOCKS) if b is not None]
+
+
+def dossier_blocks(ballot: Ballot) -> list[Block]:
+    return [b for b in (fn(ballot) for fn in DOSSIER_BLOCKS) if b is not None]
+
+
+def cycles_for_committee_user(user: User) -> list[AwardCycle]:
+    """Cycles whose committee the user sits on or runs as secretary (all for an admin)."""
+    qs = AwardCycle.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(
+            memberships__user=user, memberships__role__in=[CycleRole.COMMITTEE, CycleRole.SECRETARY]
+        ).distinct()
+    return list(qs.annotate(n_meetings=Count("meetings", distinct=True)).order_by("-year"))
+
+
+def committee_members(cycle: AwardCycle) -> QuerySet[CycleMembership]:
+    return (
+        CycleMembership.objects.filter(cycle=cycle, role=CycleRole.COMMITTEE)
+        .select_related("user")
+        .order_by("-is_chair", "pk")
+    )
+
+
+def meetings_of_cycle(cycle: AwardCycle) -> QuerySet[Meeting]:
+    return cycle.meetings.annotate(n_ballots=Count("ballots")).order_by("-starts_at")
+
+
+def meeting_ballots(meeting: Meeting) -> list[Ballot]:
+    return list(
+        meeting.ballots.select_related("application__enterprise", "award_level").order_by("rank", "tie_order", "pk")
+    )
+
+
+@dataclass
+class QuorumView:
+    members: int
+    present: int
+    needed: int
+    numerator: int
+    denominator: int
+    reached: bool
+
+
+def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
+    cycle = meeting.cycle
+    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
+    present = Attendance.objects.filter(meeting=meeting, present=True, member_id__in=member_ids).count()
+    n = len(member_ids) if members is None else members
+    num, den = cycle.quorum_numerator, cycle.quorum_denominator
+    return QuorumView(
+        members=n,
+        present=present,
+        needed=decisions.quorum_needed(members=n, numerator=num, denominator=den),
+        numerator=num,
+        denominator=den,
+        reached=decisions.has_quorum(present=present, members=n, numerator=num, denominator=den),
+    )
+
+
+@dataclass
+class BallotRow:
+    ballot: Ballot
+    my_vote: str | None
+    i_am_recused: bool
+    recusals: list[Recusal]
+    votes_cast: int  # how many have voted: shown to the office while open, never who or how
+    voting: int | None
+    approvals_needed: int | None
+    votes: list[Vote] = field(default_factory=list)  # who voted how: filled only once the ballot is closed
+    lhs: int | None = None  # approvals × pass denominator
+    rhs: int | None = None  # present and voting × pass numerator
+
+
+def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
+    ballots = list(
+        meeting.ballots.select_related("application__enterprise", "award_level")
+        .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("member")))
+        .annotate(n_votes=Count("votes"))
+        .order_by("rank", "tie_order", "pk")
+    )
+    mine = dict(Vote.objects.filter(ballot__meeting=meeting, member=user).values_list("ballot_id", "choice"))
+    cycle = meeting.cycle
+    closed_votes = closed_ballot_votes(meeting)
+    rows = []
+    for b in ballots:
+        voting = b.voting
+        rows.append(
+            BallotRow(
+                ballot=b,
+                my_vote=mine.get(b.pk),
+                i_am_recused=any(r.member_id == user.pk for r in b.recusals.all()),
+                recusals=list(b.recusals.all()),
+                votes_cast=b.n_votes,
+                voting=voting,
+                approvals_needed=(
+                    decisions.approvals_needed(
+                        voting=voting, numerator=cycle.pass_numerator, denominator=cycle.pass_denominator
+                    )
+                    if voting is not None
+                    else None
+                ),
+                votes=closed_votes.get(b.pk, []),
+                lhs=b.approvals * cycle.pass_denominator if voting is not None else None,
+                rhs=voting * cycle.pass_numerator if voting is not None else None,
+            )
+        )
+    return rows
+
+
+def closed_ballot_votes(meeting: Meeting) -> dict[int, list[Vote]]:
+    """Who voted how, for closed ballots only: members do not see others' votes until the close."""
+    votes: dict[int, list[Vote]] = {}
+    for v in (
+        Vote.objects.filter(ballot__meeting=meeting, ballot__status=BallotStatus.CLOSED)
+        .select_related("member")
+        .order_by("member__full_name", "member__email")
+    ):
+        votes.setdefault(v.ballot_id, []).append(v)
+    return votes
+
+
+def meeting_attendance(meeting: Meeting) -> list[tuple[CycleMembership, bool | None]]:
+    present = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "present"))
+    return [(m, present.get(m.user_id)) for m in committee_members(meeting.cycle)]
+
+
+def meeting_remarks(meeting: Meeting) -> QuerySet[Remark]:
+    return meeting.remarks.select_related("member", "application__enterprise").order_by("created_at", "pk")
+
+
+def level_preview(meeting: Meeting) -> dict[str, Any]:
+    """The award levels the closed ballots give, with ties and vacancies, for the page and the minutes."""
+    from .services import meeting_assignment
+
+    ballots = {b.pk: b for b in meeting_ballots(meeting)}
+    levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
+    all_closed = all(b.status == BallotStatus.CLOSED for b in ballots.values())
+    assignment = meeting_assignment(meeting)
+    rows = []
+    for level in levels.values():
+        rows.append(
+            {
+                "level": level,
+                "ballots": [ballots[k] for k, v in assignment.levels.items() if v == level.pk],
+                "vacant": assignment.vacancies.get(level.pk, 0),
+            }
+        )
+    ties = [
+        {"level": levels[t.level], "places": t.places, "ballots": [ballots[k] for k in t.candidates]}
+        for t in assignment.ties
+    ]
+    no_place = [ballots[k] for k, v in assignment.levels.items() if v is None]
+    return {"rows": rows, "ties": ties, "no_place": no_place, "all_closed": all_closed, "assignment": assignment}
+
+
+# --- the meeting report -------------------------------------------------------------------------
+
+
+def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:
+    """The cycle's submitted applications by district, industry and status (drafts excluded)."""
+    apps = Application.objects.filter(cycle=cycle).exclude(status=ApplicationStatus.DRAFT)
+    by_district = Counter(dict(apps.values_list("enterprise__district").annotate(n=Count("id"))))
+    by_industry = Counter(dict(apps.values_list("enterprise__industry").annotate(n=Count("id"))))
+    by_status = Counter(dict(apps.values_list("status").annotate(n=Count("id"))))
+    return {
+        "district": [(str(d.label), by_district[d.value]) for d in District if by_district[d.value]],
+        "industry": [(str(i.label), by_industry[i.value]) for i in Industry if by_industry[i.value]],
+        "outcome": [(str(s.label), by_status[s.value]) for s in ApplicationStatus if by_status[s.value]],
+    }
+
+
+def chart_rows(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Rows with a percentage of the largest value: the PDF draws its bars from these."""
+    top = max((n for _, n in pairs), default=0) or 1
+    return [{"label": label, "n": n, "pct": round(100 * n / top)} for label, n in pairs]
+
+
+def candidate_history(ballot: Ballot):
+    return application_history(ballot.application)
+
+
+# --- notice, objections, winners ----------------------------------------------------------------
+
+
+def notices_current() -> QuerySet[PublicNotice]:
+    """Notices whose candidates are still on public notice (what the public page lists)."""
+    return (
+        PublicNotice.objects.filter(applications__status=ApplicationStatus.PUBLIC_NOTICE)
+        .distinct()
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(status=ApplicationStatus.PUBLIC_NOTICE)
+                .select_related("enterprise", "award_level")
+                .order_by("award_level__rank", "enterprise__name_zh"),
+                to_attr="listed",
+            )
+        )
+        .order_by("-starts_on")
+    )
+
+
+def objections_of_cycle(cycle: AwardCycle) -> QuerySet[Objection]:
+    return (
+        Objection.objects.filter(notice__cycle=cycle)
+        .select_related("application__enterprise", "handled_by", "notice")
+        .order_by("status", "-created_at")
+    )
+
+
+def open_objection_count(cycle: AwardCycle) -> int:
+    return Objection.objects.filter(notice__cycle=cycle, status=ObjectionStatus.OPEN).count()
+
+
+def winners_by_year_and_level() -> list[dict[str, Any]]:
+    """All winners: per year (newest first), per level (highest first), with the approval record."""
+    apps = (
+        Application.objects.filter(status=ApplicationStatus.AWARDED)
+        .select_related("enterprise", "cycle", "award_level", "cycle__government_approval")
+        .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
+    )
+    years: list[dict[str, Any]] = []
+    for app in apps:
+        if not years or years[-1]["cycle"].pk != app.cycle_id:
+            approval = getattr(app.cycle, "government_approval", None)
+            years.append({"cycle": app.cycle, "approval": approval, "levels": []})
+        levels = years[-1]["levels"]
+        if not levels or levels[-1]["level"] != app.award_level:
+            levels.append({"level": app.award_level, "winners": []})
+        levels[-1]["winners"].append(app)
+    return years
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def member_upcoming(user: User) -> dict[str, Any]:
+    cycles = CycleMembership.objects.filter(user=user, role=CycleRole.COMMITTEE).values_list("cycle_id", flat=True)
+    meetings = list(
+        Meeting.objects.filter(cycle_id__in=cycles)
+        .exclude(status=MeetingStatus.CLOSED)
+        .select_related("cycle")
+        .order_by("starts_at")[:5]
+    )
+    open_ballots = list(
+        Ballot.objects.filter(
+            meeting__cycle_id__in=cycles, status=BallotStatus.OPEN, meeting__status=MeetingStatus.OPEN
+        )
+        .exclude(votes__member=user)
+        .exclude(recusals__member=user)
+        .select_related("application__enterprise", "meeting")
+    )
+    return {"meetings": meetings, "open_ballots": open_ballots}
+
+
+def secretary_overview(user: User) -> list[dict[str, Any]]:
+    qs = AwardCycle.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
+    cycles = list(
+        qs.annotate(
+            n_open_objections=Count(
+                "notices__objections", filter=Q(notices__objections__status=ObjectionStatus.OPEN), distinct=True
+            ),
+            n_nominated=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.NOMINATED), distinct=True
+            ),
+        ).order_by("-year")[:5]
+    )
+    latest = {}
+    for m in Meeting.objects.filter(cycle__in=cycles).order_by("-starts_at"):
+        latest.setdefault(m.cycle_id, m)
+    return [{"cycle": c, "meeting": latest.get(c.pk)} for c in cycles]

@@ -1,0 +1,683 @@
+"""Writes for the committee. Each checks permission, changes state conditionally in a transaction,
+audits in the same transaction and queues mails and tasks after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.enums import ApplicationStatus as S
+from awards.enums import CycleRole, CycleStatus
+from awards.models import Application, AwardCycle
+from awards.services import application_transition
+from core.audit import audit_record
+from core.enums import AuditAction
+from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
+from core.models import User
+
+from . import decisions
+from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
+from .models import (
+    Attendance,
+    Ballot,
+    GovernmentApproval,
+    Meeting,
+    Objection,
+    PublicNotice,
+    Recusal,
+    Remark,
+    Vote,
+)
+
+OBJECTIONS_PER_HOUR = 5
+
+
+def _require(user: User, perm: str, obj) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def committee_member_ids(cycle: AwardCycle) -> list[int]:
+    from awards.models import CycleMembership
+
+    return list(
+        CycleMembership.objects.filter(cycle=cycle, role=CycleRole.COMMITTEE)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    members = set(committee_member_ids(meeting.cycle))
+    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
+    return present & members
+
+
+def _quorum_or_refuse(meeting: Meeting) -> None:
+    cycle = meeting.cycle
+    members, present = len(committee_member_ids(cycle)), len(present_member_ids(meeting))
+    if not decisions.has_quorum(
+        present=present, members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
+    ):
+        need = decisions.quorum_needed(
+            members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
+        )
+        raise NotAllowed(
+            _("No quorum: %(present)s of %(members)s members are present; %(need)s are needed.")
+            % {"present": present, "members": members, "need": need},
+            code="no_quorum",
+        )
+
+
+def _set_status(model, obj, *, old: str, new: str, **fields) -> None:
+    """Conditional update: 0 rows means someone else changed the object first."""
+    if model.objects.filter(pk=obj.pk, status=old).update(status=new, **fields) == 0:
+        raise Conflict(_("This was changed by someone else a moment ago. Please reload the page."))
+    obj.refresh_from_db()
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def meeting_schedule(
+    *,
+    cycle: AwardCycle,
+    by: User,
+    starts_at: dt.datetime,
+    place: str,
+    notes: str = "",
+) -> Meeting:
+    """Schedule a meeting; its agenda is the cycle's nominated candidates, in the order they were nominated.
+
+    A meeting may be scheduled before the reviews end: candidates nominated later are added with
+    `meeting_agenda_sync` until the meeting opens.
+    """
+    _require(by, "committee.manage_meeting", cycle)
+    if Meeting.objects.filter(cycle=cycle).exclude(status=MeetingStatus.CLOSED).exists():
+        raise NotAllowed(
+            _("This cycle already has a meeting that is not closed; change or close that one first."),
+            code="meeting_pending",
+        )
+    with transaction.atomic():
+        meeting = Meeting.objects.create(cycle=cycle, starts_at=starts_at, place=place, notes=notes, created_by=by)
+        added = _agenda_add_nominated(meeting)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.scheduled", "starts_at": starts_at, "agenda": added},
+        )
+    return meeting
+
+
+def _agenda_add_nominated(meeting: Meeting) -> list[int]:
+    on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
+    new = [
+        a
+        for a in Application.objects.filter(cycle=meeting.cycle, status=S.NOMINATED).order_by("status_changed_at", "pk")
+        if a.pk not in on_agenda
+    ]
+    last = max(meeting.ballots.values_list("rank", flat=True), default=0)
+    Ballot.objects.bulk_create(
+        Ballot(meeting=meeting, application=app, rank=last + i) for i, app in enumerate(new, start=1)
+    )
+    return [a.pk for a in new]
+
+
+def meeting_agenda_sync(*, meeting: Meeting, by: User) -> int:
+    """Add candidates nominated since the meeting was scheduled. Returns how many were added."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("The agenda is fixed once the meeting opens."), code="not_scheduled")
+    with transaction.atomic():
+        added = _agenda_add_nominated(meeting)
+        if added:
+            audit_record(
+                action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.agenda", "added": added}
+            )
+    return len(added)
+
+
+def meeting_invite(*, meeting: Meeting, by: User) -> int:
+    """E-mail every committee member the date, place and agenda. Returns the number invited."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status == MeetingStatus.CLOSED:
+        raise NotAllowed(_("The meeting is closed."), code="closed")
+    members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
+    agenda = [
+        {
+            "zh": b.application.enterprise.name_zh or b.application.enterprise.name_en,
+            "en": b.application.enterprise.name_en or b.application.enterprise.name_zh,
+        }
+        for b in meeting.ballots.select_related("application__enterprise").order_by("rank", "pk")
+    ]
+    local = timezone.localtime(meeting.starts_at)
+    context = {
+        "cycle_zh": meeting.cycle.title_zh,
+        "cycle_en": meeting.cycle.title_en,
+        "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+        "place": meeting.place,
+        "notes": meeting.notes,
+        "agenda": agenda,
+        "path": reverse("committee:meeting", args=[meeting.pk]),
+    }
+    with transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(invited_at=timezone.now())
+        for member in members:
+            mail_queue(template="committee_invitation", context=context, to_user=member)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.invited", "members": [m.pk for m in members]},
+        )
+    meeting.refresh_from_db()
+    return len(members)
+
+
+def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("Only a scheduled meeting can be opened."), code="not_scheduled")
+    if not meeting.ballots.exists():
+        raise NotAllowed(_("There is no nominated candidate on the agenda."), code="empty_agenda")
+    with transaction.atomic():
+        _set_status(Meeting, meeting, old=MeetingStatus.SCHEDULED, new=MeetingStatus.OPEN, opened_at=timezone.now())
+        # A cycle under review enters deliberation when its committee meets.
+        AwardCycle.objects.filter(pk=meeting.cycle_id, status=CycleStatus.REVIEWING).update(
+            status=CycleStatus.DELIBERATION
+        )
+        audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})
+    return meeting
+
+
+def attendance_record(*, meeting: Meeting, by: User, present_ids: Iterable[int]) -> set[int]:
+    """Record who is present. Not while a ballot is open: the count a ballot uses must not move."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise NotAllowed(_("Attendance is recorded while the meeting is in session."), code="not_open")
+    members = set(committee_member_ids(meeting.cycle))
+    present = {int(i) for i in present_ids}
+    if present - members:
+        raise NotAllowed(_("Only members of the committee can be recorded as present."), code="not_member")
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.ballots.filter(status=BallotStatus.OPEN).exists():
+            raise NotAllowed(_("Close the open ballot before changing the attendance."), code="ballot_open")
+        for member_id in members:
+            Attendance.objects.update_or_create(
+                meeting=meeting, member_id=member_id, defaults={"present": member_id in present}
+            )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.attendance", "present": sorted(present), "members": sorted(members)},
+        )
+    return present
+
+
+def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> None:
+    """Record the candidates' rank order for the meeting (from the expert ranking); ties share a rank."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status == MeetingStatus.CLOSED:
+        raise NotAllowed(_("The meeting is closed."), code="closed")
+    if any(r < 1 for r in ranks.values()):
+        raise NotAllowed(_("A rank is a whole number from 1."), code="bad_rank")
+    with transaction.atomic():
+        for ballot in meeting.ballots.filter(pk__in=ranks):
+            Ballot.objects.filter(pk=ballot.pk).update(rank=ranks[ballot.pk], tie_order=None)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.ranks", "ranks": {str(k): v for k, v in ranks.items()}},
+        )
+
+
+def remark_add(
+    *, meeting: Meeting, by: User, text: str, member: User | None = None, application: Application | None = None
+) -> Remark:
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise NotAllowed(_("Suggestions are recorded while the meeting is in session."), code="not_open")
+    if not text.strip():
+        raise NotAllowed(_("Please write the suggestion or remark."), code="empty")
+    with transaction.atomic():
+        remark = Remark.objects.create(
+            meeting=meeting, member=member, application=application, text=text.strip(), recorded_by=by
+        )
+        audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.remark", "id": remark.pk})
+    return remark
+
+
+# --- ballots and votes --------------------------------------------------------------------------
+
+
+def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
+    meeting = ballot.meeting
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise NotAllowed(_("Open the meeting first."), code="not_open")
+    if ballot.status != BallotStatus.PENDING:
+        raise NotAllowed(_("This ballot has already been opened."), code="not_pending")
+    _quorum_or_refuse(meeting)
+    with transaction.atomic():
+        _set_status(Ballot, ballot, old=BallotStatus.PENDING, new=BallotStatus.OPEN, opened_at=timezone.now())
+        audit_record(action=AuditAction.OTHER, obj=ballot, by=by, payload={"event": "ballot.opened"})
+    return ballot
+
+
+def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
+    """Cast or change a member's vote while the ballot is open. One row per member (DB constraint)."""
+    if choice not in VoteChoice.values:
+        raise NotAllowed(_("Choose approve, reject or abstain."), code="bad_choice")
+    meeting = ballot.meeting
+    if by is None or not by.has_perm("committee.vote", meeting):
+        raise PermissionDenied(_("Only members of the committee vote."))
+    with transaction.atomic():
+        # The row lock serialises this member's concurrent votes and a concurrent close.
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if locked.status == BallotStatus.PENDING:
+            raise NotAllowed(_("This ballot is not open yet."), code="not_open")
+        if locked.status == BallotStatus.CLOSED:
+            raise NotAllowed(_("This ballot is closed; votes can no longer be cast or changed."), code="closed")
+        if by.pk not in present_member_ids(meeting):
+            raise NotAllowed(_("Only members recorded as present may vote."), code="absent")
+        if Recusal.objects.filter(ballot=locked, member=by).exists():
+            raise NotAllowed(_("You are recused from this candidate and may not vote."), code="recused")
+        vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
+        audit_record(
+            action=AuditAction.VOTE,
+            obj=locked,
+            by=by,
+            # Only administrators read audit payloads; the choice makes a changed vote traceable.
+            payload={"choice": choice, "changed": not created},
+        )
+    return vote
+
+
+def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Recusal:
+    """A member declares a conflict, or the secretary records it. A vote already cast is withdrawn."""
+    meeting = ballot.meeting
+    if by.pk != member.pk:
+        _require(by, "committee.manage_meeting", meeting)
+    elif not by.has_perm("committee.vote", meeting):
+        raise PermissionDenied(_("Only members of the committee declare a conflict."))
+    if member.pk not in committee_member_ids(meeting.cycle):
+        raise NotAllowed(_("Only members of the committee can be recused."), code="not_member")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the recusal."), code="reason_required")
+    with transaction.atomic():
+        locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if locked.status == BallotStatus.CLOSED:
+            raise NotAllowed(_("This ballot is closed."), code="closed")
+        recusal, created = Recusal.objects.get_or_create(
+            ballot=locked, member=member, defaults={"reason": reason.strip(), "recorded_by": by}
+        )
+        withdrawn = Vote.objects.filter(ballot=locked, member=member).delete()[0]
+        if created:
+            audit_record(
+                action=AuditAction.CONFLICT,
+                obj=locked,
+                by=by,
+                payload={"member": member.pk, "reason": reason.strip(), "vote_withdrawn": bool(withdrawn)},
+            )
+    return recusal
+
+
+def ballot_tally(ballot: Ballot) -> dict[str, int]:
+    """Count the votes of present, non-recused members (the only votes that count)."""
+    meeting = ballot.meeting
+    members = committee_member_ids(meeting.cycle)
+    present = present_member_ids(meeting)
+    recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    counts = dict.fromkeys(VoteChoice.values, 0)
+    for member_id, choice in Vote.objects.filter(ballot=ballot).values_list("member_id", "choice"):
+        if member_id in present and member_id not in recused:
+            counts[choice] += 1
+    return {
+        "members": len(members),
+        "present": len(present),
+        "recused": len(recused & present),
+        "approvals": counts[VoteChoice.APPROVE],
+        "rejections": counts[VoteChoice.REJECT],
+        "abstentions": counts[VoteChoice.ABSTAIN],
+    }
+
+
+def ballot_close(*, ballot: Ballot, by: User) -> Ballot:
+    """Close the ballot, freeze the count, and move the candidate to approved or not approved."""
+    meeting = ballot.meeting
+    _require(by, "committee.manage_meeting", meeting)
+    cycle = meeting.cycle
+    with transaction.atomic():
+        locked = Ballot.objects.select_for_update().select_related("application").get(pk=ballot.pk)
+        if locked.status != BallotStatus.OPEN:
+            raise NotAllowed(_("Only an open ballot can be closed."), code="not_open")
+        _quorum_or_refuse(meeting)
+        tally = ballot_tally(locked)
+        voting = tally["approvals"] + tally["rejections"] + tally["abstentions"]
+        passed = decisions.ballot_passes(
+            approvals=tally["approvals"],
+            voting=voting,
+            numerator=cycle.pass_numerator,
+            denominator=cycle.pass_denominator,
+        )
+        _set_status(
+            Ballot,
+            locked,
+            old=BallotStatus.OPEN,
+            new=BallotStatus.CLOSED,
+            closed_at=timezone.now(),
+            passed=passed,
+            **tally,
+        )
+        audit_record(action=AuditAction.DECISION, obj=locked, by=by, payload={**tally, "passed": passed})
+        application_transition(
+            application=locked.application,
+            to_status=S.APPROVED if passed else S.NOT_APPROVED,
+            by=by,
+            comment=_("Committee vote: %(a)s of %(v)s members present and voting approved.")
+            % {"a": tally["approvals"], "v": voting},
+            payload={"ballot": locked.pk},
+        )
+    ballot.refresh_from_db()
+    return ballot
+
+
+def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> None:
+    """Record the committee's explicit decision on a tie: the order of the tied candidates (1 first)."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise NotAllowed(_("Ties are decided while the meeting is in session."), code="not_open")
+    if sorted(order.values()) != list(range(1, len(order) + 1)):
+        raise NotAllowed(_("Give each tied candidate a different place: 1, 2, 3 …"), code="bad_order")
+    with transaction.atomic():
+        for ballot_id, place in order.items():
+            meeting.ballots.filter(pk=ballot_id).update(tie_order=place)
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.tie_decided", "order": {str(k): v for k, v in order.items()}},
+        )
+
+
+def meeting_assignment(meeting: Meeting) -> decisions.Assignment:
+    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved)."""
+    passed = [b for b in meeting.ballots.all() if b.passed]
+    levels = [decisions.Level(level.pk, level.quota) for level in meeting.cycle.levels.order_by("rank")]
+    return decisions.assign_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)
+
+
+def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
+    """Close the meeting: every ballot closed, levels assigned without an open tie; render the minutes."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise NotAllowed(_("Only a meeting in session can be closed."), code="not_open")
+    if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
+        raise NotAllowed(_("Close every ballot before closing the meeting."), code="ballots_open")
+    assignment = meeting_assignment(meeting)
+    if not assignment.complete:
+        raise NotAllowed(
+            _("A tie at a quota boundary needs the committee's decision before the meeting closes."), code="tie"
+        )
+    with transaction.atomic():
+        _set_status(Meeting, meeting, old=MeetingStatus.OPEN, new=MeetingStatus.CLOSED, closed_at=timezone.now())
+        for ballot in meeting.ballots.select_related("application"):
+            level_id = assignment.levels.get(ballot.pk)
+            Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id)
+            if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
+                application_transition(
+                    application=ballot.application,
+                    to_status=S.NOT_APPROVED,
+                    by=by,
+                    comment=_("Passed the vote, but no place was left within the award quotas."),
+                    payload={"ballot": ballot.pk},
+                )
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=meeting,
+            by=by,
+            payload={
+                "event": "meeting.closed",
+                "levels": {str(k): v for k, v in assignment.levels.items()},
+                "vacancies": {str(k): v for k, v in assignment.vacancies.items()},
+            },
+        )
+        transaction.on_commit(lambda: _queue("render_minutes", meeting.pk))
+    return meeting
+
+
+def _queue(task_name: str, meeting_id: int) -> None:
+    from . import tasks
+
+    getattr(tasks, task_name).delay(meeting_id=meeting_id)
+
+
+def meeting_report_request(*, meeting: Meeting, by: User) -> None:
+    """Queue the meeting report's PDF rendering."""
+    _require(by, "committee.view_meeting", meeting)
+    transaction.on_commit(lambda: _queue("render_report", meeting.pk))
+
+
+# --- public notice, objections, confirmation -----------------------------------------------------
+
+
+def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = None) -> PublicNotice:
+    """Publish the approved candidates, with the level the committee assigned, for the notice period."""
+    _require(by, "committee.manage_meeting", cycle)
+    if Meeting.objects.filter(cycle=cycle, status=MeetingStatus.OPEN).exists():
+        raise NotAllowed(_("Close the committee meeting first."), code="meeting_open")
+    approved = list(Application.objects.filter(cycle=cycle, status=S.APPROVED).select_related("enterprise"))
+    if not approved:
+        raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
+    starts_on = starts_on or timezone.localdate()
+    ends_on = starts_on + dt.timedelta(days=max(cycle.public_notice_days, 1) - 1)
+    levels = dict(
+        Ballot.objects.filter(application__in=approved, meeting__status=MeetingStatus.CLOSED, passed=True)
+        .order_by("meeting__closed_at")
+        .values_list("application_id", "award_level_id")
+    )
+    with transaction.atomic():
+        notice = PublicNotice.objects.create(cycle=cycle, starts_on=starts_on, ends_on=ends_on, published_by=by)
+        notice.applications.set(approved)
+        for app in approved:
+            application_transition(
+                application=app,
+                to_status=S.PUBLIC_NOTICE,
+                by=by,
+                extra_fields={"award_level_id": levels.get(app.pk)},
+                payload={"notice": notice.pk},
+            )
+        AwardCycle.objects.filter(pk=cycle.pk).exclude(status=CycleStatus.CONCLUDED).update(
+            status=CycleStatus.PUBLIC_NOTICE, public_notice_start=starts_on, public_notice_end=ends_on
+        )
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=notice,
+            by=by,
+            payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
+        )
+    return notice
+
+
+def notice_is_open(notice: PublicNotice, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return notice.starts_on <= today <= notice.ends_on
+
+
+def _rate_key(ip: str | None) -> str:
+    return f"committee:objections:{ip or 'unknown'}"
+
+
+def objection_lodge(
+    *,
+    notice: PublicNotice,
+    application: Application,
+    name: str,
+    contact: str,
+    reasons: str,
+    evidence=None,
+    ip: str | None = None,
+) -> Objection:
+    """Anyone may object during the period, under their real name; anonymous ones are refused."""
+    if not notice_is_open(notice):
+        raise NotAllowed(
+            _("Objections are accepted from %(start)s to %(end)s only.")
+            % {"start": notice.starts_on, "end": notice.ends_on},
+            code="period",
+        )
+    if not name.strip() or not contact.strip():
+        raise NotAllowed(_("Anonymous objections are not accepted: give your real name and a contact."), code="anon")
+    if not reasons.strip():
+        raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")
+    if not notice.applications.filter(pk=application.pk).exists():
+        raise NotAllowed(_("This candidate is not on the public notice."), code="not_listed")
+    key = _rate_key(ip)
+    if cache.get(key, 0) >= OBJECTIONS_PER_HOUR:
+        raise NotAllowed(
+            _("Too many objections from your network address in the last hour. Please try again later."),
+            code="rate_limited",
+        )
+    with transaction.atomic():
+        objection = Objection.objects.create(
+            notice=notice,
+            application=application,
+            name=name.strip(),
+            contact=contact.strip(),
+            reasons=reasons.strip(),
+            evidence=evidence or "",
+            ip_address=ip,
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=objection,
+            by=None,
+            payload={"event": "objection.lodged", "application": application.pk},
+        )
+    cache.add(key, 0, timeout=3600)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+    return objection
+
+
+def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str) -> Objection:
+    """Dismiss with a reply, or uphold: the candidate goes back to the committee or the proposal is withdrawn."""
+    _require(by, "committee.manage_meeting", objection.notice)
+    if outcome not in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD_RETURNED, ObjectionStatus.UPHELD_WITHDRAWN):
+        raise NotAllowed(_("Choose how the objection is handled."), code="bad_outcome")
+    if objection.status != ObjectionStatus.OPEN:
+        raise NotAllowed(_("This objection has already been handled."), code="handled")
+    if not reply.strip():
+        raise NotAllowed(_("Please write the reply to the objector."), code="reply_required")
+    with transaction.atomic():
+        _set_status(
+            Objection,
+            objection,
+            old=ObjectionStatus.OPEN,
+            new=outcome,
+            reply=reply.strip(),
+            handled_by=by,
+            handled_at=timezone.now(),
+        )
+        app = objection.application
+        if outcome != ObjectionStatus.DISMISSED and app.status == S.PUBLIC_NOTICE:
+            application_transition(
+                application=app,
+                to_status=S.NOMINATED if outcome == ObjectionStatus.UPHELD_RETURNED else S.NOT_APPROVED,
+                by=by,
+                comment=reply.strip(),
+                extra_fields={"award_level": None},
+                payload={"objection": objection.pk},
+            )
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=objection,
+            by=by,
+            payload={"event": "objection.handled", "outcome": outcome, "reply": reply.strip()},
+        )
+    return objection
+
+
+def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_date: dt.date) -> list[Application]:
+    """Record the government's approval and make the candidates on public notice winners."""
+    _require(by, "committee.manage_meeting", cycle)
+    notice = PublicNotice.objects.filter(cycle=cycle).order_by("-ends_on", "-pk").first()
+    if notice is None:
+        raise NotAllowed(_("The proposed winners have not been published yet."), code="no_notice")
+    if timezone.localdate() <= notice.ends_on:
+        raise NotAllowed(
+            _("The public notice runs until %(end)s; winners can be confirmed after it ends.")
+            % {"end": notice.ends_on},
+            code="notice_running",
+        )
+    open_objections = Objection.objects.filter(notice__cycle=cycle, status=ObjectionStatus.OPEN).count()
+    if open_objections:
+        raise NotAllowed(
+            _("%(n)s objection(s) still open: handle them before confirming the winners.") % {"n": open_objections},
+            code="objection_open",
+        )
+    if not decree_number.strip() or decree_date is None:
+        raise NotAllowed(_("Give the government document's number and date."), code="decree_required")
+    winners = list(Application.objects.filter(cycle=cycle, status=S.PUBLIC_NOTICE).select_related("award_level"))
+    if not winners:
+        raise NotAllowed(_("No candidate is on public notice."), code="none")
+    if GovernmentApproval.objects.filter(cycle=cycle).exists():
+        raise NotAllowed(_("The government's approval of this cycle is already recorded."), code="done")
+    with transaction.atomic():
+        approval = GovernmentApproval.objects.create(
+            cycle=cycle, decree_number=decree_number.strip(), decree_date=decree_date, recorded_by=by
+        )
+        confirmed = [
+            application_transition(
+                application=app,
+                to_status=S.AWARDED,
+                by=by,
+                extra_fields={"award_level_id": app.award_level_id},
+                payload={"decree_number": approval.decree_number, "decree_date": decree_date},
+            )
+            for app in winners
+        ]
+        AwardCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CONCLUDED)
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=approval,
+            by=by,
+            payload={"event": "winners.confirmed", "applications": [a.pk for a in confirmed]},
+        )
+    return confirmed
+
+
+def meeting_pdf_render(*, meeting_id: int, kind: str) -> str:
+    """Render the minutes or the report to PDF under MEDIA_ROOT and record it. Returns the file name."""
+    from django.core.files.base import ContentFile
+
+    from . import pdf
+
+    meeting = Meeting.objects.select_related("cycle").get(pk=meeting_id)
+    if kind == "minutes" and meeting.status != MeetingStatus.CLOSED:
+        raise NotAllowed(_("Minutes are rendered once the meeting is closed."), code="not_closed")
+    content = pdf.render_minutes(meeting) if kind == "minutes" else pdf.render_report(meeting)
+    field = meeting.minutes_pdf if kind == "minutes" else meeting.report_pdf
+    old = field.name
+    with transaction.atomic():
+        field.save(f"{kind}-{meeting.cycle.year}-{meeting.pk}.pdf", ContentFile(content), save=False)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            **{f"{kind}_pdf": field.name, f"{kind}_rendered_at": timezone.now()}
+        )
+        audit_record(action=AuditAction.OTHER, obj=meeting, by=None, payload={"event": f"meeting.{kind}_rendered"})
+    if old and old != field.name:
+        field.storage.delete(old)
+    return field.name

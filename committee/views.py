@@ -1,0 +1,577 @@
+"""Committee pages. Members (view, vote) and the award office (manage); the notice and winners are public."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from awards.models import Application, AwardCycle
+from core.context import client_ip
+from core.errors import ServiceError
+
+from . import selectors, services
+from .forms import (
+    AttendanceForm,
+    ConfirmForm,
+    MeetingForm,
+    ObjectionForm,
+    ObjectionHandleForm,
+    RankForm,
+    RecusalForm,
+    RemarkForm,
+    TieForm,
+    VoteForm,
+)
+from .models import Ballot, Meeting, Objection, PublicNotice
+
+VIEW, MANAGE = "committee.view_meeting", "committee.manage_meeting"
+
+
+def _checked(request, obj, perm):
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _cycle(request, pk, perm=VIEW) -> AwardCycle:
+    return _checked(request, get_object_or_404(AwardCycle, pk=pk), perm)
+
+
+def _meeting(request, pk, perm=VIEW) -> Meeting:
+    return _checked(request, get_object_or_404(Meeting.objects.select_related("cycle"), pk=pk), perm)
+
+
+def _ballot(request, pk, perm=VIEW) -> Ballot:
+    ballot = get_object_or_404(
+        Ballot.objects.select_related("meeting__cycle", "application__enterprise", "award_level"), pk=pk
+    )
+    _checked(request, ballot.meeting, perm)
+    return ballot
+
+
+def _run(request, fn, success: str, **kwargs):
+    try:
+        result = fn(**kwargs)
+    except ServiceError as e:
+        messages.error(request, e.message)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _back(meeting, anchor=""):
+    return redirect(reverse("committee:meeting", args=[meeting.pk]) + anchor)
+
+
+# --- the committee of a cycle and its meetings ----------------------------------------------------
+
+
+@login_required
+def my_committee(request):
+    """Committee members and the office: the cycles whose committee they sit on or run."""
+    cycles = selectors.cycles_for_committee_user(request.user)
+    if not cycles:
+        raise PermissionDenied
+    return render(request, "committee/index.html", {"cycles": cycles})
+
+
+@login_required
+def cycle_committee(request, cycle_id):
+    """Committee members and the office: the members, meetings, notice and winners of a cycle."""
+    cycle = _cycle(request, cycle_id)
+    return render(
+        request,
+        "committee/cycle.html",
+        {
+            "cycle": cycle,
+            "members": selectors.committee_members(cycle),
+            "meetings": selectors.meetings_of_cycle(cycle),
+            "notices": cycle.notices.order_by("-starts_on"),
+            "open_objections": selectors.open_objection_count(cycle),
+            "can_manage": request.user.has_perm(MANAGE, cycle),
+            "approval": getattr(cycle, "government_approval", None),
+        },
+    )
+
+
+@login_required
+def meeting_new(request, cycle_id):
+    """Office only: schedule a meeting with the nominated candidates on the agenda."""
+    cycle = _cycle(request, cycle_id, MANAGE)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_schedule(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The meeting is scheduled. Invite the members when the agenda is final."))
+            return redirect("committee:meeting", meeting.pk)
+    nominated = (
+        cycle.applications.filter(status="nominated").select_related("enterprise").order_by("status_changed_at", "pk")
+    )
+    return render(request, "committee/meeting_form.html", {"cycle": cycle, "form": form, "nominated": nominated})
+
+
+@login_required
+def meeting_detail(request, pk):
+    """Members and the office. Members vote here; the office runs the meeting."""
+    meeting = _meeting(request, pk)
+    user = request.user
+    can_manage = user.has_perm(MANAGE, meeting)
+    members = list(selectors.committee_members(meeting.cycle))
+    rows = selectors.meeting_ballot_rows(meeting, user)
+    ballots = [r.ballot for r in rows]
+    present_ids = services.present_member_ids(meeting)
+    levels = selectors.level_preview(meeting)
+    context = {
+        "meeting": meeting,
+        "cycle": meeting.cycle,
+        "rows": rows,
+        "can_manage": can_manage,
+        "is_member": user.has_perm("committee.vote", meeting),
+        "i_am_present": user.pk in present_ids,
+        "attendance": selectors.meeting_attendance(meeting),
+        "quorum": selectors.meeting_quorum(meeting, members=len(members)),
+        "remarks": selectors.meeting_remarks(meeting),
+        "levels": levels,
+        "vote_form": VoteForm(),
+        "recusal_form": RecusalForm(),
+        "pass_rule": (meeting.cycle.pass_numerator, meeting.cycle.pass_denominator),
+    }
+    if can_manage:
+        context.update(
+            attendance_form=AttendanceForm(members=members, initial={"present": sorted(present_ids)}),
+            rank_form=RankForm(ballots=ballots),
+            remark_form=RemarkForm(members=members, ballots=ballots),
+            tie_forms=[(t, TieForm(ballots=t["ballots"])) for t in levels["ties"]],
+            secretary_recusal_form=RecusalForm(members=members),
+        )
+    return render(request, "committee/meeting.html", context)
+
+
+@login_required
+@require_POST
+def meeting_invite(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    n = _run(
+        request,
+        services.meeting_invite,
+        _("Invitations with the agenda are on their way."),
+        meeting=meeting,
+        by=request.user,
+    )
+    if n:
+        messages.info(request, _("%(n)s members invited.") % {"n": n})
+    return _back(meeting)
+
+
+@login_required
+@require_POST
+def meeting_agenda(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    n = _run(request, services.meeting_agenda_sync, _("The agenda is up to date."), meeting=meeting, by=request.user)
+    if n:
+        messages.info(request, _("%(n)s candidate(s) added to the agenda.") % {"n": n})
+    return _back(meeting, "#agenda")
+
+
+@login_required
+@require_POST
+def meeting_open(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    _run(request, services.meeting_open, _("The meeting is in session."), meeting=meeting, by=request.user)
+    return _back(meeting, "#attendance")
+
+
+@login_required
+@require_POST
+def meeting_attendance(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    form = AttendanceForm(request.POST, members=selectors.committee_members(meeting.cycle))
+    if form.is_valid():
+        _run(
+            request,
+            services.attendance_record,
+            _("Attendance recorded."),
+            meeting=meeting,
+            by=request.user,
+            present_ids=form.cleaned_data["present"],
+        )
+    else:
+        messages.error(request, _("Please tick the members present."))
+    return _back(meeting, "#attendance")
+
+
+@login_required
+@require_POST
+def meeting_ranks(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    form = RankForm(request.POST, ballots=selectors.meeting_ballots(meeting))
+    if form.is_valid():
+        _run(
+            request,
+            services.ballot_ranks_set,
+            _("Rank order recorded."),
+            meeting=meeting,
+            by=request.user,
+            ranks=form.ranks(),
+        )
+    else:
+        messages.error(request, _("A rank is a whole number from 1."))
+    return _back(meeting, "#agenda")
+
+
+@login_required
+@require_POST
+def meeting_tie(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    ties = selectors.level_preview(meeting)["ties"]
+    ballot_ids = {int(k.split("_")[1]) for k in request.POST if k.startswith("order_")}
+    tie = next((t for t in ties if {b.pk for b in t["ballots"]} == ballot_ids), None)
+    if tie is None:
+        messages.error(request, _("This tie has changed; please reload the page."))
+        return _back(meeting, "#levels")
+    form = TieForm(request.POST, ballots=tie["ballots"])
+    if form.is_valid():
+        _run(
+            request,
+            services.ballot_tie_decide,
+            _("The committee's decision on the tie is recorded."),
+            meeting=meeting,
+            by=request.user,
+            order=form.order(),
+        )
+    else:
+        messages.error(request, _("Give each tied candidate a different place: 1, 2, 3 …"))
+    return _back(meeting, "#levels")
+
+
+@login_required
+@require_POST
+def meeting_remark(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    ballots = selectors.meeting_ballots(meeting)
+    form = RemarkForm(request.POST, members=selectors.committee_members(meeting.cycle), ballots=ballots)
+    if form.is_valid():
+        apps = {b.application_id: b.application for b in ballots}
+        _run(
+            request,
+            services.remark_add,
+            _("Suggestion recorded."),
+            meeting=meeting,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            member=next(
+                (
+                    m.user
+                    for m in selectors.committee_members(meeting.cycle)
+                    if m.user_id == form.cleaned_data["member"]
+                ),
+                None,
+            ),
+            application=apps.get(form.cleaned_data["application"]),
+        )
+    else:
+        messages.error(request, _("Please write the suggestion or remark."))
+    return _back(meeting, "#remarks")
+
+
+@login_required
+@require_POST
+def meeting_close(request, pk):
+    meeting = _meeting(request, pk, MANAGE)
+    _run(
+        request,
+        services.meeting_close,
+        _("The meeting is closed; the minutes are being rendered."),
+        meeting=meeting,
+        by=request.user,
+    )
+    return _back(meeting)
+
+
+# --- ballots ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ballot_open(request, pk):
+    ballot = _ballot(request, pk, MANAGE)
+    _run(request, services.ballot_open, _("The ballot is open."), ballot=ballot, by=request.user)
+    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+
+
+@login_required
+@require_POST
+def ballot_close(request, pk):
+    ballot = _ballot(request, pk, MANAGE)
+    _run(request, services.ballot_close, _("The ballot is closed."), ballot=ballot, by=request.user)
+    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+
+
+@login_required
+@require_POST
+def ballot_vote(request, pk):
+    """Committee members of the cycle only (the service checks presence, recusal and the ballot's state)."""
+    ballot = _ballot(request, pk, "committee.vote")
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            services.vote_cast,
+            _("Your vote is recorded. You may change it until the ballot closes."),
+            ballot=ballot,
+            by=request.user,
+            choice=form.cleaned_data["choice"],
+        )
+    else:
+        messages.error(request, _("Choose approve, reject or abstain."))
+    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+
+
+@login_required
+@require_POST
+def ballot_recuse(request, pk):
+    """A member declares a conflict with the candidate, or the office records one for a member."""
+    ballot = _ballot(request, pk)
+    meeting = ballot.meeting
+    manage = request.user.has_perm(MANAGE, meeting) and "member" in request.POST
+    members = list(selectors.committee_members(meeting.cycle))
+    form = RecusalForm(request.POST, members=members if manage else None)
+    if not form.is_valid():
+        messages.error(request, _("Please give the reason for the recusal."))
+        return _back(meeting, f"#ballot-{ballot.pk}")
+    if manage:
+        member = next((m.user for m in members if m.user_id == form.cleaned_data["member"]), None)
+    else:
+        member = request.user
+    if member is None:
+        raise PermissionDenied
+    _run(
+        request,
+        services.recusal_record,
+        _("The recusal is recorded."),
+        ballot=ballot,
+        member=member,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+    return _back(meeting, f"#ballot-{ballot.pk}")
+
+
+# --- report, dossier, PDFs --------------------------------------------------------------------------
+
+
+@login_required
+def meeting_report(request, pk):
+    """Members and the office: the cycle's applications and the nominees, with charts."""
+    meeting = _meeting(request, pk)
+    breakdown = selectors.cycle_breakdown(meeting.cycle)
+    return render(
+        request,
+        "committee/report.html",
+        {
+            "meeting": meeting,
+            "cycle": meeting.cycle,
+            "charts": {k: selectors.chart_rows(v) for k, v in breakdown.items()},
+            "chart_data": breakdown,
+            "ballots": selectors.meeting_ballots(meeting),
+            "blocks": selectors.report_blocks(meeting),
+        },
+    )
+
+
+def _pdf_response(field, name):
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type="application/pdf", filename=name)
+
+
+@login_required
+def meeting_report_pdf(request, pk):
+    """Members and the office: GET downloads the rendered report; POST asks for a fresh rendering."""
+    meeting = _meeting(request, pk)
+    if request.method == "POST":
+        services.meeting_report_request(meeting=meeting, by=request.user)
+        messages.success(request, _("The report is being rendered; reload this page in a moment."))
+        return redirect("committee:report", meeting.pk)
+    return _pdf_response(meeting.report_pdf, f"report-{meeting.cycle.year}.pdf")
+
+
+@login_required
+def meeting_minutes_pdf(request, pk):
+    """Members and the office: the minutes of a closed meeting."""
+    meeting = _meeting(request, pk)
+    return _pdf_response(meeting.minutes_pdf, f"minutes-{meeting.cycle.year}.pdf")
+
+
+@login_required
+def dossier(request, pk):
+    """Members and the office: one candidate's dossier."""
+    ballot = _ballot(request, pk)
+    return render(
+        request,
+        "committee/dossier.html",
+        {
+            "ballot": ballot,
+            "meeting": ballot.meeting,
+            "application": ballot.application,
+            "enterprise": ballot.application.enterprise,
+            "history": selectors.candidate_history(ballot),
+            "blocks": selectors.dossier_blocks(ballot),
+        },
+    )
+
+
+# --- public notice, objections, confirmation ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def notice_publish(request, cycle_id):
+    cycle = _cycle(request, cycle_id, MANAGE)
+    _run(
+        request,
+        services.notice_publish,
+        _("The proposed winners are published for public notice."),
+        cycle=cycle,
+        by=request.user,
+    )
+    return redirect("committee:cycle", cycle.pk)
+
+
+@login_required
+def objections(request, cycle_id):
+    """Office only: the objections lodged against a cycle's proposed winners."""
+    cycle = _cycle(request, cycle_id, MANAGE)
+    return render(
+        request, "committee/objections.html", {"cycle": cycle, "objections": selectors.objections_of_cycle(cycle)}
+    )
+
+
+@login_required
+def objection_handle(request, pk):
+    """Office only: dismiss with a reply, or uphold."""
+    objection = get_object_or_404(
+        Objection.objects.select_related("notice__cycle", "application__enterprise", "handled_by"), pk=pk
+    )
+    _checked(request, objection.notice, MANAGE)
+    form = ObjectionHandleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_handle(objection=objection, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The objection is handled."))
+            return redirect("committee:objections", objection.notice.cycle_id)
+    return render(request, "committee/objection_handle.html", {"objection": objection, "form": form})
+
+
+@login_required
+def objection_evidence(request, pk):
+    """Office only: the evidence file of an objection."""
+    objection = get_object_or_404(Objection.objects.select_related("notice"), pk=pk)
+    _checked(request, objection.notice, MANAGE)
+    if not objection.evidence:
+        raise Http404
+    return FileResponse(
+        objection.evidence.open("rb"), as_attachment=True, filename=objection.evidence.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+def winners_confirm(request, cycle_id):
+    """Office only: record the government's approval and confirm the winners."""
+    cycle = _cycle(request, cycle_id, MANAGE)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.winners_confirm(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The winners are confirmed."))
+            return redirect("committee:cycle", cycle.pk)
+    candidates = cycle.applications.filter(status="public_notice").select_related("enterprise", "award_level")
+    return render(
+        request,
+        "committee/confirm.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "candidates": candidates,
+            "notice": cycle.notices.order_by("-ends_on").first(),
+            "open_objections": selectors.open_objection_count(cycle),
+        },
+    )
+
+
+def notice_public(request):
+    """Public: the proposed winners on notice, the period, and how to object."""
+    notices = list(selectors.notices_current())
+    for n in notices:
+        n.is_open = services.notice_is_open(n)
+    return render(request, "committee/notice.html", {"notices": notices})
+
+
+def objection_new(request, notice_id):
+    """Public: lodge a real-name objection during the notice period (rate-limited per address)."""
+    notice = get_object_or_404(PublicNotice.objects.select_related("cycle"), pk=notice_id)
+    listed = list(
+        notice.applications.filter(status="public_notice").select_related("enterprise").order_by("enterprise__name_zh")
+    )
+    if not listed:
+        raise Http404
+    initial = {"application": request.GET.get("candidate")} if request.GET.get("candidate") else None
+    form = ObjectionForm(request.POST or None, request.FILES or None, applications=listed, initial=initial)
+    is_open = services.notice_is_open(notice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_lodge(
+                notice=notice,
+                application=Application.objects.get(pk=form.cleaned_data["application"]),
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                reasons=form.cleaned_data["reasons"],
+                evidence=form.cleaned_data.get("evidence"),
+                ip=client_ip.get() or request.META.get("REMOTE_ADDR"),
+            )
+        except ServiceError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("committee:objection_done", notice.pk)
+    elif request.method == "POST" and not is_open:
+        form.add_error(
+            None,
+            _("Objections are accepted from %(start)s to %(end)s only.")
+            % {"start": notice.starts_on, "end": notice.ends_on},
+        )
+    return render(request, "committee/objection_form.html", {"notice": notice, "form": form, "is_open": is_open})
+
+
+def objection_done(request, notice_id):
+    """Public: the confirmation shown after an objection is lodged."""
+    notice = get_object_or_404(PublicNotice, pk=notice_id)
+    return render(request, "committee/objection_done.html", {"notice": notice})
+
+
+def winners(request, year=None):
+    """Public: all winners by year and level (or one year's)."""
+    years = selectors.winners_by_year_and_level()
+    if year is not None:
+        years = [y for y in years if y["cycle"].year == year]
+        if not years:
+            raise Http404
+    return render(request, "committee/winners.html", {"years": years, "year": year})

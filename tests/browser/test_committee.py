@@ -1,0 +1,184 @@
+"""Journey: the secretary runs the committee meeting, members vote, the winners go through public
+notice (an objection is lodged and dismissed) and are confirmed. Screenshots of every page, zh and en."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from awards.enums import ApplicationStatus as S
+from committee.models import Meeting, Objection, PublicNotice
+from tests.factories.committee import committee_of, nominated_application
+
+from .conftest import SCREENSHOTS, axe_violations, login, screenshot
+
+
+def _switch(page, label):
+    page.get_by_role("button", name=label).click()
+    page.wait_for_load_state("load")
+
+
+def _shot(page, name):
+    screenshot(page, name)
+    path = SCREENSHOTS / f"{name}.png"
+    if path.stat().st_size > 300_000:  # long pages: keep the committed file small
+        page.screenshot(path=str(path), full_page=False)
+
+
+def both(page, name):
+    """Check accessibility, then screenshot the current page in Chinese and in English."""
+    assert axe_violations(page) == [], name
+    _shot(page, f"committee-{name}-zh")
+    _switch(page, "English")
+    _shot(page, f"committee-{name}-en")
+    _switch(page, "中文")
+
+
+def _as(page, user):
+    page.context.clear_cookies()
+    login(page, user.email)
+
+
+def test_committee_journey(page, cycle, secretary, committee_member, enterprise_a, enterprise_b):
+    page.on("dialog", lambda d: d.accept())
+    members = committee_of(cycle, 7, existing=[committee_member])
+    a = nominated_application(cycle, enterprise=enterprise_a)
+    nominated_application(cycle, enterprise=enterprise_b)
+
+    # The secretary schedules the meeting through the form.
+    _as(page, secretary)
+    page.goto(page.base + f"/committee/cycles/{cycle.pk}/")
+    both(page, "cycle")
+    page.get_by_role("link", name="安排会议").click()
+    both(page, "meeting-form")
+    page.locator("#id_starts_at").fill("2030-01-15T09:30")
+    page.locator("#id_place").fill("市政府第一会议室")
+    page.get_by_role("button", name="安排", exact=True).click()
+    page.wait_for_load_state("load")
+    meeting = Meeting.objects.get(cycle=cycle)
+    assert page.url.endswith(f"/committee/meetings/{meeting.pk}/")
+
+    # Opens the meeting and records attendance: five of seven present is a quorum.
+    page.get_by_role("button", name="宣布开会").click()
+    page.wait_for_load_state("load")
+    for m in members[:5]:
+        page.locator(f"input[name=present][value='{m.pk}']").check()
+    page.get_by_role("button", name="记录出席情况").click()
+    page.wait_for_load_state("load")
+    assert "已达到法定人数" in page.content()
+    for _ in range(2):
+        page.get_by_role("button", name="开始表决").first.click()
+        page.wait_for_load_state("load")
+    both(page, "meeting-secretary")
+
+    # Two members vote; neither sees the other's vote before the close.
+    for m, choice in ((members[0], "赞成"), (members[1], "赞成")):
+        _as(page, m)
+        page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
+        for ballot in page.locator("article.ballot").all():
+            ballot.get_by_label(choice).check()
+            ballot.get_by_role("button", name="投票").click()
+            page.wait_for_load_state("load")
+    assert "目前已投 2 票" in page.content()
+    assert members[0].full_name not in page.locator("article.ballot").first.inner_text()
+    both(page, "meeting-member")
+    page.goto(page.base + "/dashboard/")
+    both(page, "dashboard-member")
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/report/")
+    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 3")
+    both(page, "report")
+    page.goto(page.base + f"/committee/ballots/{meeting.ballots.get(application=a).pk}/")
+    both(page, "dossier")
+
+    # The secretary closes the ballots and the meeting, and publishes the proposed winners.
+    _as(page, secretary)
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
+    for _ in range(2):
+        page.get_by_role("button", name="结束表决").first.click()
+        page.wait_for_load_state("load")
+    assert page.content().count("该企业获得通过") == 2
+    page.get_by_role("button", name="宣布闭会").click()
+    page.wait_for_load_state("load")
+    meeting.refresh_from_db()
+    assert meeting.status == "closed" and meeting.minutes_pdf
+    both(page, "meeting-closed")
+    page.goto(page.base + f"/committee/cycles/{cycle.pk}/")
+    page.get_by_role("button", name="公示拟获奖企业").click()
+    page.wait_for_load_state("load")
+    page.goto(page.base + "/dashboard/")
+    both(page, "dashboard-secretary")
+
+    # The public notice page shows the proposed winners; an objection is lodged.
+    page.context.clear_cookies()
+    page.goto(page.base + "/notice/")
+    assert enterprise_a.name_zh in page.content() and enterprise_b.name_zh in page.content()
+    both(page, "notice")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "committee-notice-phone-zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name=f"提出异议 — {enterprise_a.name_zh}").click()
+    both(page, "objection-form")
+    page.locator("#id_reasons").fill("该企业去年发生过产品质量投诉，未如实申报。")
+    page.get_by_role("button", name="提交异议").click()
+    page.wait_for_load_state("load")
+    assert "不受理匿名异议" in page.content()
+    assert page.locator("#id_reasons").input_value() == "该企业去年发生过产品质量投诉，未如实申报。"
+    assert axe_violations(page) == []
+    screenshot(page, "committee-objection-form-error-zh")
+    page.locator("#id_name").fill("王五")
+    page.locator("#id_contact").fill("13800000000")
+    page.get_by_role("button", name="提交异议").click()
+    page.wait_for_load_state("load")
+    assert Objection.objects.filter(name="王五").exists()
+    both(page, "objection-done")
+
+    # The secretary dismisses it with a reply.
+    _as(page, secretary)
+    page.goto(page.base + f"/committee/cycles/{cycle.pk}/objections/")
+    both(page, "objections")
+    page.get_by_role("link", name="处理").click()
+    both(page, "objection-handle")
+    page.get_by_label("不予采纳").check()
+    page.locator("#id_reply").fill("经核查，该投诉已于当年依法处理完毕，不影响评审结论。")
+    page.get_by_role("button", name="记录处理决定").click()
+    page.wait_for_load_state("load")
+    assert Objection.objects.get().status == "dismissed"
+
+    # Confirmation is refused during the period; once it has ended the winners are confirmed.
+    page.goto(page.base + f"/committee/cycles/{cycle.pk}/confirm/")
+    page.locator("#id_decree_number").fill("郴政函〔2030〕8号")
+    page.locator("#id_decree_date").fill("2030-02-01")
+    page.get_by_role("button", name="记录审定并确认获奖企业").click()
+    page.wait_for_load_state("load")
+    assert "期满后方可确认" in page.content()
+    both(page, "confirm")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    PublicNotice.objects.filter(cycle=cycle).update(starts_on=yesterday - dt.timedelta(days=6), ends_on=yesterday)
+    page.locator("#id_decree_number").fill("郴政函〔2030〕8号")
+    page.locator("#id_decree_date").fill("2030-02-01")
+    page.get_by_role("button", name="记录审定并确认获奖企业").click()
+    page.wait_for_load_state("load")
+    assert "获奖企业已确认" in page.content()
+    assert set(cycle.applications.values_list("status", flat=True)) == {S.AWARDED}
+
+    page.goto(page.base + "/committee/")
+    both(page, "index")
+    page.context.clear_cookies()
+    page.goto(page.base + "/winners/")
+    assert enterprise_a.name_zh in page.content() and "郴政函〔2030〕8号" in page.content()
+    both(page, "winners")
+
+
+def test_winners_2017_page_shows_the_two_enterprises(page, db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page.goto(page.base + "/winners/2017/")
+    text = page.locator("main").inner_text()
+    assert "Hunan Dijing Chemical New Material Co., Ltd." in text
+    assert "Chenzhou Jinxing Construction Co., Ltd." in text
+    assert "市长质量奖" in text
+    both(page, "winners-2017")
+    login(page, "secretary@demo.mqa.cn", "Award-demo-2026")
+    meeting = Meeting.objects.get(cycle__year=2017)
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
+    both(page, "meeting-2017")

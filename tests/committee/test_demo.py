@@ -1,0 +1,34 @@
+"""seed_demo's committee step: the 2017 decision agrees with the statuses, and it is idempotent."""
+
+from django.core.management import call_command
+
+from committee import decisions
+from committee.models import Ballot, GovernmentApproval, Meeting
+
+
+def test_demo_2017_meeting_agrees_with_the_statuses(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    meeting = Meeting.objects.get(cycle__year=2017)
+    assert meeting.status == "closed" and meeting.minutes_pdf.name.endswith(".pdf")
+    assert meeting.attendance.filter(present=True).count() == 6
+    cycle = meeting.cycle
+    for ballot in Ballot.objects.filter(meeting=meeting).select_related("application"):
+        votes = list(ballot.votes.values_list("choice", flat=True))
+        assert (votes.count("approve"), votes.count("reject"), votes.count("abstain")) == (
+            ballot.approvals,
+            ballot.rejections,
+            ballot.abstentions,
+        )
+        passes = decisions.ballot_passes(
+            approvals=ballot.approvals,
+            voting=ballot.voting,
+            numerator=cycle.pass_numerator,
+            denominator=cycle.pass_denominator,
+        )
+        assert passes is ballot.passed is (ballot.application.status == "awarded")
+    assert GovernmentApproval.objects.filter(cycle=cycle).exists()
+    assert meeting.remarks.count() == 3
+    current = Meeting.objects.exclude(cycle__year=2017).get()
+    assert current.status == "scheduled"
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Meeting.objects.count() == 2 and Ballot.objects.count() == 4

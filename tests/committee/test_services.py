@@ -1,0 +1,337 @@
+"""Each committee service: allowed actions and refused ones (nothing changed when refused)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from awards.enums import ApplicationStatus as S
+from committee import services
+from committee.enums import BallotStatus, MeetingStatus, ObjectionStatus
+from committee.models import Attendance, Ballot, GovernmentApproval, Objection, Recusal, Vote
+from core.errors import NotAllowed
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schedule_puts_nominated_candidates_on_the_agenda(meeting, candidates):
+    ballots = list(meeting.ballots.order_by("rank"))
+    assert [b.application_id for b in ballots] == [c.pk for c in candidates]
+    assert [b.rank for b in ballots] == [1, 2]
+    assert meeting.status == MeetingStatus.SCHEDULED
+
+
+def test_schedule_before_nominations_then_sync_agenda(cycle, secretary, committee_member, members):
+    from tests.factories.committee import nominated_application, schedule
+
+    with pytest.raises(PermissionDenied):
+        schedule(cycle, committee_member)
+    meeting = schedule(cycle, secretary)
+    assert not meeting.ballots.exists()
+    with pytest.raises(NotAllowed) as e:
+        services.meeting_open(meeting=meeting, by=secretary)
+    assert e.value.code == "empty_agenda"
+    with pytest.raises(NotAllowed):
+        schedule(cycle, secretary)  # one meeting at a time
+    app = nominated_application(cycle)
+    assert services.meeting_agenda_sync(meeting=meeting, by=secretary) == 1
+    assert services.meeting_agenda_sync(meeting=meeting, by=secretary) == 0
+    assert list(meeting.ballots.values_list("application_id", flat=True)) == [app.pk]
+    services.meeting_open(meeting=meeting, by=secretary)
+    with pytest.raises(NotAllowed):
+        services.meeting_agenda_sync(meeting=meeting, by=secretary)
+
+
+def test_invite_mails_every_member_with_the_agenda(meeting, secretary, members, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        n = services.meeting_invite(meeting=meeting, by=secretary)
+    assert n == 7 and len(mail.outbox) == 7
+    assert "市政府第一会议室" in mail.outbox[0].body
+    assert "郴州甲企业有限公司" in mail.outbox[0].body
+    meeting.refresh_from_db()
+    assert meeting.invited_at is not None
+
+
+def test_members_may_not_invite_or_open(meeting, committee_member):
+    with pytest.raises(PermissionDenied):
+        services.meeting_invite(meeting=meeting, by=committee_member)
+    with pytest.raises(PermissionDenied):
+        services.meeting_open(meeting=meeting, by=committee_member)
+
+
+def test_attendance_and_quorum_boundary(meeting, secretary, members):
+    type(meeting.cycle).objects.filter(pk=meeting.cycle_id).update(status="reviewing")
+    services.meeting_open(meeting=meeting, by=secretary)
+    meeting.cycle.refresh_from_db()
+    assert meeting.cycle.status == "deliberation"
+    services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members[:4]])
+    ballot = meeting.ballots.first()
+    with pytest.raises(NotAllowed) as e:
+        services.ballot_open(ballot=ballot, by=secretary)
+    assert e.value.code == "no_quorum" and "5" in e.value.message
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.PENDING
+    services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members[:5]])
+    assert services.ballot_open(ballot=ballot, by=secretary).status == BallotStatus.OPEN
+    assert Attendance.objects.filter(meeting=meeting).count() == 7
+
+
+def test_attendance_refused_for_non_members_and_while_ballot_open(open_ballot, secretary, expert, members):
+    meeting = open_ballot.meeting
+    with pytest.raises(NotAllowed):
+        services.attendance_record(meeting=meeting, by=secretary, present_ids=[expert.pk])
+    with pytest.raises(NotAllowed):
+        services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members])
+    assert Attendance.objects.filter(meeting=meeting, present=True).count() == 5
+
+
+def test_vote_before_open_refused(open_meeting, members):
+    ballot = open_meeting.ballots.first()
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=ballot, by=members[0], choice="approve")
+    assert e.value.code == "not_open"
+    assert not Vote.objects.exists()
+
+
+def test_vote_twice_changes_the_vote_one_row(open_ballot, members):
+    services.vote_cast(ballot=open_ballot, by=members[0], choice="approve")
+    services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")
+    assert list(Vote.objects.values_list("choice", flat=True)) == ["reject"]
+
+
+def test_vote_refused_when_absent_recused_or_not_member(open_ballot, members, secretary, expert, applicant_a):
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=open_ballot, by=members[6], choice="approve")  # absent
+    assert e.value.code == "absent"
+    services.recusal_record(ballot=open_ballot, member=members[1], by=members[1], reason="曾任该企业顾问")
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=open_ballot, by=members[1], choice="approve")
+    assert e.value.code == "recused"
+    for outsider in (expert, applicant_a, secretary):
+        with pytest.raises(PermissionDenied):
+            services.vote_cast(ballot=open_ballot, by=outsider, choice="approve")
+    with pytest.raises(NotAllowed):
+        services.vote_cast(ballot=open_ballot, by=members[0], choice="maybe")
+    assert not Vote.objects.exists()
+
+
+def test_recusal_withdraws_a_vote_and_secretary_may_record_it(open_ballot, members, secretary, committee_member):
+    services.vote_cast(ballot=open_ballot, by=members[2], choice="approve")
+    services.recusal_record(ballot=open_ballot, member=members[2], by=secretary, reason="亲属在该企业任职")
+    assert not Vote.objects.filter(member=members[2]).exists()
+    assert Recusal.objects.get(member=members[2]).recorded_by == secretary
+    with pytest.raises(PermissionDenied):
+        services.recusal_record(ballot=open_ballot, member=members[3], by=committee_member, reason="x")
+    with pytest.raises(NotAllowed):
+        services.recusal_record(ballot=open_ballot, member=members[3], by=members[3], reason=" ")
+
+
+def _vote(ballot, members, choices):
+    for member, choice in zip(members, choices, strict=False):
+        services.vote_cast(ballot=ballot, by=member, choice=choice)
+
+
+def test_close_four_of_five_passes_and_approves(open_ballot, members, secretary):
+    _vote(open_ballot, members, ["approve"] * 4 + ["reject"])
+    ballot = services.ballot_close(ballot=open_ballot, by=secretary)
+    assert ballot.passed is True
+    assert (ballot.approvals, ballot.rejections, ballot.abstentions, ballot.present) == (4, 1, 0, 5)
+    assert ballot.application.status == S.APPROVED
+
+
+def test_close_three_of_five_fails_abstentions_count_as_voting(open_ballot, members, secretary):
+    _vote(open_ballot, members, ["approve"] * 3 + ["abstain", "abstain"])
+    ballot = services.ballot_close(ballot=open_ballot, by=secretary)
+    assert ballot.passed is False
+    ballot.application.refresh_from_db()
+    assert ballot.application.status == S.NOT_APPROVED
+
+
+def test_recused_members_are_not_in_the_denominator(open_ballot, members, secretary):
+    services.recusal_record(ballot=open_ballot, member=members[4], by=members[4], reason="同单位")
+    _vote(open_ballot, members, ["approve"] * 3 + ["reject"])  # 3 of 4 voting: 9 >= 8
+    assert services.ballot_close(ballot=open_ballot, by=secretary).passed is True
+
+
+def test_vote_after_close_refused_and_close_twice_refused(open_ballot, members, secretary):
+    _vote(open_ballot, members, ["approve"] * 5)
+    services.ballot_close(ballot=open_ballot, by=secretary)
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")
+    assert e.value.code == "closed"
+    with pytest.raises(NotAllowed):
+        services.ballot_close(ballot=open_ballot, by=secretary)
+    assert Vote.objects.filter(choice="approve").count() == 5
+
+
+def test_close_without_quorum_refused(open_ballot, members, secretary):
+    # The quorum can be lost only if the committee grows after attendance: add two members.
+    from tests.factories.committee import committee_of
+
+    committee_of(open_ballot.meeting.cycle, 9, existing=members)
+    with pytest.raises(NotAllowed) as e:
+        services.ballot_close(ballot=open_ballot, by=secretary)
+    assert e.value.code == "no_quorum"
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == BallotStatus.OPEN
+
+
+def test_member_may_not_close(open_ballot, committee_member):
+    with pytest.raises(PermissionDenied):
+        services.ballot_close(ballot=open_ballot, by=committee_member)
+
+
+def _run_all(meeting, members, secretary, approvals=(5, 5)):
+    for ballot, n in zip(meeting.ballots.order_by("rank"), approvals, strict=True):
+        services.ballot_open(ballot=ballot, by=secretary)
+        _vote(ballot, members, ["approve"] * n + ["reject"] * (5 - n))
+        services.ballot_close(ballot=ballot, by=secretary)
+
+
+def test_close_meeting_assigns_levels_and_renders_minutes(
+    open_meeting, members, secretary, cycle, django_capture_on_commit_callbacks
+):
+    _run_all(open_meeting, members, secretary)
+    services.remark_add(meeting=open_meeting, by=secretary, text="建议加强质量品牌宣传。", member=members[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_close(meeting=open_meeting, by=secretary)
+    open_meeting.refresh_from_db()
+    assert open_meeting.status == MeetingStatus.CLOSED
+    assert open_meeting.minutes_pdf.name.endswith(".pdf")
+    mayor = cycle.levels.get(code="mayor")
+    assert set(open_meeting.ballots.values_list("award_level", flat=True)) == {mayor.pk}
+
+
+def test_close_meeting_refused_with_ballot_open_or_tie(open_meeting, members, secretary, cycle):
+    first, second = open_meeting.ballots.order_by("rank")
+    services.ballot_open(ballot=first, by=secretary)
+    with pytest.raises(NotAllowed):
+        services.meeting_close(meeting=open_meeting, by=secretary)
+    _vote(first, members, ["approve"] * 5)
+    services.ballot_close(ballot=first, by=secretary)
+    services.ballot_open(ballot=second, by=secretary)
+    _vote(second, members, ["approve"] * 5)
+    services.ballot_close(ballot=second, by=secretary)
+    cycle.levels.filter(code="mayor").update(quota=1)
+    services.ballot_ranks_set(meeting=open_meeting, by=secretary, ranks={first.pk: 1, second.pk: 1})
+    with pytest.raises(NotAllowed) as e:
+        services.meeting_close(meeting=open_meeting, by=secretary)
+    assert e.value.code == "tie"
+    with pytest.raises(NotAllowed):
+        services.ballot_tie_decide(meeting=open_meeting, by=secretary, order={first.pk: 1, second.pk: 1})
+    services.ballot_tie_decide(meeting=open_meeting, by=secretary, order={first.pk: 2, second.pk: 1})
+    services.meeting_close(meeting=open_meeting, by=secretary)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.award_level.code == "mayor" and first.award_level.code == "nomination"
+
+
+def _published(open_meeting, members, secretary, cycle, starts_on=None):
+    _run_all(open_meeting, members, secretary)
+    services.meeting_close(meeting=open_meeting, by=secretary)
+    return services.notice_publish(cycle=cycle, by=secretary, starts_on=starts_on)
+
+
+def test_publish_notice(open_meeting, members, secretary, cycle, candidates):
+    notice = _published(open_meeting, members, secretary, cycle)
+    assert notice.ends_on - notice.starts_on == dt.timedelta(days=6)
+    for app in candidates:
+        app.refresh_from_db()
+        assert app.status == S.PUBLIC_NOTICE and app.award_level.code == "mayor"
+    with pytest.raises(NotAllowed):
+        services.notice_publish(cycle=cycle, by=secretary)
+
+
+def test_objection_lodge_and_refusals(open_meeting, members, secretary, cycle, candidates):
+    notice = _published(open_meeting, members, secretary, cycle)
+    kw = {"notice": notice, "application": candidates[0], "reasons": "该企业去年发生质量事故。", "ip": "10.0.0.1"}
+    with pytest.raises(NotAllowed) as e:
+        services.objection_lodge(name="", contact="13800000000", **kw)
+    assert e.value.code == "anon"
+    with pytest.raises(NotAllowed):
+        services.objection_lodge(name="张三", contact=" ", **kw)
+    for _ in range(services.OBJECTIONS_PER_HOUR):
+        services.objection_lodge(name="张三", contact="13800000000", **kw)
+    with pytest.raises(NotAllowed) as e:
+        services.objection_lodge(name="张三", contact="13800000000", **kw)
+    assert e.value.code == "rate_limited"
+    assert Objection.objects.count() == services.OBJECTIONS_PER_HOUR
+
+
+def test_objection_after_period_refused(open_meeting, members, secretary, cycle, candidates):
+    notice = _published(open_meeting, members, secretary, cycle, starts_on=timezone.localdate() - dt.timedelta(10))
+    with pytest.raises(NotAllowed) as e:
+        services.objection_lodge(
+            notice=notice, application=candidates[0], name="张三", contact="a@b.cn", reasons="理由", ip="10.0.0.2"
+        )
+    assert e.value.code == "period"
+
+
+def test_objection_handling_outcomes(open_meeting, members, secretary, cycle, candidates, committee_member):
+    notice = _published(open_meeting, members, secretary, cycle)
+    kw = {"notice": notice, "name": "张三", "contact": "a@b.cn", "reasons": "理由", "ip": "10.0.0.3"}
+    o1 = services.objection_lodge(application=candidates[0], **kw)
+    o2 = services.objection_lodge(application=candidates[1], **kw)
+    o3 = services.objection_lodge(application=candidates[1], **kw)
+    with pytest.raises(PermissionDenied):
+        services.objection_handle(objection=o1, by=committee_member, outcome="dismissed", reply="x")
+    with pytest.raises(NotAllowed):
+        services.objection_handle(objection=o1, by=secretary, outcome="dismissed", reply="")
+    services.objection_handle(objection=o1, by=secretary, outcome=ObjectionStatus.DISMISSED, reply="经核查，不属实。")
+    candidates[0].refresh_from_db()
+    assert candidates[0].status == S.PUBLIC_NOTICE
+    services.objection_handle(
+        objection=o2, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="提交委员会复议。"
+    )
+    candidates[1].refresh_from_db()
+    assert candidates[1].status == S.NOMINATED and candidates[1].award_level is None
+    services.objection_handle(objection=o3, by=secretary, outcome=ObjectionStatus.UPHELD_WITHDRAWN, reply="已复议。")
+    with pytest.raises(NotAllowed):
+        services.objection_handle(objection=o1, by=secretary, outcome=ObjectionStatus.DISMISSED, reply="again")
+    assert AuditEvent.objects.filter(object_type="committee.objection").count() >= 6
+
+
+def test_confirm_refused_during_period_and_with_objection_open(open_meeting, members, secretary, cycle, candidates):
+    notice = _published(open_meeting, members, secretary, cycle)
+    args = {"cycle": cycle, "by": secretary, "decree_number": "郴政函〔2026〕1号", "decree_date": timezone.localdate()}
+    with pytest.raises(NotAllowed) as e:
+        services.winners_confirm(**args)
+    assert e.value.code == "notice_running"
+    objection = services.objection_lodge(
+        notice=notice, application=candidates[0], name="张三", contact="a@b.cn", reasons="理由", ip="10.0.0.4"
+    )
+    type(notice).objects.filter(pk=notice.pk).update(
+        starts_on=notice.starts_on - dt.timedelta(days=10), ends_on=notice.ends_on - dt.timedelta(days=10)
+    )
+    with pytest.raises(NotAllowed) as e:
+        services.winners_confirm(**args)
+    assert e.value.code == "objection_open"
+    assert not GovernmentApproval.objects.exists()
+    services.objection_handle(objection=objection, by=secretary, outcome="dismissed", reply="不属实。")
+    winners = services.winners_confirm(**args)
+    assert {w.status for w in winners} == {S.AWARDED}
+    assert {w.award_level.code for w in winners} == {"mayor"}
+    cycle.refresh_from_db()
+    assert cycle.status == "concluded"
+    with pytest.raises(NotAllowed):
+        services.winners_confirm(**args)
+
+
+def test_ballot_state_unchanged_when_refused(open_meeting, secretary):
+    ballot = open_meeting.ballots.first()
+    with pytest.raises(NotAllowed):
+        services.ballot_close(ballot=ballot, by=secretary)
+    assert Ballot.objects.get(pk=ballot.pk).status == BallotStatus.PENDING
+
+
+def test_passed_without_a_place_in_the_quotas_is_not_approved(open_meeting, members, secretary, cycle):
+    cycle.levels.filter(code="mayor").update(quota=1)
+    cycle.levels.filter(code="nomination").update(quota=0)
+    _run_all(open_meeting, members, secretary)
+    services.meeting_close(meeting=open_meeting, by=secretary)
+    first, second = open_meeting.ballots.order_by("rank").select_related("application", "award_level")
+    assert first.award_level.code == "mayor" and first.application.status == S.APPROVED
+    assert second.passed and second.award_level is None and second.application.status == S.NOT_APPROVED
