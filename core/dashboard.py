@@ -25,3 +25,6 @@ def dashboard_sections(request) -> list[Section]:
         module, name = dotted.rsplit(".", 1)
         sections.extend(getattr(import_module(module), name)(request))
     return sections
+
+
+SECTION_PROVIDERS.append("reviews.dashboard.review_sections")

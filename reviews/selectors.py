@@ -194,6 +194,10 @@ class PanelDetail:
     flagged_count: int
     consensus_count: int
 
+    @property
+    def member_rows(self):
+        return list(zip(self.members, self.expert_totals, self.normalised_totals, strict=True))
+
 
 def panel_detail(*, panel: Panel) -> PanelDetail:
     """Every figure of one panel: per item statistics, flags, consensus, each expert's scores."""
@@ -336,10 +340,10 @@ def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
         )
     }
     completeness = {
-        row["panel"]: row["active"] > 0 and row["active"] == row["submitted"]
+        row["panel_id"]: row["active"] > 0 and row["active"] == row["submitted"]
         for row in Assignment.objects.filter(panel__round__cycle=cycle)
         .exclude(status=AssignmentStatus.CONFLICT)
-        .values(panel=F("panel_id"))
+        .values("panel_id")
         .order_by()
         .annotate(active=Count("id"), submitted=Count("id", filter=Q(sheet__status=SheetStatus.SUBMITTED)))
     }
@@ -701,9 +705,9 @@ def expert_performance(*, cycle: AwardCycle) -> list[ExpertPerformance]:
         if s and n == n_items:
             deviations[expert_id].append(abs(total - s.total))
     stats = {
-        r["expert"]: r
+        r["expert_id"]: r
         for r in Assignment.objects.filter(panel__round__cycle=cycle)
-        .values(expert=F("expert_id"))
+        .values("expert_id")
         .order_by()
         .annotate(
             assigned=Count("id", filter=~Q(status=AssignmentStatus.CONFLICT)),

@@ -182,3 +182,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# reviews: daily reminders to experts with sheets due within three days or overdue (08:30 Asia/Shanghai).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reviews-daily-reminders"] = {
+    "task": "reviews.tasks.send_review_reminders",
+    "schedule": crontab(hour=8, minute=30),
+}

@@ -60,7 +60,7 @@ def test_normalise_removes_an_experts_general_strictness():
     got = scoring.normalise(raw)
     assert got[1]["a"] == pytest.approx(got[2]["a"])
     assert got[1]["b"] == pytest.approx(got[2]["b"])
-    assert 0 <= min(got[1].values()) and max(got[2].values()) <= 100
+    assert min(got[1].values()) >= 0 and max(got[2].values()) <= 100
 
 
 @pytest.mark.django_db
