@@ -440,7 +440,7 @@ def ranking(request, pk):
     if by not in ("material", "onsite", "combined"):
         by = None
     rows = selectors.cycle_ranking(cycle=cycle, by=by)
-    by = by or selectors.ranking_basis(cycle)
+    by = by or ("combined" if any(r.onsite is not None for r in rows) else "material")
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
