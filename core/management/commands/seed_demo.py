@@ -5,6 +5,7 @@ from core.demo import DEMO_PASSWORD, DemoContext, seed_people
 
 # Each app's demo step, in dependency order; later apps extend this list.
 STEPS = ["awards.demo"]
+STEPS.append("reviews.demo")
 
 
 class Command(BaseCommand):
