@@ -164,6 +164,36 @@ def item_statistics(scores, *, median: bool = True):
     return qs
 
 
+def category_points(stats) -> list[tuple[int, int, Decimal, int]]:
+    """Per (panel, category): the panel's points, summed in the database from `item_statistics` rows.
+
+    Per item the panel's percentage is the consensus where recorded, else the trimmed mean (see
+    `panel_percent`); points = item points × percentage / 100. Rows: (panel, category, points, items).
+    """
+    from django.db import connection, transaction
+
+    from awards.models import CriteriaItem
+
+    from .models import Consensus
+
+    inner, params = stats.values("panel", "item_ref", "trimmed").query.sql_with_params()
+    item_t, cons_t = CriteriaItem._meta.db_table, Consensus._meta.db_table
+    sql = f"""
+        SELECT st.panel, i.category_id,
+               SUM(i.points * COALESCE(c.percent, st.trimmed)) / 100.0, COUNT(*)
+        FROM ({inner}) st
+        JOIN {item_t} i ON i.id = st.item_ref
+        LEFT JOIN {cons_t} c ON c.panel_id = st.panel AND c.item_id = st.item_ref
+        GROUP BY st.panel, i.category_id
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Grouping every item score of a large cycle sorts on disk with the default 4 MB.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return [(p, c, as_decimal(v, Decimal("0.0001")), n) for p, c, v, n in cursor.fetchall()]
+
+
 def is_dispersed(*, spread_percent: float | Decimal, threshold: Decimal) -> bool:
     """An item is flagged when its range exceeds threshold × item points (i.e. threshold × 100 %)."""
     return Decimal(str(spread_percent)) > Decimal(threshold) * 100

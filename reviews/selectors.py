@@ -326,17 +326,11 @@ def _framework_items(cycle: AwardCycle) -> dict[int, tuple[int, str, str]]:
 
 def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
     """Every panel's score of the cycle, per category: a constant number of queries however many panels."""
-    items = _framework_items(cycle)
+    n_items = CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).count()
     panels = {
         pk: (app_id, kind)
         for pk, app_id, kind in Panel.objects.filter(round__cycle=cycle).values_list(
             "pk", "application_id", "round__kind"
-        )
-    }
-    consensus = {
-        (p, i): pct
-        for p, i, pct in Consensus.objects.filter(panel__round__cycle=cycle).values_list(
-            "panel_id", "item_id", "percent"
         )
     }
     completeness = {
@@ -347,16 +341,15 @@ def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
         .order_by()
         .annotate(active=Count("id"), submitted=Count("id", filter=Q(sheet__status=SheetStatus.SUBMITTED)))
     }
-    sums: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0")))
+    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
     scored_items: dict[int, int] = defaultdict(int)
+    codes = dict(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).values_list("pk", "code"))
     stats = scoring.item_statistics(
         _counting_scores().filter(sheet__assignment__panel__round__cycle=cycle), median=False
-    ).values_list("panel", "item_ref", "trimmed")
-    for panel_id, item_id, trimmed in stats:
-        pts, code, _kind = items[item_id]
-        pct = scoring.panel_percent(trimmed=trimmed, consensus=consensus.get((panel_id, item_id)))
-        sums[panel_id][code] += scoring.points(pts, pct)
-        scored_items[panel_id] += 1
+    )
+    for panel_id, category_id, points, n_scored in scoring.category_points(stats):
+        sums[panel_id][codes[category_id]] = points
+        scored_items[panel_id] += n_scored
     result = {}
     for panel_id, cats in sums.items():
         app_id, kind = panels[panel_id]
@@ -366,7 +359,7 @@ def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
             kind=kind,
             categories=dict(cats),
             total=sum(cats.values(), Decimal("0")),
-            complete=completeness.get(panel_id, False) and scored_items[panel_id] == len(items),
+            complete=completeness.get(panel_id, False) and scored_items[panel_id] == n_items,
         )
     return result
 
@@ -396,6 +389,22 @@ def ranking_basis(cycle: AwardCycle, scores: dict[int, PanelScore] | None = None
     return "combined" if any(s.kind == RoundKind.ONSITE for s in scores.values()) else "material"
 
 
+RANKING_APPLICATION_FIELDS = (
+    "id",
+    "status",
+    "submitted_at",
+    "cycle_id",
+    "enterprise_id",
+    "receipt_number",
+    "enterprise__id",
+    "enterprise__name_zh",
+    "enterprise__name_en",
+    "enterprise__credit_code",
+    "enterprise__industry",
+    "enterprise__district",
+)
+
+
 def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRow]:
     """All applications of the cycle that have a panel, best first.
 
@@ -413,11 +422,15 @@ def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRo
     per_app: dict[int, dict[str, PanelScore]] = defaultdict(dict)
     for s in scores.values():
         per_app[s.application_id][s.kind] = s
-    app_ids = set(Panel.objects.filter(round__cycle=cycle).values_list("application_id", flat=True))
-    apps = Application.objects.filter(pk__in=app_ids).select_related("enterprise", "cycle")
+    apps = (
+        Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
+        .select_related("enterprise")
+        .only(*RANKING_APPLICATION_FIELDS)
+    )
     rows = []
     wm, wo = cycle.material_weight, cycle.onsite_weight
     for app in apps:
+        app.cycle = cycle
         rounds = per_app.get(app.pk, {})
         mat, ons = rounds.get(RoundKind.MATERIAL), rounds.get(RoundKind.ONSITE)
         material = mat.total.quantize(scoring.CENT) if mat else None

@@ -444,6 +444,8 @@ def ranking(request, pk):
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
+    for r in rows:
+        r.category_list = [r.categories.get(code) for code, _label in cat_labels]
     top = [r for r in rows if r.rank is not None][:25]
     chart = {
         "labels": [str(r.enterprise) for r in top],

@@ -155,9 +155,9 @@ def test_ranking_and_exports_do_not_grow_with_rows(
 ):
     _many(cycle, n, five)
     c = client_for(secretary)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert c.get(reverse("reviews:ranking", args=[cycle.pk])).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):
         assert c.get(reverse("reviews:export", args=[cycle.pk, "csv"])).status_code == 200
 
 
@@ -172,7 +172,7 @@ def test_matrix_and_experts_pages_do_not_grow(client_for, secretary, cycle, five
     c = client_for(secretary)
     with django_assert_max_num_queries(14):
         assert c.get(reverse("reviews:cycle", args=[cycle.pk])).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         assert c.get(reverse("reviews:experts", args=[cycle.pk])).status_code == 200
     with django_assert_max_num_queries(14):
         assert c.get(reverse("reviews:panels", args=[rnd.pk])).status_code == 200

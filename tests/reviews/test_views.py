@@ -14,6 +14,8 @@ from tests.factories.awards import CycleMembershipFactory
 from tests.factories.core import UserFactory
 from tests.factories.reviews import AssignmentFactory, ExpertProfileFactory, framework_items, submitted_sheet
 
+pytestmark = pytest.mark.django_db
+
 DENIED = ["applicant_a", "applicant_b", "outsider_expert", "conflicted_expert", "committee_member"]
 
 
