@@ -139,7 +139,6 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
         page.goto(page.base + path)
         assert axe_violations(page) == [], path
         shot(page, name)
-    page.goto(page.base + "/language/")  # back to Chinese for the remaining shots
     page.get_by_role("button", name="中文").click()
     page.wait_for_load_state("load")
     page.goto(page.base + f"/reviews/office/round/{panel.round_id}/panels/{application_a.pk}/")
