@@ -26,6 +26,7 @@ from .conftest import SCREENSHOTS, axe_violations, login
 def shot(page, name):
     """A viewport screenshot (long pages stay small enough to commit)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
