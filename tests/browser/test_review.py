@@ -50,24 +50,29 @@ def _setup(cycle, application_a, enterprise_b, expert, secretary):
         peers.append(u)
     # a second, already scored application so that the ranking compares two
     other = ApplicationFactory(
-        cycle=cycle, enterprise=enterprise_b, status=ApplicationStatus.MATERIAL_REVIEW,
+        cycle=cycle,
+        enterprise=enterprise_b,
+        status=ApplicationStatus.MATERIAL_REVIEW,
         submitted_at=timezone.now() - dt.timedelta(days=21),
     )
     panel_b = PanelFactory(round=rnd, application=other)
     for k, u in enumerate(peers):
         submitted_sheet(AssignmentFactory(panel=panel_b, expert=u, is_leader=k == 0), 55)
-    return panel, lead
+    pending_b = AssignmentFactory(panel=panel_b, expert=expert, status=AssignmentStatus.PENDING)
+    return panel, lead, pending_b
 
 
 def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a, enterprise_b, expert, secretary):
-    panel, lead = _setup(cycle, application_a, enterprise_b, expert, secretary)
+    panel, lead, pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary)
     page.on("dialog", lambda d: d.accept())
 
     login(page, expert.email)
     page.goto(page.base + "/reviews/")
     assert axe_violations(page) == []
     shot(page, "reviews-my-work-zh")
-    page.get_by_role("link", name="申报利益冲突").click()
+    page.goto(page.base + "/reviews/profile/")
+    shot(page, "reviews-profile-zh")
+    page.goto(page.base + f"/reviews/assignment/{lead.pk}/declare/")
     assert "91431002" not in page.content()  # no material before the declaration
     assert axe_violations(page) == []
     shot(page, "reviews-declare-zh")
@@ -89,6 +94,7 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
     page.get_by_role("button", name="提交评分表").click()
     page.wait_for_load_state("load")
     assert ScoreSheet.objects.get(assignment=lead).status == "submitted"
+    sheet_pk = ScoreSheet.objects.get(assignment=lead).pk
 
     # the panel page, now that the expert has submitted: 4.1.2 ranges 40–85, flagged
     assert "小组评分" in page.locator("h1").inner_text()
@@ -109,6 +115,8 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
     page.goto(page.base + "/reviews/profile/")
     assert axe_violations(page) == []
     shot(page, "reviews-profile-en")
+    page.goto(page.base + f"/reviews/assignment/{pending_b.pk}/declare/")
+    shot(page, "reviews-declare-en")
 
     page.context.clear_cookies()
     login(page, secretary.email)
@@ -136,6 +144,8 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
         (f"/reviews/office/round/{panel.round_id}/panels/", "reviews-panels-en"),
         (f"/reviews/office/round/{panel.round_id}/panels/{application_a.pk}/", "reviews-panel-form-en"),
         (f"/reviews/office/cycle/{cycle.pk}/round/onsite/", "reviews-round-en"),
+        ("/reviews/office/", "reviews-cycles-en"),
+        (f"/reviews/office/sheet/{sheet_pk}/reopen/", "reviews-reopen-en"),
     ]:
         page.goto(page.base + path)
         assert axe_violations(page) == [], path
@@ -146,3 +156,9 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
     shot(page, "reviews-panel-form-zh")
     page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/round/onsite/")
     shot(page, "reviews-round-zh")
+    page.goto(page.base + "/reviews/office/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-cycles-zh")
+    page.goto(page.base + f"/reviews/office/sheet/{sheet_pk}/reopen/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-reopen-zh")
