@@ -114,3 +114,28 @@ class ConsensusAdmin(admin.ModelAdmin):
     list_filter = ["panel__round__kind"]
     search_fields = ["panel__application__enterprise__name_zh", "rationale"]
     readonly_fields = ["panel", "item", "percent", "rationale", "recorded_by", "recorded_at"]
+
+
+@admin.register(PastClient)
+class PastClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "profile"]
+    search_fields = ["name", "credit_code", "profile__user__email"]
+    list_select_related = ["profile__user"]
+
+
+@admin.register(ItemScore)
+class ItemScoreAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "item", "percent"]
+    list_filter = ["sheet__status", "item__category"]
+    search_fields = ["sheet__assignment__expert__email", "item__code"]
+    list_select_related = ["sheet__assignment__expert", "sheet__assignment__panel__application__enterprise", "item"]
+    readonly_fields = ["sheet", "item", "percent"]
+
+
+@admin.register(CategoryFeedback)
+class CategoryFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "category"]
+    list_filter = ["category"]
+    search_fields = ["strengths", "opportunities", "sheet__assignment__expert__email"]
+    list_select_related = ["sheet__assignment__expert", "category"]
+    readonly_fields = ["sheet", "category", "strengths", "opportunities"]

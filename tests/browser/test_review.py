@@ -98,8 +98,8 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
 
     # the panel page, now that the expert has submitted: 4.1.2 ranges 40–85, flagged
     assert "小组评分" in page.locator("h1").inner_text()
-    page.locator("#cons-pct-%d" % items[0].pk).select_option("60")
-    page.locator("#cons-why-%d" % items[0].pk).fill("经讨论，以现场证据为准取60%。")
+    page.locator(f"#cons-pct-{items[0].pk}").select_option("60")
+    page.locator(f"#cons-why-{items[0].pk}").fill("经讨论，以现场证据为准取60%。")
     page.get_by_role("button", name="记录共识").click()
     page.wait_for_load_state("load")
     assert Consensus.objects.get(panel=panel).percent == 60
