@@ -25,3 +25,22 @@ def test_demo_review_data(db):
     assert {CellStatus.NOT_DECLARED, CellStatus.IN_PROGRESS, CellStatus.SUBMITTED} <= statuses
     assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.MATERIAL_REVIEW).count() == 3
     assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.ELIGIBLE).exists()
+
+
+def test_demo_review_pages_render(db, client_for):
+    from django.urls import reverse
+
+    from core.models import User
+    from reviews.models import Panel
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    secretary = User.objects.get(email="secretary@demo.mqa.cn")
+    c = client_for(secretary)
+    for cycle in AwardCycle.objects.all():
+        for name in ("reviews:cycle", "reviews:ranking", "reviews:experts"):
+            assert c.get(reverse(name, args=[cycle.pk])).status_code == 200
+    for panel in Panel.objects.all()[:3]:
+        assert c.get(reverse("reviews:panel", args=[panel.pk])).status_code == 200
+    expert = User.objects.get(email="expert8@demo.mqa.cn")
+    page = client_for(expert).get(reverse("reviews:my_work"))
+    assert page.status_code == 200 and "Qingshan" in page.content.decode() or "青山" in page.content.decode()

@@ -289,3 +289,21 @@ def test_ranking_decide_view(client_for, review, secretary, cycle):
     )
     panel.application.refresh_from_db()
     assert panel.application.status == ApplicationStatus.ONSITE_REVIEW
+
+
+def test_scoring_after_close_refused_and_typed_values_kept(client_for, review, expert, cycle, material_round):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _panel, lead, _peers = review
+    material_round.closes_at = timezone.now() - dt.timedelta(hours=1)
+    material_round.save()
+    item = framework_items(cycle)[0]
+    response = client_for(expert).post(
+        reverse("reviews:sheet", args=[lead.pk]), {f"item-{item.pk}": "75", "overall_comment": "保留我的文字"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="75"' in html and "保留我的文字" in html
+    assert not ItemScore.objects.exists()
