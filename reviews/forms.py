@@ -166,10 +166,24 @@ class DecideForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    expert = forms.ChoiceField(label=_("Expert from the pool"))
+    expert = forms.ChoiceField(label=_("Expert from the pool"), required=False)
+    email = forms.EmailField(
+        label=_("Or a new expert's e-mail address"),
+        required=False,
+        help_text=_("A new account is opened; the e-mail tells the expert how to set a password."),
+    )
+    full_name = forms.CharField(label=_("New expert's full name"), max_length=100, required=False)
 
     def __init__(self, *args, profiles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].choices = [
+        self.fields["expert"].choices = [("", "—")] + [
             (str(p.user_id), f"{p.user} · {p.title} · {p.employer}".strip(" ·")) for p in profiles
         ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("expert") and not data.get("email"):
+            raise forms.ValidationError(_("Choose an expert from the pool or enter a new expert's e-mail address."))
+        if data.get("email") and not data.get("full_name", "").strip():
+            self.add_error("full_name", _("Enter the new expert's name."))
+        return data

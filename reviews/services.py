@@ -4,6 +4,7 @@ event, and queues mails on commit. Application status changes go through applica
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied
@@ -93,6 +94,22 @@ def expert_profile_save(
             payload={"profile": "saved", "clients": sorted(c for c, _n in past_clients)},
         )
     return profile
+
+
+def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User) -> CycleMembership:
+    """Open an account for an expert who is not in the system yet, put them in the pool and invite them."""
+    _require(by, "reviews.manage_reviews", cycle)
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        expert = User.objects.filter(email__iexact=email).first()
+        if expert is None:
+            # A random password nobody knows: usable, so that Django's password reset (the way the
+            # invitation tells the expert to choose one) works for this account.
+            expert = User.objects.create_user(
+                email=email, password=secrets.token_urlsafe(32), full_name=full_name.strip()
+            )
+            audit_record(action=AuditAction.MEMBERSHIP, obj=expert, by=by, payload={"account": "opened for an expert"})
+        return expert_invite(cycle=cycle, expert=expert, by=by)
 
 
 def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembership:

@@ -528,9 +528,15 @@ def experts(request, pk):
     profiles = list(selectors.pool_experts_not_in(cycle))
     form = InviteForm(request.POST or None, profiles=profiles)
     if request.method == "POST" and form.is_valid():
-        expert = get_object_or_404(User, pk=form.cleaned_data["expert"])
+        d = form.cleaned_data
         try:
-            services.expert_invite(cycle=cycle, expert=expert, by=request.user)
+            if d["expert"]:
+                expert = get_object_or_404(User, pk=d["expert"])
+                services.expert_invite(cycle=cycle, expert=expert, by=request.user)
+            else:
+                expert = services.expert_invite_new(
+                    cycle=cycle, email=d["email"], full_name=d["full_name"], by=request.user
+                ).user
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:

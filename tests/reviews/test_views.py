@@ -307,3 +307,25 @@ def test_scoring_after_close_refused_and_typed_values_kept(client_for, review, e
     html = response.content.decode()
     assert 'value="75"' in html and "保留我的文字" in html
     assert not ItemScore.objects.exists()
+
+
+def test_invite_a_new_expert_by_email(client_for, cycle, secretary, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from core.models import User
+
+    c = client_for(secretary)
+    response = c.post(reverse("reviews:experts", args=[cycle.pk]), {"email": "new.expert@pool.example.cn"})
+    assert response.status_code == 200  # the name is missing; the address typed is kept
+    assert "new.expert@pool.example.cn" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(
+            reverse("reviews:experts", args=[cycle.pk]), {"email": "New.Expert@pool.example.cn", "full_name": "新专家"}
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.expert@pool.example.cn")
+    assert user.expert_profile and user.full_name == "新专家"
+    assert cycle.memberships.filter(user=user, role=CycleRole.EXPERT).exists()
+    assert "/accounts/password_reset/" in mail.outbox[0].body
+    response = c.post(reverse("reviews:experts", args=[cycle.pk]), {})
+    assert response.status_code == 200 and not mail.outbox[1:]
