@@ -403,3 +403,23 @@ def test_two_concurrent_submits_one_wins(request):
     assert ItemScore.objects.count() == 23
     assert AuditEvent.objects.filter(action="review.sheet_submitted").count() == 1
     assert audit_verify().ok
+
+
+@pytest.mark.parametrize("role", ["expert", "committee_member", "applicant_a", "conflicted_expert"])
+def test_office_services_refused_for_others(request, cycle, material_round, role):
+    user = request.getfixturevalue(role)
+    now = timezone.now()
+    with pytest.raises(PermissionDenied):
+        services.round_save(cycle=cycle, kind=RoundKind.ONSITE, opens_at=now, closes_at=now, by=user)
+    with pytest.raises(PermissionDenied):
+        services.panels_auto_assign(rnd=material_round, by=user)
+    with pytest.raises(PermissionDenied):
+        services.ranking_decide(cycle=cycle, kind=RoundKind.MATERIAL, by=user, top_n=1)
+
+
+def test_auto_assign_reports_what_it_could_not_meet(cycle, material_round, application_a, secretary, expert):
+    set_status(application_a, ApplicationStatus.ELIGIBLE)
+    plan = services.panels_auto_assign(rnd=material_round, by=secretary, seed=1)
+    # one expert (without a declared field of expertise) for a panel of five
+    assert [p.code for p in plan.problems] == ["panel_short", "no_industry_match"]
+    assert Assignment.objects.get(panel__application=application_a).is_leader
