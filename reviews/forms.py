@@ -121,9 +121,10 @@ class PanelForm(forms.Form):
     experts = forms.MultipleChoiceField(label=_("Experts"), widget=forms.CheckboxSelectMultiple)
     leader = forms.ChoiceField(label=_("Panel leader"))
 
-    def __init__(self, *args, experts, size, **kwargs):
+    def __init__(self, *args, experts, size, notes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(e.pk), str(e)) for e in experts]
+        notes = notes or {}
+        choices = [(str(e.pk), f"{e} · {notes[e.pk]}" if notes.get(e.pk) else str(e)) for e in experts]
         self.fields["experts"].choices = choices
         self.fields["leader"].choices = [("", "—"), *choices]
         self.fields["experts"].help_text = _("The cycle asks for %(n)s experts per panel.") % {"n": size}

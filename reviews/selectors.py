@@ -781,3 +781,20 @@ def export_score_rows(*, cycle: AwardCycle):
             "percent",
         )
     )
+
+
+def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int, str]:
+    """For the hand-made panel form: each expert's load in the round, industry match, hard conflict."""
+    from .assignment import hard_conflict
+    from .services import _candidates, _request_for
+
+    request = _request_for(application)
+    notes = {}
+    for c in _candidates(rnd):
+        parts = [_("%(n)s panels in this round") % {"n": c.load}]
+        if request.industry in c.industries:
+            parts.append(_("knows the industry"))
+        if hard_conflict(c, request):
+            parts.append(_("CONFLICT OF INTEREST"))
+        notes[c.id] = ", ".join(str(p) for p in parts)
+    return notes

@@ -396,7 +396,13 @@ def panel_edit(request, pk, app_pk):
             "experts": [str(a.expert_id) for a in active],
             "leader": next((str(a.expert_id) for a in active if a.is_leader), ""),
         }
-    form = PanelForm(request.POST or None, initial=initial, experts=experts, size=rnd.cycle.experts_per_panel)
+    form = PanelForm(
+        request.POST or None,
+        initial=initial,
+        experts=experts,
+        size=rnd.cycle.experts_per_panel,
+        notes=selectors.expert_notes_for(rnd=rnd, application=application),
+    )
     if request.method == "POST" and form.is_valid():
         chosen = User.objects.filter(pk__in=form.cleaned_data["experts"])
         leader = User.objects.get(pk=form.cleaned_data["leader"])

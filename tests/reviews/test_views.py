@@ -329,3 +329,16 @@ def test_invite_a_new_expert_by_email(client_for, cycle, secretary, django_captu
     assert "/accounts/password_reset/" in mail.outbox[0].body
     response = c.post(reverse("reviews:experts", args=[cycle.pk]), {})
     assert response.status_code == 200 and not mail.outbox[1:]
+
+
+def test_panel_form_marks_conflicts_and_refuses_them(
+    client_for, review, secretary, conflicted_expert, material_round, expert
+):
+    panel, _lead, _peers = review
+    url = reverse("reviews:panel_edit", args=[material_round.pk, panel.application_id])
+    c = client_for(secretary)
+    page = c.get(url).content.decode()
+    assert "存在利益冲突" in page or "CONFLICT OF INTEREST" in page
+    response = c.post(url, {"experts": [conflicted_expert.pk, expert.pk], "leader": expert.pk})
+    assert response.status_code == 200
+    assert not panel.assignments.filter(expert=conflicted_expert).exists()
