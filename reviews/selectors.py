@@ -796,5 +796,5 @@ def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int,
             parts.append(_("knows the industry"))
         if hard_conflict(c, request):
             parts.append(_("CONFLICT OF INTEREST"))
-        notes[c.id] = ", ".join(str(p) for p in parts)
+        notes[c.id] = " · ".join(str(p) for p in parts)
     return notes
