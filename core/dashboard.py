@@ -12,6 +12,7 @@ from typing import Any
 
 SECTION_PROVIDERS: list[str] = [
     "enterprises.dashboard.sections",
+    "reviews.dashboard.review_sections",
     "committee.dashboard.sections",
 ]
 
@@ -28,3 +29,4 @@ def dashboard_sections(request) -> list[Section]:
         module, name = dotted.rsplit(".", 1)
         sections.extend(getattr(import_module(module), name)(request))
     return sections
+

@@ -96,11 +96,19 @@ def expert(cycle):
 
 
 @pytest.fixture
-def conflicted_expert(cycle):
-    """An expert of the cycle who works for enterprise A (declared as a conflict where conflicts exist)."""
-    return CycleMembershipFactory(
+def conflicted_expert(cycle, enterprise_a):
+    """An expert of the cycle who works for enterprise A: the employer's credit code is A's, and A is
+    also a declared past consulting client. Never assigned to A; refused if assigned by hand."""
+    from reviews.models import ExpertProfile, PastClient
+
+    user = CycleMembershipFactory(
         cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="conflicted@pool.example.cn")
     ).user
+    profile = ExpertProfile.objects.create(
+        user=user, title="高级工程师", employer=enterprise_a.name_zh, employer_credit_code=enterprise_a.credit_code
+    )
+    PastClient.objects.create(profile=profile, name=enterprise_a.name_zh, credit_code=enterprise_a.credit_code)
+    return user
 
 
 @pytest.fixture

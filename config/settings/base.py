@@ -185,3 +185,11 @@ LOGGING = {
 
 # Enterprises: how long an e-mail verification link works (seconds).
 EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
+
+# reviews: daily reminders to experts with sheets due within three days or overdue (08:30 Asia/Shanghai).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reviews-daily-reminders"] = {
+    "task": "reviews.tasks.send_review_reminders",
+    "schedule": crontab(hour=8, minute=30),
+}

@@ -1,0 +1,141 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ServiceError
+
+from .models import (
+    Assignment,
+    CategoryFeedback,
+    Consensus,
+    DeclaredConflict,
+    ExpertProfile,
+    ItemScore,
+    Panel,
+    PastClient,
+    ReviewRound,
+    ScoreSheet,
+)
+from .services import sheet_reopen
+
+
+class PastClientInline(admin.TabularInline):
+    model = PastClient
+    extra = 0
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "title", "employer", "employer_credit_code", "district"]
+    list_filter = ["district"]
+    search_fields = ["user__email", "user__full_name", "employer", "employer_credit_code"]
+    inlines = [PastClientInline]
+
+
+@admin.register(DeclaredConflict)
+class DeclaredConflictAdmin(admin.ModelAdmin):
+    list_display = ["expert", "enterprise", "declared_at"]
+    search_fields = ["expert__email", "enterprise__name_zh", "enterprise__name_en"]
+    list_select_related = ["expert", "enterprise"]
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "kind", "opens_at", "closes_at"]
+    list_filter = ["kind", "cycle"]
+    search_fields = ["cycle__title_zh", "cycle__title_en"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["expert", "is_leader", "status", "declared_at", "conflict_reason"]
+    readonly_fields = ["status", "declared_at", "conflict_reason"]
+
+
+@admin.register(Panel)
+class PanelAdmin(admin.ModelAdmin):
+    list_display = ["application", "round", "created_at"]
+    list_filter = ["round__kind", "round__cycle"]
+    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
+    list_select_related = ["application__enterprise", "round__cycle"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["expert", "panel", "is_leader", "status", "declared_at"]
+    list_filter = ["status", "is_leader", "panel__round__kind"]
+    search_fields = ["expert__email", "panel__application__enterprise__name_zh"]
+    readonly_fields = ["status", "declared_at", "conflict_reason"]
+    list_select_related = ["expert", "panel__application__enterprise", "panel__round"]
+
+
+class ItemScoreInline(admin.TabularInline):
+    model = ItemScore
+    extra = 0
+    readonly_fields = ["item", "percent"]
+    can_delete = False
+
+
+class FeedbackInline(admin.StackedInline):
+    model = CategoryFeedback
+    extra = 0
+    readonly_fields = ["category", "strengths", "opportunities"]
+    can_delete = False
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea)
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "status", "submitted_at", "updated_at"]
+    list_filter = ["status", "assignment__panel__round__kind"]
+    search_fields = ["assignment__expert__email", "assignment__panel__application__enterprise__name_zh"]
+    readonly_fields = ["status", "submitted_at", "overall_comment", "assignment"]
+    inlines = [ItemScoreInline, FeedbackInline]
+    actions = ["reopen"]
+
+    @admin.action(description=_("Reopen the selected submitted sheets (reason: “reopened in administration”)"))
+    def reopen(self, request, queryset):
+        for sheet in queryset.select_related("assignment__panel__round"):
+            try:
+                sheet_reopen(sheet=sheet, by=request.user, reason=str(_("reopened in administration")))
+                self.message_user(request, _("Reopened: %(s)s") % {"s": sheet}, messages.SUCCESS)
+            except ServiceError as exc:
+                self.message_user(request, f"{sheet}: {exc}", messages.ERROR)
+
+
+@admin.register(Consensus)
+class ConsensusAdmin(admin.ModelAdmin):
+    list_display = ["panel", "item", "percent", "recorded_by", "recorded_at"]
+    list_filter = ["panel__round__kind"]
+    search_fields = ["panel__application__enterprise__name_zh", "rationale"]
+    readonly_fields = ["panel", "item", "percent", "rationale", "recorded_by", "recorded_at"]
+
+
+@admin.register(PastClient)
+class PastClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "profile"]
+    search_fields = ["name", "credit_code", "profile__user__email"]
+    list_select_related = ["profile__user"]
+
+
+@admin.register(ItemScore)
+class ItemScoreAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "item", "percent"]
+    list_filter = ["sheet__status", "item__category"]
+    search_fields = ["sheet__assignment__expert__email", "item__code"]
+    list_select_related = ["sheet__assignment__expert", "sheet__assignment__panel__application__enterprise", "item"]
+    readonly_fields = ["sheet", "item", "percent"]
+
+
+@admin.register(CategoryFeedback)
+class CategoryFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["sheet", "category"]
+    list_filter = ["category"]
+    search_fields = ["strengths", "opportunities", "sheet__assignment__expert__email"]
+    list_select_related = ["sheet__assignment__expert", "category"]
+    readonly_fields = ["sheet", "category", "strengths", "opportunities"]

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundKind(models.TextChoices):
+    MATERIAL = "material", _("Material review")
+    ONSITE = "onsite", _("On-site review")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Conflict not yet declared")
+    ACCEPTED = "accepted", _("No conflict declared")
+    CONFLICT = "conflict", _("Conflict declared (released)")
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class CellStatus(models.TextChoices):
+    """What the secretary's matrix shows for one expert and one application."""
+
+    NOT_DECLARED = "not_declared", _("Not declared")
+    CONFLICT = "conflict", _("Conflict")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    OVERDUE = "overdue", _("Overdue")

@@ -1,0 +1,97 @@
+"""Who may do what in expert review: predicates composed from cycle role, assignment and state."""
+
+from __future__ import annotations
+
+import rules
+
+from awards.rules import is_admin
+
+
+def _cycle_id_of(obj) -> int | None:
+    """Cycle, round, panel, assignment or sheet → the cycle's id."""
+    from awards.models import AwardCycle
+
+    from .models import Assignment, Panel, ReviewRound, ScoreSheet
+
+    if obj is None:
+        return None
+    if isinstance(obj, AwardCycle):
+        return obj.pk
+    if isinstance(obj, ReviewRound):
+        return obj.cycle_id
+    if isinstance(obj, Panel):
+        return obj.round.cycle_id
+    if isinstance(obj, Assignment):
+        return obj.panel.round.cycle_id
+    if isinstance(obj, ScoreSheet):
+        return obj.assignment.panel.round.cycle_id
+    return getattr(obj, "cycle_id", None)
+
+
+@rules.predicate
+def is_review_secretary(user, obj) -> bool:
+    from awards.enums import CycleRole
+    from awards.models import CycleMembership
+
+    if not user.is_authenticated or obj is None:
+        return False
+    return CycleMembership.objects.filter(user=user, cycle_id=_cycle_id_of(obj), role=CycleRole.SECRETARY).exists()
+
+
+@rules.predicate
+def is_assigned_expert(user, assignment) -> bool:
+    """The expert of this assignment, as long as it was not released by a conflict."""
+    from .enums import AssignmentStatus
+
+    return (
+        user.is_authenticated
+        and assignment is not None
+        and assignment.expert_id == user.pk
+        and assignment.status != AssignmentStatus.CONFLICT
+    )
+
+
+@rules.predicate
+def has_submitted_on_panel(user, panel) -> bool:
+    """A member of the panel who has submitted their own sheet: only then are others' scores shown."""
+    from .enums import AssignmentStatus, SheetStatus
+    from .models import Assignment
+
+    if not user.is_authenticated or panel is None:
+        return False
+    return (
+        Assignment.objects.filter(panel=panel, expert=user, sheet__status=SheetStatus.SUBMITTED)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .exists()
+    )
+
+
+@rules.predicate
+def is_panel_leader(user, panel) -> bool:
+    from .enums import AssignmentStatus
+    from .models import Assignment
+
+    if not user.is_authenticated or panel is None:
+        return False
+    return (
+        Assignment.objects.filter(panel=panel, expert=user, is_leader=True)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .exists()
+    )
+
+
+@rules.predicate
+def is_pool_expert(user) -> bool:
+    from awards.enums import CycleRole
+    from awards.models import CycleMembership
+
+    return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.EXPERT).exists()
+
+
+is_review_office = is_admin | is_review_secretary
+
+rules.add_perm("reviews.manage_reviews", is_review_office)
+rules.add_perm("reviews.score_assignment", is_assigned_expert)
+rules.add_perm("reviews.view_panel", is_review_office | has_submitted_on_panel)
+rules.add_perm("reviews.record_consensus", is_panel_leader & has_submitted_on_panel)
+rules.add_perm("reviews.edit_own_profile", is_pool_expert)

@@ -1,0 +1,800 @@
+"""Reads for expert review. Lists are filtered by role here; figures come from `scoring` only.
+
+Contract for the committee app (documented and tested):
+- `cycle_ranking(cycle=...)` → list[RankingRow]
+- `application_score_summary(application=...)` → ScoreSummary
+- `cycle_category_averages(cycle=...)` → dict[category code, Decimal]
+- `cycle_score_distribution(cycle=...)` → dict[round kind, RoundDistribution]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.enums import CycleRole, ItemKind
+from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
+from core.models import User
+
+from . import scoring
+from .enums import AssignmentStatus, CellStatus, RoundKind, SheetStatus
+from .models import Assignment, CategoryFeedback, Consensus, ItemScore, Panel, ReviewRound, ScoreSheet
+
+ROUND_ORDER = [RoundKind.MATERIAL, RoundKind.ONSITE]
+
+
+# ---------------------------------------------------------------- the material an expert reads
+
+
+@dataclass
+class MaterialSection:
+    title: str
+    rows: list[tuple[str, object]]
+
+
+@dataclass
+class MaterialView:
+    """What an expert may read about an application, once they declared no conflict.
+
+    `sections` is what exists today (enterprise profile, application record); when the applicant
+    portal's immutable submission snapshot lands, its sections and attachments are appended here
+    and rendered by the same template (`reviews/_material.html`).
+    """
+
+    application: Application
+    sections: list[MaterialSection]
+    attachments: list = field(default_factory=list)
+
+
+def material_for_expert(application: Application) -> MaterialView:
+    ent = application.enterprise
+    profile = MaterialSection(
+        _("Enterprise"),
+        [
+            (_("Name"), ent.name_zh or ent.name_en),
+            (_("English name"), ent.name_en),
+            (_("Unified social credit code"), ent.credit_code),
+            (_("District or county"), ent.get_district_display()),
+            (_("Industry"), ent.get_industry_display()),
+            (_("Founding date"), ent.founded_on),
+            (_("Employees"), ent.employees),
+            (_("Address"), ent.address),
+        ],
+    )
+    record = MaterialSection(
+        _("Application"),
+        [
+            (_("Cycle"), application.cycle.title),
+            (_("Receipt number"), application.receipt_number or "—"),
+            (_("Submitted"), timezone.localtime(application.submitted_at) if application.submitted_at else "—"),
+            (_("Status"), application.get_status_display()),
+        ],
+    )
+    return MaterialView(application=application, sections=[profile, record])
+
+
+# ---------------------------------------------------------------- the expert's own work
+
+
+def assignments_of_expert(user: User):
+    """The signed-in expert's assignments, newest round first; released ones included (greyed)."""
+    return (
+        Assignment.objects.filter(expert=user)
+        .select_related("panel__round__cycle", "panel__application__enterprise", "sheet")
+        .order_by("-panel__round__closes_at", "panel__application__enterprise__name_zh")
+    )
+
+
+@dataclass
+class SheetItem:
+    item: CriteriaItem
+    percent: int | None
+    points: Decimal | None
+    band: int | None
+    error: str = ""
+
+
+@dataclass
+class SheetCategory:
+    category: CriteriaCategory
+    items: list[SheetItem]
+    strengths: str
+    opportunities: str
+    points: Decimal
+
+
+def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tuple[list[SheetCategory], Decimal, int]:
+    """The sheet's categories and items with current values; `overrides` (typed values and errors)
+    win over stored ones so that nothing typed is lost when a save is refused."""
+    overrides = overrides or {}
+    typed = overrides.get("scores", {})
+    errors = overrides.get("errors", {})
+    typed_feedback = overrides.get("feedback", {})
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    stored = dict(sheet.scores.values_list("item_id", "percent")) if sheet else {}
+    feedback = (
+        {f.category_id: (f.strengths, f.opportunities) for f in CategoryFeedback.objects.filter(sheet=sheet)}
+        if sheet
+        else {}
+    )
+    categories = CriteriaCategory.objects.filter(
+        framework_id=assignment.panel.round.cycle.framework_id
+    ).prefetch_related(Prefetch("items", queryset=CriteriaItem.objects.order_by("order", "code")))
+    result, total, done = [], Decimal("0"), 0
+    for cat in categories.order_by("order", "code"):
+        rows, cat_points = [], Decimal("0")
+        for item in cat.items.all():
+            if item.pk in typed:
+                raw = typed[item.pk]
+                try:
+                    pct = scoring.parse_percent(raw)
+                except ValueError:
+                    pct = None
+            else:
+                pct = stored.get(item.pk)
+            pts = scoring.points(item.points, pct)
+            if pct is not None:
+                done += 1
+                cat_points += pts
+            rows.append(
+                SheetItem(item, pct, pts, scoring.band_for(pct) if pct is not None else None, errors.get(item.pk, ""))
+            )
+        s, o = typed_feedback.get(cat.pk, feedback.get(cat.pk, ("", "")))
+        result.append(SheetCategory(cat, rows, s, o, cat_points))
+        total += cat_points
+    return result, total, done
+
+
+# ---------------------------------------------------------------- panel statistics
+
+
+def _counting_scores():
+    """Item scores that count: submitted sheets of assignments not released by a conflict."""
+    return ItemScore.objects.filter(sheet__status=SheetStatus.SUBMITTED).exclude(
+        sheet__assignment__status=AssignmentStatus.CONFLICT
+    )
+
+
+@dataclass
+class ItemRow:
+    item: CriteriaItem
+    n: int = 0
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    trimmed: Decimal | None = None
+    sd: Decimal | None = None
+    lo: int | None = None
+    hi: int | None = None
+    spread: int | None = None
+    flagged: bool = False
+    consensus: Consensus | None = None
+    panel_percent: Decimal | None = None
+    panel_points: Decimal | None = None
+    by_expert: list[int | None] = field(default_factory=list)
+    normalised: list[Decimal | None] = field(default_factory=list)
+
+
+@dataclass
+class PanelDetail:
+    panel: Panel
+    members: list[Assignment]
+    items: list[ItemRow]
+    categories: list[tuple[CriteriaCategory, Decimal]]
+    total: Decimal | None
+    expert_totals: list[Decimal | None]
+    normalised_totals: list[Decimal | None]
+    total_stats: scoring.Describe | None
+    all_submitted: bool
+    flagged_count: int
+    consensus_count: int
+
+    @property
+    def member_rows(self):
+        return list(zip(self.members, self.expert_totals, self.normalised_totals, strict=True))
+
+
+def panel_detail(*, panel: Panel) -> PanelDetail:
+    """Every figure of one panel: per item statistics, flags, consensus, each expert's scores."""
+    cycle = panel.round.cycle
+    members = list(
+        panel.assignments.exclude(status=AssignmentStatus.CONFLICT)
+        .select_related("expert", "sheet")
+        .order_by("-is_leader", "expert__email")
+    )
+    items = list(
+        CriteriaItem.objects.filter(category__framework_id=cycle.framework_id)
+        .select_related("category")
+        .order_by("category__order", "order")
+    )
+    stats = {
+        r["item_ref"]: r for r in scoring.item_statistics(_counting_scores().filter(sheet__assignment__panel=panel))
+    }
+    consensus = {c.item_id: c for c in panel.consensus.select_related("recorded_by")}
+    member_ids = [m.pk for m in members]
+    per_expert: dict[int, dict[int, int]] = defaultdict(dict)
+    for a_id, item_id, pct in (
+        _counting_scores()
+        .filter(sheet__assignment__panel=panel)
+        .values_list("sheet__assignment_id", "item_id", "percent")
+    ):
+        per_expert[a_id][item_id] = pct
+    normalised = _normalised_for_round(panel.round, {m.pk: m.expert_id for m in members})
+    rows, cat_points = [], defaultdict(lambda: Decimal("0"))
+    total: Decimal | None = Decimal("0")
+    for item in items:
+        s = stats.get(item.pk)
+        row = ItemRow(item=item, consensus=consensus.get(item.pk))
+        if s:
+            row.n = s["n"]
+            row.mean, row.median = scoring.as_decimal(s["mean"]), scoring.as_decimal(s["median"])
+            row.trimmed, row.sd = scoring.as_decimal(s["trimmed"]), scoring.as_decimal(s["sd"])
+            row.lo, row.hi, row.spread = int(s["lo"]), int(s["hi"]), int(s["spread"])
+            row.flagged = scoring.is_dispersed(spread_percent=s["spread"], threshold=cycle.dispersion_threshold)
+        row.panel_percent = scoring.panel_percent(
+            trimmed=s["trimmed"] if s else None, consensus=row.consensus.percent if row.consensus else None
+        )
+        row.panel_points = scoring.points(item.points, row.panel_percent)
+        if row.panel_points is None:
+            total = None
+        else:
+            cat_points[item.category_id] += row.panel_points
+            if total is not None:
+                total += row.panel_points
+        row.by_expert = [per_expert.get(a_id, {}).get(item.pk) for a_id in member_ids]
+        row.normalised = [
+            scoring.as_decimal(normalised.get(m.expert_id, {}).get((panel.pk, item.pk)), Decimal("0.1"))
+            for m in members
+        ]
+        rows.append(row)
+    expert_totals = [
+        sum((scoring.points(i.points, per_expert[a_id][i.pk]) for i in items), Decimal("0"))
+        if len(per_expert.get(a_id, {})) == len(items)
+        else None
+        for a_id in member_ids
+    ]
+    normalised_totals = [
+        sum(
+            (scoring.points(r.item.points, r.normalised[k]) for r in rows if r.normalised[k] is not None),
+            Decimal("0"),
+        )
+        if all(r.normalised[k] is not None for r in rows)
+        else None
+        for k in range(len(members))
+    ]
+    complete_totals = [float(t) for t in expert_totals if t is not None]
+    all_submitted = bool(members) and all(
+        getattr(m, "sheet", None) is not None and m.sheet.status == SheetStatus.SUBMITTED for m in members
+    )
+    categories = [
+        (c, cat_points.get(c.pk, Decimal("0")))
+        for c in CriteriaCategory.objects.filter(framework_id=cycle.framework_id).order_by("order")
+    ]
+    return PanelDetail(
+        panel=panel,
+        members=members,
+        items=rows,
+        categories=categories,
+        total=total if stats else None,
+        expert_totals=expert_totals,
+        normalised_totals=normalised_totals,
+        total_stats=scoring.describe(complete_totals) if complete_totals else None,
+        all_submitted=all_submitted,
+        flagged_count=sum(1 for r in rows if r.flagged),
+        consensus_count=sum(1 for r in rows if r.flagged and r.consensus),
+    )
+
+
+def _normalised_for_round(rnd: ReviewRound, experts: dict[int, int]) -> dict[int, dict]:
+    """Normalised percentages of the given experts over everything they scored in the round."""
+    raw: dict[int, dict] = defaultdict(dict)
+    for expert_id, panel_id, item_id, pct in (
+        _counting_scores()
+        .filter(sheet__assignment__panel__round=rnd)
+        .values_list("sheet__assignment__expert_id", "sheet__assignment__panel_id", "item_id", "percent")
+    ):
+        raw[expert_id][(panel_id, item_id)] = float(pct)
+    return scoring.normalise(raw)
+
+
+# ---------------------------------------------------------------- cycle-wide scores and ranking
+
+
+@dataclass
+class PanelScore:
+    panel_id: int
+    application_id: int
+    kind: str
+    categories: dict[str, Decimal]
+    total: Decimal
+    complete: bool
+
+
+def _framework_items(cycle: AwardCycle) -> dict[int, tuple[int, str, str]]:
+    return {
+        pk: (pts, code, kind)
+        for pk, pts, code, kind in CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).values_list(
+            "pk", "points", "category__code", "category__kind"
+        )
+    }
+
+
+def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
+    """Every panel's score of the cycle, per category: a constant number of queries however many panels."""
+    n_items = CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).count()
+    panels = {
+        pk: (app_id, kind)
+        for pk, app_id, kind in Panel.objects.filter(round__cycle=cycle).values_list(
+            "pk", "application_id", "round__kind"
+        )
+    }
+    completeness = {
+        row["panel_id"]: row["active"] > 0 and row["active"] == row["submitted"]
+        for row in Assignment.objects.filter(panel__round__cycle=cycle)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values("panel_id")
+        .order_by()
+        .annotate(active=Count("id"), submitted=Count("id", filter=Q(sheet__status=SheetStatus.SUBMITTED)))
+    }
+    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    scored_items: dict[int, int] = defaultdict(int)
+    codes = dict(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).values_list("pk", "code"))
+    stats = scoring.item_statistics(
+        _counting_scores().filter(sheet__assignment__panel__round__cycle=cycle), median=False
+    )
+    for panel_id, category_id, points, n_scored in scoring.category_points(stats):
+        sums[panel_id][codes[category_id]] = points
+        scored_items[panel_id] += n_scored
+    result = {}
+    for panel_id, cats in sums.items():
+        app_id, kind = panels[panel_id]
+        result[panel_id] = PanelScore(
+            panel_id=panel_id,
+            application_id=app_id,
+            kind=kind,
+            categories=dict(cats),
+            total=sum(cats.values(), Decimal("0")),
+            complete=completeness.get(panel_id, False) and scored_items[panel_id] == n_items,
+        )
+    return result
+
+
+@dataclass
+class RankingRow:
+    """One application in the cycle's ranking. Scores are panel scores (consensus where recorded)."""
+
+    application: Application
+    enterprise: object
+    material: Decimal | None
+    onsite: Decimal | None
+    combined: Decimal | None
+    rank: int | None
+    categories: dict[str, Decimal]
+    categories_by_round: dict[str, dict[str, Decimal]]
+    results_score: Decimal | None
+    complete: dict[str, bool]
+
+    def score(self, by: str) -> Decimal | None:
+        return {"material": self.material, "onsite": self.onsite, "combined": self.combined}[by]
+
+
+def ranking_basis(cycle: AwardCycle, scores: dict[int, PanelScore] | None = None) -> str:
+    """Combined once any on-site score exists, else material."""
+    scores = scores if scores is not None else cycle_panel_scores(cycle=cycle)
+    return "combined" if any(s.kind == RoundKind.ONSITE for s in scores.values()) else "material"
+
+
+RANKING_APPLICATION_FIELDS = (
+    "id",
+    "status",
+    "submitted_at",
+    "cycle_id",
+    "enterprise_id",
+    "receipt_number",
+    "enterprise__id",
+    "enterprise__name_zh",
+    "enterprise__name_en",
+    "enterprise__credit_code",
+    "enterprise__industry",
+    "enterprise__district",
+)
+
+
+def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRow]:
+    """All applications of the cycle that have a panel, best first.
+
+    `by` is "material", "onsite" or "combined" (default: combined once any on-site score exists,
+    else material). Ties: the higher results-category score, then the earlier submission, then
+    the lower id. Applications without a score for the basis come last, unranked.
+    """
+    scores = cycle_panel_scores(cycle=cycle)
+    by = by or ranking_basis(cycle, scores)
+    results_codes = set(
+        CriteriaCategory.objects.filter(framework_id=cycle.framework_id, kind=ItemKind.RESULTS).values_list(
+            "code", flat=True
+        )
+    )
+    per_app: dict[int, dict[str, PanelScore]] = defaultdict(dict)
+    for s in scores.values():
+        per_app[s.application_id][s.kind] = s
+    apps = (
+        Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
+        .select_related("enterprise")
+        .only(*RANKING_APPLICATION_FIELDS)
+    )
+    rows = []
+    wm, wo = cycle.material_weight, cycle.onsite_weight
+    for app in apps:
+        app.cycle = cycle
+        rounds = per_app.get(app.pk, {})
+        mat, ons = rounds.get(RoundKind.MATERIAL), rounds.get(RoundKind.ONSITE)
+        material = mat.total.quantize(scoring.CENT) if mat else None
+        onsite = ons.total.quantize(scoring.CENT) if ons else None
+        combined = scoring.combine(material=material, onsite=onsite, material_weight=wm, onsite_weight=wo)
+        by_round = {k: {c: v.quantize(scoring.CENT) for c, v in s.categories.items()} for k, s in rounds.items()}
+        if by == "combined" and mat and ons:
+            cats = {
+                c: scoring.combine(
+                    material=mat.categories.get(c, Decimal(0)),
+                    onsite=ons.categories.get(c, Decimal(0)),
+                    material_weight=wm,
+                    onsite_weight=wo,
+                )
+                for c in sorted(set(mat.categories) | set(ons.categories))
+            }
+        else:
+            basis = ons if by == "onsite" else mat
+            cats = by_round.get(basis.kind, {}) if basis else {}
+        results = sum((v for c, v in cats.items() if c in results_codes), Decimal("0")) if cats else None
+        rows.append(
+            RankingRow(
+                application=app,
+                enterprise=app.enterprise,
+                material=material,
+                onsite=onsite,
+                combined=combined,
+                rank=None,
+                categories=cats,
+                categories_by_round=by_round,
+                results_score=results,
+                complete={k: s.complete for k, s in rounds.items()},
+            )
+        )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def key(r: RankingRow):
+        s = r.score(by)
+        return (
+            s is None,
+            -(s or 0),
+            -(r.results_score or 0),
+            r.application.submitted_at or far,
+            r.application.pk,
+        )
+
+    rows.sort(key=key)
+    for i, r in enumerate(rows, start=1):
+        r.rank = i if r.score(by) is not None else None
+    return rows
+
+
+@dataclass
+class RoundSummary:
+    kind: str
+    label: str
+    panel: Panel
+    total: Decimal | None
+    categories: dict[str, Decimal]
+    consensus_items: list[Consensus]
+    feedback: dict[str, list[tuple[str, str]]]
+    members: list[tuple[str, bool]]
+    complete: bool
+
+
+@dataclass
+class ScoreSummary:
+    application: Application
+    rounds: list[RoundSummary]
+
+
+def application_score_summary(*, application: Application) -> ScoreSummary:
+    """Per round: panel total and per category scores, consensus items, the experts' strengths and
+    opportunities per category (submitted sheets only), and the panel members (leader first)."""
+    scores = {s.panel_id: s for s in cycle_panel_scores(cycle=application.cycle).values()}
+    panels = (
+        Panel.objects.filter(application=application)
+        .select_related("round")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.exclude(status=AssignmentStatus.CONFLICT)
+                .select_related("expert")
+                .order_by("-is_leader", "expert__email"),
+            ),
+            Prefetch(
+                "consensus",
+                queryset=Consensus.objects.select_related("item").order_by("item__category__order", "item__order"),
+            ),
+        )
+    )
+    feedback = defaultdict(lambda: defaultdict(list))
+    for panel_id, code, s, o in (
+        CategoryFeedback.objects.filter(
+            sheet__assignment__panel__application=application, sheet__status=SheetStatus.SUBMITTED
+        )
+        .exclude(sheet__assignment__status=AssignmentStatus.CONFLICT)
+        .exclude(strengths="", opportunities="")
+        .order_by("category__order", "sheet__assignment__expert__email")
+        .values_list("sheet__assignment__panel_id", "category__code", "strengths", "opportunities")
+    ):
+        feedback[panel_id][code].append((s, o))
+    rounds = []
+    for panel in sorted(panels, key=lambda p: ROUND_ORDER.index(p.round.kind)):
+        s = scores.get(panel.pk)
+        rounds.append(
+            RoundSummary(
+                kind=panel.round.kind,
+                label=panel.round.get_kind_display(),
+                panel=panel,
+                total=s.total.quantize(scoring.CENT) if s else None,
+                categories={c: v.quantize(scoring.CENT) for c, v in s.categories.items()} if s else {},
+                consensus_items=list(panel.consensus.all()),
+                feedback={k: list(v) for k, v in feedback[panel.pk].items()},
+                members=[(str(a.expert), a.is_leader) for a in panel.assignments.all()],
+                complete=bool(s and s.complete),
+            )
+        )
+    return ScoreSummary(application=application, rounds=rounds)
+
+
+def cycle_category_averages(*, cycle: AwardCycle) -> dict[str, Decimal]:
+    """Average panel score per category across the cycle's scored applications; each application
+    counts once, with its latest round (on-site where held, else material)."""
+    latest: dict[int, PanelScore] = {}
+    for s in sorted(cycle_panel_scores(cycle=cycle).values(), key=lambda s: ROUND_ORDER.index(s.kind)):
+        latest[s.application_id] = s
+    sums: dict[str, Decimal] = defaultdict(lambda: Decimal("0"))
+    for s in latest.values():
+        for code, v in s.categories.items():
+            sums[code] += v
+    n = len(latest)
+    return {code: (v / n).quantize(scoring.CENT) for code, v in sorted(sums.items())} if n else {}
+
+
+def sheet_totals(*, cycle: AwardCycle) -> dict[int, tuple[int, int, Decimal, int]]:
+    """Per counted sheet: (panel id, expert id, total points, items scored), in one query."""
+    rows = (
+        _counting_scores()
+        .filter(sheet__assignment__panel__round__cycle=cycle)
+        .values("sheet_id", panel=F("sheet__assignment__panel_id"), expert=F("sheet__assignment__expert_id"))
+        .order_by()
+        .annotate(raw=Sum(F("item__points") * F("percent")), n=Count("id"))
+    )
+    return {r["sheet_id"]: (r["panel"], r["expert"], scoring.points(r["raw"], 1), r["n"]) for r in rows}
+
+
+@dataclass
+class RoundDistribution:
+    kind: str
+    totals: list[Decimal]
+    mean_pairwise_gap: Decimal | None  # mean absolute difference between two experts' totals
+    mean_sd: Decimal | None  # mean standard deviation of the experts' totals within a panel
+
+
+def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistribution]:
+    """Per round: the panel totals of all scored applications (for a histogram) and how far apart
+    the experts of a panel were on average (agreement)."""
+    scores = cycle_panel_scores(cycle=cycle)
+    per_panel: dict[int, list[float]] = defaultdict(list)
+    for panel_id, _e, total, _n in sheet_totals(cycle=cycle).values():
+        per_panel[panel_id].append(float(total))
+    result = {}
+    for kind in ROUND_ORDER:
+        panels = [s for s in scores.values() if s.kind == kind]
+        if not panels:
+            continue
+        gaps = [g for s in panels if (g := scoring.mean_pairwise_gap(per_panel.get(s.panel_id, []))) is not None]
+        sds = [scoring.describe(per_panel[s.panel_id]).sd for s in panels if len(per_panel.get(s.panel_id, [])) > 1]
+        result[kind] = RoundDistribution(
+            kind=kind,
+            totals=sorted((s.total.quantize(scoring.CENT) for s in panels), reverse=True),
+            mean_pairwise_gap=scoring.as_decimal(sum(gaps) / len(gaps)) if gaps else None,
+            mean_sd=scoring.as_decimal(sum(sds) / len(sds)) if sds else None,
+        )
+    return result
+
+
+# ---------------------------------------------------------------- the secretary's views
+
+
+def cycles_with_reviews_for(user: User):
+    qs = AwardCycle.objects.all()
+    if not user.is_superuser:
+        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
+    return qs.prefetch_related("review_rounds").order_by("-year")
+
+
+def cycle_experts(cycle: AwardCycle):
+    return (
+        User.objects.filter(cycle_memberships__cycle=cycle, cycle_memberships__role=CycleRole.EXPERT)
+        .select_related("expert_profile")
+        .order_by("email")
+    )
+
+
+def cell_status(assignment: Assignment, now: dt.datetime) -> str:
+    sheet = getattr(assignment, "sheet", None)
+    if assignment.status == AssignmentStatus.CONFLICT:
+        return CellStatus.CONFLICT
+    if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+        return CellStatus.SUBMITTED
+    if assignment.panel.round.closes_at <= now:
+        return CellStatus.OVERDUE
+    if assignment.status == AssignmentStatus.PENDING:
+        return CellStatus.NOT_DECLARED
+    return CellStatus.IN_PROGRESS
+
+
+@dataclass
+class MatrixRow:
+    panel: Panel
+    cells: list[tuple[Assignment | None, str | None]]
+
+
+@dataclass
+class Matrix:
+    rnd: ReviewRound
+    experts: list[User]
+    rows: list[MatrixRow]
+    counts: dict[str, int]
+
+
+def review_matrix(*, rnd: ReviewRound) -> Matrix:
+    """Applications × experts of one round with each sheet's status; constant queries."""
+    now = timezone.now()
+    experts = list(cycle_experts(rnd.cycle))
+    panels = (
+        Panel.objects.filter(round=rnd)
+        .select_related("application__enterprise", "round")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("sheet")))
+        .order_by("application__enterprise__name_zh", "pk")
+    )
+    counts: dict[str, int] = {s.value: 0 for s in CellStatus}
+    rows = []
+    for panel in panels:
+        by_expert = {}
+        for a in panel.assignments.all():
+            a.panel = panel
+            by_expert[a.expert_id] = a
+        cells = []
+        for e in experts:
+            a = by_expert.get(e.pk)
+            status = cell_status(a, now) if a else None
+            if status:
+                counts[status] += 1
+            cells.append((a, status))
+        rows.append(MatrixRow(panel, cells))
+    return Matrix(rnd, experts, rows, counts)
+
+
+def round_panels(*, rnd: ReviewRound):
+    from .services import round_applications
+
+    apps = list(round_applications(rnd))
+    panels = {
+        p.application_id: p
+        for p in Panel.objects.filter(round=rnd).prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("expert").order_by("-is_leader", "expert__email"),
+            )
+        )
+    }
+    return [(a, panels.get(a.pk)) for a in apps]
+
+
+@dataclass
+class ExpertPerformance:
+    expert: User
+    assigned: int
+    submitted: int
+    on_time: int
+    conflicts: int
+    mean_deviation: Decimal | None  # mean |own total − panel score| over submitted sheets
+
+
+def expert_performance(*, cycle: AwardCycle) -> list[ExpertPerformance]:
+    scores = cycle_panel_scores(cycle=cycle)
+    totals = sheet_totals(cycle=cycle)
+    deviations: dict[int, list[Decimal]] = defaultdict(list)
+    n_items = len(_framework_items(cycle))
+    for panel_id, expert_id, total, n in totals.values():
+        s = scores.get(panel_id)
+        if s and n == n_items:
+            deviations[expert_id].append(abs(total - s.total))
+    stats = {
+        r["expert_id"]: r
+        for r in Assignment.objects.filter(panel__round__cycle=cycle)
+        .values("expert_id")
+        .order_by()
+        .annotate(
+            assigned=Count("id", filter=~Q(status=AssignmentStatus.CONFLICT)),
+            conflicts=Count("id", filter=Q(status=AssignmentStatus.CONFLICT)),
+            submitted=Count("id", filter=Q(sheet__status=SheetStatus.SUBMITTED) & ~Q(status=AssignmentStatus.CONFLICT)),
+            on_time=Count(
+                "id",
+                filter=Q(sheet__status=SheetStatus.SUBMITTED, sheet__submitted_at__lte=F("panel__round__closes_at"))
+                & ~Q(status=AssignmentStatus.CONFLICT),
+            ),
+        )
+    }
+    result = []
+    for e in cycle_experts(cycle):
+        r = stats.get(e.pk, {})
+        devs = deviations.get(e.pk, [])
+        result.append(
+            ExpertPerformance(
+                expert=e,
+                assigned=r.get("assigned", 0),
+                submitted=r.get("submitted", 0),
+                on_time=r.get("on_time", 0),
+                conflicts=r.get("conflicts", 0),
+                mean_deviation=(sum(devs, Decimal(0)) / len(devs)).quantize(scoring.CENT) if devs else None,
+            )
+        )
+    return result
+
+
+def pool_experts_not_in(cycle: AwardCycle):
+    """Experts of the pool (anyone with a profile) who are not yet experts of this cycle."""
+    from .models import ExpertProfile
+
+    members = User.objects.filter(cycle_memberships__cycle=cycle, cycle_memberships__role=CycleRole.EXPERT)
+    return ExpertProfile.objects.exclude(user__in=members).select_related("user").order_by("user__email")
+
+
+def export_score_rows(*, cycle: AwardCycle):
+    """Every counted item score of the cycle, for the exports: one query, streamed."""
+    return (
+        _counting_scores()
+        .filter(sheet__assignment__panel__round__cycle=cycle)
+        .order_by(
+            "sheet__assignment__panel__round__kind",
+            "sheet__assignment__panel__application_id",
+            "sheet__assignment__expert__email",
+            "item__category__order",
+            "item__order",
+        )
+        .values_list(
+            "sheet__assignment__panel__round__kind",
+            "sheet__assignment__panel__application__enterprise__name_zh",
+            "sheet__assignment__panel__application__enterprise__name_en",
+            "sheet__assignment__panel__application__enterprise__credit_code",
+            "sheet__assignment__expert__email",
+            "item__code",
+            "item__points",
+            "percent",
+        )
+    )
+
+
+def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int, str]:
+    """For the hand-made panel form: each expert's load in the round, industry match, hard conflict."""
+    from .assignment import hard_conflict
+    from .services import _candidates, _request_for
+
+    request = _request_for(application)
+    notes = {}
+    for c in _candidates(rnd):
+        parts = [_("%(n)s panels in this round") % {"n": c.load}]
+        if request.industry in c.industries:
+            parts.append(_("knows the industry"))
+        if hard_conflict(c, request):
+            parts.append(_("CONFLICT OF INTEREST"))
+        notes[c.id] = " · ".join(str(p) for p in parts)
+    return notes

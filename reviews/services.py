@@ -1,0 +1,660 @@
+"""Writes for expert review. Each checks permission, changes state in one transaction with its audit
+event, and queues mails on commit. Application status changes go through application_transition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.enums import ApplicationStatus, CycleRole
+from awards.models import Application, AwardCycle, CriteriaItem, CycleMembership
+from awards.services import application_transition
+from core.audit import audit_record
+from core.enums import AuditAction
+from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
+from core.models import User
+
+from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
+from .enums import AssignmentStatus, RoundKind, SheetStatus
+from .models import (
+    Assignment,
+    CategoryFeedback,
+    Consensus,
+    DeclaredConflict,
+    ExpertProfile,
+    ItemScore,
+    Panel,
+    PastClient,
+    ReviewRound,
+    ScoreSheet,
+)
+from .scoring import parse_percent
+
+# Which application status each round takes as input, and what the secretary's decision leads to.
+ROUND_INPUT = {
+    RoundKind.MATERIAL: (ApplicationStatus.ELIGIBLE, ApplicationStatus.MATERIAL_REVIEW),
+    RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW,),
+}
+ROUND_DECISION = {
+    RoundKind.MATERIAL: (ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW),
+    RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED),
+}
+
+
+def _require(user: User | None, perm: str, obj) -> None:
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _secretaries(cycle_id: int):
+    return User.objects.filter(cycle_memberships__cycle_id=cycle_id, cycle_memberships__role=CycleRole.SECRETARY)
+
+
+# ---------------------------------------------------------------- expert pool
+
+
+def expert_profile_save(
+    *,
+    user: User,
+    by: User,
+    title: str,
+    employer: str,
+    employer_credit_code: str,
+    industries: Sequence[str],
+    district: str,
+    past_clients: Sequence[tuple[str, str]],
+) -> ExpertProfile:
+    """An expert keeps their own profile; the office (or an admin) may keep anyone's."""
+    if by.pk != user.pk and not by.is_superuser:
+        raise PermissionDenied(_("You may not do this."))
+    with transaction.atomic():
+        profile, _created = ExpertProfile.objects.get_or_create(user=user)
+        profile.title, profile.employer = title, employer
+        profile.employer_credit_code = employer_credit_code.upper()
+        profile.industries, profile.district = sorted(set(industries)), district
+        profile.save()
+        profile.past_clients.all().delete()
+        PastClient.objects.bulk_create(
+            [
+                PastClient(profile=profile, credit_code=code.upper(), name=name)
+                for code, name in dict(past_clients).items()
+            ]
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=profile,
+            by=by,
+            payload={"profile": "saved", "clients": sorted(c for c, _n in past_clients)},
+        )
+    return profile
+
+
+def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User) -> CycleMembership:
+    """Open an account for an expert who is not in the system yet, put them in the pool and invite them."""
+    _require(by, "reviews.manage_reviews", cycle)
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        expert = User.objects.filter(email__iexact=email).first()
+        if expert is None:
+            # A random password nobody knows: usable, so that Django's password reset (the way the
+            # invitation tells the expert to choose one) works for this account.
+            expert = User.objects.create_user(
+                email=email, password=secrets.token_urlsafe(32), full_name=full_name.strip()
+            )
+            audit_record(action=AuditAction.MEMBERSHIP, obj=expert, by=by, payload={"account": "opened for an expert"})
+        return expert_invite(cycle=cycle, expert=expert, by=by)
+
+
+def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembership:
+    """Make a pool expert a member of the cycle and tell them by e-mail. Harmless when repeated."""
+    _require(by, "reviews.manage_reviews", cycle)
+    with transaction.atomic():
+        membership, created = CycleMembership.objects.get_or_create(cycle=cycle, user=expert, role=CycleRole.EXPERT)
+        if created:
+            ExpertProfile.objects.get_or_create(user=expert)
+            audit_record(
+                action=AuditAction.MEMBERSHIP, obj=membership, by=by, payload={"role": "expert", "invited": True}
+            )
+            mail_queue(
+                template="reviews/invitation",
+                to_user=expert,
+                context={"cycle": cycle.title_zh, "cycle_en": cycle.title_en, "cycle_id": cycle.pk},
+            )
+    return membership
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at: dt.datetime, by: User) -> ReviewRound:
+    _require(by, "reviews.manage_reviews", cycle)
+    if closes_at <= opens_at:
+        raise NotAllowed(_("A round must close after it opens."), code="window")
+    with transaction.atomic():
+        rnd, created = ReviewRound.objects.update_or_create(
+            cycle=cycle, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=rnd,
+            by=by,
+            payload={"round": kind, "opens_at": opens_at, "closes_at": closes_at, "created": created},
+        )
+    return rnd
+
+
+# ---------------------------------------------------------------- panels
+
+
+def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
+    experts = list(
+        User.objects.filter(cycle_memberships__cycle_id=rnd.cycle_id, cycle_memberships__role=CycleRole.EXPERT)
+        .select_related("expert_profile")
+        .prefetch_related("expert_profile__past_clients", "declared_conflicts")
+        .order_by("pk")
+    )
+    loads: dict[int, int] = {}
+    for expert_id in (
+        Assignment.objects.filter(panel__round=rnd)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values_list("expert_id", flat=True)
+    ):
+        loads[expert_id] = loads.get(expert_id, 0) + 1
+    result = []
+    for e in experts:
+        profile = getattr(e, "expert_profile", None)
+        result.append(
+            ExpertCandidate(
+                id=e.pk,
+                employer_code=(profile.employer_credit_code if profile else ""),
+                client_codes=frozenset(c.credit_code for c in profile.past_clients.all()) if profile else frozenset(),
+                conflict_enterprise_ids=frozenset(c.enterprise_id for c in e.declared_conflicts.all()),
+                industries=frozenset(profile.industries if profile else ()),
+                load=loads.get(e.pk, 0),
+            )
+        )
+    return result
+
+
+def _request_for(application: Application, existing=()) -> PanelRequest:
+    ent = application.enterprise
+    return PanelRequest(application.pk, ent.pk, ent.credit_code, ent.industry, tuple(existing))
+
+
+def _open_for_round(*, application: Application, rnd: ReviewRound, by: User | None, system: bool = False) -> None:
+    """Setting up a material panel starts the material review of an eligible application."""
+    if rnd.kind == RoundKind.MATERIAL and application.status == ApplicationStatus.ELIGIBLE:
+        application_transition(
+            application=application,
+            to_status=ApplicationStatus.MATERIAL_REVIEW,
+            by=by,
+            payload={"round": rnd.pk},
+            system=system,
+        )
+    elif application.status not in ROUND_INPUT[rnd.kind]:
+        raise NotAllowed(
+            _("“%(app)s” is “%(status)s” and cannot be reviewed in this round.")
+            % {"app": application.enterprise, "status": application.get_status_display()},
+            code="wrong_status",
+        )
+
+
+def _notify_assigned(assignment_ids: list[int]) -> None:
+    for a in Assignment.objects.filter(pk__in=assignment_ids).select_related(
+        "expert", "panel__round__cycle", "panel__application__enterprise"
+    ):
+        mail_queue(
+            template="reviews/assigned",
+            to_user=a.expert,
+            context={
+                "assignment_id": a.pk,
+                "enterprise": str(a.panel.application.enterprise),
+                "round_kind": a.panel.round.kind,
+                "closes_at": a.panel.round.closes_at.isoformat(),
+                "is_leader": a.is_leader,
+            },
+        )
+
+
+def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[User], leader: User, by: User) -> Panel:
+    """Set a panel by hand. Hard conflicts are refused; members with a submitted sheet stay."""
+    _require(by, "reviews.manage_reviews", rnd)
+    if application.cycle_id != rnd.cycle_id:
+        raise NotAllowed(_("This application belongs to another cycle."), code="cycle")
+    expert_ids = {e.pk for e in experts}
+    if leader.pk not in expert_ids:
+        raise NotAllowed(_("The panel leader must be one of the panel's experts."), code="leader")
+    pool = {c.id: c for c in _candidates(rnd)}
+    request = _request_for(application)
+    for e in experts:
+        if e.pk not in pool:
+            raise NotAllowed(_("%(name)s is not an expert of this cycle.") % {"name": e}, code="not_expert")
+        if hard_conflict(pool[e.pk], request):
+            raise NotAllowed(
+                _("%(name)s has a conflict of interest with this enterprise and cannot be assigned.") % {"name": e},
+                code="conflict",
+            )
+    with transaction.atomic():
+        panel, _created = Panel.objects.get_or_create(round=rnd, application=application)
+        current = {a.expert_id: a for a in panel.assignments.select_related("sheet").all()}
+        for expert_id, a in current.items():
+            if expert_id in expert_ids or a.status == AssignmentStatus.CONFLICT:
+                continue
+            sheet = getattr(a, "sheet", None)
+            if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+                raise NotAllowed(
+                    _("%(name)s has already submitted a sheet and cannot be removed.") % {"name": a.expert},
+                    code="submitted",
+                )
+            a.delete()
+        Assignment.objects.filter(panel=panel, is_leader=True).exclude(expert=leader).update(is_leader=False)
+        new_ids = []
+        for e in experts:
+            a = current.get(e.pk)
+            if a is None:
+                a = Assignment.objects.create(panel=panel, expert=e, is_leader=e.pk == leader.pk)
+                new_ids.append(a.pk)
+            elif a.status == AssignmentStatus.CONFLICT:
+                raise NotAllowed(_("%(name)s declared a conflict with this enterprise.") % {"name": e}, code="conflict")
+            elif a.is_leader != (e.pk == leader.pk):
+                Assignment.objects.filter(pk=a.pk).update(is_leader=e.pk == leader.pk)
+        _open_for_round(application=application, rnd=rnd, by=by)
+        audit_record(
+            action=AuditAction.ASSIGNMENT,
+            obj=panel,
+            by=by,
+            payload={"experts": sorted(expert_ids), "leader": leader.pk, "mode": "manual"},
+        )
+        _notify_assigned(new_ids)
+    return panel
+
+
+def round_applications(rnd: ReviewRound):
+    return (
+        Application.objects.filter(cycle_id=rnd.cycle_id, status__in=ROUND_INPUT[rnd.kind])
+        .select_related("enterprise")
+        .order_by("pk")
+    )
+
+
+def panels_auto_assign(*, rnd: ReviewRound, by: User, seed: int = 0) -> Plan:
+    """Fill every panel of the round that is not full; return the plan with what it could not meet."""
+    _require(by, "reviews.manage_reviews", rnd)
+    size = rnd.cycle.experts_per_panel
+    apps = list(round_applications(rnd))
+    existing: dict[int, list[int]] = {}
+    for app_id, expert_id in (
+        Assignment.objects.filter(panel__round=rnd, panel__application__in=apps)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values_list("panel__application_id", "expert_id")
+    ):
+        existing.setdefault(app_id, []).append(expert_id)
+    requests = [_request_for(a, existing.get(a.pk, ())) for a in apps]
+    plan = assign_panels(requests, _candidates(rnd), size=size, seed=seed)
+    by_app = {a.pk: a for a in apps}
+    new_ids: list[int] = []
+    with transaction.atomic():
+        for app_id, expert_ids in plan.panels.items():
+            if not expert_ids:
+                continue
+            panel, _c = Panel.objects.get_or_create(round=rnd, application_id=app_id)
+            has_leader = panel.assignments.filter(is_leader=True).exclude(status=AssignmentStatus.CONFLICT).exists()
+            leader = None if has_leader else plan.leaders.get(app_id, expert_ids[0])
+            for expert_id in expert_ids:
+                a = Assignment.objects.create(panel=panel, expert_id=expert_id, is_leader=expert_id == leader)
+                new_ids.append(a.pk)
+            _open_for_round(application=by_app[app_id], rnd=rnd, by=by)
+        audit_record(
+            action=AuditAction.ASSIGNMENT,
+            obj=rnd,
+            by=by,
+            payload={
+                "mode": "automatic",
+                "seed": seed,
+                "panels": {str(k): v for k, v in plan.panels.items() if v},
+                "problems": [p.code for p in plan.problems],
+            },
+        )
+        _notify_assigned(new_ids)
+    return plan
+
+
+# ---------------------------------------------------------------- conflict declaration
+
+
+def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reason: str = "") -> Assignment:
+    """The expert declares, before seeing any material, that they have no conflict or one (with a reason).
+
+    A conflict releases the assignment, records the conflict for future assignments and tells the
+    secretaries; a released leader's role passes to the next member.
+    """
+    if by.pk != assignment.expert_id:
+        raise PermissionDenied(_("You may not do this."))
+    if assignment.status != AssignmentStatus.PENDING:
+        raise NotAllowed(_("You have already made your declaration for this application."), code="declared")
+    if conflict and not reason.strip():
+        raise NotAllowed(_("Please say what ties you to this enterprise."), code="reason_required")
+    target = AssignmentStatus.CONFLICT if conflict else AssignmentStatus.ACCEPTED
+    now = timezone.now()
+    was_leader = assignment.is_leader
+    with transaction.atomic():
+        updated = Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.PENDING).update(
+            status=target,
+            declared_at=now,
+            conflict_reason=reason.strip() if conflict else "",
+            is_leader=False if conflict else assignment.is_leader,
+        )
+        if not updated:
+            raise Conflict(_("Your declaration was already recorded. Please reload the page."))
+        assignment.refresh_from_db()
+        panel = assignment.panel
+        if conflict:
+            application = panel.application
+            DeclaredConflict.objects.get_or_create(
+                expert=by, enterprise_id=application.enterprise_id, defaults={"reason": reason.strip()}
+            )
+            if was_leader:
+                successor = panel.assignments.exclude(status=AssignmentStatus.CONFLICT).order_by("pk").first()
+                if successor is not None:
+                    Assignment.objects.filter(pk=successor.pk).update(is_leader=True)
+            for secretary in _secretaries(panel.round.cycle_id):
+                mail_queue(
+                    template="reviews/conflict_declared",
+                    to_user=secretary,
+                    context={
+                        "expert": str(by),
+                        "enterprise": str(application.enterprise),
+                        "reason": reason.strip(),
+                        "round_id": panel.round_id,
+                        "cycle_id": panel.round.cycle_id,
+                    },
+                )
+        audit_record(
+            action=AuditAction.CONFLICT,
+            obj=assignment,
+            by=by,
+            payload={"conflict": conflict, "reason": reason.strip(), "panel": panel.pk},
+        )
+    return assignment
+
+
+# ---------------------------------------------------------------- score sheets
+
+
+def _check_can_score(assignment: Assignment, by: User) -> None:
+    if by.pk != assignment.expert_id:
+        raise PermissionDenied(_("You are not assigned to score this application."))
+    if assignment.status == AssignmentStatus.CONFLICT:
+        raise NotAllowed(
+            _("You declared a conflict of interest with this enterprise and can no longer score it."), code="conflict"
+        )
+    if assignment.status == AssignmentStatus.PENDING:
+        raise NotAllowed(_("Please declare your conflicts of interest before scoring."), code="not_declared")
+    rnd = assignment.panel.round
+    now = timezone.now()
+    if now < rnd.opens_at:
+        raise NotAllowed(_("Scoring for this round has not opened yet."), code="not_open")
+    if now >= rnd.closes_at:
+        raise NotAllowed(
+            _("Scoring for this round closed on %(date)s.") % {"date": _local(rnd.closes_at)}, code="closed"
+        )
+
+
+def _local(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+class ScoreErrors(NotAllowed):
+    """Some entered scores are invalid; `errors` maps item id → message."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(_("Some scores are not valid: please correct the marked items."), code="invalid_scores")
+        self.errors = errors
+
+
+def sheet_save(
+    *,
+    assignment: Assignment,
+    by: User,
+    scores: Mapping[int, object],
+    feedback: Mapping[int, tuple[str, str]] | None = None,
+    overall_comment: str | None = None,
+) -> ScoreSheet:
+    """Save a draft: any subset of items (a blank clears an item), feedback per category, the comment."""
+    _check_can_score(assignment, by)
+    items = {
+        i.pk: i for i in CriteriaItem.objects.filter(category__framework_id=assignment.panel.round.cycle.framework_id)
+    }
+    errors: dict[int, str] = {}
+    parsed: dict[int, int | None] = {}
+    for item_id, raw in scores.items():
+        if item_id not in items:
+            continue
+        try:
+            parsed[item_id] = parse_percent(raw)
+        except ValueError as exc:
+            errors[item_id] = str(exc)
+    if errors:
+        raise ScoreErrors(errors)
+    with transaction.atomic():
+        sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
+        sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.status != SheetStatus.DRAFT:
+            raise NotAllowed(
+                _("This sheet was submitted and is locked. Only the award office can reopen it."), code="locked"
+            )
+        for item_id, value in parsed.items():
+            if value is None:
+                ItemScore.objects.filter(sheet=sheet, item_id=item_id).delete()
+            else:
+                ItemScore.objects.update_or_create(sheet=sheet, item_id=item_id, defaults={"percent": value})
+        for category_id, (strengths, opportunities) in (feedback or {}).items():
+            CategoryFeedback.objects.update_or_create(
+                sheet=sheet,
+                category_id=category_id,
+                defaults={"strengths": strengths.strip(), "opportunities": opportunities.strip()},
+            )
+        if overall_comment is not None:
+            sheet.overall_comment = overall_comment.strip()
+        sheet.save()
+    return sheet
+
+
+def sheet_missing_items(sheet: ScoreSheet | None, framework_id: int) -> list[CriteriaItem]:
+    scored = set(sheet.scores.values_list("item_id", flat=True)) if sheet is not None else set()
+    return [
+        i
+        for i in CriteriaItem.objects.filter(category__framework_id=framework_id).order_by("category__order", "order")
+        if i.pk not in scored
+    ]
+
+
+class IncompleteSheet(NotAllowed):
+    def __init__(self, missing: list[CriteriaItem]):
+        codes = ", ".join(i.code for i in missing)
+        super().__init__(
+            _("The sheet is not complete. Please score these items: %(items)s.") % {"items": codes}, code="incomplete"
+        )
+        self.missing = missing
+
+
+def sheet_submit(*, assignment: Assignment, by: User) -> ScoreSheet:
+    """Check completeness and lock the sheet. Of two concurrent submits exactly one wins."""
+    _check_can_score(assignment, by)
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    missing = sheet_missing_items(sheet, assignment.panel.round.cycle.framework_id)
+    if missing:
+        raise IncompleteSheet(missing)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = ScoreSheet.objects.filter(pk=sheet.pk, status=SheetStatus.DRAFT).update(
+            status=SheetStatus.SUBMITTED, submitted_at=now, updated_at=now
+        )
+        if not updated:
+            raise Conflict(_("This sheet has already been submitted."))
+        sheet.refresh_from_db()
+        audit_record(
+            action=AuditAction.SCORE_SUBMITTED,
+            obj=sheet,
+            by=by,
+            payload={"scores": dict(sheet.scores.values_list("item__code", "percent"))},
+        )
+    return sheet
+
+
+def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
+    """Only the award office reopens a submitted sheet, and always with a reason."""
+    _require(by, "reviews.manage_reviews", sheet)
+    if not reason.strip():
+        raise NotAllowed(_("Please give a reason for reopening the sheet."), code="reason_required")
+    with transaction.atomic():
+        updated = ScoreSheet.objects.filter(pk=sheet.pk, status=SheetStatus.SUBMITTED).update(
+            status=SheetStatus.DRAFT, submitted_at=None, updated_at=timezone.now()
+        )
+        if not updated:
+            raise NotAllowed(_("Only a submitted sheet can be reopened."), code="not_submitted")
+        sheet.refresh_from_db()
+        audit_record(action=AuditAction.SCORE_REOPENED, obj=sheet, by=by, payload={"reason": reason.strip()})
+        mail_queue(
+            template="reviews/sheet_reopened",
+            to_user=sheet.assignment.expert,
+            context={
+                "assignment_id": sheet.assignment_id,
+                "enterprise": str(sheet.assignment.panel.application.enterprise),
+                "reason": reason.strip(),
+            },
+        )
+    return sheet
+
+
+# ---------------------------------------------------------------- consensus
+
+
+def consensus_record(*, panel: Panel, item: CriteriaItem, percent, rationale: str, by: User) -> Consensus:
+    """The panel leader records the agreed score of a flagged item, once every member has submitted."""
+    from .selectors import panel_detail
+
+    _require(by, "reviews.record_consensus", panel)
+    value = parse_percent(percent)
+    if value is None:
+        raise NotAllowed(_("Enter the consensus percentage."), code="percent_required")
+    if not rationale.strip():
+        raise NotAllowed(_("Please record the rationale the panel agreed on."), code="rationale_required")
+    detail = panel_detail(panel=panel)
+    if not detail.all_submitted:
+        raise NotAllowed(_("Consensus comes after every member has submitted their sheet."), code="not_all_submitted")
+    row = next((r for r in detail.items if r.item.pk == item.pk), None)
+    if row is None or not row.flagged:
+        raise NotAllowed(_("Only items flagged for their spread need a consensus score."), code="not_flagged")
+    with transaction.atomic():
+        try:
+            consensus, _created = Consensus.objects.update_or_create(
+                panel=panel,
+                item=item,
+                defaults={
+                    "percent": value,
+                    "rationale": rationale.strip(),
+                    "recorded_by": by,
+                    "recorded_at": timezone.now(),
+                },
+            )
+        except IntegrityError:
+            raise Conflict(_("Someone recorded this consensus a moment ago. Please reload the page."))
+        audit_record(
+            action=AuditAction.CONSENSUS,
+            obj=panel,
+            by=by,
+            payload={"item": item.code, "percent": value, "rationale": rationale.strip()},
+        )
+    return consensus
+
+
+# ---------------------------------------------------------------- decisions on the ranking
+
+
+def ranking_decide(
+    *, cycle: AwardCycle, kind: str, by: User, top_n: int | None = None, threshold=None
+) -> tuple[list[Application], list[Application]]:
+    """Shortlist for on-site review (material round) or nominate for the committee (on-site round).
+
+    The top N (or those at or above a score threshold) of the round's ranking move on; the others
+    of the round become “not approved”. Every panel of the round must be complete first.
+    """
+    from .selectors import cycle_ranking
+
+    _require(by, "reviews.manage_reviews", cycle)
+    if (top_n is None) == (threshold is None):
+        raise NotAllowed(_("Choose either the top N or a score threshold."), code="choice")
+    source, target = ROUND_DECISION[kind]
+    rows = [r for r in cycle_ranking(cycle=cycle, by=kind) if r.application.status == source]
+    if not rows:
+        raise NotAllowed(_("No application is waiting for this decision."), code="empty")
+    incomplete = [r for r in rows if not r.complete.get(kind)]
+    if incomplete:
+        raise NotAllowed(
+            _("These applications do not have a complete panel score yet: %(names)s.")
+            % {"names": ", ".join(str(r.enterprise) for r in incomplete)},
+            code="incomplete",
+        )
+    if top_n is not None:
+        chosen = rows[:top_n]
+    else:
+        chosen = [r for r in rows if r.score(kind) is not None and r.score(kind) >= threshold]
+    chosen_ids = {r.application.pk for r in chosen}
+    moved, dropped = [], []
+    rule = {"top_n": top_n} if top_n is not None else {"threshold": str(threshold)}
+    with transaction.atomic():
+        for r in rows:
+            to = target if r.application.pk in chosen_ids else ApplicationStatus.NOT_APPROVED
+            app = application_transition(
+                application=r.application,
+                to_status=to,
+                by=by,
+                payload={"round": kind, "rank": r.rank, "score": str(r.score(kind)), **rule},
+            )
+            (moved if to == target else dropped).append(app)
+    return moved, dropped
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
+    """Mail every expert whose sheets are due within `days` or overdue; one mail per expert."""
+    now = now or timezone.now()
+    due = (
+        Assignment.objects.exclude(status=AssignmentStatus.CONFLICT)
+        .exclude(sheet__status=SheetStatus.SUBMITTED)
+        .filter(panel__round__opens_at__lte=now, panel__round__closes_at__lte=now + dt.timedelta(days=days))
+        .filter(panel__application__status__in=[ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW])
+        .select_related("expert", "panel__round", "panel__application__enterprise")
+        .order_by("expert_id", "panel__round__closes_at")
+    )
+    per_expert: dict[int, list[Assignment]] = {}
+    for a in due:
+        per_expert.setdefault(a.expert_id, []).append(a)
+    for items in per_expert.values():
+        mail_queue(
+            template="reviews/reminder",
+            to_user=items[0].expert,
+            context={
+                "items": [
+                    {
+                        "assignment_id": a.pk,
+                        "enterprise": str(a.panel.application.enterprise),
+                        "closes_at": _local(a.panel.round.closes_at),
+                        "overdue": a.panel.round.closes_at <= now,
+                        "declared": a.status == AssignmentStatus.ACCEPTED,
+                    }
+                    for a in items
+                ]
+            },
+        )
+    return len(per_expert)

@@ -1,0 +1,565 @@
+"""Expert review pages. Each view says who may use it; the work happens in services and selectors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from awards.models import Application, AwardCycle, CriteriaItem
+from core.errors import ServiceError
+from core.models import User
+
+from . import selectors, services
+from .enums import AssignmentStatus, RoundKind, SheetStatus
+from .exports import ranking_csv, ranking_xlsx
+from .forms import (
+    AutoAssignForm,
+    ConsensusForm,
+    DecideForm,
+    DeclarationForm,
+    ExpertProfileForm,
+    InviteForm,
+    PanelForm,
+    ReasonForm,
+    RoundForm,
+    sheet_post,
+)
+from .models import Assignment, ExpertProfile, Panel, ReviewRound, ScoreSheet
+from .rules import is_pool_expert
+
+# ---------------------------------------------------------------- helpers
+
+
+def _office_cycle(request, pk) -> AwardCycle:
+    cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), pk=pk)
+    if not request.user.has_perm("reviews.manage_reviews", cycle):
+        raise PermissionDenied
+    return cycle
+
+
+def _office_round(request, pk) -> ReviewRound:
+    rnd = get_object_or_404(ReviewRound.objects.select_related("cycle__framework"), pk=pk)
+    if not request.user.has_perm("reviews.manage_reviews", rnd):
+        raise PermissionDenied
+    return rnd
+
+
+def _own_assignment(request, pk) -> Assignment:
+    """The signed-in expert's assignment; anyone else's is not found (it is not theirs to know)."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
+    )
+    if assignment.expert_id != request.user.pk:
+        raise Http404
+    return assignment
+
+
+# ---------------------------------------------------------------- experts
+
+
+@login_required
+def my_work(request):
+    """Experts: their assignments in every cycle, with what is due."""
+    if not is_pool_expert(request.user):
+        raise PermissionDenied
+    assignments = list(selectors.assignments_of_expert(request.user))
+    now = timezone.now()
+    rows = [(a, selectors.cell_status(a, now)) for a in assignments]
+    return render(request, "reviews/my_work.html", {"rows": rows})
+
+
+@login_required
+def profile(request):
+    """Experts: their pool profile (title, employer, expertise, district, past consulting clients)."""
+    if not request.user.has_perm("reviews.edit_own_profile"):
+        raise PermissionDenied
+    current = ExpertProfile.objects.filter(user=request.user).prefetch_related("past_clients").first()
+    initial = {}
+    if current:
+        initial = {
+            "title": current.title,
+            "employer": current.employer,
+            "employer_credit_code": current.employer_credit_code,
+            "industries": current.industries,
+            "district": current.district,
+            "past_clients": "\n".join(f"{c.credit_code} {c.name}" for c in current.past_clients.all()),
+        }
+    form = ExpertProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.expert_profile_save(user=request.user, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Your expert profile was saved."))
+        return redirect("reviews:profile")
+    return render(request, "reviews/profile.html", {"form": form})
+
+
+@login_required
+def declare(request, pk):
+    """The assigned expert: declare no conflict or a conflict, before any material is shown."""
+    assignment = _own_assignment(request, pk)
+    if assignment.status != AssignmentStatus.PENDING:
+        if assignment.status == AssignmentStatus.CONFLICT:
+            raise Http404
+        return redirect("reviews:sheet", pk=pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        conflict = form.cleaned_data["declaration"] == "conflict"
+        try:
+            services.assignment_declare(
+                assignment=assignment, by=request.user, conflict=conflict, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if conflict:
+                messages.success(request, _("Your conflict was recorded and the award office informed. Thank you."))
+                return redirect("reviews:my_work")
+            return redirect("reviews:sheet", pk=pk)
+    return render(request, "reviews/declare.html", {"assignment": assignment, "form": form})
+
+
+def _sheet_context(assignment, overrides=None, **extra):
+    categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides)
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
+
+    n_items = sum(len(c.items) for c in categories)
+    return {
+        "assignment": assignment,
+        "round": assignment.panel.round,
+        "material": selectors.material_for_expert(assignment.panel.application),
+        "categories": categories,
+        "total": total,
+        "done": done,
+        "n_items": n_items,
+        "sheet": sheet,
+        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
+        "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
+        "bands": BANDS,
+        "process_dimensions": PROCESS_DIMENSIONS,
+        "results_dimensions": RESULTS_DIMENSIONS,
+        **extra,
+    }
+
+
+@login_required
+def sheet(request, pk):
+    """The assigned expert's scoring sheet beside the submitted material; POST saves or submits."""
+    assignment = _own_assignment(request, pk)
+    if assignment.status == AssignmentStatus.PENDING:
+        return redirect("reviews:declare", pk=pk)
+    if assignment.status == AssignmentStatus.CONFLICT:
+        raise Http404
+    if request.method != "POST":
+        return render(request, "reviews/sheet.html", _sheet_context(assignment))
+    categories, _t, _d = selectors.sheet_view(assignment=assignment)
+    scores, feedback, comment = sheet_post(request.POST, categories)
+    overrides = {"scores": scores, "feedback": feedback, "comment": comment}
+    try:
+        services.sheet_save(
+            assignment=assignment, by=request.user, scores=scores, feedback=feedback, overall_comment=comment
+        )
+        if request.POST.get("action") == "submit":
+            services.sheet_submit(assignment=assignment, by=request.user)
+            messages.success(request, _("Your sheet was submitted. You can now see the panel's scores."))
+            return redirect("reviews:panel", pk=assignment.panel_id)
+    except services.ScoreErrors as exc:
+        overrides["errors"] = exc.errors
+        return render(
+            request, "reviews/sheet.html", _sheet_context(assignment, overrides, error=exc.message), status=400
+        )
+    except services.IncompleteSheet as exc:
+        return render(
+            request,
+            "reviews/sheet.html",
+            _sheet_context(assignment, overrides, error=exc.message, missing=exc.missing),
+            status=400,
+        )
+    except ServiceError as exc:
+        return render(
+            request, "reviews/sheet.html", _sheet_context(assignment, overrides, error=exc.message), status=400
+        )
+    messages.success(request, _("Draft saved."))
+    return redirect("reviews:sheet", pk=pk)
+
+
+@login_required
+@require_POST
+def autosave(request, pk):
+    """htmx: save the draft as the expert types; answers with a one-line status."""
+    assignment = _own_assignment(request, pk)
+    if assignment.status == AssignmentStatus.CONFLICT:
+        raise Http404
+    categories, _t, _d = selectors.sheet_view(assignment=assignment)
+    scores, feedback, comment = sheet_post(request.POST, categories)
+    context = {"saved_at": None, "error": ""}
+    try:
+        services.sheet_save(
+            assignment=assignment, by=request.user, scores=scores, feedback=feedback, overall_comment=comment
+        )
+        context["saved_at"] = timezone.localtime()
+    except services.ScoreErrors as exc:
+        codes = dict(CriteriaItem.objects.filter(pk__in=exc.errors).values_list("pk", "code"))
+        context["error"] = "; ".join(f"{codes.get(k, k)}: {v}" for k, v in exc.errors.items())
+    except ServiceError as exc:
+        context["error"] = exc.message
+    _c, total, done = selectors.sheet_view(assignment=assignment)
+    context.update(total=total, done=done, n_items=sum(len(c.items) for c in _c))
+    return render(request, "reviews/_autosave_status.html", context)
+
+
+# ---------------------------------------------------------------- panel results and consensus
+
+
+@login_required
+def panel(request, pk):
+    """Panel figures: the office, and panel members once they have submitted their own sheet."""
+    panel = get_object_or_404(Panel.objects.select_related("round__cycle", "application__enterprise"), pk=pk)
+    if not request.user.has_perm("reviews.view_panel", panel):
+        raise PermissionDenied
+    detail = selectors.panel_detail(panel=panel)
+    may_record = request.user.has_perm("reviews.record_consensus", panel)
+    chart = {
+        "labels": [str(m.expert) for m in detail.members],
+        "series": [
+            {"label": _("Raw total"), "data": [float(t) if t is not None else None for t in detail.expert_totals]},
+            {
+                "label": _("Normalised total"),
+                "data": [float(t) if t is not None else None for t in detail.normalised_totals],
+            },
+        ],
+        "line": float(detail.total) if detail.total is not None else None,
+        "line_label": _("Panel score"),
+    }
+    return render(
+        request,
+        "reviews/panel.html",
+        {
+            "panel": panel,
+            "detail": detail,
+            "may_record": may_record and detail.all_submitted,
+            "is_office": request.user.has_perm("reviews.manage_reviews", panel.round),
+            "consensus_form": ConsensusForm(),
+            "chart": chart,
+            "threshold_pct": panel.round.cycle.dispersion_threshold * 100,
+        },
+    )
+
+
+@login_required
+@require_POST
+def consensus(request, pk, item_pk):
+    """The panel leader records the consensus of one flagged item."""
+    panel = get_object_or_404(Panel.objects.select_related("round__cycle"), pk=pk)
+    if not request.user.has_perm("reviews.record_consensus", panel):
+        raise PermissionDenied
+    item = get_object_or_404(CriteriaItem, pk=item_pk, category__framework_id=panel.round.cycle.framework_id)
+    form = ConsensusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consensus_record(panel=panel, item=item, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Consensus for %(item)s recorded.") % {"item": item.code})
+        except ServiceError as exc:
+            messages.error(request, f"{item.code}: {exc.message}")
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"{item.code}: {errors}")
+    return redirect(f"{panel_url(panel)}#item-{item.pk}")
+
+
+def panel_url(panel):
+    from django.urls import reverse
+
+    return reverse("reviews:panel", args=[panel.pk])
+
+
+# ---------------------------------------------------------------- the award office
+
+
+@login_required
+def cycles(request):
+    """Secretaries: the cycles whose review they run."""
+    if not request.user.has_perm("awards.access_office"):
+        raise PermissionDenied
+    return render(request, "reviews/cycles.html", {"cycles": selectors.cycles_with_reviews_for(request.user)})
+
+
+@login_required
+def cycle_dashboard(request, pk):
+    """Secretary: rounds, the applications × experts matrix, links to panels, ranking and experts."""
+    cycle = _office_cycle(request, pk)
+    rounds = {r.kind: r for r in cycle.review_rounds.all()}
+    kind = request.GET.get("round") or (RoundKind.ONSITE if RoundKind.ONSITE in rounds else RoundKind.MATERIAL)
+    rnd = rounds.get(kind)
+    matrix = selectors.review_matrix(rnd=rnd) if rnd else None
+    return render(
+        request,
+        "reviews/cycle.html",
+        {"cycle": cycle, "rounds": rounds, "kinds": RoundKind.choices, "current": rnd, "kind": kind, "matrix": matrix},
+    )
+
+
+@login_required
+def round_edit(request, pk, kind):
+    """Secretary: set a round's scoring window."""
+    cycle = _office_cycle(request, pk)
+    if kind not in RoundKind.values:
+        raise Http404
+    rnd = ReviewRound.objects.filter(cycle=cycle, kind=kind).first()
+    initial = (
+        {"opens_at": timezone.localtime(rnd.opens_at), "closes_at": timezone.localtime(rnd.closes_at)} if rnd else {}
+    )
+    form = RoundForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_save(cycle=cycle, kind=kind, by=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The round was saved."))
+            return redirect(f"{_url('reviews:cycle', cycle.pk)}?round={kind}")
+    return render(
+        request, "reviews/round_form.html", {"cycle": cycle, "form": form, "kind_label": RoundKind(kind).label}
+    )
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def panels(request, pk):
+    """Secretary: the round's applications and panels; automatic assignment with its report."""
+    rnd = _office_round(request, pk)
+    form = AutoAssignForm(request.POST or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.panels_auto_assign(rnd=rnd, by=request.user, seed=form.cleaned_data["seed"])
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            report = _plan_report(plan)
+            messages.success(
+                request,
+                _("%(n)s experts were assigned.") % {"n": sum(len(v) for v in plan.panels.values())},
+            )
+    return render(
+        request,
+        "reviews/panels.html",
+        {"round": rnd, "rows": selectors.round_panels(rnd=rnd), "form": form, "report": report},
+    )
+
+
+def _plan_report(plan):
+    ids = {p.application_id for p in plan.problems if p.application_id}
+    names = {a.pk: str(a.enterprise) for a in Application.objects.filter(pk__in=ids).select_related("enterprise")}
+    lines = []
+    for p in plan.problems:
+        name = names.get(p.application_id, "")
+        if p.code == "panel_short":
+            lines.append(
+                _("%(name)s: only %(have)s of %(need)s experts could be assigned without a conflict.")
+                % {"name": name, **p.detail}
+            )
+        elif p.code == "no_industry_match":
+            lines.append(_("%(name)s: no expert of the panel has expertise in its industry.") % {"name": name})
+        elif p.code == "load_unbalanced":
+            lines.append(
+                _("The load could not be balanced within one: some experts have %(max)s panels, others %(min)s.")
+                % p.detail
+            )
+    return lines
+
+
+@login_required
+def panel_edit(request, pk, app_pk):
+    """Secretary: set one application's panel by hand."""
+    rnd = _office_round(request, pk)
+    application = get_object_or_404(Application.objects.select_related("enterprise"), pk=app_pk, cycle=rnd.cycle)
+    experts = list(selectors.cycle_experts(rnd.cycle))
+    panel = Panel.objects.filter(round=rnd, application=application).first()
+    initial = {}
+    if panel:
+        active = panel.assignments.exclude(status=AssignmentStatus.CONFLICT)
+        initial = {
+            "experts": [str(a.expert_id) for a in active],
+            "leader": next((str(a.expert_id) for a in active if a.is_leader), ""),
+        }
+    form = PanelForm(
+        request.POST or None,
+        initial=initial,
+        experts=experts,
+        size=rnd.cycle.experts_per_panel,
+        notes=selectors.expert_notes_for(rnd=rnd, application=application),
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = User.objects.filter(pk__in=form.cleaned_data["experts"])
+        leader = User.objects.get(pk=form.cleaned_data["leader"])
+        try:
+            services.panel_set(rnd=rnd, application=application, experts=list(chosen), leader=leader, by=request.user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The panel was saved."))
+            return redirect("reviews:panels", pk=rnd.pk)
+    return render(
+        request, "reviews/panel_form.html", {"round": rnd, "application": application, "form": form, "panel": panel}
+    )
+
+
+@login_required
+def sheet_reopen(request, pk):
+    """Secretary: reopen a submitted sheet, with a reason (audited; the expert is told)."""
+    sheet = get_object_or_404(
+        ScoreSheet.objects.select_related("assignment__panel__round__cycle", "assignment__expert"), pk=pk
+    )
+    if not request.user.has_perm("reviews.manage_reviews", sheet.assignment.panel.round):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_reopen(sheet=sheet, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The sheet was reopened and the expert informed."))
+            return redirect("reviews:panel", pk=sheet.assignment.panel_id)
+    return render(request, "reviews/reopen.html", {"sheet": sheet, "form": form})
+
+
+@login_required
+def ranking(request, pk):
+    """Secretary: every application of the cycle by round and combined score, with the decisions."""
+    cycle = _office_cycle(request, pk)
+    by = request.GET.get("by")
+    if by not in ("material", "onsite", "combined"):
+        by = None
+    rows = selectors.cycle_ranking(cycle=cycle, by=by)
+    by = by or ("combined" if any(r.onsite is not None for r in rows) else "material")
+    categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
+    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
+    cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
+    for r in rows:
+        r.category_list = [r.categories.get(code) for code, _label in cat_labels]
+    top = [r for r in rows if r.rank is not None][:25]
+    chart = {
+        "labels": [str(r.enterprise) for r in top],
+        "stacked": True,
+        "series": [
+            {"label": f"{code} {label}", "data": [float(r.categories.get(code, 0)) for r in top]}
+            for code, label in cat_labels
+        ],
+    }
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "by": by,
+            "cat_labels": cat_labels,
+            "chart": chart,
+            "material_form": DecideForm(prefix="material"),
+            "onsite_form": DecideForm(prefix="onsite"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ranking_decide(request, pk, kind):
+    """Secretary: shortlist for on-site review, or nominate for the committee."""
+    cycle = _office_cycle(request, pk)
+    if kind not in RoundKind.values:
+        raise Http404
+    form = DecideForm(request.POST, prefix=kind)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, errors)
+        return redirect("reviews:ranking", pk=cycle.pk)
+    d = form.cleaned_data
+    try:
+        moved, dropped = services.ranking_decide(
+            cycle=cycle,
+            kind=kind,
+            by=request.user,
+            top_n=d["top_n"] if d["mode"] == "top_n" else None,
+            threshold=d["threshold"] if d["mode"] == "threshold" else None,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(m)s applications move on; %(d)s were not approved.") % {"m": len(moved), "d": len(dropped)}
+        )
+    return redirect("reviews:ranking", pk=cycle.pk)
+
+
+@login_required
+def export(request, pk, fmt):
+    """Secretary: the ranking and every item score, as CSV (UTF-8 with BOM) or XLSX."""
+    cycle = _office_cycle(request, pk)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        ranking_csv(cycle=cycle, writer=csv.writer(buffer))
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            ranking_xlsx(cycle=cycle),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.xlsx"'
+        return response
+    raise Http404
+
+
+@login_required
+def experts(request, pk):
+    """Secretary: the cycle's experts, invitations from the pool, and each expert's performance."""
+    cycle = _office_cycle(request, pk)
+    profiles = list(selectors.pool_experts_not_in(cycle))
+    form = InviteForm(request.POST or None, profiles=profiles)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["expert"]:
+                expert = get_object_or_404(User, pk=d["expert"])
+                services.expert_invite(cycle=cycle, expert=expert, by=request.user)
+            else:
+                expert = services.expert_invite_new(
+                    cycle=cycle, email=d["email"], full_name=d["full_name"], by=request.user
+                ).user
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(name)s was invited and told by e-mail.") % {"name": expert})
+            return redirect("reviews:experts", pk=cycle.pk)
+    performance = selectors.expert_performance(cycle=cycle)
+    chart = {
+        "labels": [str(p.expert) for p in performance],
+        "series": [
+            {
+                "label": _("Mean deviation from the panel score (points)"),
+                "data": [float(p.mean_deviation) if p.mean_deviation is not None else None for p in performance],
+            }
+        ],
+    }
+    return render(
+        request,
+        "reviews/experts.html",
+        {"cycle": cycle, "form": form, "profiles": profiles, "performance": performance, "chart": chart},
+    )

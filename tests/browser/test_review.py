@@ -1,0 +1,164 @@
+"""Journey: an expert declares no conflict, scores every item and submits; as panel leader records a
+consensus; the secretary sees the ranking. Screenshots of every review page in zh and en."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from awards.enums import ApplicationStatus, CycleRole
+from awards.models import Application
+from reviews.enums import AssignmentStatus, RoundKind
+from reviews.models import Consensus, ScoreSheet
+from tests.factories.awards import ApplicationFactory, CycleMembershipFactory
+from tests.factories.core import UserFactory
+from tests.factories.reviews import (
+    AssignmentFactory,
+    ExpertProfileFactory,
+    PanelFactory,
+    ReviewRoundFactory,
+    framework_items,
+    submitted_sheet,
+)
+
+from .conftest import SCREENSHOTS, axe_violations, login
+
+
+def shot(page, name):
+    """A viewport screenshot (long pages stay small enough to commit)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def _setup(cycle, application_a, enterprise_b, expert, secretary):
+    rnd = ReviewRoundFactory(cycle=cycle, kind=RoundKind.MATERIAL)
+    Application.objects.filter(pk=application_a.pk).update(
+        status=ApplicationStatus.MATERIAL_REVIEW, submitted_at=timezone.now() - dt.timedelta(days=20)
+    )
+    ExpertProfileFactory(user=expert)
+    panel = PanelFactory(round=rnd, application=application_a)
+    lead = AssignmentFactory(panel=panel, expert=expert, is_leader=True, status=AssignmentStatus.PENDING)
+    items = framework_items(cycle)
+    peers = []
+    for i, pct in enumerate([40, 50, 55, 60]):
+        u = CycleMembershipFactory(
+            cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email=f"peer{i}@pool.example.cn", full_name=f"专家{i}")
+        ).user
+        ExpertProfileFactory(user=u)
+        a = AssignmentFactory(panel=panel, expert=u)
+        submitted_sheet(a, {it.code: (pct if it.code == "4.1.2" else 60 + 5 * (i % 2)) for it in items})
+        peers.append(u)
+    # a second, already scored application so that the ranking compares two
+    other = ApplicationFactory(
+        cycle=cycle,
+        enterprise=enterprise_b,
+        status=ApplicationStatus.MATERIAL_REVIEW,
+        submitted_at=timezone.now() - dt.timedelta(days=21),
+    )
+    panel_b = PanelFactory(round=rnd, application=other)
+    for k, u in enumerate(peers):
+        submitted_sheet(AssignmentFactory(panel=panel_b, expert=u, is_leader=k == 0), 55)
+    pending_b = AssignmentFactory(panel=panel_b, expert=expert, status=AssignmentStatus.PENDING)
+    return panel, lead, pending_b
+
+
+def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a, enterprise_b, expert, secretary):
+    panel, lead, pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary)
+    page.on("dialog", lambda d: d.accept())
+
+    login(page, expert.email)
+    page.goto(page.base + "/reviews/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-my-work-zh")
+    page.goto(page.base + "/reviews/profile/")
+    shot(page, "reviews-profile-zh")
+    page.goto(page.base + f"/reviews/assignment/{lead.pk}/declare/")
+    assert "91431002" not in page.content()  # no material before the declaration
+    assert axe_violations(page) == []
+    shot(page, "reviews-declare-zh")
+    page.get_by_label("本人与该企业不存在利益冲突。").check()
+    page.get_by_role("button", name="提交声明").click()
+    page.wait_for_load_state("load")
+    assert "评分表" in page.locator("h1").inner_text()
+    assert application_a.enterprise.credit_code in page.content()
+
+    items = framework_items(cycle)
+    for it in items:
+        page.locator(f"#id_item-{it.pk}").fill("85" if it.code == "4.1.2" else "70")
+    page.locator(f"#id_strengths-{items[0].category_id}").fill("高层领导亲自推进卓越绩效。")
+    page.locator("#id_overall_comment").fill("整体水平较高。")
+    page.wait_for_timeout(1500)  # the autosave
+    assert "42.50" in page.locator(f"#item-{items[0].pk} .item-points").inner_text()
+    assert axe_violations(page) == []
+    shot(page, "reviews-sheet-zh")
+    page.get_by_role("button", name="提交评分表").click()
+    page.wait_for_load_state("load")
+    assert ScoreSheet.objects.get(assignment=lead).status == "submitted"
+    sheet_pk = ScoreSheet.objects.get(assignment=lead).pk
+
+    # the panel page, now that the expert has submitted: 4.1.2 ranges 40–85, flagged
+    assert "小组评分" in page.locator("h1").inner_text()
+    page.locator(f"#cons-pct-{items[0].pk}").select_option("60")
+    page.locator(f"#cons-why-{items[0].pk}").fill("经讨论，以现场证据为准取60%。")
+    page.get_by_role("button", name="记录共识").click()
+    page.wait_for_load_state("load")
+    assert Consensus.objects.get(panel=panel).percent == 60
+    assert axe_violations(page) == []
+    shot(page, "reviews-panel-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "reviews-panel-en")
+    page.goto(page.base + f"/reviews/assignment/{lead.pk}/")
+    shot(page, "reviews-sheet-en")
+    page.goto(page.base + "/reviews/")
+    shot(page, "reviews-my-work-en")
+    page.goto(page.base + "/reviews/profile/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-profile-en")
+    page.goto(page.base + f"/reviews/assignment/{pending_b.pk}/declare/")
+    shot(page, "reviews-declare-en")
+
+    page.context.clear_cookies()
+    login(page, secretary.email)
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/")
+    assert "排名" in page.locator("h1").inner_text()
+    first = page.locator("table.ranking tbody tr").first
+    assert application_a.enterprise.name_zh in first.inner_text()
+    assert axe_violations(page) == []
+    shot(page, "reviews-ranking-zh")
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-dashboard-zh")
+    page.goto(page.base + f"/reviews/office/round/{panel.round_id}/panels/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-panels-zh")
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/experts/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-experts-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "reviews-experts-en")
+    for path, name in [
+        (f"/reviews/office/cycle/{cycle.pk}/ranking/", "reviews-ranking-en"),
+        (f"/reviews/office/cycle/{cycle.pk}/", "reviews-dashboard-en"),
+        (f"/reviews/office/round/{panel.round_id}/panels/", "reviews-panels-en"),
+        (f"/reviews/office/round/{panel.round_id}/panels/{application_a.pk}/", "reviews-panel-form-en"),
+        (f"/reviews/office/cycle/{cycle.pk}/round/onsite/", "reviews-round-en"),
+        ("/reviews/office/", "reviews-cycles-en"),
+        (f"/reviews/office/sheet/{sheet_pk}/reopen/", "reviews-reopen-en"),
+    ]:
+        page.goto(page.base + path)
+        assert axe_violations(page) == [], path
+        shot(page, name)
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state("load")
+    page.goto(page.base + f"/reviews/office/round/{panel.round_id}/panels/{application_a.pk}/")
+    shot(page, "reviews-panel-form-zh")
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/round/onsite/")
+    shot(page, "reviews-round-zh")
+    page.goto(page.base + "/reviews/office/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-cycles-zh")
+    page.goto(page.base + f"/reviews/office/sheet/{sheet_pk}/reopen/")
+    assert axe_violations(page) == []
+    shot(page, "reviews-reopen-zh")
