@@ -91,7 +91,7 @@ class DeclarationsForm(SectionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_excellence = forms.FileField(label=_("Evidence (optional)"), required=False)
+    evidence_excellence = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     no_incident = forms.ChoiceField(
         label=S.DECLARATION_FIELDS["no_incident"], choices=YES_NO, required=False, widget=forms.RadioSelect
     )
@@ -101,7 +101,7 @@ class DeclarationsForm(SectionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_incident = forms.FileField(label=_("Evidence (optional)"), required=False)
+    evidence_incident = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     good_record = forms.ChoiceField(
         label=S.DECLARATION_FIELDS["good_record"], choices=YES_NO, required=False, widget=forms.RadioSelect
     )
@@ -111,7 +111,7 @@ class DeclarationsForm(SectionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_record = forms.FileField(label=_("Evidence (optional)"), required=False)
+    evidence_record = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
 
     def __init__(self, *args, cycle=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,8 +281,10 @@ class CommitmentForm(SectionForm):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in S.UPLOAD_KINDS])
+    # Empty files reach validate_upload, whose message names the file.
     file = forms.FileField(
         label=_("File"),
+        allow_empty_file=True,
         help_text=_("PDF, JPEG or PNG."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -137,7 +138,7 @@ def application_section_save(
     """
     if section not in sections.SECTION_FIELDS:
         raise NotAllowed(_("Unknown section."), code="unknown_section")
-    if not by.has_perm("awards.edit_application", application):
+    if not rules.has_perm("awards.edit_application", by, application):
         if rules_is_applicant(by, application):
             raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
         raise PermissionDenied(_("You may not edit this application."))
@@ -165,7 +166,7 @@ def attachment_add(
     *, application: Application, kind: str, upload, by: User, declaration: str = ""
 ) -> ApplicationAttachment:
     """Store a checked file (see core.uploads) if the application's total stays within its limit."""
-    if not by.has_perm("awards.edit_application", application):
+    if not rules.has_perm("awards.edit_application", by, application):
         raise PermissionDenied(_("You may not edit this application."))
     mime = validate_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     digest = hashlib.sha256()
@@ -221,7 +222,7 @@ def attachment_total_check(*, application: Application, adding: int, name: str) 
 def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
     """Hide a file from the draft. The file stays: an earlier submitted version may refer to it."""
     application = attachment.application
-    if not by.has_perm("awards.edit_application", application):
+    if not rules.has_perm("awards.edit_application", by, application):
         raise PermissionDenied(_("You may not edit this application."))
     with transaction.atomic():
         if ApplicationAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
