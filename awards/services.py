@@ -243,7 +243,7 @@ def submission_deadline(application: Application):
     return application.cycle.applications_close_at
 
 
-def application_submit(*, application: Application, by: User) -> Application:
+def application_submit(*, application: Application, by: User, notify: bool = True) -> Application:
     """Submit (or resubmit) the application: window open, every part complete.
 
     In one transaction: a gapless receipt number (first submission only), the status change, and
@@ -294,19 +294,20 @@ def application_submit(*, application: Application, by: User) -> Application:
             submitted_by=by,
             created_at=now,
         )
-        _notify_enterprise(
-            app,
-            template="application_received",
-            context={
-                "receipt_number": receipt,
-                "enterprise": str(app.enterprise),
-                "cycle_zh": app.cycle.title_zh,
-                "cycle_en": app.cycle.title_en,
-                "submitted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
-                "submission": number,
-                "application_id": app.pk,
-            },
-        )
+        if notify:
+            _notify_enterprise(
+                app,
+                template="application_received",
+                context={
+                    "receipt_number": receipt,
+                    "enterprise": str(app.enterprise),
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "submitted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+                    "submission": number,
+                    "application_id": app.pk,
+                },
+            )
     return app
 
 
@@ -328,6 +329,7 @@ def application_decide_eligibility(
     reason: str = "",
     section_comments: dict[str, str] | None = None,
     resubmit_by=None,
+    notify: bool = True,
 ) -> Application:
     """The secretary's eligibility decision: eligible, returned for revision, or ineligible.
 
@@ -354,20 +356,21 @@ def application_decide_eligibility(
         SectionComment.objects.bulk_create(
             SectionComment(transition=transition, section=s, text=t) for s, t in section_comments.items()
         )
-        _notify_enterprise(
-            app,
-            template="application_decision",
-            context={
-                "decision": decision,
-                "reason": reason,
-                "section_comments": [{"section_zh": s, "text": t} for s, t in section_comments.items()],
-                "resubmit_by": timezone.localtime(resubmit_by).strftime("%Y-%m-%d %H:%M") if resubmit_by else "",
-                "receipt_number": app.receipt_number or "",
-                "cycle_zh": app.cycle.title_zh,
-                "cycle_en": app.cycle.title_en,
-                "application_id": app.pk,
-            },
-        )
+        if notify:
+            _notify_enterprise(
+                app,
+                template="application_decision",
+                context={
+                    "decision": decision,
+                    "reason": reason,
+                    "section_comments": [{"section_zh": s, "text": t} for s, t in section_comments.items()],
+                    "resubmit_by": timezone.localtime(resubmit_by).strftime("%Y-%m-%d %H:%M") if resubmit_by else "",
+                    "receipt_number": app.receipt_number or "",
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "application_id": app.pk,
+                },
+            )
     return app
 
 
