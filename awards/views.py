@@ -7,6 +7,8 @@ may see it but not do the action gets 403.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -192,11 +194,14 @@ def application_section(request, pk, section):
                 return redirect("awards:application", pk=application.pk)
             else:
                 if autosave:
-                    return render(
+                    response = render(
                         request,
                         "awards/_save_status.html",
                         {"application": application, "saved_at": timezone.now()},
                     )
+                    # awards.js puts the new version into the form, so the next save is not stale.
+                    response["HX-Trigger"] = json.dumps({"mqa:saved": {"version": application.version}})
+                    return response
                 messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
                 if "next" in request.POST:
                     following = EDIT_SECTIONS[(EDIT_SECTIONS.index(section) + 1) % len(EDIT_SECTIONS)]

@@ -1,6 +1,7 @@
 """The enterprise's application pages: happy paths, denials per role, cross-enterprise 404s."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,7 +160,7 @@ def test_autosave_returns_the_new_version(client_for, applicant_a, application_a
     )
     application_a.refresh_from_db()
     assert response.status_code == 200
-    assert f'value="{application_a.version}"' in response.content.decode()
+    assert json.loads(response["HX-Trigger"]) == {"mqa:saved": {"version": application_a.version}}
     assert application_a.commitment["name"] == "王总"
 
 

@@ -35,8 +35,8 @@ def _open_section(page, pk, section):
 
 def _save(page):
     page.locator("button[name=save]").click()
-    page.wait_for_load_state("load")
-    assert page.locator(".message-success").count() == 1, page.content()[:2000]
+    page.locator(".message-success, .conflict, .form-errors").first.wait_for()
+    assert page.locator(".message-success").count() == 1, page.locator("main").inner_text()[:2000]
 
 
 def _no_serious_a11y(page):
@@ -247,6 +247,14 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     page.wait_for_load_state("load")
     assert "setup.pdf" in page.locator(".error").inner_text()
     shot(page, "application-attachments-en")
+
+    # Saving while an autosave is on its way waits for it, so the user never conflicts with themself.
+    _open_section(page, app.pk, "commitment")
+    page.locator("input[name=position]").fill("General Manager")
+    page.wait_for_timeout(2050)
+    _save(page)
+    app.refresh_from_db()
+    assert app.commitment["position"] == "General Manager"
 
     # A colleague saves the commitment while this page is open: a clear conflict, the text kept.
     _open_section(page, app.pk, "commitment")
