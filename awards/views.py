@@ -426,12 +426,11 @@ def eligibility_review(request, pk):
     categories = selectors.framework_categories(application.cycle)
     snapshots = selectors.application_snapshots(application)
     latest = snapshots[-1] if snapshots else None
-    diff = None
+    diff, unchanged = None, []
     if len(snapshots) >= 2:
-        diff = [
-            (S.SECTION_TITLES[s], changes)
-            for s, changes in S.snapshot_diff(snapshots[-2].data, latest.data, categories).items()
-        ]
+        changes = S.snapshot_diff(snapshots[-2].data, latest.data, categories)
+        diff = [(S.SECTION_TITLES[s], c) for s, c in changes.items() if c]
+        unchanged = [S.SECTION_TITLES[s] for s, c in changes.items() if not c]
     attachments = selectors.attachments_active(application)
     return render(
         request,
@@ -443,6 +442,7 @@ def eligibility_review(request, pk):
             "latest": latest,
             "previous": snapshots[-2] if len(snapshots) >= 2 else None,
             "diff": diff,
+            "unchanged": unchanged,
             "view": S.snapshot_view(latest.data, categories) if latest else None,
             "form": form,
             "can_decide": application.status == ApplicationStatus.SUBMITTED,

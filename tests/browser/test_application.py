@@ -173,6 +173,7 @@ def test_application_journey(page, cycle, applicant_a, secretary):
     deadline = timezone.localtime(timezone.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     page.locator("input[name=resubmit_by]").fill(deadline)
     _no_serious_a11y(page)
+    page.locator("h1").scroll_into_view_if_needed()
     shot(page, "eligibility-review-zh")
     page.locator("form.decision-form button[type=submit]").click()
     page.wait_for_load_state("load")
