@@ -39,6 +39,6 @@ def test_attachment_admin_lists(client_for, admin_user, submitted_a):
 
 
 @pytest.mark.parametrize("role", ["secretary", "applicant_a"])
-def test_admin_refused_to_non_staff(request, client_for, role):
+def test_admin_refused_to_non_staff(request, db, client_for, role):
     response = client_for(request.getfixturevalue(role)).get("/admin/awards/applicationsnapshot/")
     assert response.status_code == 302

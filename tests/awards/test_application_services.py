@@ -273,7 +273,8 @@ def test_mark_eligible(submitted, secretary, django_capture_on_commit_callbacks)
             application=submitted, by=secretary, decision=EligibilityDecision.ELIGIBLE
         )
     assert app.status == ApplicationStatus.ELIGIBLE
-    assert any("eligible" in m.subject.lower() or "符合" in m.subject for m in mail.outbox)
+    decision = mail.outbox[-1]
+    assert decision.to == ["alice@alpha.example.cn"] and app.receipt_number in decision.subject
 
 
 def test_return_with_section_comments_and_resubmission(submitted, secretary, applicant_a):

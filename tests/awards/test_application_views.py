@@ -103,7 +103,7 @@ def test_my_application_redirects_to_the_started_one(client_for, applicant_a, ap
 
 
 @pytest.mark.parametrize("role", ["secretary", "expert", "committee_member", "admin_user"])
-def test_my_application_refused_without_an_enterprise(request, client_for, role):
+def test_my_application_refused_without_an_enterprise(request, db, client_for, role):
     assert client_for(request.getfixturevalue(role)).get(reverse("awards:mine")).status_code == 403
 
 
