@@ -159,7 +159,10 @@ def application_section(request, pk, section):
     if section not in EDIT_SECTIONS:
         raise Http404
     if application.status not in EDITABLE_STATUSES:
-        messages.info(request, _("This application has been submitted and can no longer be edited."))
+        locked = _("This application has been submitted and can no longer be edited.")
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "awards/_save_status.html", {"conflict": locked})
+        messages.info(request, locked)
         return redirect("awards:application", pk=application.pk)
     categories = selectors.framework_categories(application.cycle) if section == S.SELF_ASSESSMENT else None
     autosave = request.headers.get("HX-Request") == "true"
@@ -190,6 +193,8 @@ def application_section(request, pk, section):
             except ValidationError as exc:
                 form.add_error(None, exc)
             except ServiceError as exc:
+                if autosave:
+                    return render(request, "awards/_save_status.html", {"conflict": exc.message})
                 messages.error(request, exc.message)
                 return redirect("awards:application", pk=application.pk)
             else:

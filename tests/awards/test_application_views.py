@@ -373,3 +373,12 @@ def test_dashboard_shows_status_next_step_and_messages(client_for, applicant_a, 
     body = client_for(applicant_a).get(reverse("core:dashboard")).content.decode()
     assert "请补充研发投入数据" in body and submitted_a.receipt_number in body
     assert 'class="timeline"' in body
+
+
+def test_autosave_on_a_submitted_application_says_so(client_for, applicant_a, submitted_a):
+    url = reverse("awards:section", args=[submitted_a.pk, "commitment"])
+    response = client_for(applicant_a).post(
+        url, {"name": "x", "version": submitted_a.version}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    assert "<html" not in response.content.decode()

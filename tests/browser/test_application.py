@@ -229,11 +229,15 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     """Every section of a draft in English (screenshots), and the conflict message for a stale edit."""
     from awards import services
 
-    app = services.application_start(enterprise=applicant_a.enterprises.first(), cycle=cycle, by=applicant_a)
     login(page, applicant_a.email)
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("load")
-    page.goto(page.base + f"/applications/{app.pk}/")
+    page.goto(page.base + "/applications/")
+    _no_serious_a11y(page)
+    shot(page, "application-start-en")
+    page.locator("form[action$='/applications/start/'] button").click()
+    page.wait_for_load_state("load")
+    app = Application.objects.get(enterprise__memberships__user=applicant_a)
     assert "Still missing" in page.content()
     shot(page, "application-overview-en")
     for section in ("basic", "eligibility", "self_assessment", "results", "commitment"):
@@ -269,6 +273,28 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     assert "colleague saved" in page.locator(".conflict").inner_text()
     assert page.locator("input[name=name]").input_value() == "Me"
     assert "Colleague" in page.locator(".saved-version").inner_text()
+    _no_serious_a11y(page)
     shot(page, "application-conflict-en")
     page.goto(page.base + f"/applications/{app.pk}/withdraw/")
+    _no_serious_a11y(page)
     shot(page, "application-withdraw-en")
+
+    # The same two pages in Chinese; then withdraw for real.
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state("load")
+    shot(page, "application-withdraw-zh")
+    _open_section(page, app.pk, "commitment")
+    app.refresh_from_db()
+    services.application_section_save(
+        application=app, section="commitment", data={"name": "同事"}, version=app.version, by=applicant_a
+    )
+    page.locator("input[name=name]").fill("我")
+    page.locator("button[name=save]").click()
+    page.locator(".conflict").wait_for()
+    shot(page, "application-conflict-zh")
+    page.goto(page.base + f"/applications/{app.pk}/withdraw/")
+    page.locator("input[name=confirm]").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.WITHDRAWN
