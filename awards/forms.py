@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
@@ -47,26 +48,28 @@ class SectionForm(forms.Form):
 
 
 class BasicInfoForm(SectionForm):
-    name_zh = forms.CharField(label=S.BASIC_FIELDS["name_zh"], max_length=200, required=False)
-    name_en = forms.CharField(label=S.BASIC_FIELDS["name_en"], max_length=200, required=False)
-    credit_code = forms.CharField(label=S.BASIC_FIELDS["credit_code"], max_length=18, required=False)
+    name_zh = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_zh"]), max_length=200, required=False)
+    name_en = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_en"]), max_length=200, required=False)
+    credit_code = forms.CharField(label=capfirst(S.BASIC_FIELDS["credit_code"]), max_length=18, required=False)
     district = forms.ChoiceField(
-        label=S.BASIC_FIELDS["district"], choices=[("", "—"), *District.choices], required=False
+        label=capfirst(S.BASIC_FIELDS["district"]), choices=[("", "—"), *District.choices], required=False
     )
     industry = forms.ChoiceField(
-        label=S.BASIC_FIELDS["industry"], choices=[("", "—"), *Industry.choices], required=False
+        label=capfirst(S.BASIC_FIELDS["industry"]), choices=[("", "—"), *Industry.choices], required=False
     )
     founded_on = forms.DateField(
-        label=S.BASIC_FIELDS["founded_on"], required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=capfirst(S.BASIC_FIELDS["founded_on"]), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    employees = forms.IntegerField(label=S.BASIC_FIELDS["employees"], min_value=0, required=False)
-    address = forms.CharField(label=S.BASIC_FIELDS["address"], max_length=300, required=False)
-    legal_representative = forms.CharField(label=S.BASIC_FIELDS["legal_representative"], max_length=100, required=False)
-    contact_name = forms.CharField(label=S.BASIC_FIELDS["contact_name"], max_length=100, required=False)
-    contact_phone = forms.CharField(label=S.BASIC_FIELDS["contact_phone"], max_length=30, required=False)
-    contact_email = forms.EmailField(label=S.BASIC_FIELDS["contact_email"], required=False)
+    employees = forms.IntegerField(label=capfirst(S.BASIC_FIELDS["employees"]), min_value=0, required=False)
+    address = forms.CharField(label=capfirst(S.BASIC_FIELDS["address"]), max_length=300, required=False)
+    legal_representative = forms.CharField(
+        label=capfirst(S.BASIC_FIELDS["legal_representative"]), max_length=100, required=False
+    )
+    contact_name = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_name"]), max_length=100, required=False)
+    contact_phone = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_phone"]), max_length=30, required=False)
+    contact_email = forms.EmailField(label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
     main_business = forms.CharField(
-        label=S.BASIC_FIELDS["main_business"],
+        label=capfirst(S.BASIC_FIELDS["main_business"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -81,32 +84,32 @@ class BasicInfoForm(SectionForm):
 
 class DeclarationsForm(SectionForm):
     excellence_since = forms.DateField(
-        label=S.DECLARATION_FIELDS["excellence_since"],
+        label=capfirst(S.DECLARATION_FIELDS["excellence_since"]),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     excellence_note = forms.CharField(
-        label=S.DECLARATION_FIELDS["excellence_note"],
+        label=capfirst(S.DECLARATION_FIELDS["excellence_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence_excellence = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     no_incident = forms.ChoiceField(
-        label=S.DECLARATION_FIELDS["no_incident"], choices=YES_NO, required=False, widget=forms.RadioSelect
+        label=capfirst(S.DECLARATION_FIELDS["no_incident"]), choices=YES_NO, required=False, widget=forms.RadioSelect
     )
     incident_note = forms.CharField(
-        label=S.DECLARATION_FIELDS["incident_note"],
+        label=capfirst(S.DECLARATION_FIELDS["incident_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence_incident = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     good_record = forms.ChoiceField(
-        label=S.DECLARATION_FIELDS["good_record"], choices=YES_NO, required=False, widget=forms.RadioSelect
+        label=capfirst(S.DECLARATION_FIELDS["good_record"]), choices=YES_NO, required=False, widget=forms.RadioSelect
     )
     record_note = forms.CharField(
-        label=S.DECLARATION_FIELDS["record_note"],
+        label=capfirst(S.DECLARATION_FIELDS["record_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

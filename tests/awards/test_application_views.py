@@ -382,3 +382,20 @@ def test_autosave_on_a_submitted_application_says_so(client_for, applicant_a, su
     )
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert "<html" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        SimpleUploadedFile("virus.pdf", b"MZ\x90\x00\x03" + b"\x00" * 300),
+        SimpleUploadedFile("blank.pdf", b""),
+        SimpleUploadedFile("script.png", b"#!/bin/sh\nrm -rf /\n"),
+    ],
+)
+def test_attachment_page_rejects_bad_files(client_for, applicant_a, application_a, upload):
+    url = reverse("awards:attachments", args=[application_a.pk])
+    response = client_for(applicant_a).post(url, {"kind": "compliance_certificate", "file": upload})
+    body = response.content.decode()
+    assert response.status_code == 200 and upload.name in body
+    assert 'value="compliance_certificate" selected' in body
+    assert not ApplicationAttachment.objects.exists()
