@@ -144,23 +144,28 @@ def eligibility_queue(
     user: User, *, cycle: AwardCycle, status: str = "", district: str = "", industry: str = ""
 ) -> QuerySet[Application]:
     """The cycle's applications for the secretary (none for anyone else), filtered; queries constant."""
-    from django.db.models import Max
+    from django.db.models import Case, Max, Value, When
 
     if not (user.is_superuser or is_secretary_of(user, cycle)):
         return Application.objects.none()
     qs = (
         Application.objects.filter(cycle=cycle)
-        .exclude(status=ApplicationStatus.DRAFT if not status else "")
         .select_related("enterprise", "cycle")
         .annotate(n_snapshots=Count("snapshots", distinct=True), last_submitted=Max("snapshots__created_at"))
     )
-    if status:
-        qs = qs.filter(status=status)
+    # Drafts are the enterprise's own business until submitted; the office sees them only on request.
+    qs = qs.filter(status=status) if status else qs.exclude(status=ApplicationStatus.DRAFT)
     if district:
         qs = qs.filter(enterprise__district=district)
     if industry:
         qs = qs.filter(enterprise__industry=industry)
-    return qs.order_by("status", "submitted_at", "pk")
+    # Work first: submitted (oldest first), then returned, then decided ones.
+    work_order = Case(
+        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        When(status=ApplicationStatus.RETURNED, then=Value(1)),
+        default=Value(2),
+    )
+    return qs.order_by(work_order, "submitted_at", "pk")
 
 
 def is_secretary_of(user: User, cycle: AwardCycle) -> bool:
