@@ -223,6 +223,10 @@ def test_application_journey(page, cycle, applicant_a, secretary):
     shot(page, "application-submitted-en")
     page.goto(page.base + "/dashboard/")
     shot(page, "dashboard-applicant-en")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{page.base}/applications/{pk}/")
+    _no_serious_a11y(page)
+    shot(page, "application-submitted-phone-en")
 
 
 def test_application_pages_in_english(page, cycle, applicant_a):
@@ -283,6 +287,10 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     page.get_by_role("button", name="中文").click()
     page.wait_for_load_state("load")
     shot(page, "application-withdraw-zh")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _open_section(page, app.pk, "self_assessment")
+    shot(page, "application-self-assessment-phone-zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
     _open_section(page, app.pk, "commitment")
     app.refresh_from_db()
     services.application_section_save(
