@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
@@ -9,6 +11,8 @@ from core.errors import ServiceError
 from .enums import ApplicationStatus
 from .models import (
     Application,
+    ApplicationAttachment,
+    ApplicationSnapshot,
     ApplicationTransition,
     AwardCycle,
     AwardLevel,
@@ -16,6 +20,7 @@ from .models import (
     CriteriaFramework,
     CriteriaItem,
     CycleMembership,
+    SectionComment,
 )
 from .services import application_transition
 
@@ -169,6 +174,52 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class SnapshotInline(admin.TabularInline):
+    """Submitted versions: read-only, never changed or deleted."""
+
+    model = ApplicationSnapshot
+    extra = 0
+    can_delete = False
+    fields = ["number", "receipt_number", "created_at", "submitted_by"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ApplicationAttachment
+    extra = 0
+    can_delete = False
+    fields = [
+        "kind",
+        "declaration",
+        "download",
+        "size",
+        "mime_type",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("awards:attachment", args=[obj.application_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=ApplicationStatus.choices)
     comment = forms.CharField(label=_("Reason or comment"), widget=forms.Textarea, required=False)
@@ -188,9 +239,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["cycle", "status", "enterprise__district", "enterprise__industry"]
     search_fields = ["enterprise__name_zh", "enterprise__name_en", "enterprise__credit_code", "receipt_number"]
     list_select_related = ["enterprise", "cycle", "award_level"]
-    readonly_fields = ["status", "version", "receipt_number", "submitted_at", "status_changed_at", "award_level"]
+    readonly_fields = [
+        "status",
+        "version",
+        "receipt_number",
+        "submitted_at",
+        "status_changed_at",
+        "award_level",
+        "resubmit_by",
+        "basic_info",
+        "declarations",
+        "self_assessment",
+        "key_results",
+        "commitment",
+    ]
     autocomplete_fields = ["enterprise"]
-    inlines = [TransitionInline]
+    inlines = [TransitionInline, AttachmentInline, SnapshotInline]
     actions = ["change_status"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -240,6 +304,88 @@ class ApplicationTransitionAdmin(admin.ModelAdmin):
     search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en", "comment"]
     list_select_related = ["application__enterprise", "application__cycle", "by"]
     readonly_fields = ["application", "from_status", "to_status", "by", "at", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationSnapshot)
+class ApplicationSnapshotAdmin(admin.ModelAdmin):
+    """What the enterprise submitted, exactly; nobody edits or deletes it."""
+
+    list_display = ["receipt_number", "number", "application", "created_at", "submitted_by"]
+    list_filter = ["application__cycle"]
+    search_fields = ["receipt_number", "application__enterprise__name_zh", "application__enterprise__name_en"]
+    list_select_related = ["application__enterprise", "application__cycle", "submitted_by"]
+    readonly_fields = ["application", "number", "receipt_number", "created_at", "submitted_by", "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApplicationAttachment)
+class ApplicationAttachmentAdmin(admin.ModelAdmin):
+    """Evidence files; added and removed by the enterprise through its application pages."""
+
+    list_display = ["original_name", "kind", "application", "size", "mime_type", "uploaded_at", "removed_at"]
+    list_filter = ["kind", "mime_type", "application__cycle"]
+    search_fields = ["original_name", "sha256", "application__enterprise__name_zh"]
+    list_select_related = ["application__enterprise", "application__cycle"]
+    readonly_fields = [
+        "application",
+        "kind",
+        "declaration",
+        "file",
+        "original_name",
+        "size",
+        "mime_type",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SectionCommentInline(admin.TabularInline):
+    model = SectionComment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["section", "text"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+ApplicationTransitionAdmin.inlines = [SectionCommentInline]
+
+
+@admin.register(SectionComment)
+class SectionCommentAdmin(admin.ModelAdmin):
+    """The award office's per-section comments on a return; written by the decision service."""
+
+    list_display = ["section", "text", "transition"]
+    list_filter = ["section"]
+    search_fields = ["text", "transition__application__enterprise__name_zh"]
+    list_select_related = ["transition__application__enterprise", "transition__application__cycle"]
+    readonly_fields = ["transition", "section", "text"]
 
     def has_add_permission(self, request):
         return False

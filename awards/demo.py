@@ -13,10 +13,20 @@ from enterprises.enums import District, Industry, MemberRole
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.validators import credit_code_with_check
 
+from . import sections
 from .enums import ApplicationStatus as S
-from .enums import CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle, AwardLevel, CriteriaFramework, CycleMembership
-from .services import application_transition
+from .enums import AttachmentKind, CycleRole, CycleStatus
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationSnapshot,
+    ApplicationTransition,
+    AwardCycle,
+    AwardLevel,
+    CriteriaFramework,
+    CycleMembership,
+)
+from .services import application_decide_eligibility, application_submit, application_transition, attachment_add
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -305,13 +315,35 @@ def seed_enterprises(ctx: DemoContext) -> None:
 def seed_applications(ctx: DemoContext) -> None:
     for ent_key, cycle_key, target, level_code in APPLICATIONS:
         ent, cycle = ctx.enterprises[ent_key], ctx.cycles[cycle_key]
-        if Application.objects.filter(enterprise=ent, cycle=cycle).exists():
-            ctx.applications[(ent_key, cycle_key)] = Application.objects.get(enterprise=ent, cycle=cycle)
+        existing = Application.objects.filter(enterprise=ent, cycle=cycle).first()
+        if existing is not None:
+            if cycle_key == "current":
+                _backfill_content(existing, ctx.users[f"applicant_{ent_key}"])
+            ctx.applications[(ent_key, cycle_key)] = existing
             continue
         with transaction.atomic():
-            app = Application.objects.create(enterprise=ent, cycle=cycle)
-            actors = {"applicant": ctx.users[f"applicant_{ent_key}"], "secretary": ctx.users["secretary"]}
+            applicant = ctx.users[f"applicant_{ent_key}"]
+            app = Application.objects.create(enterprise=ent, cycle=cycle, basic_info=sections.basic_from_profile(ent))
+            if cycle_key == "current":
+                # The current cycle's applications are filled in and submitted as an enterprise would.
+                _fill_content(app, applicant, complete=target != S.DRAFT)
+            actors = {"applicant": applicant, "secretary": ctx.users["secretary"]}
             for step, who in PATHS[target]:
+                app.refresh_from_db()
+                if cycle_key == "current" and step == S.SUBMITTED:
+                    app = application_submit(application=app, by=applicant, notify=False)
+                    continue
+                if cycle_key == "current" and step == S.RETURNED:
+                    app = application_decide_eligibility(
+                        application=app,
+                        by=actors["secretary"],
+                        decision=S.RETURNED,
+                        reason=COMMENTS[S.RETURNED],
+                        section_comments=RETURN_COMMENTS,
+                        resubmit_by=timezone.now() + dt.timedelta(days=14),
+                        notify=False,
+                    )
+                    continue
                 extra = {}
                 if step == S.AWARDED and level_code:
                     extra["award_level"] = cycle.levels.get(code=level_code)
@@ -353,3 +385,198 @@ def seed(ctx: DemoContext) -> None:
     seed_cycles(ctx)
     seed_enterprises(ctx)
     seed_applications(ctx)
+
+
+# --- application content ------------------------------------------------------------------------
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF showing `text` (ASCII), written by hand: no dependencies."""
+    safe = (
+        "".join(ch for ch in text if 32 <= ord(ch) < 127).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    )
+    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+RETURN_COMMENTS = {
+    sections.RESULTS: "研发投入数据与财务报表口径不一致，请核对近三年研发投入并说明统计口径。"
+    "R&D spending does not match the financial statements: please check the three years and explain the basis.",
+    sections.ATTACHMENTS: "请补充上传ISO 9001质量管理体系认证证书扫描件。Please upload the ISO 9001 certificate.",
+}
+
+# Narrative building blocks per criteria category (GB/T 19580-2012), filled with the enterprise's name.
+NARRATIVES = {
+    "4.1": "{name}高层领导确立了“质量第一、客户至上、持续改进”的使命、愿景和价值观，每年通过职代会、"
+    "质量大会向全体员工宣贯。总经理担任卓越绩效推进委员会主任，每季度主持经营质量分析会，评审关键绩效指标的达成情况，"
+    "并对重大质量问题实行领导包案制度。公司建立了规范的法人治理结构，董事会、监事会和经营层权责清晰，"
+    "重大事项实行集体决策。在社会责任方面，公司严格遵守安全生产和环境保护法规，近三年未发生重大事故，"
+    "积极参与当地扶贫助学和应急救援活动，年均公益投入超过五十万元。",
+    "4.2": "{name}每年十月启动战略规划流程，运用SWOT和PEST分析识别内外部环境的机会与挑战，"
+    "由战略发展部组织各部门制定三年滚动规划和年度经营计划。战略目标分解为财务、客户、内部运营、学习与成长四个维度的"
+    "关键绩效指标，通过目标责任书逐级落实到部门和班组，每月跟踪、每季度评审、每半年调整。"
+    "近三年战略目标达成率分别为百分之九十二、九十五和九十七，战略部署的有效性持续提升。",
+    "4.3": "{name}按行业、区域和客户规模对市场进行细分，通过客户走访、展会、第三方满意度调查和大数据分析"
+    "了解客户需求与期望。公司建立了客户关系管理系统，对重点客户实行客户经理负责制，投诉处理实行“首问负责、限时办结”，"
+    "平均处理周期由五天缩短至两天。每年委托第三方开展顾客满意度测评，测评结果用于改进产品和服务，"
+    "近三年顾客满意度稳步提高，核心客户保持率保持在百分之九十以上。",
+    "4.4": "{name}制定了人力资源规划，建立了覆盖管理、技术和技能三条通道的职业发展体系，"
+    "年人均培训时间超过四十学时。公司实行全面预算管理，资产负债率控制在合理区间；建设了ERP、MES和OA一体化信息平台，"
+    "实现生产数据实时采集和知识共享。公司拥有省级企业技术中心，近三年研发投入占营业收入比例保持在百分之四以上，"
+    "获得发明专利十余项。设备综合效率持续提升，与主要供应商建立了长期战略合作关系。",
+    "4.5": "{name}以顾客需求为导向识别价值创造过程和支持过程，编制了过程清单和过程流程图，"
+    "明确了每个关键过程的输入、输出、控制要求和绩效指标。公司运用FMEA、SPC、防错技术对关键工序实施控制，"
+    "通过质量管理体系内审、过程审核和产品审核定期评价过程的有效性。对发现的问题运用PDCA循环和8D方法进行改进，"
+    "近三年关键过程的一次合格率逐年上升，生产周期缩短百分之十五。",
+    "4.6": "{name}建立了覆盖公司、部门和班组三个层级的绩效测量系统，关键指标通过信息平台实时展示。"
+    "公司每月开展绩效分析，与行业标杆和竞争对手进行对比，识别改进机会。持续开展QC小组、合理化建议和精益改善活动，"
+    "近三年共完成改进项目一百二十余项，其中获省级以上优秀QC成果八项，创造直接经济效益约一千二百万元。"
+    "公司鼓励创新，设立创新基金，对优秀创新成果给予奖励。",
+    "4.7": "{name}近三年主要经营指标持续向好：营业收入年均增长约百分之十二，利润和纳税同步增长；"
+    "产品一次交验合格率保持在百分之九十九以上，顾客满意度由百分之八十九提高到百分之九十三，"
+    "主要产品市场占有率居省内同行业前列。员工满意度、培训覆盖率和安全绩效均优于行业平均水平，"
+    "资源消耗强度逐年下降，单位产值能耗三年累计降低百分之九。领导和社会责任方面未发生违法违规事件，多次获得地方政府表彰。",
+}
+
+
+NARRATIVE_CLOSING = (
+    "下一步，公司将对照卓越绩效评价准则持续开展自我评价，针对自评和外部评审发现的改进机会制定行动计划，"
+    "明确责任部门和完成时限并跟踪落实，不断提升经营管理的成熟度。"
+)
+
+
+def _figures(app) -> dict:
+    """Plausible three-year figures scaled to the enterprise, growing year on year."""
+    ent = app.enterprise
+    base = Decimal(ent.employees) * Decimal("38.5")  # revenue in 10,000 yuan
+    data = {}
+    for i, year in enumerate(sections.result_years(app.cycle)):
+        growth = Decimal("1") + Decimal("0.11") * i
+        revenue = (base * growth).quantize(Decimal("0.01"))
+        data[str(year)] = {
+            "revenue": str(revenue),
+            "profit": str((revenue * Decimal("0.085")).quantize(Decimal("0.01"))),
+            "tax": str((revenue * Decimal("0.052")).quantize(Decimal("0.01"))),
+            "rnd": str((revenue * Decimal("0.041")).quantize(Decimal("0.01"))),
+            "employees": ent.employees - 20 + 10 * i,
+            "satisfaction": str(Decimal("89.5") + Decimal("1.6") * i),
+            "pass_rate": str(Decimal("98.6") + Decimal("0.4") * i),
+        }
+    return data
+
+
+def _content(app, applicant, *, complete: bool) -> dict:
+    name = app.enterprise.name_zh or app.enterprise.name_en
+    cats = list(app.cycle.framework.categories.prefetch_related("items"))
+    sa = {
+        c.code: {
+            "narrative": NARRATIVES.get(c.code, "").format(name=name) + NARRATIVE_CLOSING,
+            "scores": {item.code: 55 + 5 * (n % 3) for n, item in enumerate(c.items.all())},
+        }
+        for c in (cats if complete else cats[:3])
+    }
+    content = {
+        sections.BASIC: {
+            **sections.basic_from_profile(app.enterprise),
+            "legal_representative": "张建华",
+            "main_business": f"{name}主营产品的研发、生产和销售。",
+        },
+        sections.ELIGIBILITY: {
+            "excellence_since": "2016-01-01",
+            "excellence_note": "2016年导入卓越绩效评价准则，每年开展自评并持续改进。",
+            "no_incident": "yes",
+            "incident_note": "",
+            "good_record": "yes",
+            "record_note": "纳税信用等级A级。",
+        },
+        sections.SELF_ASSESSMENT: sa,
+    }
+    if complete:
+        content[sections.RESULTS] = _figures(app)
+        content[sections.COMMITMENT] = {
+            "name": "张建华",
+            "position": "总经理 General Manager",
+            "date": timezone.localdate().isoformat(),
+            "confirmed": True,
+        }
+    return content
+
+
+DEMO_FILES = [
+    (AttachmentKind.BUSINESS_LICENCE, "营业执照.pdf", "Business licence (demo)"),
+    (AttachmentKind.SELF_ASSESSMENT_REPORT, "自评报告.pdf", "Self-assessment report (demo)"),
+    (AttachmentKind.MANAGEMENT_CERTIFICATE, "ISO9001证书.pdf", "ISO 9001 certificate (demo)"),
+]
+
+
+def _demo_upload(kind, name, text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, minimal_pdf(f"{text} - Chenzhou Mayor Quality Award"), "application/pdf")
+
+
+def _fill_content(app: Application, applicant, *, complete: bool) -> None:
+    """Fill the sections through the service; upload small PDFs (the draft gets only the licence)."""
+    from .services import application_section_save
+
+    for section, data in _content(app, applicant, complete=complete).items():
+        app.refresh_from_db()
+        application_section_save(application=app, section=section, data=data, version=app.version, by=applicant)
+    for kind, name, text in DEMO_FILES if complete else DEMO_FILES[:1]:
+        attachment_add(application=app, kind=kind, upload=_demo_upload(kind, name, text), by=applicant)
+
+
+def _backfill_content(app: Application, applicant) -> None:
+    """A database seeded before applications had content: add it once, with a snapshot if submitted."""
+    if app.attachments.exists() or app.basic_info:
+        return
+    complete = app.status != S.DRAFT
+    content = _content(app, applicant, complete=complete)
+    Application.objects.filter(pk=app.pk).update(**{sections.SECTION_FIELDS[s]: data for s, data in content.items()})
+    import hashlib
+
+    for kind, name, text in DEMO_FILES if complete else DEMO_FILES[:1]:
+        upload = _demo_upload(kind, name, text)
+        att = ApplicationAttachment(
+            application=app,
+            kind=kind,
+            original_name=name,
+            size=upload.size,
+            mime_type="application/pdf",
+            sha256=hashlib.sha256(upload.read()).hexdigest(),
+            uploaded_by=applicant,
+        )
+        upload.seek(0)
+        att.file.save(name, upload, save=True)
+    app.refresh_from_db()
+    if complete and not app.snapshots.exists():
+        cycle = AwardCycle.objects.select_for_update().get(pk=app.cycle_id)
+        receipt = app.receipt_number or f"CZMQA-{cycle.year}-{cycle.receipts_issued + 1:04d}"
+        if not app.receipt_number:
+            AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=cycle.receipts_issued + 1)
+            Application.objects.filter(pk=app.pk).update(receipt_number=receipt, submitted_at=app.status_changed_at)
+        ApplicationSnapshot.objects.create(
+            application=app,
+            number=1,
+            receipt_number=receipt,
+            data=sections.snapshot_data(app, list(app.attachments.all())),
+            submitted_by=applicant,
+        )

@@ -44,3 +44,27 @@ class Actor(models.TextChoices):
 
     APPLICANT = "applicant", _("Applicant")
     SECRETARY = "secretary", _("Secretary")
+
+
+class AttachmentKind(models.TextChoices):
+    BUSINESS_LICENCE = "business_licence", _("Business licence")
+    SELF_ASSESSMENT_REPORT = "self_assessment_report", _("Self-assessment report")
+    MANAGEMENT_CERTIFICATE = "management_certificate", _("Management system certificate")
+    COMPLIANCE_CERTIFICATE = "compliance_certificate", _("Compliance certificate")
+    DECLARATION_EVIDENCE = "declaration_evidence", _("Evidence for a declaration")
+    OTHER = "other", _("Other")
+
+
+class EligibilityDecision(models.TextChoices):
+    ELIGIBLE = "eligible", _("Eligible")
+    RETURNED = "returned", _("Return for revision")
+    INELIGIBLE = "ineligible", _("Ineligible")
+
+
+class ApplicationAudit(models.TextChoices):
+    """Audit actions of the application's content (status changes use AuditAction.TRANSITION)."""
+
+    STARTED = "application.started", _("Application started")
+    SECTION_SAVED = "application.section_saved", _("Application section saved")
+    ATTACHMENT_ADDED = "application.attachment_added", _("Attachment added")
+    ATTACHMENT_REMOVED = "application.attachment_removed", _("Attachment removed")

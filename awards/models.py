@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ApplicationStatus, CycleRole, CycleStatus, ItemKind
+from .enums import ApplicationStatus, AttachmentKind, CycleRole, CycleStatus, ItemKind
 
 
 class BilingualTitleMixin(models.Model):
@@ -168,6 +169,8 @@ class AwardCycle(BilingualTitleMixin):
     pass_numerator = models.PositiveSmallIntegerField(_("pass numerator"), default=2)
     pass_denominator = models.PositiveSmallIntegerField(_("pass denominator"), default=3)
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=7)
+    # Receipt numbers are issued from this counter inside the submitting transaction: gapless.
+    receipts_issued = models.PositiveIntegerField(_("receipts issued"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("award cycle")
@@ -267,6 +270,14 @@ class Application(models.Model):
     award_level = models.ForeignKey(
         AwardLevel, verbose_name=_("award level"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The sections the enterprise fills in (see awards/sections.py); written only by
+    # services.application_section_save, which guards them with `version`.
+    basic_info = models.JSONField(_("basic information"), default=dict, blank=True)
+    declarations = models.JSONField(_("eligibility declarations"), default=dict, blank=True)
+    self_assessment = models.JSONField(_("self-assessment"), default=dict, blank=True)
+    key_results = models.JSONField(_("key results"), default=dict, blank=True)
+    commitment = models.JSONField(_("commitment letter"), default=dict, blank=True)
+    resubmit_by = models.DateTimeField(_("resubmit by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -306,3 +317,111 @@ class ApplicationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.from_status} → {self.to_status}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # A random name: the enterprise's file name is kept in `original_name`, never used on disk.
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(instance.mime_type, "bin")
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ApplicationAttachment(models.Model):
+    """An evidence file. Stored under MEDIA_ROOT (not web-served); downloaded through a checked view.
+
+    Removing a file only hides it from the draft: a submitted snapshot may still point to it.
+    """
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
+    declaration = models.CharField(_("declaration"), max_length=30, blank=True)
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    mime_type = models.CharField(_("type"), max_length=50)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def as_metadata(self) -> dict:
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "declaration": self.declaration,
+            "name": self.original_name,
+            "size": self.size,
+            "mime_type": self.mime_type,
+            "sha256": self.sha256,
+            "uploaded_at": self.uploaded_at.isoformat(),
+        }
+
+
+class SnapshotImmutable(Exception):
+    pass
+
+
+class ApplicationSnapshot(models.Model):
+    """What was submitted, frozen: the experts score exactly this. Never edited, never deleted."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    number = models.PositiveSmallIntegerField(_("submission number"))
+    receipt_number = models.CharField(_("receipt number"), max_length=30)
+    data = models.JSONField(_("content"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="uniq_snapshot_number")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} #{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SnapshotImmutable("A submitted version is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SnapshotImmutable("A submitted version is never deleted.")
+
+
+class SectionComment(models.Model):
+    """The award office's comment on one section when it returns an application for revision."""
+
+    transition = models.ForeignKey(
+        ApplicationTransition, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="section_comments"
+    )
+    section = models.CharField(_("section"), max_length=30)
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("section comment")
+        verbose_name_plural = _("section comments")
+        ordering = ["transition", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.section}: {self.text[:40]}"
+
+    def get_section_title(self) -> str:
+        from .sections import SECTION_TITLES
+
+        return str(SECTION_TITLES.get(self.section, self.section))

@@ -79,3 +79,23 @@ _ACTOR_PREDICATES = {Actor.APPLICANT: is_applicant, Actor.SECRETARY: is_office}
 
 def may_make_transition(user, application, transition: Transition) -> bool:
     return any(_ACTOR_PREDICATES[actor].test(user, application) for actor in transition.actors)
+
+
+# --- attachments ---------------------------------------------------------------------------------
+# Predicates on an ApplicationAttachment: they test the user against the attachment's application.
+
+
+@rules.predicate
+def is_attachment_applicant(user, attachment) -> bool:
+    return attachment is not None and is_applicant.test(user, attachment.application)
+
+
+@rules.predicate
+def is_attachment_office(user, attachment) -> bool:
+    return attachment is not None and is_office.test(user, attachment.application)
+
+
+# Who may download an evidence file. The expert review extends this (its assigned experts):
+#   rules.set_perm("awards.view_attachment", can_view_attachment | is_assigned_expert_for_attachment)
+can_view_attachment = is_attachment_applicant | is_attachment_office
+rules.add_perm("awards.view_attachment", can_view_attachment)

@@ -89,3 +89,86 @@ def memberships_of(user: User):
     from .models import CycleMembership
 
     return CycleMembership.objects.filter(user=user).select_related("cycle").order_by("-cycle__year", "role")
+
+
+# --- the application and the eligibility review --------------------------------------------------
+
+
+def cycle_open_for_applications() -> AwardCycle | None:
+    """The cycle taking applications now (status open), the latest if several."""
+    return AwardCycle.objects.filter(status=CycleStatus.OPEN).select_related("framework").order_by("-year").first()
+
+
+def application_for(user: User, pk: int) -> Application:
+    """The application if the user may see it at all; 404 otherwise, so that not even existence leaks."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
+
+
+def framework_categories(cycle: AwardCycle) -> list:
+    return list(cycle.framework.categories.prefetch_related("items").order_by("order", "code"))
+
+
+def attachments_active(application: Application) -> list:
+    return list(
+        application.attachments.filter(removed_at__isnull=True)
+        .select_related("uploaded_by")
+        .order_by("kind", "uploaded_at")
+    )
+
+
+def application_snapshots(application: Application) -> list:
+    return list(application.snapshots.select_related("submitted_by").order_by("number"))
+
+
+def office_messages(application: Application) -> list[ApplicationTransition]:
+    """Decisions of the award office with their reasons and per-section comments, newest first."""
+    return list(
+        application.transitions.filter(
+            to_status__in=[
+                ApplicationStatus.RETURNED,
+                ApplicationStatus.ELIGIBLE,
+                ApplicationStatus.INELIGIBLE,
+                ApplicationStatus.NOT_APPROVED,
+                ApplicationStatus.REVOKED,
+            ]
+        )
+        .select_related("by")
+        .prefetch_related("section_comments")
+        .order_by("-at", "-pk")
+    )
+
+
+def eligibility_queue(
+    user: User, *, cycle: AwardCycle, status: str = "", district: str = "", industry: str = ""
+) -> QuerySet[Application]:
+    """The cycle's applications for the secretary (none for anyone else), filtered; queries constant."""
+    from django.db.models import Case, Max, Value, When
+
+    if not (user.is_superuser or is_secretary_of(user, cycle)):
+        return Application.objects.none()
+    qs = (
+        Application.objects.filter(cycle=cycle)
+        .select_related("enterprise", "cycle")
+        .annotate(n_snapshots=Count("snapshots", distinct=True), last_submitted=Max("snapshots__created_at"))
+    )
+    # Drafts are the enterprise's own business until submitted; the office sees them only on request.
+    qs = qs.filter(status=status) if status else qs.exclude(status=ApplicationStatus.DRAFT)
+    if district:
+        qs = qs.filter(enterprise__district=district)
+    if industry:
+        qs = qs.filter(enterprise__industry=industry)
+    # Work first: submitted (oldest first), then returned, then decided ones.
+    work_order = Case(
+        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        When(status=ApplicationStatus.RETURNED, then=Value(1)),
+        default=Value(2),
+    )
+    return qs.order_by(work_order, "submitted_at", "pk")
+
+
+def is_secretary_of(user: User, cycle: AwardCycle) -> bool:
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(user=user, cycle=cycle, role=CycleRole.SECRETARY).exists()

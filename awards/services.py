@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Sum
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
 from core.models import User
+from core.uploads import validate_upload
+from enterprises.models import Enterprise, EnterpriseMembership
 
-from .enums import ApplicationStatus
-from .models import Application, ApplicationTransition
+from . import sections
+from .enums import ApplicationAudit, ApplicationStatus, CycleStatus, EligibilityDecision
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationSnapshot,
+    ApplicationTransition,
+    AwardCycle,
+    SectionComment,
+)
+from .rules import is_applicant as rules_is_applicant
 from .rules import may_make_transition
-from .workflow import transition_for
+from .workflow import EDITABLE_STATUSES, transition_for
 
 
 def application_transition(
@@ -77,3 +92,288 @@ def application_transition(
         )
     application.refresh_from_db()
     return application
+
+
+# --- the application itself ---------------------------------------------------------------------
+
+
+def _notify_enterprise(application: Application, *, template: str, context: dict[str, Any]) -> None:
+    """Mail every member of the enterprise (after commit), each in their own language."""
+    from enterprises.models import EnterpriseMembership
+
+    for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
+        "user"
+    ):
+        mail_queue(template=template, context=context, to_user=membership.user)
+
+
+def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) -> Application:
+    """Create the enterprise's draft for the cycle, basic information copied from its profile.
+
+    Harmless when called twice: the existing application is returned.
+    """
+    if not EnterpriseMembership.objects.filter(enterprise=enterprise, user=by).exists():
+        raise PermissionDenied(_("Only members of the enterprise may start its application."))
+    existing = Application.objects.filter(enterprise=enterprise, cycle=cycle).first()
+    if existing is not None:
+        return existing
+    if not cycle.is_application_window_open():
+        raise NotAllowed(_("Applications for this cycle are not open."), code="window_closed")
+    with transaction.atomic():
+        application, created = Application.objects.get_or_create(
+            enterprise=enterprise, cycle=cycle, defaults={"basic_info": sections.basic_from_profile(enterprise)}
+        )
+        if created:
+            audit_record(action=ApplicationAudit.STARTED, obj=application, by=by, payload={"cycle": cycle.pk})
+    return application
+
+
+def application_section_save(
+    *, application: Application, section: str, data: dict[str, Any], version: int, by: User
+) -> Application:
+    """Save one section if nobody saved the application since `version` was read.
+
+    A stale version raises Conflict and changes nothing, so two colleagues never overwrite each
+    other silently.
+    """
+    if section not in sections.SECTION_FIELDS:
+        raise NotAllowed(_("Unknown section."), code="unknown_section")
+    if not rules.has_perm("awards.edit_application", by, application):
+        if rules_is_applicant(by, application):
+            raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
+        raise PermissionDenied(_("You may not edit this application."))
+    column = sections.SECTION_FIELDS[section]
+    with transaction.atomic():
+        updated = Application.objects.filter(
+            pk=application.pk, version=version, status__in=list(EDITABLE_STATUSES)
+        ).update(**{column: data}, version=F("version") + 1, updated_at=timezone.now())
+        if updated == 0:
+            current = Application.objects.get(pk=application.pk)
+            if current.status not in EDITABLE_STATUSES:
+                raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
+            raise Conflict(
+                _(
+                    "A colleague saved this application after you opened it. Your text was not saved: "
+                    "compare it with the saved version below, then save again."
+                )
+            )
+        audit_record(action=ApplicationAudit.SECTION_SAVED, obj=application, by=by, payload={"section": section})
+    application.refresh_from_db()
+    return application
+
+
+def attachment_add(
+    *, application: Application, kind: str, upload, by: User, declaration: str = ""
+) -> ApplicationAttachment:
+    """Store a checked file (see core.uploads) if the application's total stays within its limit."""
+    if not rules.has_perm("awards.edit_application", by, application):
+        raise PermissionDenied(_("You may not edit this application."))
+    mime = validate_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        # Lock the application so that two uploads at once cannot both slip under the limit.
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        attachment_total_check(application=application, adding=upload.size, name=upload.name)
+        attachment = ApplicationAttachment(
+            application=application,
+            kind=kind,
+            declaration=declaration,
+            original_name=upload.name[:200],
+            size=upload.size,
+            mime_type=mime,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        audit_record(
+            action=ApplicationAudit.ATTACHMENT_ADDED,
+            obj=attachment,
+            by=by,
+            payload={"application": application.pk, "kind": kind, "sha256": attachment.sha256, "size": upload.size},
+        )
+    return attachment
+
+
+def attachment_total_check(*, application: Application, adding: int, name: str) -> None:
+    from django.template.defaultfilters import filesizeformat
+
+    used = (
+        ApplicationAttachment.objects.filter(application=application, removed_at__isnull=True).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
+    limit = settings.APPLICATION_ATTACHMENTS_MAX_BYTES
+    if used + adding > limit:
+        raise ValidationError(
+            _(
+                "“%(name)s” would bring this application's attachments to %(total)s; "
+                "the limit is %(limit)s per application."
+            )
+            % {"name": name, "total": filesizeformat(used + adding), "limit": filesizeformat(limit)},
+            code="total_too_large",
+        )
+
+
+def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
+    """Hide a file from the draft. The file stays: an earlier submitted version may refer to it."""
+    application = attachment.application
+    if not rules.has_perm("awards.edit_application", by, application):
+        raise PermissionDenied(_("You may not edit this application."))
+    with transaction.atomic():
+        if ApplicationAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now()
+        ):
+            audit_record(
+                action=ApplicationAudit.ATTACHMENT_REMOVED,
+                obj=attachment,
+                by=by,
+                payload={"application": application.pk},
+            )
+
+
+def submission_deadline(application: Application):
+    """Until when the application may be submitted: the window, or the resubmission deadline."""
+    if application.status == ApplicationStatus.RETURNED and application.resubmit_by:
+        return application.resubmit_by
+    return application.cycle.applications_close_at
+
+
+def application_submit(*, application: Application, by: User, notify: bool = True) -> Application:
+    """Submit (or resubmit) the application: window open, every part complete.
+
+    In one transaction: a gapless receipt number (first submission only), the status change, and
+    an immutable snapshot of everything submitted. A second click finds the application already
+    submitted and changes nothing.
+    """
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related("cycle", "enterprise").get(pk=application.pk)
+        if app.status not in EDITABLE_STATUSES:
+            raise NotAllowed(_("This application has already been submitted."), code="already_submitted")
+        if not rules_is_applicant(by, app):
+            raise PermissionDenied(_("Only members of the enterprise may submit its application."))
+        now = timezone.now()
+        deadline = submission_deadline(app)
+        window_open = app.cycle.status == CycleStatus.OPEN and app.cycle.applications_open_at <= now
+        if not window_open or now >= deadline:
+            raise NotAllowed(
+                _("Submissions closed at %(deadline)s (China Standard Time). Your draft is kept.")
+                % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+                code="deadline",
+            )
+        attachments = list(app.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at"))
+        missing = sections.missing_by_section(app, attachments=attachments)
+        if any(missing.values()):
+            lines = [f"{sections.SECTION_TITLES[s]}: {'; '.join(items)}" for s, items in missing.items() if items]
+            raise NotAllowed(
+                _("The application is not complete yet. Still missing: %(list)s") % {"list": " · ".join(lines)},
+                code="incomplete",
+            )
+        receipt = app.receipt_number
+        if not receipt:
+            cycle = AwardCycle.objects.select_for_update().get(pk=app.cycle_id)
+            AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=F("receipts_issued") + 1)
+            receipt = f"CZMQA-{cycle.year}-{cycle.receipts_issued + 1:04d}"
+        number = app.snapshots.count() + 1
+        app = application_transition(
+            application=app,
+            to_status=ApplicationStatus.SUBMITTED,
+            by=by,
+            payload={"receipt_number": receipt, "submission": number},
+            extra_fields={"receipt_number": receipt, "submitted_at": now, "resubmit_by": None},
+        )
+        ApplicationSnapshot.objects.create(
+            application=app,
+            number=number,
+            receipt_number=receipt,
+            data=sections.snapshot_data(app, attachments),
+            submitted_by=by,
+            created_at=now,
+        )
+        if notify:
+            _notify_enterprise(
+                app,
+                template="application_received",
+                context={
+                    "receipt_number": receipt,
+                    "enterprise": str(app.enterprise),
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "submitted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+                    "submission": number,
+                    "application_id": app.pk,
+                },
+            )
+    return app
+
+
+def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
+    """The enterprise withdraws its application (allowed until the material review starts)."""
+    return application_transition(application=application, to_status=ApplicationStatus.WITHDRAWN, by=by, comment=reason)
+
+
+def _title_in(section: str, language: str) -> str:
+    with translation.override(language):
+        return str(sections.SECTION_TITLES.get(section, section))
+
+
+def application_decide_eligibility(
+    *,
+    application: Application,
+    by: User,
+    decision: str,
+    reason: str = "",
+    section_comments: dict[str, str] | None = None,
+    resubmit_by=None,
+    notify: bool = True,
+) -> Application:
+    """The secretary's eligibility decision: eligible, returned for revision, or ineligible.
+
+    The enterprise is told by e-mail; return comments are kept per section.
+    """
+    section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v and v.strip()}
+    if decision == EligibilityDecision.RETURNED:
+        if not section_comments and not reason.strip():
+            raise NotAllowed(_("Say what the enterprise must revise."), code="comment_required")
+        if resubmit_by is None or resubmit_by <= timezone.now():
+            raise NotAllowed(_("Give a resubmission deadline in the future."), code="deadline_required")
+        reason = reason.strip() or _("Please revise the sections commented on.")
+    with transaction.atomic():
+        extra = {"resubmit_by": resubmit_by} if decision == EligibilityDecision.RETURNED else {}
+        app = application_transition(
+            application=application,
+            to_status=decision,
+            by=by,
+            comment=reason,
+            payload={"section_comments": section_comments} if section_comments else None,
+            extra_fields=extra,
+        )
+        transition = app.transitions.order_by("-at", "-pk").first()
+        SectionComment.objects.bulk_create(
+            SectionComment(transition=transition, section=s, text=t) for s, t in section_comments.items()
+        )
+        if notify:
+            _notify_enterprise(
+                app,
+                template="application_decision",
+                context={
+                    "decision": decision,
+                    "reason": reason,
+                    "section_comments": [{"section_zh": s, "text": t} for s, t in section_comments.items()],
+                    "resubmit_by": timezone.localtime(resubmit_by).strftime("%Y-%m-%d %H:%M") if resubmit_by else "",
+                    "receipt_number": app.receipt_number or "",
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "application_id": app.pk,
+                },
+            )
+    return app
+
+
+def can_withdraw(application: Application) -> bool:
+    """Before the material review starts (the transition table says from which statuses)."""
+    return transition_for(application.status, ApplicationStatus.WITHDRAWN) is not None

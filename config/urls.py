@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("", include("core.urls")),
     path("", include("committee.urls")),
+    path("", include("awards.urls")),
 ]
 
 handler403 = "core.views.error_403"

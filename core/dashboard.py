@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import Any
 
 SECTION_PROVIDERS: list[str] = [
+    "awards.dashboard.applicant_sections",
     "enterprises.dashboard.sections",
     "reviews.dashboard.review_sections",
     "committee.dashboard.sections",

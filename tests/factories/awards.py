@@ -68,3 +68,76 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     cycle = factory.SubFactory(CycleFactory)
+
+
+# --- a complete application -------------------------------------------------------------------
+
+
+def pdf_file(name="licence.pdf", text="Business licence"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards.demo import minimal_pdf
+
+    return SimpleUploadedFile(name, minimal_pdf(text), content_type="application/pdf")
+
+
+def complete_content(application) -> dict:
+    """Section data that makes every section complete (basic info comes from the profile)."""
+    from awards import sections as S
+
+    ent = application.enterprise
+    cats = application.cycle.framework.categories.prefetch_related("items")
+    return {
+        S.BASIC: {
+            **S.basic_from_profile(ent),
+            "legal_representative": "王总",
+            "main_business": "精密机械零部件的研发与制造",
+        },
+        S.ELIGIBILITY: {
+            "excellence_since": "2015-01-01",
+            "excellence_note": "自2015年起导入卓越绩效模式",
+            "no_incident": "yes",
+            "incident_note": "",
+            "good_record": "yes",
+            "record_note": "",
+        },
+        S.SELF_ASSESSMENT: {
+            c.code: {"narrative": f"{c.code} 自评：" + "方法展开学习整合。" * 40, "scores": {}} for c in cats
+        },
+        S.RESULTS: {
+            str(y): {
+                "revenue": "12000.00",
+                "profit": "800.00",
+                "tax": "450.00",
+                "rnd": "520.00",
+                "employees": 300,
+                "satisfaction": "92.5",
+                "pass_rate": "99.2",
+            }
+            for y in S.result_years(application.cycle)
+        },
+        S.COMMITMENT: {"name": "王总", "position": "总经理", "date": "2026-05-01", "confirmed": True},
+    }
+
+
+def fill_application(application, by):
+    """Fill every section and upload the required files, through the services."""
+    from awards import sections as S
+    from awards import services
+    from awards.enums import AttachmentKind
+
+    for section, data in complete_content(application).items():
+        application.refresh_from_db()
+        services.application_section_save(
+            application=application, section=section, data=data, version=application.version, by=by
+        )
+    services.attachment_add(application=application, kind=AttachmentKind.BUSINESS_LICENCE, upload=pdf_file(), by=by)
+    services.attachment_add(
+        application=application,
+        kind=AttachmentKind.SELF_ASSESSMENT_REPORT,
+        upload=pdf_file("self-assessment.pdf", "Self-assessment report"),
+        by=by,
+    )
+    application.refresh_from_db()
+    assert not any(S.missing_by_section(application).values())
+    return application

@@ -1,0 +1,53 @@
+"""The enterprise's dashboard section: status timeline, what to do next, the award office's messages."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.dashboard import Section
+
+from . import selectors
+from .enums import ApplicationStatus as S
+from .selectors import ACTIVE_CYCLE_STATUSES
+
+NEXT_STEPS = {
+    S.DRAFT: gettext_lazy("Complete every section and submit before the deadline (%(deadline)s)."),
+    S.SUBMITTED: gettext_lazy("Nothing to do for now: the award office is checking eligibility and completeness."),
+    S.RETURNED: gettext_lazy("Revise the sections the award office commented on and resubmit by %(deadline)s."),
+    S.ELIGIBLE: gettext_lazy("Your application is eligible; the experts will review the material next."),
+    S.INELIGIBLE: gettext_lazy("Your application does not meet this cycle's conditions; the reason is below."),
+    S.WITHDRAWN: gettext_lazy("Your application was withdrawn."),
+}
+
+
+def applicant_sections(request) -> list[Section]:
+    user = request.user
+    apps = list(
+        selectors.applications_of_user_enterprises(user)
+        .filter(cycle__status__in=ACTIVE_CYCLE_STATUSES)
+        .prefetch_related("transitions__section_comments")
+    )
+    out = []
+    for app in apps:
+        deadline = app.resubmit_by if app.status == S.RETURNED and app.resubmit_by else app.cycle.applications_close_at
+        step = NEXT_STEPS.get(app.status, _("The review is in progress; you will be told by e-mail."))
+        history = sorted(app.transitions.all(), key=lambda t: (t.at, t.pk))
+        office = [
+            t
+            for t in reversed(history)
+            if t.to_status in (S.RETURNED, S.ELIGIBLE, S.INELIGIBLE, S.NOT_APPROVED, S.REVOKED)
+        ]
+        out.append(
+            Section(
+                "awards/_dashboard_applicant.html",
+                {
+                    "application": app,
+                    "next_step": step % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+                    "history": history,
+                    "messages_office": office,
+                },
+            )
+        )
+    return out

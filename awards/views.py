@@ -1,0 +1,457 @@
+"""The enterprise's application and the secretary's eligibility review.
+
+Every view fetches the application through selectors.application_for, which answers 404 to anyone
+who may not see it at all (an applicant of another enterprise, an expert, a stranger); a person who
+may see it but not do the action gets 403.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import Conflict, ServiceError
+from core.selectors import user_roles
+from enterprises.models import Enterprise
+
+from . import sections as S
+from . import selectors, services
+from .enums import ApplicationStatus, AttachmentKind
+from .forms import (
+    AttachmentForm,
+    BasicInfoForm,
+    CommitmentForm,
+    DeclarationsForm,
+    EligibilityDecisionForm,
+    KeyResultsForm,
+    QueueFilterForm,
+    SelfAssessmentForm,
+    WithdrawForm,
+)
+from .models import ApplicationAttachment, AwardCycle
+from .rules import is_applicant
+from .workflow import EDITABLE_STATUSES
+
+EDIT_SECTIONS = [S.BASIC, S.ELIGIBILITY, S.SELF_ASSESSMENT, S.RESULTS, S.COMMITMENT]
+
+
+def _applicant_application(request, pk):
+    """The application for one of its enterprise's members; 404 for everyone else who cannot see it,
+    403 for the award office (who may see it but not act as the enterprise)."""
+    application = selectors.application_for(request.user, pk)
+    if not is_applicant(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+def _section_form(section, application, data=None, files=None, categories=None):
+    version = {"version": application.version}
+    if section == S.BASIC:
+        return BasicInfoForm(data, initial={**application.basic_info, **version})
+    if section == S.ELIGIBILITY:
+        return DeclarationsForm(data, files, initial={**application.declarations, **version}, cycle=application.cycle)
+    if section == S.SELF_ASSESSMENT:
+        initial = {**SelfAssessmentForm.initial_from(application.self_assessment), **version}
+        return SelfAssessmentForm(data, initial=initial, categories=categories)
+    if section == S.RESULTS:
+        initial = {**KeyResultsForm.initial_from(application.key_results), **version}
+        return KeyResultsForm(data, initial=initial, years=S.result_years(application.cycle))
+    if section == S.COMMITMENT:
+        return CommitmentForm(data, initial={**application.commitment, **version})
+    raise Http404
+
+
+def _progress(application, attachments, categories):
+    missing = S.missing_by_section(application, attachments=attachments, categories=categories)
+    rows = [(s, S.SECTION_TITLES[s], missing[s]) for s in S.SECTIONS]
+    done = sum(1 for _s, _t, m in rows if not m)
+    return rows, done
+
+
+@login_required
+def my_application(request):
+    """Applicants: their enterprises' applications for the open cycle, or a button to start one."""
+    roles = user_roles(request.user)
+    if not roles.is_applicant:
+        raise PermissionDenied
+    cycle = selectors.cycle_open_for_applications()
+    enterprises = list(Enterprise.objects.filter(memberships__user=request.user).order_by("name_zh"))
+    rows = []
+    for ent in enterprises:
+        app = ent.applications.filter(cycle=cycle).first() if cycle else None
+        rows.append((ent, app))
+    if len(rows) == 1 and rows[0][1] is not None:
+        return redirect("awards:application", pk=rows[0][1].pk)
+    past = selectors.applications_of_user_enterprises(request.user)
+    return render(request, "awards/my_application.html", {"cycle": cycle, "rows": rows, "past": past})
+
+
+@login_required
+@require_POST
+def application_start(request):
+    """Applicants: start their enterprise's application for the open cycle."""
+    enterprise = get_object_or_404(
+        Enterprise.objects.filter(memberships__user=request.user), pk=request.POST.get("enterprise")
+    )
+    cycle = get_object_or_404(AwardCycle, pk=request.POST.get("cycle"))
+    try:
+        application = services.application_start(enterprise=enterprise, cycle=cycle, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("awards:mine")
+    return redirect("awards:application", pk=application.pk)
+
+
+@login_required
+def application_overview(request, pk):
+    """Applicants: sections with their completeness, what is missing, submit and withdraw; after
+    submission the submitted version read-only. The award office is sent to its review page."""
+    application = selectors.application_for(request.user, pk)
+    if not is_applicant(request.user, application):
+        return redirect("awards:review", pk=application.pk)
+    categories = selectors.framework_categories(application.cycle)
+    attachments = selectors.attachments_active(application)
+    rows, done = _progress(application, attachments, categories)
+    snapshots = selectors.application_snapshots(application)
+    editable = application.status in EDITABLE_STATUSES
+    latest = snapshots[-1] if snapshots else None
+    return render(
+        request,
+        "awards/application.html",
+        {
+            "application": application,
+            "rows": rows,
+            "done": done,
+            "total": len(rows),
+            "complete": done == len(rows),
+            "editable": editable,
+            "deadline": services.submission_deadline(application),
+            "window_open": application.cycle.is_application_window_open()
+            or (
+                application.status == ApplicationStatus.RETURNED
+                and application.resubmit_by
+                and application.resubmit_by > timezone.now()
+            ),
+            "snapshots": snapshots,
+            "latest": latest,
+            "view": S.snapshot_view(latest.data, categories) if latest and not editable else None,
+            "messages_office": selectors.office_messages(application),
+            "checks": S.eligibility_checks(application, attachments=attachments),
+            "can_withdraw": services.can_withdraw(application),
+            "section_titles": S.SECTION_TITLES,
+        },
+    )
+
+
+@login_required
+def application_section(request, pk, section):
+    """Applicants: edit one section. Explicit save (POST) and htmx autosave (same POST, HX-Request)."""
+    application = _applicant_application(request, pk)
+    if section not in EDIT_SECTIONS:
+        raise Http404
+    if application.status not in EDITABLE_STATUSES:
+        locked = _("This application has been submitted and can no longer be edited.")
+        if request.headers.get("HX-Request") == "true":
+            return render(request, "awards/_save_status.html", {"conflict": locked})
+        messages.info(request, locked)
+        return redirect("awards:application", pk=application.pk)
+    categories = selectors.framework_categories(application.cycle) if section == S.SELF_ASSESSMENT else None
+    autosave = request.headers.get("HX-Request") == "true"
+    conflict = None
+    saved_view = None
+    if request.method == "POST":
+        form = _section_form(section, application, request.POST, None if autosave else request.FILES, categories)
+        if form.is_valid():
+            try:
+                application = services.application_section_save(
+                    application=application,
+                    section=section,
+                    data=form.section_data(),
+                    version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+                if section == S.ELIGIBILITY and not autosave:
+                    for key, upload in form.evidence_files().items():
+                        services.attachment_add(
+                            application=application,
+                            kind=AttachmentKind.DECLARATION_EVIDENCE,
+                            declaration=key,
+                            upload=upload,
+                            by=request.user,
+                        )
+            except Conflict as exc:
+                conflict = exc.message
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except ServiceError as exc:
+                if autosave:
+                    return render(request, "awards/_save_status.html", {"conflict": exc.message})
+                messages.error(request, exc.message)
+                return redirect("awards:application", pk=application.pk)
+            else:
+                if autosave:
+                    response = render(
+                        request,
+                        "awards/_save_status.html",
+                        {"application": application, "saved_at": timezone.now()},
+                    )
+                    # awards.js puts the new version into the form, so the next save is not stale.
+                    response["HX-Trigger"] = json.dumps({"mqa:saved": {"version": application.version}})
+                    return response
+                messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
+                if "next" in request.POST:
+                    following = EDIT_SECTIONS[(EDIT_SECTIONS.index(section) + 1) % len(EDIT_SECTIONS)]
+                    return redirect("awards:section", pk=application.pk, section=following)
+                return redirect("awards:section", pk=application.pk, section=section)
+        if autosave:
+            return render(
+                request,
+                "awards/_save_status.html",
+                {"application": application, "conflict": conflict, "invalid": not form.is_valid()},
+            )
+        if conflict:
+            # Keep the user's text in the form; carry the current version so that saving again is a
+            # deliberate choice made after seeing the colleague's version, shown next to it.
+            application.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = application.version
+            form = _section_form(section, application, data, None, categories)
+            form.is_valid()
+            saved = _section_form(section, application, None, None, categories)
+            saved_view = saved
+    else:
+        form = _section_form(section, application, categories=categories)
+    attachments = selectors.attachments_active(application)
+    rows, done = _progress(application, attachments, categories or selectors.framework_categories(application.cycle))
+    return render(
+        request,
+        "awards/section.html",
+        {
+            "application": application,
+            "section": section,
+            "title": S.SECTION_TITLES[section],
+            "form": form,
+            "conflict": conflict,
+            "saved_form": saved_view,
+            "rows": rows,
+            "done": done,
+            "evidence": [a for a in attachments if a.kind == AttachmentKind.DECLARATION_EVIDENCE],
+            "checks": S.eligibility_checks(application, attachments=attachments) if section == S.ELIGIBILITY else None,
+            "years": S.result_years(application.cycle),
+        },
+    )
+
+
+@login_required
+def application_attachments(request, pk):
+    """Applicants: list, upload and remove evidence files."""
+    application = _applicant_application(request, pk)
+    editable = application.status in EDITABLE_STATUSES
+    form = AttachmentForm(application=application)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        form = AttachmentForm(request.POST, request.FILES, application=application)
+        if form.is_valid():
+            try:
+                services.attachment_add(
+                    application=application,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                messages.success(request, _("“%(name)s” uploaded.") % {"name": form.cleaned_data["file"].name})
+                return redirect("awards:attachments", pk=application.pk)
+    attachments = selectors.attachments_active(application)
+    rows, done = _progress(application, attachments, selectors.framework_categories(application.cycle))
+    return render(
+        request,
+        "awards/attachments.html",
+        {
+            "application": application,
+            "section": S.ATTACHMENTS,
+            "title": S.SECTION_TITLES[S.ATTACHMENTS],
+            "form": form,
+            "attachments": attachments,
+            "editable": editable,
+            "required": [AttachmentKind(k).label for k in S.REQUIRED_ATTACHMENTS],
+            "used": sum(a.size for a in attachments),
+            "limits": {"per_file": settings.ATTACHMENT_MAX_BYTES, "total": settings.APPLICATION_ATTACHMENTS_MAX_BYTES},
+            "rows": rows,
+            "done": done,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_id):
+    """Applicants: remove a file from the draft."""
+    application = _applicant_application(request, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id, removed_at__isnull=True)
+    services.attachment_remove(attachment=attachment, by=request.user)
+    messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
+    if request.POST.get("back") == S.ELIGIBILITY:
+        return redirect("awards:section", pk=application.pk, section=S.ELIGIBILITY)
+    return redirect("awards:attachments", pk=application.pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    """Applicants of the enterprise, the cycle's secretary, admins (and, later, assigned experts)."""
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related("application"), pk=attachment_id, application_id=pk
+    )
+    if not request.user.has_perm("awards.view_attachment", attachment):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.mime_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    """Applicants: submit (or resubmit) the application."""
+    application = _applicant_application(request, pk)
+    try:
+        application = services.application_submit(application=application, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Your application has been submitted. Receipt number: %(receipt)s. A confirmation e-mail is on its way.")
+            % {"receipt": application.receipt_number},
+        )
+    return redirect("awards:application", pk=application.pk)
+
+
+@login_required
+def application_withdraw(request, pk):
+    """Applicants: withdraw the application, after confirming."""
+    application = _applicant_application(request, pk)
+    if not services.can_withdraw(application):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+        return redirect("awards:application", pk=application.pk)
+    return render(request, "awards/withdraw.html", {"application": application, "form": form})
+
+
+@login_required
+def snapshot_detail(request, pk, number):
+    """Applicants and the award office: one submitted version, exactly as submitted."""
+    application = selectors.application_for(request.user, pk)
+    if not request.user.has_perm("awards.view_application", application):
+        raise Http404
+    snapshot = get_object_or_404(application.snapshots.select_related("submitted_by"), number=number)
+    categories = selectors.framework_categories(application.cycle)
+    return render(
+        request,
+        "awards/snapshot.html",
+        {"application": application, "snapshot": snapshot, "view": S.snapshot_view(snapshot.data, categories)},
+    )
+
+
+# --- the award office --------------------------------------------------------------------------
+
+
+@login_required
+def eligibility_queue(request):
+    """Secretaries (and admins): the cycle's applications, filtered by status, district and industry."""
+    if not request.user.has_perm("awards.access_office"):
+        raise PermissionDenied
+    cycles = list(selectors.cycles_for_office(request.user))
+    if not cycles:
+        raise PermissionDenied
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), cycles[0])
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = selectors.eligibility_queue(
+        request.user,
+        cycle=cycle,
+        status=filters.get("status", ""),
+        district=filters.get("district", ""),
+        industry=filters.get("industry", ""),
+    )
+    return render(
+        request,
+        "awards/queue.html",
+        {"cycle": cycle, "cycles": cycles, "form": form, "applications": applications},
+    )
+
+
+@login_required
+def eligibility_review(request, pk):
+    """Secretaries (and admins): the submitted application, automatic checks, changes since the
+    previous submission, and the decision."""
+    application = selectors.application_for(request.user, pk)
+    if not request.user.has_perm("awards.manage_cycle", application):
+        raise PermissionDenied
+    form = EligibilityDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_decide_eligibility(
+                application=application,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                section_comments=form.section_comments(),
+                resubmit_by=form.cleaned_data.get("resubmit_by"),
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Decision recorded; the enterprise has been told by e-mail."))
+            return redirect("awards:queue")
+    categories = selectors.framework_categories(application.cycle)
+    snapshots = selectors.application_snapshots(application)
+    latest = snapshots[-1] if snapshots else None
+    diff, unchanged = None, []
+    if len(snapshots) >= 2:
+        changes = S.snapshot_diff(snapshots[-2].data, latest.data, categories)
+        diff = [(S.SECTION_TITLES[s], c) for s, c in changes.items() if c]
+        unchanged = [S.SECTION_TITLES[s] for s, c in changes.items() if not c]
+    attachments = selectors.attachments_active(application)
+    return render(
+        request,
+        "awards/review.html",
+        {
+            "application": application,
+            "checks": S.eligibility_checks(application, attachments=attachments),
+            "snapshots": snapshots,
+            "latest": latest,
+            "previous": snapshots[-2] if len(snapshots) >= 2 else None,
+            "diff": diff,
+            "unchanged": unchanged,
+            "view": S.snapshot_view(latest.data, categories) if latest else None,
+            "form": form,
+            "can_decide": application.status == ApplicationStatus.SUBMITTED,
+            "messages_office": selectors.office_messages(application),
+            "history": selectors.application_history(application),
+        },
+    )

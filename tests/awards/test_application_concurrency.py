@@ -1,0 +1,69 @@
+"""Two submissions at once (a double click) and two colleagues saving at once, on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from awards import sections as S
+from awards import services
+from awards.models import Application, ApplicationSnapshot, AwardCycle
+from core.audit import audit_verify
+from core.errors import Conflict, NotAllowed
+from tests.factories.awards import fill_application
+
+
+def _race(fn, n=2):
+    barrier = threading.Barrier(n)
+    outcomes: list[str] = []
+
+    def run(i):
+        barrier.wait()
+        try:
+            fn(i)
+            outcomes.append("ok")
+        except (Conflict, NotAllowed) as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_submit_at_once_makes_one_submission(request):
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency is tested on PostgreSQL")
+    app = request.getfixturevalue("application_a")
+    user = request.getfixturevalue("applicant_a")
+    fill_application(app, user)
+
+    outcomes = _race(lambda i: services.application_submit(application=Application.objects.get(pk=app.pk), by=user))
+
+    assert outcomes == ["already_submitted", "ok"]
+    assert ApplicationSnapshot.objects.filter(application=app).count() == 1
+    assert AwardCycle.objects.get(pk=app.cycle_id).receipts_issued == 1
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_saving_at_once_one_gets_a_conflict(request):
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency is tested on PostgreSQL")
+    app = request.getfixturevalue("application_a")
+    user = request.getfixturevalue("applicant_a")
+    version = app.version
+
+    def save(i):
+        services.application_section_save(
+            application=app, section=S.COMMITMENT, data={"name": f"colleague {i}"}, version=version, by=user
+        )
+
+    assert _race(save) == ["conflict", "ok"]
+    app.refresh_from_db()
+    assert app.version == version + 1 and app.commitment["name"] in ("colleague 0", "colleague 1")

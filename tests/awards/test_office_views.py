@@ -1,0 +1,166 @@
+"""The secretary's eligibility queue and review page."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import sections as S
+from awards import services
+from awards.enums import ApplicationStatus, CycleRole
+from enterprises.enums import District, Industry
+from tests.factories.awards import ApplicationFactory, CycleMembershipFactory, fill_application
+from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
+
+
+def _submitted(cycle, **enterprise):
+    ent = EnterpriseFactory(**enterprise)
+    user = MembershipFactory(enterprise=ent).user
+    app = fill_application(ApplicationFactory(cycle=cycle, enterprise=ent), user)
+    return services.application_submit(application=app, by=user)
+
+
+@pytest.fixture
+def submitted_a(application_a, applicant_a):
+    fill_application(application_a, applicant_a)
+    return services.application_submit(application=application_a, by=applicant_a)
+
+
+def test_queue_lists_and_filters(client_for, secretary, cycle):
+    a = _submitted(cycle, district=District.BEIHU, industry=Industry.MANUFACTURING)
+    b = _submitted(cycle, district=District.ZIXING, industry=Industry.IT)
+    draft = ApplicationFactory(cycle=cycle)
+    client = client_for(secretary)
+    body = client.get(reverse("awards:queue")).content.decode()
+    assert a.receipt_number in body and b.receipt_number in body
+    assert draft.enterprise.name_zh not in body  # drafts are the enterprise's business
+    body = client.get(reverse("awards:queue"), {"district": District.ZIXING}).content.decode()
+    assert b.receipt_number in body and a.receipt_number not in body
+    body = client.get(reverse("awards:queue"), {"industry": Industry.MANUFACTURING}).content.decode()
+    assert a.receipt_number in body and b.receipt_number not in body
+    body = client.get(reverse("awards:queue"), {"status": ApplicationStatus.ELIGIBLE}).content.decode()
+    assert a.receipt_number not in body
+    body = client.get(reverse("awards:queue"), {"status": ApplicationStatus.DRAFT}).content.decode()
+    assert draft.enterprise.name_zh in body
+
+
+def test_queue_query_count_does_not_grow(client_for, secretary, cycle, django_assert_max_num_queries):
+    client = client_for(secretary)
+    for _ in range(2):
+        _submitted(cycle)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("awards:queue"))
+    for _ in range(8):
+        _submitted(cycle)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("awards:queue"))
+    assert len(response.context["applications"]) == 10
+
+
+def test_queue_for_admin(client_for, admin_user, cycle):
+    app = _submitted(cycle)
+    assert app.receipt_number in client_for(admin_user).get(reverse("awards:queue")).content.decode()
+
+
+@pytest.mark.parametrize("role", ["applicant_a", "applicant_b", "expert", "committee_member"])
+def test_queue_refused_for_non_office(request, client_for, role, cycle):
+    assert client_for(request.getfixturevalue(role)).get(reverse("awards:queue")).status_code == 403
+
+
+def test_queue_shows_only_my_cycles(client_for, secretary, cycle):
+    other = CycleMembershipFactory(role=CycleRole.EXPERT).cycle
+    foreign = _submitted(other)
+    body = client_for(secretary).get(reverse("awards:queue"), {"cycle": other.pk}).content.decode()
+    assert foreign.receipt_number not in body
+
+
+def test_review_page_shows_checks_and_material(client_for, secretary, submitted_a):
+    response = client_for(secretary).get(reverse("awards:review", args=[submitted_a.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    keys = [c.key for c in response.context["checks"]]
+    assert keys == [
+        "years_in_operation",
+        "registered_in_city",
+        "excellence_practice",
+        "no_incident",
+        "good_record",
+        "cooling_off",
+        "required_attachments",
+    ]
+    assert all(c.ok for c in response.context["checks"])
+    assert "王总" in body and submitted_a.receipt_number in body
+
+
+@pytest.mark.parametrize("role", ["applicant_a"])
+def test_review_refused_to_the_enterprise(request, client_for, submitted_a, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("awards:review", args=[submitted_a.pk])).status_code == 403
+    assert client.post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "eligible"}).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["applicant_b", "expert", "committee_member"])
+def test_review_is_404_for_others(request, client_for, submitted_a, role):
+    client = client_for(request.getfixturevalue(role))
+    assert client.get(reverse("awards:review", args=[submitted_a.pk])).status_code == 404
+    assert client.post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "eligible"}).status_code == 404
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.SUBMITTED
+
+
+def test_mark_eligible(client_for, secretary, submitted_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(secretary).post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "eligible"})
+    assert response.status_code == 302
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.ELIGIBLE
+    assert mail.outbox and mail.outbox[-1].to == ["alice@alpha.example.cn"]
+
+
+def test_ineligible_needs_a_reason(client_for, secretary, submitted_a):
+    response = client_for(secretary).post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "ineligible"})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    client_for(secretary).post(
+        reverse("awards:review", args=[submitted_a.pk]), {"decision": "ineligible", "reason": "近三年发生重大质量事故"}
+    )
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.INELIGIBLE
+
+
+def test_return_resubmit_and_diff(client_for, secretary, applicant_a, submitted_a, django_capture_on_commit_callbacks):
+    when = timezone.localtime(timezone.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    sec = client_for(secretary)
+    response = sec.post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "returned", "resubmit_by": ""})
+    assert response.status_code == 200 and response.context["form"].errors
+    with django_capture_on_commit_callbacks(execute=True):
+        sec.post(
+            reverse("awards:review", args=[submitted_a.pk]),
+            {"decision": "returned", "comment_self_assessment": "4.1 请补充高层领导的作用", "resubmit_by": when},
+        )
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.RETURNED
+    assert "4.1 请补充高层领导的作用" in mail.outbox[-1].body
+    # The enterprise sees the comment and can edit again.
+    app_client = client_for(applicant_a)
+    overview = app_client.get(reverse("awards:application", args=[submitted_a.pk])).content.decode()
+    assert "4.1 请补充高层领导的作用" in overview
+    sa = dict(submitted_a.self_assessment)
+    sa["4.1"] = {**sa["4.1"], "narrative": sa["4.1"]["narrative"] + "新增：高层领导每季度主持质量例会。"}
+    services.application_section_save(
+        application=submitted_a, section=S.SELF_ASSESSMENT, data=sa, version=submitted_a.version, by=applicant_a
+    )
+    app_client.post(reverse("awards:submit", args=[submitted_a.pk]))
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.SUBMITTED and submitted_a.snapshots.count() == 2
+    response = sec.get(reverse("awards:review", args=[submitted_a.pk]))
+    body = response.content.decode()
+    assert "<ins>新增：高层领导每季度主持质量例会。</ins>" in body
+
+
+def test_decision_refused_when_not_submitted(client_for, secretary, application_a):
+    response = client_for(secretary).post(reverse("awards:review", args=[application_a.pk]), {"decision": "eligible"})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    application_a.refresh_from_db()
+    assert application_a.status == ApplicationStatus.DRAFT
