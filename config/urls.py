@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("core.urls")),
+    path("", include("certificates.urls")),
 ]
 
 handler403 = "core.views.error_403"

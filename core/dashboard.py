@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-SECTION_PROVIDERS: list[str] = []
+SECTION_PROVIDERS: list[str] = ["certificates.dashboard.enterprise_certificates"]
 
 
 @dataclass
