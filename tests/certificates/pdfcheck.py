@@ -41,7 +41,9 @@ def qr_matrix(image: Image.Image, dpi: int, modules: int) -> list[list[int]]:
     px = dpi / 25.4
     left = (PAGE_MM[0] - QR_RIGHT_MM - QR_SIZE_MM - 1) * px
     top = (PAGE_MM[1] - QR_BOTTOM_MM - QR_SIZE_MM - 1) * px
-    box = image.convert("L").crop((int(left), int(top), int(left + (QR_SIZE_MM + 2) * px), int(top + (QR_SIZE_MM + 2) * px)))
+    box = image.convert("L").crop(
+        (int(left), int(top), int(left + (QR_SIZE_MM + 2) * px), int(top + (QR_SIZE_MM + 2) * px))
+    )
     dark = box.point(lambda v: 255 if v < 128 else 0)
     x0, y0, x1, y1 = dark.getbbox()
     size = (x1 - x0) / modules

@@ -77,9 +77,7 @@ def test_others_may_not_see_the_cycle_page(request, client_for, cycle, persona, 
     assert _login(request, client_for, persona).get(reverse(name, args=[cycle.pk])).status_code == 403
 
 
-def test_the_cycle_page_lists_a_bounded_number_of_queries(
-    client_for, secretary, cycle, django_assert_max_num_queries
-):
+def test_the_cycle_page_lists_a_bounded_number_of_queries(client_for, secretary, cycle, django_assert_max_num_queries):
     from certificates.services import certificates_issue_for_cycle
 
     for _ in range(8):
