@@ -2,6 +2,7 @@
 the award office follows a batch on the live progress bar and revokes a certificate."""
 
 import re
+from pathlib import Path
 
 import segno
 from playwright.sync_api import expect
@@ -36,7 +37,7 @@ def test_the_winner_downloads_its_certificate_and_the_qr_code_verifies_it(
     assert download.suggested_filename == f"{cycle.year}-市长质量奖-郴州甲企业有限公司-{cert.serial}.pdf"
     pdf = tmp_path / "downloaded.pdf"
     download.save_as(pdf)
-    assert pdf.read_bytes() == open(cert.file.path, "rb").read()
+    assert pdf.read_bytes() == Path(cert.file.path).read_bytes()
 
     # Read the QR code printed on the downloaded PDF and compare it with the stored verification URL.
     dpi = 300

@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -111,7 +112,7 @@ def test_rendering_writes_the_pdf_and_marks_it_ready(cert_a, settings):
     assert outcome.status == CS.READY
     assert cert_a.status == CS.READY
     assert cert_a.file.name == f"certificates/{cert_a.cycle.year}/{cert_a.serial}.pdf"
-    data = open(cert_a.file.path, "rb").read()
+    data = Path(cert_a.file.path).read_bytes()
     assert data.startswith(b"%PDF")
     assert cert_a.size_bytes == len(data) <= 300 * 1024
     import hashlib
