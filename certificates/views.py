@@ -192,5 +192,8 @@ def verify(request, code: str):
         return response
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
-        return render(request, "certificates/verify_not_found.html", status=404)
-    return render(request, "certificates/verify.html", {"certificate": certificate})
+        response = render(request, "certificates/verify_not_found.html", status=404)
+    else:
+        response = render(request, "certificates/verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"  # verification pages are for people holding the certificate
+    return response

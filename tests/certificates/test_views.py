@@ -263,6 +263,7 @@ def test_verification_of_a_valid_certificate(anonymous, ready_cert_a):
     assert ready_cert_a.cycle.title_zh in html and "市长质量奖" in html
     assert str(ready_cert_a.cycle.year) in html and ready_cert_a.serial in html
     assert "badge-valid" in html and "badge-revoked" not in html
+    assert response["X-Robots-Tag"] == "noindex"
 
 
 def test_verification_of_a_revoked_certificate_shows_the_date(anonymous, ready_cert_a, secretary):
