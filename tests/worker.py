@@ -46,6 +46,7 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": settings.MEDIA_ROOT,
             "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+            "MQA_TEST_WORKER": "1",
             "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
             **self.extra_env,
         }

@@ -66,8 +66,8 @@ def test_a_worker_killed_mid_render_leads_after_a_restart_to_exactly_one_finishe
     worker_factory, cycle, enterprise_a
 ):
     env = {
-        "CERTIFICATE_RENDER_DELAY": 8,  # the render holds its claim this long: a reliable window to kill it
-        "CERTIFICATE_CLAIM_STALE_SECONDS": 12,  # a dead worker's claim is taken over after this long
+        "CERTIFICATE_RENDER_DELAY": 6,  # the render holds its claim this long: a reliable window to kill it
+        "CERTIFICATE_CLAIM_STALE_SECONDS": 20,  # a dead worker's claim is taken over after this long
         "CELERY_VISIBILITY_TIMEOUT": 4,  # the unacknowledged task comes back this soon
     }
     first = worker_factory(**env)
