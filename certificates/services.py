@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from .models import Certificate, CertificateCounter
 logger = logging.getLogger(__name__)
 
 # Errors worth another attempt later (disk, database, network); anything else is recorded as failed.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, DatabaseError)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, InterfaceError)
 
 
 def _may_manage(user: User | None, cycle: AwardCycle) -> bool:
