@@ -200,11 +200,13 @@ APPLICATIONS = [
     ("yuxin", "current", S.SUBMITTED, None),
     ("nanling", "current", S.RETURNED, None),
     ("xiangyun", "current", S.ELIGIBLE, None),
-    ("kangning", "current", S.SUBMITTED, None),
+    ("kangning", "current", S.ELIGIBLE, None),
     ("huaxin", "current", S.DRAFT, None),
     ("qingshan", "current", S.ELIGIBLE, None),
     ("ruida", "current", S.INELIGIBLE, None),
     ("dongjiang", "current", S.SUBMITTED, None),
+    # Eligible and complete, so that the expert-review demo can put them under material review.
+    ("xiangnan", "current", S.ELIGIBLE, None),
 ]
 
 

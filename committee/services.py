@@ -17,6 +17,7 @@ from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, CycleStatus
 from awards.models import Application, AwardCycle
 from awards.services import application_transition
+from certificates.services import certificates_issue_for_cycle
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
@@ -657,6 +658,9 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             by=by,
             payload={"event": "winners.confirmed", "applications": [a.pk for a in confirmed]},
         )
+        # The winners' certificates follow from the confirmation itself (the person confirming was
+        # checked above); they are rendered by the worker once this transaction commits.
+        certificates_issue_for_cycle(cycle=cycle, by=by, system=True)
     return confirmed
 
 

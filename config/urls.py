@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("committee.urls")),
     path("", include("awards.urls")),
+    path("", include("certificates.urls")),
 ]
 
 handler403 = "core.views.error_403"

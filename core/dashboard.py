@@ -12,6 +12,7 @@ from typing import Any
 
 SECTION_PROVIDERS: list[str] = [
     "awards.dashboard.applicant_sections",
+    "certificates.dashboard.enterprise_certificates",
     "enterprises.dashboard.sections",
     "reviews.dashboard.review_sections",
     "committee.dashboard.sections",
@@ -30,4 +31,3 @@ def dashboard_sections(request) -> list[Section]:
         module, name = dotted.rsplit(".", 1)
         sections.extend(getattr(import_module(module), name)(request))
     return sections
-

@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from awards.demo import PATHS
 from awards.enums import ApplicationStatus as S
 from awards.models import Application, CriteriaItem
 from awards.services import application_transition
@@ -173,17 +172,8 @@ def seed_2017(ctx: DemoContext) -> None:
 
 
 def _apply(ctx, ent_key: str, cycle) -> Application:
-    """An application of the current cycle taken to eligible, the way awards.demo does it."""
-    app = Application.objects.filter(enterprise=ctx.enterprises[ent_key], cycle=cycle).first()
-    if app is not None:
-        return app
-    app = Application.objects.create(enterprise=ctx.enterprises[ent_key], cycle=cycle)
-    actors = {"applicant": ctx.users[f"applicant_{ent_key}"], "secretary": ctx.users["secretary"]}
-    for step, who in PATHS[S.ELIGIBLE]:
-        app = application_transition(application=app, to_status=step, by=actors[who], system=True)
-    Application.objects.filter(pk=app.pk).update(submitted_at=timezone.now() - dt.timedelta(days=20))
-    app.refresh_from_db()
-    return app
+    """An application of the current cycle that awards.demo made eligible, with its content."""
+    return Application.objects.get(enterprise=ctx.enterprises[ent_key], cycle=cycle)
 
 
 def seed_current(ctx: DemoContext) -> None:
@@ -213,7 +203,7 @@ def seed_current(ctx: DemoContext) -> None:
             55,
         ),
         (
-            "dijing",
+            "kangning",
             ["expert2", "expert3", "expert5", "expert7", "expert1"],
             ["submitted", "submitted", "submitted", "submitted", "submitted"],
             75,

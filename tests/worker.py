@@ -32,9 +32,10 @@ def _database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, concurrency: int = 1, queue: str = "celery"):
+    def __init__(self, concurrency: int = 1, queue: str = "celery", env: dict[str, str] | None = None):
         self.concurrency = concurrency
         self.queue = queue
+        self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
         self.log_path = f"/tmp/mqa-test-worker-{os.getpid()}-{time.time_ns()}.log"
 
@@ -44,7 +45,10 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": settings.MEDIA_ROOT,
+            "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+            "MQA_TEST_WORKER": "1",
             "TEST_REDIS_URL": settings.CELERY_BROKER_URL,
+            **self.extra_env,
         }
         self.log = open(self.log_path, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "awards",
     "reviews",
     "committee",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +194,14 @@ CELERY_BEAT_SCHEDULE["reviews-daily-reminders"] = {
     "task": "reviews.tasks.send_review_reminders",
     "schedule": crontab(hour=8, minute=30),
 }
+# Certificates (certificates app).
+CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", default="CZMQA")
+CERTIFICATE_RENDER_SOFT_TIME_LIMIT = env.int("CERTIFICATE_RENDER_SOFT_TIME_LIMIT", default=90)
+CERTIFICATE_RENDER_TIME_LIMIT = env.int("CERTIFICATE_RENDER_TIME_LIMIT", default=120)
+# A rendering claim older than this is taken as abandoned (its worker died): longer than the time limit.
+CERTIFICATE_CLAIM_STALE_SECONDS = env.int("CERTIFICATE_CLAIM_STALE_SECONDS", default=150)
+CERTIFICATE_RENDER_DELAY = env.float("CERTIFICATE_RENDER_DELAY", default=0.0)  # tests only
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)  # per address per minute
+# A task whose worker died unacknowledged is redelivered after this long (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # its INFO lines narrate every render

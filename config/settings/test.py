@@ -24,8 +24,10 @@ else:
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = tempfile.mkdtemp(prefix="mqa-test-media-")
-CELERY_TASK_ALWAYS_EAGER = True
+# A worker process started by tests/worker.py shares the test run's media folder.
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="mqa-test-media-")
+# Eager in the test run itself; a real worker started by tests/worker.py sends its retries through Redis.
+CELERY_TASK_ALWAYS_EAGER = not env.bool("MQA_TEST_WORKER", default=False)
 # Tests that want a real worker use this broker database so they never meet a developer's queue.
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = TEST_REDIS_URL

@@ -10,7 +10,7 @@ from django.utils import timezone
 from awards.enums import ApplicationStatus as S
 from committee import services
 from committee.enums import BallotStatus, MeetingStatus, ObjectionStatus
-from committee.models import Attendance, Ballot, GovernmentApproval, Objection, Recusal, Vote
+from committee.models import Attendance, Ballot, GovernmentApproval, Objection, PublicNotice, Recusal, Vote
 from core.errors import NotAllowed
 from core.models import AuditEvent
 
@@ -318,6 +318,25 @@ def test_confirm_refused_during_period_and_with_objection_open(open_meeting, mem
     assert cycle.status == "concluded"
     with pytest.raises(NotAllowed):
         services.winners_confirm(**args)
+
+
+def test_confirming_winners_issues_and_renders_their_certificates(
+    open_meeting, members, secretary, cycle, candidates, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+
+    _published(open_meeting, members, secretary, cycle)
+    PublicNotice.objects.filter(cycle=cycle).update(
+        starts_on=timezone.localdate() - dt.timedelta(days=10), ends_on=timezone.localdate() - dt.timedelta(days=3)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        winners = services.winners_confirm(
+            cycle=cycle, by=secretary, decree_number="郴政函〔2026〕2号", decree_date=timezone.localdate()
+        )
+    certificates = Certificate.objects.filter(cycle=cycle).order_by("serial")
+    assert sorted(c.application_id for c in certificates) == sorted(w.pk for w in winners)
+    assert {c.status for c in certificates} == {"ready"}
+    assert [c.serial for c in certificates] == [f"CZMQA-{cycle.year}-{n:03d}" for n in range(1, len(winners) + 1)]
 
 
 def test_ballot_state_unchanged_when_refused(open_meeting, secretary):

@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import CertificateStatus
+
+
+class CertificateCounter(models.Model):
+    """The last serial number given out in a cycle; its row is locked while serials are allocated."""
+
+    cycle = models.OneToOneField(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="certificate_counter"
+    )
+    last_number = models.PositiveIntegerField(_("last serial number"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate counter")
+        verbose_name_plural = _("certificate counters")
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.last_number}"
+
+
+class Certificate(models.Model):
+    """The award certificate of one awarded application. State changes only via services."""
+
+    application = models.OneToOneField(
+        "awards.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="certificate"
+    )
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    award_level = models.ForeignKey(
+        "awards.AwardLevel", verbose_name=_("award level"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.PositiveIntegerField(_("number in the cycle"))
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=64, unique=True)
+    verification_url = models.URLField(_("verification address"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.PENDING, db_index=True
+    )
+    # Stored under MEDIA_ROOT, which the web server never serves: only the download view streams it.
+    file = models.FileField(_("PDF file"), upload_to="certificates/", max_length=200, blank=True)
+    checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    size_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    issued_on = models.DateField(_("issue date"))
+    attempts = models.PositiveIntegerField(_("render attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.TextField(_("reason for revocation"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["cycle", "number"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "number"], name="uniq_certificate_number")]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def is_revoked(self) -> bool:
+        """Revoked itself, or the award it documents was revoked."""
+        from awards.enums import ApplicationStatus
+
+        return self.status == CertificateStatus.REVOKED or self.application.status == ApplicationStatus.REVOKED
+
+    @property
+    def revoked_on(self):
+        if self.revoked_at:
+            return self.revoked_at
+        return self.application.status_changed_at if self.is_revoked else None
+
+    @property
+    def is_downloadable(self) -> bool:
+        # While a regeneration runs, the previous file stays valid and downloadable.
+        return self.status != CertificateStatus.REVOKED and bool(self.file)

@@ -1,0 +1,95 @@
+"""The certificate's HTML and PDF. One place builds both, for the task and the benchmark alike."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from .models import Certificate
+
+# The QR code sits in a box of this size (mm) on the page; tests find it there.
+QR_SIZE_MM = 30
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """The QR code for `url` as an SVG data URI: vector, so it prints sharp at any size."""
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=0, dark="#1a1a1a")
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    app = certificate.application
+    enterprise = app.enterprise
+    cycle = certificate.cycle
+    return {
+        "certificate": certificate,
+        "cycle": cycle,
+        "level": certificate.award_level,
+        "enterprise": enterprise,
+        "name_zh": enterprise.name_zh.strip(),
+        "name_en": enterprise.name_en.strip(),
+        "qr_uri": qr_svg_data_uri(certificate.verification_url),
+        "qr_size_mm": QR_SIZE_MM,
+        "seal_svg": mark_safe(seal_svg()),  # noqa: S308 - built from constants above
+    }
+
+
+def certificate_html(certificate: Certificate) -> str:
+    # The certificate is bilingual by design; the template writes both languages itself.
+    with translation.override("zh-hans"):
+        return render_to_string("pdf/certificate.html", certificate_context(certificate))
+
+
+def pdf_from_html(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    return pdf_from_html(certificate_html(certificate))
+
+
+SEAL_TEXT = "郴州市市长质量奖评审委员会"
+
+
+def seal_svg(text: str = SEAL_TEXT, size: int = 160) -> str:
+    """A red round seal: a ring, a star and the issuer's name set along the upper arc."""
+    import math
+
+    c = size / 2
+    ring = c - 4
+    radius = c - 24  # where the characters stand
+    span = 250.0  # degrees of arc the text covers, centred on the top
+    n = len(text)
+    step = span / (n - 1) if n > 1 else 0
+    chars = []
+    for i, ch in enumerate(text):
+        angle = -span / 2 + i * step  # 0 = top
+        rad = math.radians(angle)
+        x = c + radius * math.sin(rad)
+        y = c - radius * math.cos(rad)
+        chars.append(
+            f'<text x="{x:.2f}" y="{y:.2f}" transform="rotate({angle:.2f} {x:.2f} {y:.2f})" '
+            f'text-anchor="middle" dominant-baseline="central">{ch}</text>'
+        )
+    # A five-pointed star in the centre.
+    points = []
+    for k in range(10):
+        r = 26 if k % 2 == 0 else 10.5
+        a = math.radians(-90 + k * 36)
+        points.append(f"{c + r * math.cos(a):.2f},{c + 6 + r * math.sin(a):.2f}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
+        f'class="seal-svg">'
+        f'<circle cx="{c}" cy="{c}" r="{ring}" fill="none" stroke="#c8102e" stroke-width="5"/>'
+        f'<circle cx="{c}" cy="{c}" r="{ring - 7}" fill="none" stroke="#c8102e" stroke-width="1"/>'
+        f'<polygon points="{" ".join(points)}" fill="#c8102e"/>'
+        f'<g fill="#c8102e" font-family="Noto Serif CJK SC, Noto Sans CJK SC, Source Han Serif SC, serif" '
+        f'font-size="17" font-weight="bold">{"".join(chars)}</g>'
+        f'<text x="{c}" y="{c + 52}" text-anchor="middle" fill="#c8102e" font-size="11" '
+        f'font-family="Noto Serif CJK SC, Noto Sans CJK SC, serif">评审专用章</text>'
+        f"</svg>"
+    )

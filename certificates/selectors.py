@@ -1,0 +1,96 @@
+"""Reads for certificates. Lists are filtered by role here, so nothing leaks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from awards.enums import ApplicationStatus
+from awards.models import AwardCycle
+from awards.selectors import cycles_for_office
+from core.models import User
+
+from .enums import CertificateStatus as CS
+from .models import Certificate
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def _with_relations(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    return qs.select_related("cycle", "award_level", "application__enterprise")
+
+
+def certificates_of_cycle(cycle: AwardCycle) -> QuerySet[Certificate]:
+    return _with_relations(Certificate.objects.filter(cycle=cycle)).order_by("number")
+
+
+def certificates_of_user_enterprises(user: User) -> QuerySet[Certificate]:
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return _with_relations(Certificate.objects.filter(application__enterprise__memberships__user=user)).order_by(
+        "-cycle__year", "number"
+    )
+
+
+def cycles_with_certificates_for_office(user: User) -> QuerySet[AwardCycle]:
+    """The cycles the user runs as secretary (all for an admin), with certificate counts."""
+    return cycles_for_office(user).annotate(
+        n_certificates=Count("certificates", distinct=True),
+        n_ready=Count("certificates", filter=Q(certificates__status=CS.READY), distinct=True),
+        n_awarded=Count("applications", filter=Q(applications__status=ApplicationStatus.AWARDED), distinct=True),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    ready: int
+    failed: int
+    pending: int
+    rendering: int
+    revoked: int
+    without_certificate: int
+
+    @property
+    def done(self) -> int:
+        return self.ready
+
+    @property
+    def running(self) -> bool:
+        return bool(self.pending or self.rendering)
+
+    @property
+    def to_render(self) -> int:
+        """The certificates the bar measures: all but the revoked ones."""
+        return self.total - self.revoked
+
+    @property
+    def finished(self) -> int:
+        return self.ready + self.failed
+
+
+def cycle_progress(cycle: AwardCycle) -> Progress:
+    counts = dict(
+        Certificate.objects.filter(cycle=cycle).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    missing = cycle.applications.filter(
+        status=ApplicationStatus.AWARDED, award_level__isnull=False, certificate__isnull=True
+    ).count()
+    return Progress(
+        total=sum(counts.values()),
+        ready=counts.get(CS.READY, 0),
+        failed=counts.get(CS.FAILED, 0),
+        pending=counts.get(CS.PENDING, 0),
+        rendering=counts.get(CS.RENDERING, 0),
+        revoked=counts.get(CS.REVOKED, 0),
+        without_certificate=missing,
+    )
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate a verification code names; None for unknown or malformed codes."""
+    if not CODE_RE.match(code or ""):
+        return None
+    return _with_relations(Certificate.objects.filter(verification_code=code)).select_related("application").first()

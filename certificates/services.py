@@ -1,0 +1,318 @@
+"""Writes for certificates: issue, render, retry, regenerate, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.enums import ApplicationStatus
+from awards.models import Application, AwardCycle
+from awards.services import application_transition
+from core.audit import audit_record
+from core.enums import AuditAction
+from core.errors import Conflict, NotAllowed
+from core.models import User
+
+from .enums import CertificateStatus as CS
+from .models import Certificate, CertificateCounter
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another attempt later (disk, database, network); anything else is recorded as failed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, InterfaceError)
+
+
+def _may_manage(user: User | None, cycle: AwardCycle) -> bool:
+    return user is not None and user.has_perm("certificates.manage_certificates", cycle)
+
+
+def _stale_seconds() -> int:
+    return settings.CERTIFICATE_CLAIM_STALE_SECONDS
+
+
+def _stale_before(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(seconds=_stale_seconds())
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", kwargs={"code": code})
+
+
+def new_verification_code() -> str:
+    """32 URL-safe characters (192 random bits): unguessable."""
+    return secrets.token_urlsafe(24)
+
+
+def serial_for(cycle: AwardCycle, number: int) -> str:
+    return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{cycle.year}-{number:03d}"
+
+
+def _queue_render(ids: list[int]) -> None:
+    from .tasks import render_certificate
+
+    for pk in ids:
+        render_certificate.delay(certificate_id=pk)
+
+
+def _locked_counter(cycle: AwardCycle) -> CertificateCounter:
+    """The cycle's counter row, locked until the transaction ends: serialises issuing and batches."""
+    CertificateCounter.objects.get_or_create(cycle=cycle)
+    return CertificateCounter.objects.select_for_update().get(cycle=cycle)
+
+
+def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: bool = False) -> list[Certificate]:
+    """Create a certificate for every awarded application of the cycle that has none; render on commit.
+
+    Serials are gapless within the cycle: they come from a counter row locked for the transaction,
+    so concurrent callers wait for each other and a rollback gives the numbers back. Calling it
+    again creates nothing new. `system=True` is for the project's own work (e.g. confirming winners).
+    """
+    if not system and not _may_manage(by, cycle):
+        raise PermissionDenied(_("Only the award office of this cycle may issue its certificates."))
+    created: list[Certificate] = []
+    with transaction.atomic():
+        counter = _locked_counter(cycle)
+        awarded = (
+            Application.objects.filter(
+                cycle=cycle, status=ApplicationStatus.AWARDED, award_level__isnull=False, certificate__isnull=True
+            )
+            .select_related("enterprise", "award_level")
+            .order_by("award_level__rank", "enterprise__name_zh", "enterprise__name_en", "pk")
+        )
+        for application in awarded:
+            counter.last_number += 1
+            code = new_verification_code()
+            certificate = Certificate.objects.create(
+                application=application,
+                cycle=cycle,
+                award_level=application.award_level,
+                number=counter.last_number,
+                serial=serial_for(cycle, counter.last_number),
+                verification_code=code,
+                verification_url=verification_url(code),
+                # The day the award was conferred, in China Standard Time.
+                issued_on=timezone.localdate(application.status_changed_at),
+            )
+            audit_record(
+                action=AuditAction.CERTIFICATE_ISSUED,
+                obj=certificate,
+                by=by,
+                payload={
+                    "serial": certificate.serial,
+                    "application": application.pk,
+                    "level": application.award_level.code,
+                },
+            )
+            created.append(certificate)
+        counter.save(update_fields=["last_number"])
+        ids = [c.pk for c in created]
+        if ids:
+            transaction.on_commit(lambda: _queue_render(ids))
+    return created
+
+
+@dataclass(frozen=True)
+class RenderOutcome:
+    status: str
+    busy_for: float | None = None  # another live claim holds it: try again in this many seconds
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(status__in=[CS.PENDING, CS.FAILED]) | Q(status=CS.RENDERING, claimed_at__lt=_stale_before(now))
+
+
+def _write_atomically(relative_name: str, data: bytes, token: str) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    path = Path(settings.MEDIA_ROOT) / relative_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{token}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def certificate_file_name(certificate: Certificate) -> str:
+    return f"certificates/{certificate.cycle.year}/{certificate.serial}.pdf"
+
+
+def certificate_render(*, certificate_id: int) -> RenderOutcome:
+    """Render one certificate to its PDF file, idempotently; what the Celery task calls.
+
+    The render is claimed with a conditional update (pending/failed, or a rendering claim older
+    than the time limit, becomes rendering with our token), so two workers never both render it.
+    A ready or revoked certificate is left as it is: same serial, same file.
+    """
+    from .rendering import certificate_pdf
+
+    now = timezone.now()
+    token = secrets.token_hex(8)
+    claimed = (
+        Certificate.objects.filter(_claimable(now), pk=certificate_id).update(
+            status=CS.RENDERING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+        == 1
+    )
+    if not claimed:
+        current = Certificate.objects.filter(pk=certificate_id).values("status", "claimed_at").first()
+        if current is None:
+            return RenderOutcome("missing")
+        if current["status"] == CS.RENDERING:
+            left = (current["claimed_at"] + dt.timedelta(seconds=_stale_seconds()) - now).total_seconds()
+            return RenderOutcome(CS.RENDERING, busy_for=max(left, 1.0))
+        return RenderOutcome(current["status"])
+
+    mine = Certificate.objects.filter(pk=certificate_id, status=CS.RENDERING, claim_token=token)
+    try:
+        certificate = Certificate.objects.select_related("cycle", "award_level", "application__enterprise").get(
+            pk=certificate_id
+        )
+        if settings.CERTIFICATE_RENDER_DELAY:  # tests only: widens the window in which a worker can die
+            time.sleep(settings.CERTIFICATE_RENDER_DELAY)
+        pdf = certificate_pdf(certificate)
+        name = certificate_file_name(certificate)
+        _write_atomically(name, pdf, token)
+    except Exception as exc:
+        mine.update(
+            status=CS.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], claim_token="", updated_at=timezone.now()
+        )
+        if isinstance(exc, TRANSIENT_ERRORS):
+            raise  # the task retries with backoff
+        logger.exception("Certificate %s could not be rendered", certificate_id)
+        return RenderOutcome(CS.FAILED)
+
+    done = timezone.now()
+    finished = mine.update(
+        status=CS.READY,
+        file=name,
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        size_bytes=len(pdf),
+        rendered_at=done,
+        error="",
+        claim_token="",
+        updated_at=done,
+    )
+    if not finished:
+        # Revoked meanwhile, or our claim went stale and another worker took it over.
+        return RenderOutcome(Certificate.objects.filter(pk=certificate_id).values_list("status", flat=True).first())
+    return RenderOutcome(CS.READY)
+
+
+def _retryable(now: dt.datetime) -> Q:
+    """Failed, or stuck: pending or rendering without progress for longer than the time limit."""
+    return Q(status=CS.FAILED) | Q(status__in=[CS.PENDING, CS.RENDERING], updated_at__lt=_stale_before(now))
+
+
+def batch_running(cycle: AwardCycle, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return Certificate.objects.filter(
+        cycle=cycle, status__in=[CS.PENDING, CS.RENDERING], updated_at__gte=_stale_before(now)
+    ).exists()
+
+
+def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
+    """Queue a failed (or stuck) certificate for rendering again."""
+    if not _may_manage(by, certificate.cycle):
+        raise PermissionDenied(_("Only the award office of this cycle may retry its certificates."))
+    now = timezone.now()
+    with transaction.atomic():
+        queued = (
+            Certificate.objects.filter(_retryable(now), pk=certificate.pk).update(
+                status=CS.PENDING, error="", claim_token="", updated_at=now
+            )
+            == 1
+        )
+        if not queued:
+            raise NotAllowed(_("Only a failed certificate can be rendered again."), code="not_failed")
+        audit_record(action=AuditAction.OTHER, obj=certificate, by=by, payload={"event": "certificate.retry"})
+        transaction.on_commit(lambda: _queue_render([certificate.pk]))
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
+    """Render every certificate of the cycle again (e.g. after a correction); returns how many.
+
+    Refused while a batch is still running, so a double click never doubles the work: the check
+    and the change happen under the cycle's counter lock.
+    """
+    if not _may_manage(by, cycle):
+        raise PermissionDenied(_("Only the award office of this cycle may regenerate its certificates."))
+    now = timezone.now()
+    with transaction.atomic():
+        _locked_counter(cycle)
+        if batch_running(cycle, now):
+            raise Conflict(
+                _("Certificates of this cycle are being rendered right now. Please wait until the batch is done."),
+                code="batch_running",
+            )
+        ids = list(
+            Certificate.objects.filter(cycle=cycle)
+            .filter(Q(status__in=[CS.READY, CS.FAILED]) | _retryable(now))
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            raise NotAllowed(_("This cycle has no certificates to regenerate."), code="nothing_to_do")
+        Certificate.objects.filter(pk__in=ids).update(status=CS.PENDING, error="", claim_token="", updated_at=now)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=cycle,
+            by=by,
+            payload={"event": "certificates.regenerate", "certificates": len(ids)},
+        )
+        transaction.on_commit(lambda: _queue_render(ids))
+    return len(ids)
+
+
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """Revoke a certificate and the award it documents; the verification page then says revoked."""
+    if not _may_manage(by, certificate.cycle):
+        raise PermissionDenied(_("Only the award office of this cycle may revoke its certificates."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise NotAllowed(_("Please give the reason for the revocation."), code="reason_required")
+    now = timezone.now()
+    with transaction.atomic():
+        revoked = (
+            Certificate.objects.filter(pk=certificate.pk)
+            .exclude(status=CS.REVOKED)
+            .update(status=CS.REVOKED, revoked_at=now, revoke_reason=reason, claim_token="", updated_at=now)
+        )
+        if not revoked:
+            raise Conflict(_("This certificate has already been revoked."), code="already_revoked")
+        audit_record(
+            action=AuditAction.CERTIFICATE_REVOKED,
+            obj=certificate,
+            by=by,
+            payload={"serial": certificate.serial, "reason": reason},
+        )
+        application = Application.objects.get(pk=certificate.application_id)
+        if application.status == ApplicationStatus.AWARDED:
+            application_transition(
+                application=application,
+                to_status=ApplicationStatus.REVOKED,
+                by=by,
+                comment=reason,
+                payload={"certificate": certificate.serial},
+            )
+    certificate.refresh_from_db()
+    return certificate

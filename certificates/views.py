@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from awards.models import AwardCycle
+from core.errors import ServiceError
+
+from . import selectors, services
+from .forms import RevokeForm
+from .models import Certificate
+
+
+def _managed_cycle(request, cycle_id: int) -> AwardCycle:
+    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
+    if not request.user.has_perm("certificates.manage_certificates", cycle):
+        raise PermissionDenied
+    return cycle
+
+
+def _managed_certificate(request, pk: int) -> Certificate:
+    certificate = get_object_or_404(Certificate.objects.select_related("cycle", "application__enterprise"), pk=pk)
+    if not request.user.has_perm("certificates.manage_certificates", certificate.cycle):
+        raise PermissionDenied
+    return certificate
+
+
+@login_required
+@require_GET
+def office_index(request):
+    """Secretaries (their cycles) and admins (all cycles): certificates per cycle."""
+    cycles = selectors.cycles_with_certificates_for_office(request.user)
+    if not request.user.is_superuser and not cycles.exists():
+        raise PermissionDenied
+    return render(request, "certificates/index.html", {"cycles": cycles})
+
+
+def _board_context(cycle: AwardCycle) -> dict:
+    return {
+        "cycle": cycle,
+        "progress": selectors.cycle_progress(cycle),
+        "certificates": selectors.certificates_of_cycle(cycle),
+    }
+
+
+@login_required
+@require_GET
+def cycle_certificates(request, cycle_id: int):
+    """The cycle's secretary and admins: every certificate, its status and the batch's progress."""
+    cycle = _managed_cycle(request, cycle_id)
+    return render(request, "certificates/cycle.html", _board_context(cycle))
+
+
+@login_required
+@require_GET
+def cycle_progress_fragment(request, cycle_id: int):
+    """The cycle's secretary and admins: the live part of the cycle page, polled by htmx."""
+    cycle = _managed_cycle(request, cycle_id)
+    return render(request, "certificates/_board.html", _board_context(cycle))
+
+
+@login_required
+@require_POST
+def cycle_issue(request, cycle_id: int):
+    """The cycle's secretary and admins: issue certificates to awarded applications without one."""
+    cycle = _managed_cycle(request, cycle_id)
+    created = services.certificates_issue_for_cycle(cycle=cycle, by=request.user)
+    if created:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d certificate issued; rendering has started.",
+                "%(n)d certificates issued; rendering has started.",
+                len(created),
+            )
+            % {"n": len(created)},
+        )
+    else:
+        messages.info(request, _("Every awarded application already has its certificate."))
+    return redirect("certificates:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_regenerate(request, cycle_id: int):
+    """The cycle's secretary and admins: render all certificates again (refused while a batch runs)."""
+    cycle = _managed_cycle(request, cycle_id)
+    try:
+        n = services.certificates_regenerate(cycle=cycle, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d certificate is being rendered again.", "%(n)d certificates are being rendered again.", n)
+            % {"n": n},
+        )
+    return redirect("certificates:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@require_POST
+def certificate_retry_view(request, pk: int):
+    """The cycle's secretary and admins: render a failed certificate again."""
+    certificate = _managed_certificate(request, pk)
+    try:
+        services.certificate_retry(certificate=certificate, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Certificate %(serial)s is being rendered again.") % {"serial": certificate.serial})
+    return redirect("certificates:cycle", cycle_id=certificate.cycle_id)
+
+
+@login_required
+def certificate_revoke_view(request, pk: int):
+    """The cycle's secretary and admins: revoke a certificate (and its award) with a reason."""
+    certificate = _managed_certificate(request, pk)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Certificate %(serial)s has been revoked.") % {"serial": certificate.serial})
+            return redirect("certificates:cycle", cycle_id=certificate.cycle_id)
+    return render(request, "certificates/revoke.html", {"certificate": certificate, "form": form})
+
+
+def download_filename(certificate: Certificate) -> str:
+    enterprise = certificate.application.enterprise
+    name = enterprise.name_zh or enterprise.name_en or enterprise.credit_code
+    parts = [str(certificate.cycle.year), certificate.award_level.name_zh, name, certificate.serial]
+    return "-".join(p.replace("/", "_").replace("\\", "_").strip() for p in parts) + ".pdf"
+
+
+@login_required
+@require_GET
+def certificate_download(request, pk: int):
+    """Members of the winning enterprise, the cycle's secretary and admins; anyone else gets 404."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("cycle", "award_level", "application__enterprise"), pk=pk
+    )
+    if not request.user.has_perm("certificates.download_certificate", certificate):
+        raise Http404
+    if not certificate.is_downloadable:
+        raise Http404
+    try:
+        handle = certificate.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    filename = download_filename(certificate)
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{certificate.serial}.pdf\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _rate_limited(request) -> bool:
+    """At most CERTIFICATE_VERIFY_RATE_LIMIT look-ups per address per minute."""
+    window = int(time.time() // 60)
+    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > settings.CERTIFICATE_VERIFY_RATE_LIMIT
+
+
+@require_GET
+def verify(request, code: str):
+    """Anyone: is this certificate genuine? Unknown or malformed codes get a plain 404."""
+    if _rate_limited(request):
+        response = render(request, "certificates/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        response = render(request, "certificates/verify_not_found.html", status=404)
+    else:
+        response = render(request, "certificates/verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"  # verification pages are for people holding the certificate
+    return response

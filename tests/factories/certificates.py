@@ -1,0 +1,31 @@
+"""Awarded applications (reached through the workflow service) and their certificates."""
+
+from awards.enums import ApplicationStatus
+from awards.services import application_transition
+
+from .awards import ApplicationFactory
+
+
+def awarded_application(*, cycle, enterprise=None, level_code: str = "mayor"):
+    """An application of `cycle` moved from public notice to awarded by the workflow service."""
+    kwargs = {"cycle": cycle, "status": ApplicationStatus.PUBLIC_NOTICE}
+    if enterprise is not None:
+        kwargs["enterprise"] = enterprise
+    application = ApplicationFactory(**kwargs)
+    return application_transition(
+        application=application,
+        to_status=ApplicationStatus.AWARDED,
+        by=None,
+        system=True,
+        extra_fields={"award_level": cycle.levels.get(code=level_code)},
+    )
+
+
+def issued_certificate(*, cycle, enterprise=None, level_code: str = "mayor"):
+    """A pending certificate (not rendered) for a freshly awarded application."""
+    from certificates.models import Certificate
+    from certificates.services import certificates_issue_for_cycle
+
+    application = awarded_application(cycle=cycle, enterprise=enterprise, level_code=level_code)
+    certificates_issue_for_cycle(cycle=cycle, by=None, system=True)
+    return Certificate.objects.get(application=application)
