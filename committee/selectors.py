@@ -394,11 +394,18 @@ def expert_review_report(meeting: Meeting) -> Block | None:
             "chart": {
                 "labels": labels,
                 "series": [{"label": str(r["label"]), "data": counts.get(r["kind"], [])} for r in rounds],
+                "integer": True,
             },
             "nominees": nominees,
             "weights": (cycle.material_weight, cycle.onsite_weight),
         },
     )
+
+
+def _tally(texts) -> list[tuple[str, int]]:
+    """The distinct comments, in order of first appearance, with how many experts wrote each."""
+    counts = Counter(t.strip() for t in texts if t and t.strip())
+    return list(counts.items())
 
 
 def candidate_scores(ballot: Ballot) -> Block | None:
@@ -429,8 +436,8 @@ def candidate_scores(ballot: Ballot) -> Block | None:
             "onsite": by_kind[RoundKind.ONSITE].categories.get(c.code) if RoundKind.ONSITE in by_kind else None,
             "latest": latest.categories.get(c.code),
             "average": averages.get(c.code),
-            "strengths": [s for r in summary.rounds for s, _o in r.feedback.get(c.code, []) if s],
-            "opportunities": [o for r in summary.rounds for _s, o in r.feedback.get(c.code, []) if o],
+            "strengths": _tally(s for r in summary.rounds for s, _o in r.feedback.get(c.code, [])),
+            "opportunities": _tally(o for r in summary.rounds for _s, o in r.feedback.get(c.code, [])),
         }
         for c in categories
     ]
@@ -453,7 +460,7 @@ def candidate_scores(ballot: Ballot) -> Block | None:
             "latest": latest,
             "ranking": ranking,
             "rows": rows,
-            "visit_comments": visit_comments,
+            "visit_comments": _tally(visit_comments),
             "has_feedback": any(r["strengths"] or r["opportunities"] for r in rows),
             "chart": {
                 "labels": [c.code for c in categories],

@@ -41,7 +41,7 @@
           animation: false,
           maintainAspectRatio: false,
           plugins: { legend: { display: chart.series.length > 1 } },
-          scales: { y: { beginAtZero: true } }
+          scales: { y: { beginAtZero: true, ticks: chart.integer ? { precision: 0 } : {} } }
         }
       });
     });

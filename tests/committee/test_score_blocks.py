@@ -151,8 +151,8 @@ def test_dossier_block_figures(scored):
     assert row["material"] == (Decimal(first.points) * Decimal("0.55")).quantize(Decimal("0.01"))
     assert row["onsite"] == (Decimal(first.points) * Decimal("0.70")).quantize(Decimal("0.01"))
     assert row["average"] == (Decimal(first.points) * Decimal("0.65")).quantize(Decimal("0.01"))
-    assert row["strengths"] == ["领导层亲自推动质量战略"] and row["opportunities"] == ["数据分析尚未系统化"]
-    assert ctx["visit_comments"] == ["现场查看了生产线与质量实验室"]
+    assert row["strengths"] == [("领导层亲自推动质量战略", 1)] and row["opportunities"] == [("数据分析尚未系统化", 1)]
+    assert ctx["visit_comments"] == [("现场查看了生产线与质量实验室", 1)]
     assert [c.rationale for c in ctx["onsite"].consensus_items] == ["现场核实后一致同意"]
     assert ctx["chart"]["series"][1]["data"][0] == float(row["average"])
 
@@ -170,6 +170,10 @@ def test_dossier_page_shows_the_scores(scored, client_for, committee_member):
     ):
         assert text in page
     assert 'id="score-chart-categories"' in page
+
+
+def test_identical_comments_are_shown_once_with_their_count():
+    assert selectors._tally(["好", " 好 ", "", "差", "好"]) == [("好", 3), ("差", 1)]
 
 
 def test_blocks_absent_without_reviews(cycle, secretary, members, candidates):
