@@ -172,14 +172,34 @@ def seed_2017(ctx: DemoContext) -> None:
         _historic_panel(ctx, onsite, app, onsite_panel, ons, _at(2017, 12, 18), feedback=key in ("dijing", "jinxing"))
 
 
+DEMO_NAMES_ZH = {"dijing": "湖南迪晶化工新材料有限公司"}
+
+
 def _apply(ctx, ent_key: str, cycle) -> Application:
     """An application of the current cycle taken to eligible, the way awards.demo does it."""
+    from awards import sections
+    from awards.demo import _backfill_content, _fill_content
+    from awards.services import application_section_save, application_submit
+
+    applicant = ctx.users[f"applicant_{ent_key}"]
     app = Application.objects.filter(enterprise=ctx.enterprises[ent_key], cycle=cycle).first()
     if app is not None:
+        _backfill_content(app, applicant)  # a database seeded before applications had content
         return app
-    app = Application.objects.create(enterprise=ctx.enterprises[ent_key], cycle=cycle)
-    actors = {"applicant": ctx.users[f"applicant_{ent_key}"], "secretary": ctx.users["secretary"]}
+    ent = ctx.enterprises[ent_key]
+    app = Application.objects.create(enterprise=ent, cycle=cycle, basic_info=sections.basic_from_profile(ent))
+    # filled in and submitted as an enterprise would, so the experts read a real submitted version
+    _fill_content(app, applicant, complete=True)
+    app.refresh_from_db()
+    if not app.basic_info.get("name_zh"):  # a profile kept in English only: the form asks for the Chinese name
+        basic = {**app.basic_info, "name_zh": DEMO_NAMES_ZH.get(ent_key, ent.name_en)}
+        application_section_save(application=app, section=sections.BASIC, data=basic, version=app.version, by=applicant)
+    actors = {"applicant": applicant, "secretary": ctx.users["secretary"]}
     for step, who in PATHS[S.ELIGIBLE]:
+        app.refresh_from_db()
+        if step == S.SUBMITTED:
+            app = application_submit(application=app, by=applicant, notify=False)
+            continue
         app = application_transition(application=app, to_status=step, by=actors[who], system=True)
     Application.objects.filter(pk=app.pk).update(submitted_at=timezone.now() - dt.timedelta(days=20))
     app.refresh_from_db()
