@@ -95,7 +95,7 @@ def is_attachment_office(user, attachment) -> bool:
     return attachment is not None and is_office.test(user, attachment.application)
 
 
-# Who may download an evidence file. The expert review extends this (its assigned experts):
-#   rules.set_perm("awards.view_attachment", can_view_attachment | is_assigned_expert_for_attachment)
+# Who may download an evidence file. The expert review widens this to its assigned experts in
+# reviews/rules.py: rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert).
 can_view_attachment = is_attachment_applicant | is_attachment_office
 rules.add_perm("awards.view_attachment", can_view_attachment)

@@ -310,7 +310,7 @@ def attachment_remove(request, pk, attachment_id):
 
 @login_required
 def attachment_download(request, pk, attachment_id):
-    """Applicants of the enterprise, the cycle's secretary, admins (and, later, assigned experts)."""
+    """Applicants of the enterprise, the cycle's secretary, admins, and the panel's experts (reviews/rules.py)."""
     attachment = get_object_or_404(
         ApplicationAttachment.objects.select_related("application"), pk=attachment_id, application_id=pk
     )

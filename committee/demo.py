@@ -21,12 +21,13 @@ from .models import Attendance, Ballot, GovernmentApproval, Meeting, PublicNotic
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
 
-# enterprise key -> (rank, votes of committee1..committee6; committee7 was absent)
+# enterprise key -> (rank, votes of committee1..committee6; committee7 was absent). The ranks are the
+# expert ranking's (combined scores from reviews/demo.py: dijing, jinxing, xiangnan, dongjiang).
 BALLOTS_2017 = {
-    "jinxing": (1, [A, A, A, A, A, A]),
-    "dijing": (2, [A, A, A, A, A, X]),
-    "dongjiang": (3, [A, A, A, R, R, X]),  # 3 of 6 voting: 9 < 12, not passed
-    "xiangnan": (4, [A, A, R, R, R, X]),
+    "dijing": (1, [A, A, A, A, A, X]),
+    "jinxing": (2, [A, A, A, A, A, A]),
+    "xiangnan": (3, [A, A, R, R, R, X]),
+    "dongjiang": (4, [A, A, A, R, R, X]),  # 3 of 6 voting: 9 < 12, not passed
 }
 REMARKS_2017 = [
     ("committee2", None, "建议获奖企业在全市范围内分享卓越绩效管理经验，发挥示范引领作用。"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CycleMembership
@@ -313,3 +314,164 @@ def secretary_overview(user: User) -> list[dict[str, Any]]:
     for m in Meeting.objects.filter(cycle__in=cycles).order_by("-starts_at"):
         latest.setdefault(m.cycle_id, m)
     return [{"cycle": c, "meeting": latest.get(c.pk)} for c in cycles]
+
+
+# --- score blocks from the expert review (REPORT_BLOCKS / DOSSIER_BLOCKS) ------------------------
+
+HISTOGRAM_BIN = 50  # points per bar of the score histograms
+
+
+def _histogram(totals_by_round: dict[str, list]) -> tuple[list[str], dict[str, list[int]]]:
+    """Bins of HISTOGRAM_BIN points spanning every round's totals: labels and counts per round."""
+    values = [float(v) for totals in totals_by_round.values() for v in totals]
+    if not values:
+        return [], {}
+    lo = int(min(values) // HISTOGRAM_BIN) * HISTOGRAM_BIN
+    hi = int(max(values) // HISTOGRAM_BIN) * HISTOGRAM_BIN
+    starts = list(range(lo, hi + 1, HISTOGRAM_BIN))
+    labels = [f"{s}–{s + HISTOGRAM_BIN - 1}" for s in starts]
+    counts = {}
+    for kind, totals in totals_by_round.items():
+        row = [0] * len(starts)
+        for v in totals:
+            row[(int(float(v)) // HISTOGRAM_BIN * HISTOGRAM_BIN - lo) // HISTOGRAM_BIN] += 1
+        counts[kind] = row
+    return labels, counts
+
+
+def expert_review_report(meeting: Meeting) -> Block | None:
+    """How the expert evaluation went: panels and experts per round, score histograms, the experts'
+    agreement, and the nominees in the expert ranking. A constant number of queries."""
+    from reviews import selectors as review_selectors
+    from reviews.enums import AssignmentStatus, RoundKind
+    from reviews.models import Assignment, Panel
+
+    cycle = meeting.cycle
+    panels = dict(
+        Panel.objects.filter(round__cycle=cycle).values_list("round__kind").annotate(n=Count("id")).order_by()
+    )
+    if not panels:
+        return None
+    counted = Assignment.objects.filter(panel__round__cycle=cycle).exclude(status=AssignmentStatus.CONFLICT)
+    experts = dict(counted.values_list("panel__round__kind").annotate(n=Count("expert", distinct=True)).order_by())
+    conflicts = dict(
+        Assignment.objects.filter(panel__round__cycle=cycle, status=AssignmentStatus.CONFLICT)
+        .values_list("panel__round__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    distribution = review_selectors.cycle_score_distribution(cycle=cycle)
+    labels, counts = _histogram({k: d.totals for k, d in distribution.items()})
+    round_labels = dict(RoundKind.choices)
+    rounds = [
+        {
+            "kind": kind,
+            "label": round_labels[kind],
+            "panels": panels.get(kind, 0),
+            "experts": experts.get(kind, 0),
+            "conflicts": conflicts.get(kind, 0),
+            "scored": len(distribution[kind].totals) if kind in distribution else 0,
+            "highest": distribution[kind].totals[0] if kind in distribution else None,
+            "lowest": distribution[kind].totals[-1] if kind in distribution else None,
+            "gap": distribution[kind].mean_pairwise_gap if kind in distribution else None,
+            "sd": distribution[kind].mean_sd if kind in distribution else None,
+        }
+        for kind in review_selectors.ROUND_ORDER
+        if kind in panels
+    ]
+    histogram_rows = [
+        (label, [counts[r["kind"]][i] if r["kind"] in counts else 0 for r in rounds]) for i, label in enumerate(labels)
+    ]
+    ranking = {r.application.pk: r for r in review_selectors.cycle_ranking(cycle=cycle, by="combined")}
+    nominees = [(b, ranking.get(b.application_id)) for b in meeting_ballots(meeting)]
+    return Block(
+        "committee/_block_expert_review.html",
+        {
+            "rounds": rounds,
+            "total_experts": counted.values("expert").distinct().count(),
+            "histogram_rows": histogram_rows,
+            "bin": HISTOGRAM_BIN,
+            "chart": {
+                "labels": labels,
+                "series": [{"label": str(r["label"]), "data": counts.get(r["kind"], [])} for r in rounds],
+                "integer": True,
+            },
+            "nominees": nominees,
+            "weights": (cycle.material_weight, cycle.onsite_weight),
+        },
+    )
+
+
+def _tally(texts) -> list[tuple[str, int]]:
+    """The distinct comments, in order of first appearance, with how many experts wrote each."""
+    counts = Counter(t.strip() for t in texts if t and t.strip())
+    return list(counts.items())
+
+
+def candidate_scores(ballot: Ballot) -> Block | None:
+    """One candidate's scores per category against the cycle's average, the round totals, the experts'
+    strengths and opportunities per category, and the on-site visit's summary."""
+    from awards.models import CriteriaCategory
+    from reviews import selectors as review_selectors
+    from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
+    from reviews.models import ScoreSheet
+
+    application = ballot.application
+    cycle = application.cycle
+    summary = review_selectors.application_score_summary(application=application)
+    if not summary.rounds:
+        return None
+    averages = review_selectors.cycle_category_averages(cycle=cycle)
+    ranking = next(
+        (r for r in review_selectors.cycle_ranking(cycle=cycle, by="combined") if r.application.pk == application.pk),
+        None,
+    )
+    by_kind = {r.kind: r for r in summary.rounds}
+    latest = by_kind.get(RoundKind.ONSITE) or by_kind.get(RoundKind.MATERIAL)
+    categories = list(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).order_by("order", "code"))
+    rows = [
+        {
+            "category": c,
+            "material": by_kind[RoundKind.MATERIAL].categories.get(c.code) if RoundKind.MATERIAL in by_kind else None,
+            "onsite": by_kind[RoundKind.ONSITE].categories.get(c.code) if RoundKind.ONSITE in by_kind else None,
+            "latest": latest.categories.get(c.code),
+            "average": averages.get(c.code),
+            "strengths": _tally(s for r in summary.rounds for s, _o in r.feedback.get(c.code, [])),
+            "opportunities": _tally(o for r in summary.rounds for _s, o in r.feedback.get(c.code, [])),
+        }
+        for c in categories
+    ]
+    onsite = by_kind.get(RoundKind.ONSITE)
+    visit_comments = []
+    if onsite:
+        visit_comments = list(
+            ScoreSheet.objects.filter(assignment__panel=onsite.panel, status=SheetStatus.SUBMITTED)
+            .exclude(assignment__status=AssignmentStatus.CONFLICT)
+            .exclude(overall_comment="")
+            .order_by("-assignment__is_leader", "assignment__expert__email")
+            .values_list("overall_comment", flat=True)
+        )
+    return Block(
+        "committee/_block_candidate_scores.html",
+        {
+            "summary": summary,
+            "material": by_kind.get(RoundKind.MATERIAL),
+            "onsite": onsite,
+            "latest": latest,
+            "ranking": ranking,
+            "rows": rows,
+            "visit_comments": _tally(visit_comments),
+            "has_feedback": any(r["strengths"] or r["opportunities"] for r in rows),
+            "chart": {
+                "labels": [c.code for c in categories],
+                "series": [
+                    {"label": str(latest.label), "data": [float(r["latest"] or 0) for r in rows]},
+                    {"label": str(_("Cycle average")), "data": [float(r["average"] or 0) for r in rows]},
+                ],
+            },
+        },
+    )
+
+
+REPORT_BLOCKS.append(expert_review_report)
+DOSSIER_BLOCKS.append(candidate_scores)

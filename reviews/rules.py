@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 
-from awards.rules import is_admin
+from awards.rules import can_view_attachment, is_admin
 
 
 def _cycle_id_of(obj) -> int | None:
@@ -88,6 +88,36 @@ def is_pool_expert(user) -> bool:
     return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.EXPERT).exists()
 
 
+@rules.predicate
+def is_attachment_expert(user, attachment) -> bool:
+    """An expert on a panel of the attachment's application, in a round that has opened, who declared no
+    conflict; and only for a file of the latest submitted version (what the experts score)."""
+    from django.utils import timezone
+
+    from awards.models import ApplicationSnapshot
+
+    from .enums import AssignmentStatus
+    from .models import Assignment
+
+    if not user.is_authenticated or attachment is None:
+        return False
+    assigned = Assignment.objects.filter(
+        expert=user,
+        status=AssignmentStatus.ACCEPTED,
+        panel__application_id=attachment.application_id,
+        panel__round__opens_at__lte=timezone.now(),
+    ).exists()
+    if not assigned:
+        return False
+    data = (
+        ApplicationSnapshot.objects.filter(application_id=attachment.application_id)
+        .order_by("-number")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return any(a.get("id") == attachment.pk for a in (data or {}).get("attachments") or [])
+
+
 is_review_office = is_admin | is_review_secretary
 
 rules.add_perm("reviews.manage_reviews", is_review_office)
@@ -95,3 +125,6 @@ rules.add_perm("reviews.score_assignment", is_assigned_expert)
 rules.add_perm("reviews.view_panel", is_review_office | has_submitted_on_panel)
 rules.add_perm("reviews.record_consensus", is_panel_leader & has_submitted_on_panel)
 rules.add_perm("reviews.edit_own_profile", is_pool_expert)
+# The one place that decides who may download an application's file: the awards rule (applicants, office)
+# widened by the panel's experts. Runs after awards/rules.py (INSTALLED_APPS order: awards before reviews).
+rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert)

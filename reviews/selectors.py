@@ -42,18 +42,23 @@ class MaterialSection:
 class MaterialView:
     """What an expert may read about an application, once they declared no conflict.
 
-    `sections` is what exists today (enterprise profile, application record); when the applicant
-    portal's immutable submission snapshot lands, its sections and attachments are appended here
-    and rendered by the same template (`reviews/_material.html`).
+    `sections` is the enterprise profile and the application record; `snapshot` is the latest
+    submitted version (what the experts score) and `view` its layout for reading, rendered by the
+    award office's own partial (`awards/_snapshot.html`), attachments with download links included.
     """
 
     application: Application
     sections: list[MaterialSection]
-    attachments: list = field(default_factory=list)
+    snapshot: object | None = None
+    view: dict | None = None
 
 
 def material_for_expert(application: Application) -> MaterialView:
+    from awards import sections as S
+    from awards.selectors import framework_categories
+
     ent = application.enterprise
+    snapshot = application.snapshots.order_by("-number").first()
     profile = MaterialSection(
         _("Enterprise"),
         [
@@ -73,10 +78,12 @@ def material_for_expert(application: Application) -> MaterialView:
             (_("Cycle"), application.cycle.title),
             (_("Receipt number"), application.receipt_number or "—"),
             (_("Submitted"), timezone.localtime(application.submitted_at) if application.submitted_at else "—"),
+            (_("Submitted version"), f"#{snapshot.number}" if snapshot else "—"),
             (_("Status"), application.get_status_display()),
         ],
     )
-    return MaterialView(application=application, sections=[profile, record])
+    view = S.snapshot_view(snapshot.data, framework_categories(application.cycle)) if snapshot else None
+    return MaterialView(application=application, sections=[profile, record], snapshot=snapshot, view=view)
 
 
 # ---------------------------------------------------------------- the expert's own work

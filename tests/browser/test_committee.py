@@ -182,3 +182,38 @@ def test_winners_2017_page_shows_the_two_enterprises(page, db):
     meeting = Meeting.objects.get(cycle__year=2017)
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
     both(page, "meeting-2017")
+
+
+def _shot_at(page, name, selector):
+    """A viewport screenshot with `selector` scrolled to the top, in Chinese and in English."""
+    for lang, label in (("zh", None), ("en", "English")):
+        if label:
+            _switch(page, label)
+        page.wait_for_function("!window.Chart || document.querySelectorAll('canvas[data-score-chart]').length > 0")
+        page.locator(selector).evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}.png"), full_page=False)
+    _switch(page, "中文")
+
+
+def test_2017_report_and_dossier_show_the_expert_scores(page, db):
+    """seed_demo: the 2017 meeting's report and dossiers carry the expert review's figures."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    login(page, "secretary@demo.mqa.cn", "Award-demo-2026")
+    meeting = Meeting.objects.get(cycle__year=2017)
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/report/")
+    text = page.locator("main").inner_text()
+    assert "专家评审情况" in text and "736.53" in text  # Dijing's combined score, first in the ranking
+    assert page.locator("canvas[data-score-chart='histogram']").is_visible()
+    assert axe_violations(page) == []
+    _shot_at(page, "committee-report-scores", "#experts-heading")
+    dijing = meeting.ballots.get(application__enterprise__name_en__startswith="Hunan Dijing")
+    page.goto(page.base + f"/committee/ballots/{dijing.pk}/")
+    text = page.locator("main").inner_text()
+    assert "703.33" in text and "758.67" in text and "现场评审" in text
+    assert page.locator("canvas[data-score-chart='categories']").is_visible()
+    assert axe_violations(page) == []
+    _shot_at(page, "committee-dossier-scores", "#scores-heading")
+    page.locator("#visit-heading").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SCREENSHOTS / "committee-dossier-visit-zh.png"), full_page=False)

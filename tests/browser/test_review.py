@@ -30,7 +30,13 @@ def shot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
-def _setup(cycle, application_a, enterprise_b, expert, secretary):
+def _setup(cycle, application_a, enterprise_b, expert, secretary, applicant_a):
+    from awards.services import application_submit
+    from tests.factories.awards import fill_application
+
+    # application A is filled in and submitted: the expert scores its submitted version
+    fill_application(application_a, applicant_a)
+    application_submit(application=application_a, by=applicant_a, notify=False)
     rnd = ReviewRoundFactory(cycle=cycle, kind=RoundKind.MATERIAL)
     Application.objects.filter(pk=application_a.pk).update(
         status=ApplicationStatus.MATERIAL_REVIEW, submitted_at=timezone.now() - dt.timedelta(days=20)
@@ -62,8 +68,10 @@ def _setup(cycle, application_a, enterprise_b, expert, secretary):
     return panel, lead, pending_b
 
 
-def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a, enterprise_b, expert, secretary):
-    panel, lead, pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary)
+def test_expert_scores_leader_agrees_secretary_ranks(
+    page, cycle, application_a, enterprise_b, expert, secretary, applicant_a
+):
+    panel, lead, pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary, applicant_a)
     page.on("dialog", lambda d: d.accept())
 
     login(page, expert.email)
@@ -81,6 +89,14 @@ def test_expert_scores_leader_agrees_secretary_ranks(page, cycle, application_a,
     page.wait_for_load_state("load")
     assert "评分表" in page.locator("h1").inner_text()
     assert application_a.enterprise.credit_code in page.content()
+    # the submitted version beside the sheet: self-assessment, key results, the files to download
+    material = page.locator("section.material")
+    assert "自评：方法展开学习整合" in material.inner_text() and "12000.00" in material.inner_text()
+    page.locator("#s-sa").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(SCREENSHOTS / "reviews-sheet-material-zh.png"), full_page=False)
+    with page.expect_download() as download:
+        material.get_by_role("link", name="licence.pdf").click()
+    assert download.value.suggested_filename == "licence.pdf"
 
     items = framework_items(cycle)
     for it in items:

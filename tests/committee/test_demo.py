@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from committee import decisions
 from committee.models import Ballot, GovernmentApproval, Meeting
+from reviews.selectors import cycle_ranking
 
 
 def test_demo_2017_meeting_agrees_with_the_statuses(db):
@@ -26,6 +27,15 @@ def test_demo_2017_meeting_agrees_with_the_statuses(db):
             denominator=cycle.pass_denominator,
         )
         assert passes is ballot.passed is (ballot.application.status == "awarded")
+    # the committee's order is the expert ranking's, and the report and dossiers show the scores
+    from committee.selectors import candidate_scores, expert_review_report
+
+    ranking = {r.application.pk: r.rank for r in cycle_ranking(cycle=cycle, by="combined")}
+    ballots = list(meeting.ballots.all())
+    assert all(b.rank == ranking[b.application_id] for b in ballots)
+    nominees = expert_review_report(meeting).context["nominees"]
+    assert [r.rank for _b, r in nominees] == [1, 2, 3, 4]
+    assert all(candidate_scores(b).context["onsite"].total is not None for b in ballots)
     assert GovernmentApproval.objects.filter(cycle=cycle).exists()
     assert meeting.remarks.count() == 3
     current = Meeting.objects.exclude(cycle__year=2017).get()

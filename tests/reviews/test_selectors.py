@@ -136,7 +136,7 @@ def test_material_for_expert_shows_what_exists(application_a):
     view = material_for_expert(application_a)
     flat = {str(label): value for s in view.sections for label, value in s.rows}
     assert application_a.enterprise.credit_code in flat.values()
-    assert view.attachments == []
+    assert view.snapshot is None and view.view is None  # never submitted: no submitted version to show
 
 
 # ---------------------------------------------------------------- query counts

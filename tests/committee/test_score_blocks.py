@@ -1,0 +1,213 @@
+"""The committee sees the expert scores: the report's evaluation block, the dossier's scores, and the
+agenda ordered by the expert ranking. Figures are chosen to be checked by hand:
+
+GB/T 19580 has 1000 points. Every expert gives one percentage to every item, so a sheet totals
+10 × percentage, and a two-expert panel (no trimming under five) scores the mean of its sheets.
+  A: material 50 % and 60 % → 550 (gap 100, sd 50); on-site 70 % and 70 % → 700
+  B: material 80 % and 80 % → 800 (gap 0, sd 0);   on-site 60 % and 60 % → 600
+Combined (0.4 / 0.6): A = 220 + 420 = 640, B = 320 + 360 = 680, so B ranks first although A was
+nominated first.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from awards.enums import CycleRole
+from awards.models import CriteriaCategory
+from committee import selectors
+from reviews.enums import RoundKind
+from reviews.models import CategoryFeedback, Consensus, ScoreSheet
+from tests.factories.awards import CycleMembershipFactory
+from tests.factories.committee import nominated_application, schedule
+from tests.factories.core import UserFactory
+from tests.factories.reviews import framework_items, panel_with, submitted_sheet
+
+pytestmark = pytest.mark.django_db
+
+
+def _experts(cycle, n, start=0):
+    return [
+        CycleMembershipFactory(
+            cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email=f"e{start + i}@pool.example.cn")
+        ).user
+        for i in range(n)
+    ]
+
+
+def _score(application, kind, experts, percents):
+    panel, assignments = panel_with(application, experts, kind=kind)
+    sheets = [submitted_sheet(a, p) for a, p in zip(assignments, percents, strict=True)]
+    return panel, sheets
+
+
+@pytest.fixture
+def scored(cycle, enterprise_a, enterprise_b, secretary, members):
+    mat, ons = _experts(cycle, 2), _experts(cycle, 2, start=2)
+    a = nominated_application(cycle, enterprise=enterprise_a)
+    b = nominated_application(cycle, enterprise=enterprise_b)
+    _pa, sheets_a = _score(a, RoundKind.MATERIAL, mat, [50, 60])
+    onsite_a, onsite_sheets = _score(a, RoundKind.ONSITE, ons, [70, 70])
+    _score(b, RoundKind.MATERIAL, mat, [80, 80])
+    _score(b, RoundKind.ONSITE, ons, [60, 60])
+    first = CriteriaCategory.objects.filter(framework=cycle.framework).order_by("order", "code").first()
+    CategoryFeedback.objects.create(
+        sheet=sheets_a[0], category=first, strengths="领导层亲自推动质量战略", opportunities="数据分析尚未系统化"
+    )
+    ScoreSheet.objects.filter(pk=onsite_sheets[0].pk).update(overall_comment="现场查看了生产线与质量实验室")
+    item = framework_items(cycle)[0]
+    Consensus.objects.create(panel=onsite_a, item=item, percent=70, rationale="现场核实后一致同意", recorded_by=ons[0])
+    meeting = schedule(cycle, secretary)
+    return {"a": a, "b": b, "meeting": meeting, "first": first}
+
+
+def test_agenda_follows_the_expert_ranking(scored):
+    ballots = {b.application_id: b.rank for b in scored["meeting"].ballots.all()}
+    assert ballots == {scored["b"].pk: 1, scored["a"].pk: 2}
+
+
+def test_secretary_can_still_change_the_order(scored, secretary):
+    from committee.services import ballot_ranks_set
+
+    meeting = scored["meeting"]
+    ranks = {b.pk: (1 if b.application_id == scored["a"].pk else 2) for b in meeting.ballots.all()}
+    ballot_ranks_set(meeting=meeting, by=secretary, ranks=ranks)
+    assert {b.application_id: b.rank for b in meeting.ballots.all()} == {scored["a"].pk: 1, scored["b"].pk: 2}
+
+
+def test_agenda_sync_appends_late_nominees_in_expert_order(cycle, secretary, members):
+    from committee.services import meeting_agenda_sync
+
+    meeting = schedule(cycle, secretary)
+    late = [nominated_application(cycle) for _ in range(2)]
+    experts = _experts(cycle, 1)
+    _score(late[0], RoundKind.MATERIAL, experts, [40])
+    _score(late[1], RoundKind.MATERIAL, experts, [90])
+    _score(late[0], RoundKind.ONSITE, experts, [40])
+    _score(late[1], RoundKind.ONSITE, experts, [90])
+    assert meeting_agenda_sync(meeting=meeting, by=secretary) == 2
+    assert {b.application_id: b.rank for b in meeting.ballots.all()} == {late[1].pk: 1, late[0].pk: 2}
+
+
+def test_report_block_figures(scored):
+    block = selectors.expert_review_report(scored["meeting"])
+    ctx = block.context
+    assert ctx["total_experts"] == 4
+    mat, ons = ctx["rounds"]
+    assert (mat["kind"], mat["panels"], mat["experts"], mat["scored"]) == (RoundKind.MATERIAL, 2, 2, 2)
+    assert (mat["highest"], mat["lowest"], mat["gap"], mat["sd"]) == (
+        Decimal("800.00"),
+        Decimal("550.00"),
+        Decimal("50.00"),
+        Decimal("25.00"),
+    )
+    assert (ons["highest"], ons["lowest"], ons["gap"], ons["sd"]) == (
+        Decimal("700.00"),
+        Decimal("600.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert ctx["histogram_rows"] == [
+        ("550–599", [1, 0]),
+        ("600–649", [0, 1]),
+        ("650–699", [0, 0]),
+        ("700–749", [0, 1]),
+        ("750–799", [0, 0]),
+        ("800–849", [1, 0]),
+    ]
+    nominees = [(b.application_id, r.material, r.onsite, r.combined, r.rank, b.rank) for b, r in ctx["nominees"]]
+    assert nominees == [
+        (scored["b"].pk, Decimal("800.00"), Decimal("600.00"), Decimal("680.00"), 1, 1),
+        (scored["a"].pk, Decimal("550.00"), Decimal("700.00"), Decimal("640.00"), 2, 2),
+    ]
+
+
+def test_report_page_shows_the_evaluation(scored, client_for, committee_member):
+    page = client_for(committee_member).get(reverse("committee:report", args=[scored["meeting"].pk])).content.decode()
+    assert 'data-score-chart="histogram"' in page and 'id="score-chart-histogram"' in page
+    assert "680.00" in page and "640.00" in page and "550–599" in page
+
+
+def test_report_pdf_renders_the_block(scored):
+    from django.template.loader import render_to_string
+
+    from committee.pdf import report_context
+
+    html = render_to_string("committee/pdf/report.html", {**report_context(scored["meeting"]), "generated_at": 1})
+    assert "680.00" in html and "<canvas" not in html and "550–599" in html
+
+
+def test_dossier_block_figures(scored):
+    ballot = scored["meeting"].ballots.get(application=scored["a"])
+    ctx = selectors.candidate_scores(ballot).context
+    assert (ctx["material"].total, ctx["onsite"].total) == (Decimal("550.00"), Decimal("700.00"))
+    assert (ctx["ranking"].combined, ctx["ranking"].rank) == (Decimal("640.00"), 2)
+    first = scored["first"]
+    row = ctx["rows"][0]
+    assert row["category"] == first
+    # the category's points × 55 % (material), × 70 % (on-site); the cycle average of the latest rounds
+    # is (70 % + 60 %) / 2 = 65 %
+    assert row["material"] == (Decimal(first.points) * Decimal("0.55")).quantize(Decimal("0.01"))
+    assert row["onsite"] == (Decimal(first.points) * Decimal("0.70")).quantize(Decimal("0.01"))
+    assert row["average"] == (Decimal(first.points) * Decimal("0.65")).quantize(Decimal("0.01"))
+    assert row["strengths"] == [("领导层亲自推动质量战略", 1)] and row["opportunities"] == [("数据分析尚未系统化", 1)]
+    assert ctx["visit_comments"] == [("现场查看了生产线与质量实验室", 1)]
+    assert [c.rationale for c in ctx["onsite"].consensus_items] == ["现场核实后一致同意"]
+    assert ctx["chart"]["series"][1]["data"][0] == float(row["average"])
+
+
+def test_dossier_page_shows_the_scores(scored, client_for, committee_member):
+    ballot = scored["meeting"].ballots.get(application=scored["a"])
+    page = client_for(committee_member).get(reverse("committee:dossier", args=[ballot.pk])).content.decode()
+    for text in (
+        "550.00",
+        "700.00",
+        "640.00",
+        "领导层亲自推动质量战略",
+        "现场查看了生产线与质量实验室",
+        "现场核实后一致同意",
+    ):
+        assert text in page
+    assert 'id="score-chart-categories"' in page
+
+
+def test_identical_comments_are_shown_once_with_their_count():
+    assert selectors._tally(["好", " 好 ", "", "差", "好"]) == [("好", 3), ("差", 1)]
+
+
+def test_blocks_absent_without_reviews(cycle, secretary, members, candidates):
+    meeting = schedule(cycle, secretary)
+    assert selectors.expert_review_report(meeting) is None
+    assert selectors.candidate_scores(meeting.ballots.first()) is None
+
+
+def _scored_meeting(cycle, secretary, n, start):
+    experts = _experts(cycle, 3, start=start)
+    for i in range(n):
+        app = nominated_application(cycle)
+        _score(app, RoundKind.MATERIAL, experts, [50 + i * 5, 60, 55])
+        _score(app, RoundKind.ONSITE, experts, [60, 65 + i * 5, 70])
+    return schedule(cycle, secretary)
+
+
+def test_queries_do_not_grow_with_candidates(
+    secretary, members, committee_member, client_for, django_assert_max_num_queries, cycle
+):
+    from committee.models import Meeting
+
+    c = client_for(committee_member)
+    meeting = _scored_meeting(cycle, secretary, 2, 100)
+    ballot = meeting.ballots.first()
+    with django_assert_max_num_queries(80) as small_report:
+        assert c.get(reverse("committee:report", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(80) as small_dossier:
+        assert c.get(reverse("committee:dossier", args=[ballot.pk])).status_code == 200
+    Meeting.objects.filter(pk=meeting.pk).update(status="closed")
+    meeting = _scored_meeting(cycle, secretary, 6, 200)
+    assert meeting.ballots.count() == 8
+    with django_assert_max_num_queries(len(small_report.captured_queries)):
+        assert c.get(reverse("committee:report", args=[meeting.pk])).status_code == 200
+    ballot = meeting.ballots.first()
+    with django_assert_max_num_queries(len(small_dossier.captured_queries)):
+        assert c.get(reverse("committee:dossier", args=[ballot.pk])).status_code == 200
