@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from core.pdf import html_to_pdf
 
 from .models import Certificate
 
@@ -42,14 +43,8 @@ def certificate_html(certificate: Certificate) -> str:
         return render_to_string("pdf/certificate.html", certificate_context(certificate))
 
 
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
 def certificate_pdf(certificate: Certificate) -> bytes:
-    return pdf_from_html(certificate_html(certificate))
+    return html_to_pdf(certificate_html(certificate))
 
 
 SEAL_TEXT = "郴州市市长质量奖评审委员会"

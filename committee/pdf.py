@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from core.pdf import html_to_pdf
 
 from . import selectors
 from .models import Meeting
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, {**context, "generated_at": timezone.now()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(render_to_string(template, {**context, "generated_at": timezone.now()}))
 
 
 def minutes_context(meeting: Meeting) -> dict:
