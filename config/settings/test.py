@@ -22,6 +22,9 @@ else:
     print("NOTICE: PostgreSQL is not reachable; tests run on SQLite.", file=sys.stderr)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
+# A connection per test and per task, as Django's test runner expects (no connection outlives a test).
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A worker process started by tests/worker.py shares the test run's media folder.
