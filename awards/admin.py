@@ -252,6 +252,11 @@ class ApplicationAdmin(admin.ModelAdmin):
         "self_assessment",
         "key_results",
         "commitment",
+        "basic_info_version",
+        "declarations_version",
+        "self_assessment_version",
+        "key_results_version",
+        "commitment_version",
     ]
     autocomplete_fields = ["enterprise"]
     inlines = [TransitionInline, AttachmentInline, SnapshotInline]

@@ -541,7 +541,9 @@ def _fill_content(app: Application, applicant, *, complete: bool) -> None:
 
     for section, data in _content(app, applicant, complete=complete).items():
         app.refresh_from_db()
-        application_section_save(application=app, section=section, data=data, version=app.version, by=applicant)
+        application_section_save(
+            application=app, section=section, data=data, version=app.section_version(section), by=applicant
+        )
     for kind, name, text in DEMO_FILES if complete else DEMO_FILES[:1]:
         attachment_add(application=app, kind=kind, upload=_demo_upload(kind, name, text), by=applicant)
 

@@ -277,6 +277,12 @@ class Application(models.Model):
     self_assessment = models.JSONField(_("self-assessment"), default=dict, blank=True)
     key_results = models.JSONField(_("key results"), default=dict, blank=True)
     commitment = models.JSONField(_("commitment letter"), default=dict, blank=True)
+    # One version per section, raised by each save of that section (see sections.SECTION_VERSION_FIELDS).
+    basic_info_version = models.PositiveIntegerField(_("basic information version"), default=1)
+    declarations_version = models.PositiveIntegerField(_("eligibility declarations version"), default=1)
+    self_assessment_version = models.PositiveIntegerField(_("self-assessment version"), default=1)
+    key_results_version = models.PositiveIntegerField(_("key results version"), default=1)
+    commitment_version = models.PositiveIntegerField(_("commitment letter version"), default=1)
     resubmit_by = models.DateTimeField(_("resubmit by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -289,6 +295,12 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.cycle.year}"
+
+    def section_version(self, section: str) -> int:
+        """The version of one section as loaded; a save must name it (optimistic check)."""
+        from .sections import SECTION_VERSION_FIELDS
+
+        return getattr(self, SECTION_VERSION_FIELDS[section])
 
 
 class ApplicationTransition(models.Model):

@@ -43,6 +43,9 @@ SECTION_FIELDS = {
     RESULTS: "key_results",
     COMMITMENT: "commitment",
 }
+# Each section has its own version (Application.<column>_version): colleagues editing different
+# sections never conflict; two saves of the same section from the same starting point do.
+SECTION_VERSION_FIELDS = {section: f"{column}_version" for section, column in SECTION_FIELDS.items()}
 
 # Basic information: key -> label. All required except the English name.
 BASIC_FIELDS = {

@@ -131,10 +131,11 @@ def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) ->
 def application_section_save(
     *, application: Application, section: str, data: dict[str, Any], version: int, by: User
 ) -> Application:
-    """Save one section if nobody saved the application since `version` was read.
+    """Save one section if nobody saved that section since `version` (its section version, see
+    `Application.section_version`) was read.
 
     A stale version raises Conflict and changes nothing, so two colleagues never overwrite each
-    other silently.
+    other silently; colleagues working on different sections do not get in each other's way.
     """
     if section not in sections.SECTION_FIELDS:
         raise NotAllowed(_("Unknown section."), code="unknown_section")
@@ -143,17 +144,22 @@ def application_section_save(
             raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
         raise PermissionDenied(_("You may not edit this application."))
     column = sections.SECTION_FIELDS[section]
+    version_column = sections.SECTION_VERSION_FIELDS[section]
     with transaction.atomic():
         updated = Application.objects.filter(
-            pk=application.pk, version=version, status__in=list(EDITABLE_STATUSES)
-        ).update(**{column: data}, version=F("version") + 1, updated_at=timezone.now())
+            pk=application.pk, status__in=list(EDITABLE_STATUSES), **{version_column: version}
+        ).update(
+            **{column: data, version_column: F(version_column) + 1},
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
         if updated == 0:
             current = Application.objects.get(pk=application.pk)
             if current.status not in EDITABLE_STATUSES:
                 raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
             raise Conflict(
                 _(
-                    "A colleague saved this application after you opened it. Your text was not saved: "
+                    "A colleague saved this section after you opened it. Your text was not saved: "
                     "compare it with the saved version below, then save again."
                 )
             )

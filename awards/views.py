@@ -54,7 +54,7 @@ def _applicant_application(request, pk):
 
 
 def _section_form(section, application, data=None, files=None, categories=None):
-    version = {"version": application.version}
+    version = {"version": application.section_version(section)} if section in S.SECTION_FIELDS else {}
     if section == S.BASIC:
         return BasicInfoForm(data, initial={**application.basic_info, **version})
     if section == S.ELIGIBILITY:
@@ -205,7 +205,9 @@ def application_section(request, pk, section):
                         {"application": application, "saved_at": timezone.now()},
                     )
                     # awards.js puts the new version into the form, so the next save is not stale.
-                    response["HX-Trigger"] = json.dumps({"mqa:saved": {"version": application.version}})
+                    response["HX-Trigger"] = json.dumps(
+                        {"mqa:saved": {"version": application.section_version(section)}}
+                    )
                     return response
                 messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
                 if "next" in request.POST:
@@ -223,7 +225,7 @@ def application_section(request, pk, section):
             # deliberate choice made after seeing the colleague's version, shown next to it.
             application.refresh_from_db()
             data = request.POST.copy()
-            data["version"] = application.version
+            data["version"] = application.section_version(section)
             form = _section_form(section, application, data, None, categories)
             form.is_valid()
             saved = _section_form(section, application, None, None, categories)

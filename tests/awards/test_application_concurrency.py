@@ -57,7 +57,7 @@ def test_two_colleagues_saving_at_once_one_gets_a_conflict(request):
         pytest.skip("row-level concurrency is tested on PostgreSQL")
     app = request.getfixturevalue("application_a")
     user = request.getfixturevalue("applicant_a")
-    version = app.version
+    version = app.commitment_version
 
     def save(i):
         services.application_section_save(
@@ -66,4 +66,25 @@ def test_two_colleagues_saving_at_once_one_gets_a_conflict(request):
 
     assert _race(save) == ["conflict", "ok"]
     app.refresh_from_db()
-    assert app.version == version + 1 and app.commitment["name"] in ("colleague 0", "colleague 1")
+    assert app.commitment_version == version + 1 and app.commitment["name"] in ("colleague 0", "colleague 1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_saving_different_sections_at_once_both_succeed(request):
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level concurrency is tested on PostgreSQL")
+    app = request.getfixturevalue("application_a")
+    user = request.getfixturevalue("applicant_a")
+    edits = [(S.COMMITMENT, {"name": "王总"}), (S.BASIC, {"name_zh": "郴州甲企业有限公司"})]
+
+    def save(i):
+        section, data = edits[i]
+        services.application_section_save(
+            application=app, section=section, data=data, version=app.section_version(section), by=user
+        )
+
+    assert _race(save) == ["ok", "ok"]
+    app.refresh_from_db()
+    assert app.commitment == {"name": "王总"} and app.basic_info == {"name_zh": "郴州甲企业有限公司"}
+    assert (app.commitment_version, app.basic_info_version) == (2, 2)
+    assert audit_verify().ok

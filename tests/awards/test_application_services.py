@@ -60,16 +60,37 @@ def test_start_refused_when_the_window_is_closed(enterprise_a, applicant_a):
 # --- section save (optimistic concurrency) -----------------------------------------------------
 
 
-def test_section_save_raises_the_version(draft, applicant_a):
-    v = draft.version
+def test_section_save_raises_the_section_version_only(draft, applicant_a):
+    v, basic = draft.commitment_version, draft.basic_info_version
     app = services.application_section_save(
         application=draft, section=S.COMMITMENT, data={"name": "王"}, version=v, by=applicant_a
     )
-    assert app.version == v + 1 and app.commitment == {"name": "王"}
+    assert app.commitment_version == v + 1 and app.commitment == {"name": "王"}
+    assert app.basic_info_version == basic
+
+
+def test_colleagues_saving_different_sections_from_the_same_page_load_both_succeed(draft, applicant_a):
+    loaded = Application.objects.get(pk=draft.pk)  # both opened the application before either saved
+    services.application_section_save(
+        application=loaded,
+        section=S.COMMITMENT,
+        data={"name": "王"},
+        version=loaded.section_version(S.COMMITMENT),
+        by=applicant_a,
+    )
+    services.application_section_save(
+        application=loaded,
+        section=S.BASIC,
+        data={"name_zh": "郴州甲企业有限公司"},
+        version=loaded.section_version(S.BASIC),
+        by=applicant_a,
+    )
+    draft.refresh_from_db()
+    assert draft.commitment == {"name": "王"} and draft.basic_info == {"name_zh": "郴州甲企业有限公司"}
 
 
 def test_stale_save_is_a_conflict_and_changes_nothing(draft, applicant_a):
-    v = draft.version
+    v = draft.commitment_version
     services.application_section_save(
         application=draft, section=S.COMMITMENT, data={"name": "first"}, version=v, by=applicant_a
     )
@@ -86,7 +107,7 @@ def test_section_save_refused_for_others(request, draft, role):
     user = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
         services.application_section_save(
-            application=draft, section=S.COMMITMENT, data={"name": "x"}, version=draft.version, by=user
+            application=draft, section=S.COMMITMENT, data={"name": "x"}, version=draft.commitment_version, by=user
         )
 
 
@@ -94,7 +115,7 @@ def test_no_edit_after_submission(complete, applicant_a):
     app = _submit(complete, applicant_a)
     with pytest.raises(NotAllowed):
         services.application_section_save(
-            application=app, section=S.BASIC, data={"name_zh": "改"}, version=app.version, by=applicant_a
+            application=app, section=S.BASIC, data={"name_zh": "改"}, version=app.basic_info_version, by=applicant_a
         )
     with pytest.raises(PermissionDenied):
         services.attachment_add(application=app, kind=AttachmentKind.OTHER, upload=pdf_file(), by=applicant_a)
@@ -293,7 +314,7 @@ def test_return_with_section_comments_and_resubmission(submitted, secretary, app
     data = dict(app.key_results)
     data[str(app.cycle.year - 1)] = {**data[str(app.cycle.year - 1)], "rnd": "999.00"}
     app = services.application_section_save(
-        application=app, section=S.RESULTS, data=data, version=app.version, by=applicant_a
+        application=app, section=S.RESULTS, data=data, version=app.key_results_version, by=applicant_a
     )
     app = _submit(app, applicant_a)
     assert app.status == ApplicationStatus.SUBMITTED and app.resubmit_by is None

@@ -143,7 +143,12 @@ def test_unknown_section_is_404(client_for, applicant_a, application_a):
 
 def test_basic_save_prefilled_and_stored_on_the_application(client_for, applicant_a, application_a, enterprise_a):
     url = reverse("awards:section", args=[application_a.pk, "basic"])
-    data = {**application_a.basic_info, "name_zh": "申报用名称", "version": application_a.version, "save": ""}
+    data = {
+        **application_a.basic_info,
+        "name_zh": "申报用名称",
+        "version": application_a.basic_info_version,
+        "save": "",
+    }
     data = {k: v for k, v in data.items() if v is not None}
     response = client_for(applicant_a).post(url, data)
     assert response.status_code == 302
@@ -156,17 +161,17 @@ def test_basic_save_prefilled_and_stored_on_the_application(client_for, applican
 def test_autosave_returns_the_new_version(client_for, applicant_a, application_a):
     url = reverse("awards:section", args=[application_a.pk, "commitment"])
     response = client_for(applicant_a).post(
-        url, {"name": "王总", "version": application_a.version}, headers={"HX-Request": "true"}
+        url, {"name": "王总", "version": application_a.commitment_version}, headers={"HX-Request": "true"}
     )
     application_a.refresh_from_db()
     assert response.status_code == 200
-    assert json.loads(response["HX-Trigger"]) == {"mqa:saved": {"version": application_a.version}}
+    assert json.loads(response["HX-Trigger"]) == {"mqa:saved": {"version": application_a.commitment_version}}
     assert application_a.commitment["name"] == "王总"
 
 
 def test_stale_edit_gets_a_conflict_and_keeps_the_text(client_for, applicant_a, application_a):
     url = reverse("awards:section", args=[application_a.pk, "commitment"])
-    stale = application_a.version
+    stale = application_a.commitment_version
     services.application_section_save(
         application=application_a, section=S.COMMITMENT, data={"name": "同事的版本"}, version=stale, by=applicant_a
     )
@@ -184,13 +189,33 @@ def test_stale_edit_gets_a_conflict_and_keeps_the_text(client_for, applicant_a, 
     assert application_a.commitment == {"name": "同事的版本"}
 
 
+def test_a_colleagues_save_of_another_section_is_no_conflict(client_for, applicant_a, application_a):
+    # Both opened the application; the colleague saves the commitment letter first.
+    loaded_basic = application_a.basic_info_version
+    services.application_section_save(
+        application=application_a,
+        section=S.COMMITMENT,
+        data={"name": "同事"},
+        version=application_a.commitment_version,
+        by=applicant_a,
+    )
+    url = reverse("awards:section", args=[application_a.pk, "basic"])
+    data = {"name_zh": "郴州甲企业有限公司", "version": loaded_basic}
+    response = client_for(applicant_a).post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'class="error"' not in response.content.decode()
+    application_a.refresh_from_db()
+    assert application_a.basic_info["name_zh"] == "郴州甲企业有限公司"
+    assert application_a.commitment == {"name": "同事"}
+
+
 def test_results_validation(client_for, applicant_a, application_a):
     year = application_a.cycle.year - 1
     url = reverse("awards:section", args=[application_a.pk, "results"])
     response = client_for(applicant_a).post(
         url,
         {
-            "version": application_a.version,
+            "version": application_a.key_results_version,
             f"satisfaction_{year}": "120",
             f"revenue_{year}": "-5",
             f"employees_{year}": "12.5",
@@ -208,7 +233,12 @@ def test_results_validation(client_for, applicant_a, application_a):
 def test_self_assessment_hard_maximum(client_for, applicant_a, application_a):
     url = reverse("awards:section", args=[application_a.pk, "self_assessment"])
     response = client_for(applicant_a).post(
-        url, {"version": application_a.version, "narrative_4_1": "长" * (S.NARRATIVE_MAX + 1), "score_4_1_2": "57"}
+        url,
+        {
+            "version": application_a.self_assessment_version,
+            "narrative_4_1": "长" * (S.NARRATIVE_MAX + 1),
+            "score_4_1_2": "57",
+        },
     )
     form = response.context["form"]
     assert "narrative_4_1" in form.errors and "score_4_1_2" in form.errors  # 57 is not a 5 % step
@@ -217,7 +247,7 @@ def test_self_assessment_hard_maximum(client_for, applicant_a, application_a):
 def test_self_assessment_saves_narrative_and_scores(client_for, applicant_a, application_a):
     url = reverse("awards:section", args=[application_a.pk, "self_assessment"])
     client_for(applicant_a).post(
-        url, {"version": application_a.version, "narrative_4_1": "领导作用", "score_4_1_2": "60"}
+        url, {"version": application_a.self_assessment_version, "narrative_4_1": "领导作用", "score_4_1_2": "60"}
     )
     application_a.refresh_from_db()
     assert application_a.self_assessment["4.1"] == {"narrative": "领导作用", "scores": {"4.1.2": 60}}
@@ -227,7 +257,12 @@ def test_self_assessment_saves_narrative_and_scores(client_for, applicant_a, app
 
 
 def _decl_data(app, **extra):
-    return {"version": app.version, "excellence_since": "2016-03-01", "excellence_note": "我们的卓越绩效实践", **extra}
+    return {
+        "version": app.declarations_version,
+        "excellence_since": "2016-03-01",
+        "excellence_note": "我们的卓越绩效实践",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -320,7 +355,8 @@ def test_submit_then_read_only(client_for, applicant_a, application_a):
     response = client.get(reverse("awards:section", args=[application_a.pk, "basic"]))
     assert response.status_code == 302
     response = client.post(
-        reverse("awards:section", args=[application_a.pk, "basic"]), {"name_zh": "x", "version": application_a.version}
+        reverse("awards:section", args=[application_a.pk, "basic"]),
+        {"name_zh": "x", "version": application_a.basic_info_version},
     )
     application_a.refresh_from_db()
     assert application_a.basic_info["name_zh"] != "x"
@@ -378,7 +414,7 @@ def test_dashboard_shows_status_next_step_and_messages(client_for, applicant_a, 
 def test_autosave_on_a_submitted_application_says_so(client_for, applicant_a, submitted_a):
     url = reverse("awards:section", args=[submitted_a.pk, "commitment"])
     response = client_for(applicant_a).post(
-        url, {"name": "x", "version": submitted_a.version}, headers={"HX-Request": "true"}
+        url, {"name": "x", "version": submitted_a.commitment_version}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert "<html" not in response.content.decode()

@@ -149,7 +149,11 @@ def test_return_resubmit_and_diff(client_for, secretary, applicant_a, submitted_
     sa = dict(submitted_a.self_assessment)
     sa["4.1"] = {**sa["4.1"], "narrative": sa["4.1"]["narrative"] + "新增：高层领导每季度主持质量例会。"}
     services.application_section_save(
-        application=submitted_a, section=S.SELF_ASSESSMENT, data=sa, version=submitted_a.version, by=applicant_a
+        application=submitted_a,
+        section=S.SELF_ASSESSMENT,
+        data=sa,
+        version=submitted_a.self_assessment_version,
+        by=applicant_a,
     )
     app_client.post(reverse("awards:submit", args=[submitted_a.pk]))
     submitted_a.refresh_from_db()

@@ -269,7 +269,11 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     _open_section(page, app.pk, "commitment")
     app.refresh_from_db()
     services.application_section_save(
-        application=app, section="commitment", data={"name": "Colleague"}, version=app.version, by=applicant_a
+        application=app,
+        section="commitment",
+        data={"name": "Colleague"},
+        version=app.commitment_version,
+        by=applicant_a,
     )
     page.locator("input[name=name]").fill("Me")
     page.locator("button[name=save]").click()
@@ -294,7 +298,7 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     _open_section(page, app.pk, "commitment")
     app.refresh_from_db()
     services.application_section_save(
-        application=app, section="commitment", data={"name": "同事"}, version=app.version, by=applicant_a
+        application=app, section="commitment", data={"name": "同事"}, version=app.commitment_version, by=applicant_a
     )
     page.locator("input[name=name]").fill("我")
     page.locator("button[name=save]").click()

@@ -129,7 +129,7 @@ def fill_application(application, by):
     for section, data in complete_content(application).items():
         application.refresh_from_db()
         services.application_section_save(
-            application=application, section=section, data=data, version=application.version, by=by
+            application=application, section=section, data=data, version=application.section_version(section), by=by
         )
     services.attachment_add(application=application, kind=AttachmentKind.BUSINESS_LICENCE, upload=pdf_file(), by=by)
     services.attachment_add(
