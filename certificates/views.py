@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import time
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from awards.models import AwardCycle
+from core import ratelimit
 from core.errors import ServiceError
+from core.net import client_address
 
 from . import selectors, services
 from .forms import RevokeForm
@@ -172,15 +172,9 @@ def certificate_download(request, pk: int):
 
 def _rate_limited(request) -> bool:
     """At most CERTIFICATE_VERIFY_RATE_LIMIT look-ups per address per minute."""
-    window = int(time.time() // 60)
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > settings.CERTIFICATE_VERIFY_RATE_LIMIT
+    return ratelimit.exceeded(
+        "certificates-verify", client_address(request), limit=settings.CERTIFICATE_VERIFY_RATE_LIMIT, window=60
+    )
 
 
 @require_GET

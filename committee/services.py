@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +17,7 @@ from awards.enums import CycleRole, CycleStatus
 from awards.models import Application, AwardCycle
 from awards.services import application_transition
 from certificates.services import certificates_issue_for_cycle
+from core import ratelimit
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
@@ -526,10 +526,6 @@ def notice_is_open(notice: PublicNotice, today: dt.date | None = None) -> bool:
     return notice.starts_on <= today <= notice.ends_on
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"committee:objections:{ip or 'unknown'}"
-
-
 def objection_lodge(
     *,
     notice: PublicNotice,
@@ -553,8 +549,7 @@ def objection_lodge(
         raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")
     if not notice.applications.filter(pk=application.pk).exists():
         raise NotAllowed(_("This candidate is not on the public notice."), code="not_listed")
-    key = _rate_key(ip)
-    if cache.get(key, 0) >= OBJECTIONS_PER_HOUR:
+    if ratelimit.attempts("objections", ip) >= OBJECTIONS_PER_HOUR:
         raise NotAllowed(
             _("Too many objections from your network address in the last hour. Please try again later."),
             code="rate_limited",
@@ -575,11 +570,7 @@ def objection_lodge(
             by=None,
             payload={"event": "objection.lodged", "application": application.pk},
         )
-    cache.add(key, 0, timeout=3600)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
+    ratelimit.count("objections", ip, window=3600)
     return objection
 
 

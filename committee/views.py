@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards.models import Application, AwardCycle
-from core.context import client_ip
 from core.errors import ServiceError
+from core.net import client_address
 
 from . import selectors, services
 from .forms import (
@@ -546,7 +546,7 @@ def objection_new(request, notice_id):
                 contact=form.cleaned_data["contact"],
                 reasons=form.cleaned_data["reasons"],
                 evidence=form.cleaned_data.get("evidence"),
-                ip=client_ip.get() or request.META.get("REMOTE_ADDR"),
+                ip=client_address(request),
             )
         except ServiceError as e:
             form.add_error(None, e.message)

@@ -2,16 +2,17 @@ from django.conf import settings
 from django.utils import translation
 
 from .context import client_ip
+from .net import client_address
 
 
 class RequestContextMiddleware:
-    """Make the client's address available to the audit log for this request."""
+    """Make the client's address (see core.net) available to the audit log for this request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(request.META.get("REMOTE_ADDR"))
+        token = client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import ratelimit
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
@@ -24,6 +25,8 @@ from .enums import MemberRole
 from .models import Enterprise, EnterpriseMembership, Invitation
 from .selectors import mask_email
 from .tokens import email_verification_token, email_verification_user
+
+REGISTRATION_WINDOW = 3600  # seconds
 
 # Profile fields the owner keeps up to date; the credit code is fixed once registered.
 PROFILE_FIELDS = (
@@ -48,10 +51,26 @@ def _local(when: dt.datetime) -> str:
 
 
 def user_register(
-    *, email: str, full_name: str, password: str, preferred_language: str, invitation: Invitation | None = None
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    preferred_language: str,
+    invitation: Invitation | None = None,
+    ip: str | None = None,
 ) -> User:
     """Create an account. Arriving through an invitation sent to this address proves the address:
-    the account is verified and joins the enterprise at once; otherwise a verification link is sent."""
+    the account is verified and joins the enterprise at once; otherwise a verification link is sent.
+
+    From the web (`ip` given) at most REGISTRATION_RATE_LIMIT attempts per address and hour are
+    accepted: each one may send an e-mail, and each tells whether an address has an account."""
+    if ip is not None and ratelimit.exceeded(
+        "register", ip, limit=settings.REGISTRATION_RATE_LIMIT, window=REGISTRATION_WINDOW
+    ):
+        raise NotAllowed(
+            _("Too many registrations from your network address in the last hour. Please try again later."),
+            code="rate_limited",
+        )
     email = email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.net import client_address
 
 from . import selectors, services
 from .enums import District
@@ -52,6 +53,7 @@ def register(request):
         invitation = Invitation.objects.select_related("enterprise").filter(token=token).first()
         if invitation is not None and services.invitation_problem(invitation):
             invitation = None
+    status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
@@ -63,9 +65,12 @@ def register(request):
                     password=data["password1"],
                     preferred_language=data["preferred_language"],
                     invitation=invitation,
+                    ip=client_address(request),
                 )
             except ServiceError as exc:
-                form.add_error("email", exc.message)
+                form.add_error(None if exc.code == "rate_limited" else "email", exc.message)
+                if exc.code == "rate_limited":
+                    status = 429
             else:
                 request.session.pop(SESSION_INVITATION, None)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -91,7 +96,7 @@ def register(request):
         form.fields["email"].help_text = _(
             "Keep the invited address to join at once; with another address you confirm it by e-mail first."
         )
-    return render(request, "enterprises/register.html", {"form": form, "invitation": invitation})
+    return render(request, "enterprises/register.html", {"form": form, "invitation": invitation}, status=status)
 
 
 def verify_email(request, token: str):

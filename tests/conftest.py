@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from awards.enums import CycleRole
@@ -25,6 +26,14 @@ def pytest_sessionstart(session):
             pytest.exit(f"CI=true but {', '.join(missing)} not reachable on 127.0.0.1", returncode=3)
         if not os.path.exists("/usr/bin/chromium"):
             pytest.exit("CI=true but /usr/bin/chromium is missing", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and throttles live in the cache: every test starts without them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,9 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Login throttling: 5 failures for a user name from one address lock it for an hour.
+# Reverse proxies in front of the app that append to X-Forwarded-For (1 behind one TLS terminator).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.net.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -205,6 +208,7 @@ CERTIFICATE_RENDER_TIME_LIMIT = env.int("CERTIFICATE_RENDER_TIME_LIMIT", default
 CERTIFICATE_CLAIM_STALE_SECONDS = env.int("CERTIFICATE_CLAIM_STALE_SECONDS", default=150)
 CERTIFICATE_RENDER_DELAY = env.float("CERTIFICATE_RENDER_DELAY", default=0.0)  # tests only
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)  # per address per minute
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)  # per address per hour
 # A task whose worker died unacknowledged is redelivered after this long (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # its INFO lines narrate every render

@@ -1,7 +1,6 @@
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from certificates.enums import CertificateStatus as CS
@@ -14,13 +13,6 @@ from tests.factories.certificates import awarded_application
 pytestmark = pytest.mark.django_db
 
 NOT_OFFICE = ["applicant_a", "applicant_b", "expert", "committee_member"]
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _login(request, client_for, persona):

@@ -96,6 +96,33 @@ def test_register_creates_an_unverified_account_logs_in_and_sends_the_link(en, d
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["li.si@example.cn"]
 
 
+def test_registrations_are_rate_limited_per_address_and_keep_what_was_typed(en, db, settings, mails):
+    settings.REGISTRATION_RATE_LIMIT = 2
+    url = reverse("enterprises:register")
+
+    def attempt(i, **extra):
+        data = {
+            "email": f"person{i}@example.cn",
+            "full_name": f"申报人{i}",
+            "preferred_language": "en",
+            "password1": "Quality-award-2026",
+            "password2": "Quality-award-2026",
+        }
+        return en(None).post(url, data, **extra)
+
+    with mails():
+        assert [attempt(i).status_code for i in range(2)] == [302, 302]
+        refused = attempt(2)
+    assert refused.status_code == 429
+    body = html(refused)
+    assert "Too many registrations from your network address" in body
+    assert 'value="person2@example.cn"' in body and 'value="申报人2"' in body
+    assert not User.objects.filter(email="person2@example.cn").exists()
+    assert len(mail.outbox) == 2
+    # Another address is not affected.
+    assert attempt(3, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
 def test_register_errors_keep_what_was_typed(en, db):
     response = en(None).post(
         reverse("enterprises:register"),
