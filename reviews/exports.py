@@ -1,8 +1,15 @@
-"""Exports of a cycle's ranking and every item score. Both formats come from the same tables."""
+"""Exports of a cycle's ranking and every item score. Both formats come from the same tables.
+
+The item scores (five experts × 23 items per application and round: 230,000 rows for 2,000
+applications) are read from the database in chunks and written out as they come, so an export's
+memory does not grow with the cycle.
+"""
 
 from __future__ import annotations
 
+import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -12,8 +19,11 @@ from . import scoring, selectors
 from .enums import RoundKind
 
 
-def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], list[list]]]:
-    """[(title, header, rows)]: the ranking, then every counted item score."""
+def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[list]]]:
+    """[(title, header, rows)]: the ranking, then every counted item score.
+
+    Titles, headers and labels are translated now; the item-score rows are an iterator over the
+    database, to be consumed once."""
     codes = list(cycle.framework.categories.order_by("order").values_list("code", flat=True))
     ranking = selectors.cycle_ranking(cycle=cycle)
     rank_header = [
@@ -52,21 +62,53 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], list[list]
         _("Percentage"),
         _("Points"),
     ]
-    labels = dict(RoundKind.choices)
-    score_rows = [
-        [str(labels[kind]), zh, en, code, email, item, pts, pct, scoring.points(pts, pct)]
-        for kind, zh, en, code, email, item, pts, pct in selectors.export_score_rows(cycle=cycle)
-    ]
-    return [(_("Ranking"), rank_header, rank_rows), (_("Item scores"), score_header, score_rows)]
+    labels = {kind: str(label) for kind, label in RoundKind.choices}
+    score_rows = (
+        [labels[kind], zh, en, code, email, item, pts, pct, scoring.points(pts, pct)]
+        for kind, zh, en, code, email, item, pts, pct in selectors.export_score_rows(cycle=cycle).iterator(
+            chunk_size=5000
+        )
+    )
+    return [(str(_("Ranking")), rank_header, rank_rows), (str(_("Item scores")), score_header, score_rows)]
 
 
-def ranking_csv(*, cycle: AwardCycle, writer) -> None:
-    for n, (title, header, rows) in enumerate(export_tables(cycle=cycle)):
-        if n:
-            writer.writerow([])
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+class _Line:
+    """A file for csv.writer that hands each formatted line back instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def ranking_csv_lines(*, cycle: AwardCycle, chunk: int = 64 * 1024) -> Iterator[str]:
+    """The CSV export in pieces of about `chunk` characters (whole lines), starting with a byte-order
+    mark (Excel then reads it as UTF-8). The ranking is computed before the first piece; the item
+    scores are read while writing."""
+    tables = export_tables(cycle=cycle)
+    writer = csv.writer(_Line())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"
+        for n, (title, header, rows) in enumerate(tables):
+            if n:
+                yield writer.writerow([])
+            yield writer.writerow([title])
+            yield writer.writerow(header)
+            for row in rows:
+                yield writer.writerow(row)
+
+    def pieces() -> Iterator[str]:
+        buffer: list[str] = []
+        size = 0
+        for line in lines():
+            buffer.append(line)
+            size += len(line)
+            if size >= chunk:
+                yield "".join(buffer)
+                buffer, size = [], 0
+        if buffer:
+            yield "".join(buffer)
+
+    return pieces()
 
 
 def ranking_xlsx(*, cycle: AwardCycle) -> bytes:

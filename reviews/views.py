@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +17,7 @@ from core.models import User
 
 from . import selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
-from .exports import ranking_csv, ranking_xlsx
+from .exports import ranking_csv_lines, ranking_xlsx
 from .forms import (
     AutoAssignForm,
     ConsensusForm,
@@ -512,9 +509,8 @@ def export(request, pk, fmt):
     cycle = _office_cycle(request, pk)
     stamp = timezone.localtime().strftime("%Y%m%d")
     if fmt == "csv":
-        buffer = io.StringIO()
-        ranking_csv(cycle=cycle, writer=csv.writer(buffer))
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        # Streamed: the item scores are read and sent in chunks, not held in memory.
+        response = StreamingHttpResponse(ranking_csv_lines(cycle=cycle), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.csv"'
         return response
     if fmt == "xlsx":

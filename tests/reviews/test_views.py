@@ -262,7 +262,8 @@ def test_exports(client_for, review, secretary, cycle):
         submitted_sheet(a, 60)
     c = client_for(secretary)
     response = c.get(reverse("reviews:export", args=[cycle.pk, "csv"]))
-    body = response.content
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
     assert body.startswith("\ufeff".encode())
     text = body.decode("utf-8-sig")
     assert "郴州甲企业有限公司" in text and "600.00" in text
@@ -272,6 +273,19 @@ def test_exports(client_for, review, secretary, cycle):
     ranking, scores = wb.worksheets
     assert ranking.cell(2, 2).value == "郴州甲企业有限公司" and ranking.cell(2, 6).value == 600.0
     assert scores.max_row == 1 + 5 * 23
+
+
+def test_csv_export_streams_whole_lines_in_pieces(review, cycle):
+    from reviews.exports import ranking_csv_lines
+
+    panel, lead, peers = review
+    for a in [lead, *peers]:
+        submitted_sheet(a, 60)
+    small = list(ranking_csv_lines(cycle=cycle, chunk=200))
+    whole = list(ranking_csv_lines(cycle=cycle, chunk=10**9))
+    assert len(whole) == 1 and whole[0].startswith("\ufeff")
+    assert len(small) > 10 and all(p.endswith("\r\n") for p in small)
+    assert "".join(small) == "".join(whole)
 
 
 def test_ranking_decide_view(client_for, review, secretary, cycle):
