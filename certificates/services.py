@@ -283,6 +283,54 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
     return len(ids)
 
 
+def _stuck(now: dt.datetime) -> Q:
+    """Waiting without progress: a claim older than the stale limit (its worker died), or pending for
+    longer than CERTIFICATE_REQUEUE_PENDING_SECONDS (its message was lost, e.g. Redis restarted)."""
+    return Q(status=CS.RENDERING, updated_at__lt=_stale_before(now)) | Q(
+        status=CS.PENDING,
+        updated_at__lt=now - dt.timedelta(seconds=settings.CERTIFICATE_REQUEUE_PENDING_SECONDS),
+    )
+
+
+def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
+    """Queue stuck certificates again (the system does this every few minutes; see tasks).
+
+    Without it a certificate whose worker was killed outright waits for the broker's visibility
+    timeout (an hour), and one whose message was lost waits for the secretary's retry button.
+    Failed certificates are left to the secretary: their error needs a person. Rendering twice is
+    impossible (the task claims first), so a message that was only slow costs one no-op task.
+    Returns how many were queued; one audit event per cycle records them.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        stuck = list(
+            Certificate.objects.select_for_update(skip_locked=True)
+            .filter(_stuck(now))
+            .values_list("pk", "cycle_id", "status")
+        )
+        if not stuck:
+            return 0
+        ids = [pk for pk, _cycle, _status in stuck]
+        Certificate.objects.filter(pk__in=ids).filter(_stuck(now)).update(
+            status=CS.PENDING, claim_token="", updated_at=now
+        )
+        for cycle_id in sorted({cycle for _pk, cycle, _status in stuck}):
+            rows = [(pk, status) for pk, cycle, status in stuck if cycle == cycle_id]
+            audit_record(
+                action=AuditAction.OTHER,
+                obj=AwardCycle.objects.get(pk=cycle_id),
+                by=None,
+                payload={
+                    "event": "certificates.requeued",
+                    "certificates": [pk for pk, _status in rows],
+                    "abandoned_renders": sum(status == CS.RENDERING for _pk, status in rows),
+                },
+            )
+        transaction.on_commit(lambda: _queue_render(ids))
+    logger.warning("Queued %s stuck certificate(s) again: %s", len(ids), ids)
+    return len(ids)
+
+
 def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """Revoke a certificate and the award it documents; the verification page then says revoked."""
     if not _may_manage(by, certificate.cycle):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from .services import TRANSIENT_ERRORS, certificate_render
+from .services import TRANSIENT_ERRORS, certificate_render, certificates_requeue_stuck
 
 
 @shared_task(
@@ -25,3 +25,9 @@ def render_certificate(self, *, certificate_id: int) -> str:
         # Another worker holds a live claim; come back once it is finished or has gone stale.
         raise self.retry(countdown=outcome.busy_for + 1, max_retries=50)
     return outcome.status
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_certificates() -> int:
+    """On beat, every few minutes: renders abandoned by a dead worker or lost with the queue."""
+    return certificates_requeue_stuck()

@@ -206,6 +206,12 @@ CERTIFICATE_RENDER_SOFT_TIME_LIMIT = env.int("CERTIFICATE_RENDER_SOFT_TIME_LIMIT
 CERTIFICATE_RENDER_TIME_LIMIT = env.int("CERTIFICATE_RENDER_TIME_LIMIT", default=120)
 # A rendering claim older than this is taken as abandoned (its worker died): longer than the time limit.
 CERTIFICATE_CLAIM_STALE_SECONDS = env.int("CERTIFICATE_CLAIM_STALE_SECONDS", default=150)
+# A pending certificate untouched this long has lost its message; the sweeper below queues it again.
+CERTIFICATE_REQUEUE_PENDING_SECONDS = env.int("CERTIFICATE_REQUEUE_PENDING_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["certificates-requeue-stuck"] = {
+    "task": "certificates.tasks.requeue_stuck_certificates",
+    "schedule": 300.0,  # seconds
+}
 CERTIFICATE_RENDER_DELAY = env.float("CERTIFICATE_RENDER_DELAY", default=0.0)  # tests only
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)  # per address per minute
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=10)  # per address per hour

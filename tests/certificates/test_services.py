@@ -23,7 +23,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
 from tests.factories.awards import ApplicationFactory, CycleFactory
-from tests.factories.certificates import awarded_application
+from tests.factories.certificates import awarded_application, issued_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +234,68 @@ def test_retry_is_refused_to_an_applicant(cert_a, applicant_a):
     Certificate.objects.filter(pk=cert_a.pk).update(status=CS.FAILED)
     with pytest.raises(PermissionDenied):
         certificate_retry(certificate=cert_a, by=applicant_a)
+
+
+# ---- the sweeper (beat): stuck certificates are queued again --------------------------------------
+
+
+def _age(cert, seconds, **fields):
+    Certificate.objects.filter(pk=cert.pk).update(updated_at=timezone.now() - dt.timedelta(seconds=seconds), **fields)
+
+
+def test_the_sweeper_requeues_abandoned_renders_and_lost_messages_and_they_finish(
+    cert_a, settings, django_capture_on_commit_callbacks
+):
+    cert_b = issued_certificate(cycle=cert_a.cycle)
+    _age(cert_a, settings.CERTIFICATE_CLAIM_STALE_SECONDS + 5, status=CS.RENDERING, claim_token="dead-worker")
+    _age(cert_b, settings.CERTIFICATE_REQUEUE_PENDING_SECONDS + 5)  # pending, its message lost
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.certificates_requeue_stuck() == 2
+    assert len(callbacks) == 1
+    for cert in (cert_a, cert_b):
+        cert.refresh_from_db()
+        assert cert.status == CS.READY and cert.claim_token == ""
+    (event,) = AuditEvent.objects.filter(payload__event="certificates.requeued")
+    assert event.actor is None and event.object_id == str(cert_a.cycle_id)
+    assert sorted(event.payload["certificates"]) == sorted([cert_a.pk, cert_b.pk])
+    assert event.payload["abandoned_renders"] == 1
+
+
+def test_the_sweeper_leaves_live_failed_ready_and_revoked_certificates_alone(
+    cert_a, ready_cert_b, settings, django_capture_on_commit_callbacks
+):
+    cycle = cert_a.cycle
+    queued, failed, revoked = (issued_certificate(cycle=cycle) for _ in range(3))
+    _age(cert_a, settings.CERTIFICATE_CLAIM_STALE_SECONDS - 30, status=CS.RENDERING)  # a render in progress
+    _age(queued, settings.CERTIFICATE_REQUEUE_PENDING_SECONDS - 30)  # queued behind a long batch
+    _age(failed, 10**5, status=CS.FAILED, error="ValueError: bad data")  # its error needs a person
+    _age(revoked, 10**5, status=CS.REVOKED)
+    _age(ready_cert_b, 10**5)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.certificates_requeue_stuck() == 0
+    assert callbacks == []
+    statuses = dict(Certificate.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in (cert_a, queued, failed, revoked, ready_cert_b)] == [
+        CS.RENDERING,
+        CS.PENDING,
+        CS.FAILED,
+        CS.REVOKED,
+        CS.READY,
+    ]
+    assert not AuditEvent.objects.filter(payload__event="certificates.requeued").exists()
+
+
+def test_a_requeued_certificate_is_not_requeued_again_at_the_next_sweep(cert_a, settings):
+    _age(cert_a, settings.CERTIFICATE_REQUEUE_PENDING_SECONDS + 5)
+    assert services.certificates_requeue_stuck() == 1  # (eager rendering waits for the commit)
+    assert services.certificates_requeue_stuck() == 0
+
+
+def test_the_sweeper_runs_on_beat_every_five_minutes(settings):
+    from certificates.tasks import requeue_stuck_certificates
+
+    entry = settings.CELERY_BEAT_SCHEDULE["certificates-requeue-stuck"]
+    assert entry["task"] == requeue_stuck_certificates.name and entry["schedule"] == 300.0
 
 
 def test_regenerate_renders_every_certificate_again_with_the_same_serials(

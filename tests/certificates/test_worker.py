@@ -8,7 +8,7 @@ import pytest
 
 from certificates.enums import CertificateStatus as CS
 from certificates.models import Certificate
-from certificates.services import certificates_issue_for_cycle
+from certificates.services import certificates_issue_for_cycle, certificates_requeue_stuck
 from tests.factories.certificates import awarded_application
 from tests.worker import WorkerProcess, celery_worker_process, purge_broker, require_redis  # noqa: F401
 
@@ -88,3 +88,26 @@ def test_a_worker_killed_mid_render_leads_after_a_restart_to_exactly_one_finishe
     directory = os.path.dirname(cert.file.path)
     assert sorted(os.listdir(directory)) == [f"{cert.serial}.pdf"]
     assert Certificate.objects.filter(cycle=cycle).count() == 1
+
+
+def test_a_render_abandoned_by_a_killed_worker_is_finished_after_the_sweeper_requeues_it(
+    worker_factory, cycle, enterprise_a, settings
+):
+    # Production's visibility timeout (an hour): the broker will not hand the killed task back soon.
+    settings.CERTIFICATE_CLAIM_STALE_SECONDS = 8
+    env = {"CERTIFICATE_RENDER_DELAY": 6, "CERTIFICATE_CLAIM_STALE_SECONDS": 8, "CELERY_VISIBILITY_TIMEOUT": 3600}
+    first = worker_factory(**env)
+    awarded_application(cycle=cycle, enterprise=enterprise_a)
+    (cert,) = certificates_issue_for_cycle(cycle=cycle, by=None, system=True)
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.RENDERING, 90, first)
+    first.stop(signal.SIGKILL)
+
+    second = worker_factory(**env)
+    assert certificates_requeue_stuck() == 0  # the claim is not stale yet: the render may still be alive
+    time.sleep(9)
+    assert Certificate.objects.get(pk=cert.pk).status == CS.RENDERING  # nothing came back by itself
+    assert certificates_requeue_stuck() == 1  # what beat does every five minutes
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.READY, 90, second)
+    cert.refresh_from_db()
+    assert cert.attempts == 2
+    assert sorted(os.listdir(os.path.dirname(cert.file.path))) == [f"{cert.serial}.pdf"]
