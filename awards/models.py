@@ -147,7 +147,10 @@ class AwardCycle(BilingualTitleMixin):
     cooling_off_years = models.PositiveSmallIntegerField(_("cooling-off years after winning"), default=5)
     # Review parameters.
     experts_per_panel = models.PositiveSmallIntegerField(
-        _("experts per panel"), default=5, validators=[MinValueValidator(1)]
+        _("experts per panel"),
+        default=5,
+        validators=[MinValueValidator(5)],
+        help_text=_("At least five: each application is scored by a panel of five or more experts."),
     )
     dispersion_threshold = models.DecimalField(
         _("dispersion threshold"),

@@ -340,8 +340,10 @@ def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
             "pk", "application_id", "round__kind"
         )
     }
+    # Complete: every member without a conflict has submitted, and they are at least the cycle's panel
+    # size (five or more): a panel left short by conflicts needs another expert first.
     completeness = {
-        row["panel_id"]: row["active"] > 0 and row["active"] == row["submitted"]
+        row["panel_id"]: row["active"] >= max(cycle.experts_per_panel, 1) and row["active"] == row["submitted"]
         for row in Assignment.objects.filter(panel__round__cycle=cycle)
         .exclude(status=AssignmentStatus.CONFLICT)
         .values("panel_id")

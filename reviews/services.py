@@ -241,6 +241,12 @@ def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[U
                 _("%(name)s has a conflict of interest with this enterprise and cannot be assigned.") % {"name": e},
                 code="conflict",
             )
+    if len(expert_ids) < rnd.cycle.experts_per_panel:
+        raise NotAllowed(
+            _("A panel needs at least %(n)s experts; %(k)s were chosen.")
+            % {"n": rnd.cycle.experts_per_panel, "k": len(expert_ids)},
+            code="size",
+        )
     with transaction.atomic():
         panel, _created = Panel.objects.get_or_create(round=rnd, application=application)
         current = {a.expert_id: a for a in panel.assignments.select_related("sheet").all()}

@@ -95,6 +95,18 @@ def test_panel_set_by_hand_starts_material_review(material_round, application_a,
     assert panel.assignments.count() == 5 and panel.assignments.get(is_leader=True).expert == expert
 
 
+def test_panel_set_refuses_fewer_experts_than_the_panel_size(
+    material_round, application_a, secretary, other_experts, expert
+):
+    set_status(application_a, ApplicationStatus.ELIGIBLE)
+    with pytest.raises(NotAllowed) as exc:
+        services.panel_set(
+            rnd=material_round, application=application_a, experts=other_experts, leader=other_experts[0], by=secretary
+        )
+    assert exc.value.code == "size" and "5" in exc.value.message
+    assert not Panel.objects.exists()
+
+
 def test_panel_set_refuses_a_hard_conflict(material_round, application_a, secretary, conflicted_expert, expert):
     set_status(application_a, ApplicationStatus.ELIGIBLE)
     with pytest.raises(NotAllowed) as exc:
@@ -302,8 +314,8 @@ def _scored_app(cycle, rnd, experts, pct):
     return app
 
 
-def test_shortlist_top_n_and_the_rest_not_approved(cycle, material_round, secretary, other_experts):
-    apps = [_scored_app(cycle, material_round, other_experts, pct) for pct in (50, 70, 60)]
+def test_shortlist_top_n_and_the_rest_not_approved(cycle, material_round, secretary, other_experts, expert):
+    apps = [_scored_app(cycle, material_round, [*other_experts, expert], pct) for pct in (50, 70, 60)]
     moved, dropped = services.ranking_decide(cycle=cycle, kind=RoundKind.MATERIAL, by=secretary, top_n=2)
     assert {a.pk for a in moved} == {apps[1].pk, apps[2].pk}
     assert [a.status for a in dropped] == [ApplicationStatus.NOT_APPROVED]
@@ -311,22 +323,31 @@ def test_shortlist_top_n_and_the_rest_not_approved(cycle, material_round, secret
         services.ranking_decide(cycle=cycle, kind=RoundKind.MATERIAL, by=secretary, top_n=2)
 
 
-def test_nominate_by_threshold(cycle, material_round, secretary, other_experts):
+def test_nominate_by_threshold(cycle, material_round, secretary, other_experts, expert):
     from decimal import Decimal
 
     from tests.factories.reviews import ReviewRoundFactory
 
     onsite = ReviewRoundFactory(cycle=cycle, kind=RoundKind.ONSITE)
-    apps = [_scored_app(cycle, material_round, other_experts, pct) for pct in (50, 70)]
+    five = [*other_experts, expert]
+    apps = [_scored_app(cycle, material_round, five, pct) for pct in (50, 70)]
     for app in apps:
         set_status(app, ApplicationStatus.ONSITE_REVIEW)
     for app, pct in zip(apps, (65, 55), strict=True):
         panel = Panel.objects.create(round=onsite, application=app)
-        for i, e in enumerate(other_experts):
+        for i, e in enumerate(five):
             submitted_sheet(AssignmentFactory(panel=panel, expert=e, is_leader=i == 0), pct)
     moved, dropped = services.ranking_decide(cycle=cycle, kind=RoundKind.ONSITE, by=secretary, threshold=Decimal("600"))
     assert [a.pk for a in moved] == [apps[0].pk] and moved[0].status == ApplicationStatus.NOMINATED
     assert dropped[0].status == ApplicationStatus.NOT_APPROVED
+
+
+def test_a_panel_of_four_is_not_complete_even_when_all_four_submitted(cycle, material_round, secretary, other_experts):
+    # domain: a panel has at least five experts; a conflict that leaves four needs another expert first.
+    _scored_app(cycle, material_round, other_experts, 60)
+    with pytest.raises(NotAllowed) as exc:
+        services.ranking_decide(cycle=cycle, kind=RoundKind.MATERIAL, by=secretary, top_n=1)
+    assert exc.value.code == "incomplete"
 
 
 def test_decision_refused_with_incomplete_panels_or_by_others(cycle, material_round, secretary, other_experts, expert):
