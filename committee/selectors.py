@@ -172,17 +172,19 @@ def meeting_remarks(meeting: Meeting) -> QuerySet[Remark]:
 
 def level_preview(meeting: Meeting) -> dict[str, Any]:
     """The award levels the closed ballots give, with ties and vacancies, for the page and the minutes."""
-    from .services import meeting_assignment
+    from .services import meeting_assignment, places_taken
 
     ballots = {b.pk: b for b in meeting_ballots(meeting)}
     levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
     all_closed = all(b.status == BallotStatus.CLOSED for b in ballots.values())
     assignment = meeting_assignment(meeting)
+    taken = places_taken(meeting)
     rows = []
     for level in levels.values():
         rows.append(
             {
                 "level": level,
+                "taken": taken[level.pk],
                 "ballots": [ballots[k] for k, v in assignment.levels.items() if v == level.pk],
                 "vacant": assignment.vacancies.get(level.pk, 0),
             }
@@ -192,7 +194,14 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
         for t in assignment.ties
     ]
     no_place = [ballots[k] for k, v in assignment.levels.items() if v is None]
-    return {"rows": rows, "ties": ties, "no_place": no_place, "all_closed": all_closed, "assignment": assignment}
+    return {
+        "rows": rows,
+        "any_taken": any(taken.values()),
+        "ties": ties,
+        "no_place": no_place,
+        "all_closed": all_closed,
+        "assignment": assignment,
+    }
 
 
 # --- the meeting report -------------------------------------------------------------------------

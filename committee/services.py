@@ -4,6 +4,7 @@ audits in the same transaction and queues mails and tasks after commit."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -422,10 +423,48 @@ def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> N
         )
 
 
+HOLDING_STATUSES = (S.APPROVED, S.PUBLIC_NOTICE, S.AWARDED)
+
+
+def places_taken(meeting: Meeting) -> Counter:
+    """Places of each level already held by candidates of the cycle decided elsewhere: approved in
+    an earlier meeting, on public notice or awarded. A candidate sent back to the committee (an
+    objection upheld) is on this meeting's agenda and holds nothing; a revoked award frees its place."""
+    here = set(meeting.ballots.values_list("application_id", flat=True))
+    holding: dict[int, int] = {}
+    earlier = (
+        Ballot.objects.filter(
+            meeting__cycle=meeting.cycle,
+            meeting__status=MeetingStatus.CLOSED,
+            passed=True,
+            award_level__isnull=False,
+            application__status__in=HOLDING_STATUSES,
+        )
+        .exclude(meeting=meeting)
+        .exclude(application_id__in=here)
+        .order_by("meeting__closed_at")
+        .values_list("application_id", "award_level_id")
+    )
+    holding.update(earlier)  # the latest meeting's decision wins
+    holding.update(
+        Application.objects.filter(
+            cycle=meeting.cycle, status__in=(S.PUBLIC_NOTICE, S.AWARDED), award_level__isnull=False
+        )
+        .exclude(pk__in=here)
+        .values_list("pk", "award_level_id")
+    )
+    return Counter(holding.values())
+
+
 def meeting_assignment(meeting: Meeting) -> decisions.Assignment:
-    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved)."""
+    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
+    within what each level's quota leaves after the places already held (see places_taken)."""
     passed = [b for b in meeting.ballots.all() if b.passed]
-    levels = [decisions.Level(level.pk, level.quota) for level in meeting.cycle.levels.order_by("rank")]
+    taken = places_taken(meeting)
+    levels = [
+        decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))
+        for level in meeting.cycle.levels.order_by("rank")
+    ]
     return decisions.assign_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)
 
 

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from awards.enums import ApplicationStatus as S
-from committee import services
+from awards.models import Application
+from committee import selectors, services
 from committee.enums import BallotStatus, MeetingStatus, ObjectionStatus
 from committee.models import Attendance, Ballot, GovernmentApproval, Objection, PublicNotice, Recusal, Vote
 from core.errors import NotAllowed
 from core.models import AuditEvent
+from tests.factories.committee import schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +356,31 @@ def test_passed_without_a_place_in_the_quotas_is_not_approved(open_meeting, memb
     first, second = open_meeting.ballots.order_by("rank").select_related("application", "award_level")
     assert first.award_level.code == "mayor" and first.application.status == S.APPROVED
     assert second.passed and second.award_level is None and second.application.status == S.NOT_APPROVED
+
+
+def test_a_second_meeting_fills_only_the_places_the_first_left(open_meeting, members, secretary, cycle, candidates):
+    # One Mayor-level place and one nomination place; both candidates pass the first meeting.
+    cycle.levels.filter(code="mayor").update(quota=1)
+    cycle.levels.filter(code="nomination").update(quota=1)
+    notice = _published(open_meeting, members, secretary, cycle)
+    first, second = (Application.objects.get(pk=c.pk) for c in candidates)
+    assert (first.award_level.code, second.award_level.code) == ("mayor", "nomination")
+    # An objection against the second is upheld: back to the committee, its level given up.
+    objection = services.objection_lodge(
+        notice=notice, application=second, name="张三", contact="a@b.cn", reasons="理由", ip="10.0.0.5"
+    )
+    services.objection_handle(
+        objection=objection, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="复议。"
+    )
+    again = schedule(cycle, secretary)
+    assert list(again.ballots.values_list("application_id", flat=True)) == [second.pk]
+    services.meeting_open(meeting=again, by=secretary)
+    services.attendance_record(meeting=again, by=secretary, present_ids=[u.pk for u in members[:5]])
+    assert services.places_taken(again) == {first.award_level_id: 1}
+    _run_all(again, members, secretary, approvals=(5,))
+    services.meeting_close(meeting=again, by=secretary)
+    ballot = again.ballots.select_related("award_level").get()
+    # Rank 1 of this meeting, but the one Mayor-level place is held by the first candidate.
+    assert ballot.rank == 1 and ballot.award_level.code == "nomination"
+    preview = selectors.level_preview(again)
+    assert preview["any_taken"] and [r["taken"] for r in preview["rows"]] == [1, 0]
