@@ -305,6 +305,10 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
             raise NotAllowed(_("Only members recorded as present may vote."), code="absent")
         if Recusal.objects.filter(ballot=locked, member=by).exists():
             raise NotAllowed(_("You are recused from this candidate and may not vote."), code="recused")
+        if by.enterprise_memberships.filter(enterprise__applications=locked.application_id).exists():
+            raise NotAllowed(
+                _("You are a member of this candidate's enterprise and may not vote on it."), code="member"
+            )
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
         audit_record(
             action=AuditAction.VOTE,

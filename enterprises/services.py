@@ -23,6 +23,7 @@ from core.models import User
 
 from .enums import MemberRole
 from .models import Enterprise, EnterpriseMembership, Invitation
+from .rules import has_review_role
 from .selectors import mask_email
 from .tokens import email_verification_token, email_verification_user
 
@@ -245,6 +246,11 @@ def invitation_problem(invitation: Invitation, user: User | None = None) -> str 
         return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
             "date": _local(invitation.expires_at)
         }
+    if user is not None and has_review_role(user):
+        return _(
+            "You judge applicants as a member of the award office, an expert or a committee member, "
+            "so you cannot join an applicant enterprise."
+        )
     if user is not None and user.email.lower() != invitation.email.lower():
         return _(
             "This invitation was sent to %(invited)s, but you are logged in as %(current)s. "

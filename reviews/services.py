@@ -115,6 +115,13 @@ def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User
 def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembership:
     """Make a pool expert a member of the cycle and tell them by e-mail. Harmless when repeated."""
     _require(by, "reviews.manage_reviews", cycle)
+    applicant_of = expert.enterprise_memberships.select_related("enterprise").first()
+    if applicant_of is not None:
+        raise NotAllowed(
+            _("%(name)s is a member of the applicant enterprise %(enterprise)s and cannot be an expert.")
+            % {"name": expert, "enterprise": applicant_of.enterprise},
+            code="applicant",
+        )
     with transaction.atomic():
         membership, created = CycleMembership.objects.get_or_create(cycle=cycle, user=expert, role=CycleRole.EXPERT)
         if created:
@@ -157,7 +164,7 @@ def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
     experts = list(
         User.objects.filter(cycle_memberships__cycle_id=rnd.cycle_id, cycle_memberships__role=CycleRole.EXPERT)
         .select_related("expert_profile")
-        .prefetch_related("expert_profile__past_clients", "declared_conflicts")
+        .prefetch_related("expert_profile__past_clients", "declared_conflicts", "enterprise_memberships")
         .order_by("pk")
     )
     loads: dict[int, int] = {}
@@ -175,7 +182,9 @@ def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
                 id=e.pk,
                 employer_code=(profile.employer_credit_code if profile else ""),
                 client_codes=frozenset(c.credit_code for c in profile.past_clients.all()) if profile else frozenset(),
-                conflict_enterprise_ids=frozenset(c.enterprise_id for c in e.declared_conflicts.all()),
+                # Declared conflicts, and any enterprise the expert belongs to as an applicant.
+                conflict_enterprise_ids=frozenset(c.enterprise_id for c in e.declared_conflicts.all())
+                | frozenset(m.enterprise_id for m in e.enterprise_memberships.all()),
                 industries=frozenset(profile.industries if profile else ()),
                 load=loads.get(e.pk, 0),
             )

@@ -120,6 +120,16 @@ def test_vote_refused_when_absent_recused_or_not_member(open_ballot, members, se
     assert not Vote.objects.exists()
 
 
+def test_a_member_of_the_candidates_enterprise_may_not_vote_on_it(open_ballot, members):
+    from tests.factories.enterprises import MembershipFactory
+
+    MembershipFactory(enterprise=open_ballot.application.enterprise, user=members[2])
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=open_ballot, by=members[2], choice="approve")
+    assert e.value.code == "member"
+    assert not Vote.objects.exists()
+
+
 def test_recusal_withdraws_a_vote_and_secretary_may_record_it(open_ballot, members, secretary, committee_member):
     services.vote_cast(ballot=open_ballot, by=members[2], choice="approve")
     services.recusal_record(ballot=open_ballot, member=members[2], by=secretary, reason="亲属在该企业任职")

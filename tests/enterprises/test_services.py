@@ -263,6 +263,16 @@ def test_an_invitation_for_another_address_cannot_be_accepted(db, enterprise_a, 
     assert invitation.accepted_at is None
 
 
+@pytest.mark.parametrize("role", ["expert", "secretary", "committee_member"])
+def test_people_who_judge_applicants_cannot_join_an_enterprise(request, db, enterprise_a, role):
+    judge = request.getfixturevalue(role)
+    invitation = InvitationFactory(enterprise=enterprise_a, email=judge.email)
+    assert "cannot join an applicant enterprise" in services.invitation_problem(invitation, judge)
+    with pytest.raises(NotAllowed):
+        services.invitation_accept(invitation=invitation, user=judge)
+    assert not EnterpriseMembership.objects.filter(user=judge).exists()
+
+
 def test_an_invitation_is_used_only_once_even_when_raced(db, enterprise_a):
     invitation = InvitationFactory(enterprise=enterprise_a, email="twice@example.cn")
     user = UserFactory(email="twice@example.cn")

@@ -40,6 +40,31 @@ def test_invite_makes_a_member_and_mails_once(cycle, secretary, django_capture_o
     assert [m.to for m in mail.outbox] == [["new@pool.example.cn"]]
 
 
+def test_a_member_of_an_applicant_enterprise_cannot_become_an_expert(cycle, secretary, applicant_a):
+    with pytest.raises(NotAllowed) as exc:
+        services.expert_invite_new(cycle=cycle, email=applicant_a.email, full_name="x", by=secretary)
+    assert exc.value.code == "applicant"
+    assert not CycleMembership.objects.filter(user=applicant_a).exists()
+
+
+def test_an_expert_who_belongs_to_the_enterprise_is_never_put_on_its_panel(
+    cycle, material_round, application_a, secretary, expert, other_experts, enterprise_a
+):
+    # Data from before the rule (or made in the admin): the expert is also a member of enterprise A.
+    from tests.factories.enterprises import MembershipFactory
+
+    MembershipFactory(enterprise=enterprise_a, user=expert)
+    set_status(application_a, ApplicationStatus.ELIGIBLE)
+    with pytest.raises(NotAllowed) as exc:
+        services.panel_set(
+            rnd=material_round, application=application_a, experts=[*other_experts, expert], leader=expert, by=secretary
+        )
+    assert exc.value.code == "conflict"
+    plan = services.panels_auto_assign(rnd=material_round, by=secretary, seed=3)
+    assert not Assignment.objects.filter(panel__application=application_a, expert=expert).exists()
+    assert any(p.code == "panel_short" for p in plan.problems)  # four others are not enough
+
+
 @pytest.mark.parametrize("role", ["expert", "committee_member", "applicant_a"])
 def test_invite_refused_for_others(request, cycle, role):
     person = ExpertProfileFactory().user
