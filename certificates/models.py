@@ -78,5 +78,6 @@ class Certificate(models.Model):
 
     @property
     def is_downloadable(self) -> bool:
-        # While a regeneration runs, the previous file stays valid and downloadable.
-        return self.status != CertificateStatus.REVOKED and bool(self.file)
+        # While a regeneration runs, the previous file stays valid and downloadable; a revoked
+        # certificate, or one whose award was revoked (e.g. through the workflow), is not.
+        return not self.is_revoked and bool(self.file)

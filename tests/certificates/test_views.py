@@ -214,6 +214,24 @@ def test_no_download_before_rendering_or_after_revocation(client_for, applicant_
     assert client_for(applicant_a).get(url).status_code == 404
 
 
+def test_no_download_once_the_award_itself_was_revoked_through_the_workflow(client_for, applicant_a, ready_cert_a):
+    from awards.enums import ApplicationStatus
+    from awards.services import application_transition
+
+    url = reverse("certificates:download", args=[ready_cert_a.pk])
+    assert client_for(applicant_a).get(url).status_code == 200
+    application_transition(
+        application=ready_cert_a.application,
+        to_status=ApplicationStatus.REVOKED,
+        by=None,
+        system=True,
+        comment="Falsified results",
+    )
+    assert client_for(applicant_a).get(url).status_code == 404
+    dashboard = client_for(applicant_a).get(reverse("core:dashboard")).content.decode()
+    assert url not in dashboard
+
+
 def test_media_files_are_not_served(anonymous, ready_cert_a):
     assert anonymous.get("/media/" + ready_cert_a.file.name).status_code == 404
     assert anonymous.get("/media-not-served/" + ready_cert_a.file.name).status_code == 404
