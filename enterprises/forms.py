@@ -43,9 +43,14 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, throttled: bool = False, **kwargs):
+        # Throttled: refuse without saying anything about the address (whether it has an account).
+        self.throttled = throttled
+        super().__init__(*args, **kwargs)
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        if not self.throttled and User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 _(
                     "An account with this e-mail address already exists. Log in, or reset the password if you forgot it."  # noqa: E501
@@ -56,6 +61,11 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.throttled:
+            raise ValidationError(
+                _("Too many registrations from your network address in the last hour. Please try again later."),
+                code="rate_limited",
+            )
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))

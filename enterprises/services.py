@@ -58,20 +58,9 @@ def user_register(
     password: str,
     preferred_language: str,
     invitation: Invitation | None = None,
-    ip: str | None = None,
 ) -> User:
     """Create an account. Arriving through an invitation sent to this address proves the address:
-    the account is verified and joins the enterprise at once; otherwise a verification link is sent.
-
-    From the web (`ip` given) at most REGISTRATION_RATE_LIMIT attempts per address and hour are
-    accepted: each one may send an e-mail, and each tells whether an address has an account."""
-    if ip is not None and ratelimit.exceeded(
-        "register", ip, limit=settings.REGISTRATION_RATE_LIMIT, window=REGISTRATION_WINDOW
-    ):
-        raise NotAllowed(
-            _("Too many registrations from your network address in the last hour. Please try again later."),
-            code="rate_limited",
-        )
+    the account is verified and joins the enterprise at once; otherwise a verification link is sent."""
     email = email.strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -85,6 +74,13 @@ def user_register(
         else:
             email_verification_send(user=user)
     return user
+
+
+def registration_throttled(*, ip: str | None) -> bool:
+    """Count a registration attempt from the web; True once the address made more than
+    REGISTRATION_RATE_LIMIT in the hour. Every attempt counts, valid or not: each one may send an
+    e-mail, and each tells whether an address has an account."""
+    return ratelimit.exceeded("register", ip, limit=settings.REGISTRATION_RATE_LIMIT, window=REGISTRATION_WINDOW)
 
 
 def email_verification_send(*, user: User) -> None:

@@ -55,7 +55,10 @@ def register(request):
             invitation = None
     status = 200
     if request.method == "POST":
-        form = RegistrationForm(request.POST)
+        throttled = services.registration_throttled(ip=client_address(request))
+        form = RegistrationForm(request.POST, throttled=throttled)
+        if throttled:
+            status = 429
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -65,12 +68,9 @@ def register(request):
                     password=data["password1"],
                     preferred_language=data["preferred_language"],
                     invitation=invitation,
-                    ip=client_address(request),
                 )
             except ServiceError as exc:
-                form.add_error(None if exc.code == "rate_limited" else "email", exc.message)
-                if exc.code == "rate_limited":
-                    status = 429
+                form.add_error("email", exc.message)
             else:
                 request.session.pop(SESSION_INVITATION, None)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -64,20 +64,6 @@ def test_register_refuses_a_known_address(db):
         services.user_register(email="KNOWN@example.cn", full_name="x", password="pw", preferred_language="en")
 
 
-def test_register_from_the_web_is_limited_per_address(db, settings):
-    settings.REGISTRATION_RATE_LIMIT = 1
-    services.user_register(email="a@example.cn", full_name="a", password="pw", preferred_language="en", ip="10.1.1.1")
-    with pytest.raises(NotAllowed) as refused:
-        services.user_register(
-            email="b@example.cn", full_name="b", password="pw", preferred_language="en", ip="10.1.1.1"
-        )
-    assert refused.value.code == "rate_limited"
-    assert not User.objects.filter(email="b@example.cn").exists()
-    # Another address, and registrations not made through the web (no address), are not limited.
-    services.user_register(email="c@example.cn", full_name="c", password="pw", preferred_language="en", ip="10.1.1.2")
-    services.user_register(email="d@example.cn", full_name="d", password="pw", preferred_language="en")
-
-
 def test_verify_email_marks_the_user_once(db):
     user = UserFactory(email_verified=False)
     token = email_verification_token(user)

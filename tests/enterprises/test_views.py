@@ -123,6 +123,22 @@ def test_registrations_are_rate_limited_per_address_and_keep_what_was_typed(en, 
     assert attempt(3, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
+def test_once_throttled_the_form_no_longer_tells_whether_an_address_has_an_account(en, db, settings, applicant_a):
+    settings.REGISTRATION_RATE_LIMIT = 3
+    url = reverse("enterprises:register")
+    data = {
+        "email": applicant_a.email,
+        "full_name": "x",
+        "preferred_language": "en",
+        "password1": "a",
+        "password2": "b",
+    }
+    answers = [html(en(None).post(url, data)) for _ in range(4)]
+    # Invalid attempts count too (each one answered the question "has this address an account?").
+    assert all("already exists" in a for a in answers[:3])
+    assert "already exists" not in answers[3] and "Too many registrations" in answers[3]
+
+
 def test_register_errors_keep_what_was_typed(en, db):
     response = en(None).post(
         reverse("enterprises:register"),
