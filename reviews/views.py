@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -155,6 +156,15 @@ def sheet(request, pk):
         return redirect("reviews:declare", pk=pk)
     if assignment.status == AssignmentStatus.CONFLICT:
         raise Http404
+    rnd = assignment.panel.round
+    if rnd.opens_at > timezone.now():
+        # The material is shown from the round's opening, as its attachments are.
+        messages.info(
+            request,
+            _("This round opens on %(date)s; the material and the sheet are available from then.")
+            % {"date": date_format(timezone.localtime(rnd.opens_at), "DATETIME_FORMAT")},
+        )
+        return redirect("core:dashboard")
     if request.method != "POST":
         return render(request, "reviews/sheet.html", _sheet_context(assignment))
     categories, _t, _d = selectors.sheet_view(assignment=assignment)

@@ -106,7 +106,10 @@ def test_member_votes_and_does_not_see_others_votes_until_close(world, members, 
     c1.post(url, {"choice": "abstain"})
     assert Vote.objects.filter(ballot=ballot).count() == 2
     page = c0.get(reverse("committee:meeting", args=[world["meeting"].pk])).content.decode()
-    assert "2 votes cast so far" in page or "已投 2 票" in page
+    # A member sees neither how others voted nor how many have voted; the office sees the count.
+    assert "votes cast so far" not in page and "目前已投" not in page
+    office = client_for(secretary).get(reverse("committee:meeting", args=[world["meeting"].pk])).content.decode()
+    assert "2 votes cast so far" in office or "已投 2 票" in office
     assert members[1].full_name not in page.split("ballot-" + str(ballot.pk))[1].split("</article>")[0]
     for m in members[2:5]:
         services.vote_cast(ballot=ballot, by=m, choice="approve")

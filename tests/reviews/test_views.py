@@ -1,10 +1,12 @@
 """Every review URL: the happy path, and denial for applicants, unassigned experts, conflicted experts and
 committee members (and anonymous visitors)."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from awards.enums import ApplicationStatus, CycleRole
@@ -164,6 +166,22 @@ def test_declaration_then_material_is_shown(client_for, review, expert):
     assert response.status_code == 302
     page = c.get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
     assert lead.panel.application.enterprise.credit_code in page
+
+
+def test_no_material_or_sheet_before_the_round_opens(client_for, review, expert):
+    _panel, lead, _peers = review
+    lead.status = AssignmentStatus.ACCEPTED
+    lead.save(update_fields=["status"])
+    rnd = lead.panel.round
+    rnd.opens_at = timezone.now() + dt.timedelta(days=5)
+    rnd.save(update_fields=["opens_at"])
+    c = client_for(expert)
+    response = c.get(reverse("reviews:sheet", args=[lead.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain and lead.panel.application.enterprise.credit_code not in page
+    assert "This round opens on" in page or "本轮评审" in page
+    response = c.post(reverse("reviews:sheet", args=[lead.pk]), {"action": "save"})
+    assert response.status_code == 302 and not ItemScore.objects.exists()
 
 
 def test_sheet_post_invalid_keeps_typed_values(client_for, review, expert, cycle):
