@@ -255,7 +255,8 @@ class Objection(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} · {self.application.enterprise}"
+        # Not the objector's name: this text is copied into audit events and shown in lists.
+        return _("Objection %(n)s · %(enterprise)s") % {"n": self.pk, "enterprise": self.application.enterprise}
 
 
 class GovernmentApproval(models.Model):

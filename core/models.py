@@ -89,3 +89,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (the events "other" say what happened in their payload's "event")."""
+        from .enums import AuditAction
+
+        if self.action == AuditAction.OTHER and isinstance(self.payload, dict) and self.payload.get("event"):
+            return str(self.payload["event"])
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action

@@ -30,6 +30,8 @@ def dashboard(request):
     if roles.is_admin or roles.is_secretary:
         cycles = list(award_selectors.cycles_for_office(user))
         context["office_cycles"] = [(c, award_selectors.application_status_counts(c)) for c in cycles]
+    if roles.is_admin:
+        # The audit log spans every cycle (and names objectors and voters): administrators only.
         context["recent_events"] = AuditEvent.objects.select_related("actor").order_by("-seq")[:10]
     if roles.is_applicant:
         context["my_applications"] = award_selectors.applications_of_user_enterprises(user)

@@ -195,3 +195,25 @@ def test_prize_money_reads_naturally_in_both_languages(db):
         assert yuan("12345.50") == "¥12,345.50"
     with translation.override("en"):
         assert yuan(500000) == "¥500,000"
+
+
+def test_recent_actions_on_the_dashboard_are_for_administrators_only(client_for, secretary, admin_user, applicant_a):
+    from core.audit import audit_record
+    from core.enums import AuditAction
+
+    audit_record(action=AuditAction.VOTE, obj=applicant_a, by=applicant_a, payload={"choice": "approve"})
+    audit_record(action=AuditAction.OTHER, obj=applicant_a, by=applicant_a, payload={"event": "user.registered"})
+    office = client_for(secretary).get(reverse("core:dashboard")).content.decode()
+    assert "Recent actions" not in office and "最近操作" not in office
+    admin = client_for(admin_user).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Vote cast" in admin or "投票" in admin
+    assert "user.registered" in admin
+    assert "committee.vote" not in admin  # the label, not the stored code
+
+
+def test_an_objection_is_named_without_its_objector(db):
+    from committee.models import Objection
+    from tests.factories.awards import ApplicationFactory
+
+    objection = Objection(pk=7, name="李秘密举报人", contact="x", application=ApplicationFactory())
+    assert "李秘密举报人" not in str(objection) and "7" in str(objection)
