@@ -642,7 +642,13 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                 application=app,
                 to_status=S.NOMINATED if outcome == ObjectionStatus.UPHELD_RETURNED else S.NOT_APPROVED,
                 by=by,
-                comment=reply.strip(),
+                # The enterprise reads this comment; the reply is for the objector and may name them.
+                comment=_(
+                    "An objection raised during the public notice was upheld; the candidate goes back to the "
+                    "review committee."
+                )
+                if outcome == ObjectionStatus.UPHELD_RETURNED
+                else _("An objection raised during the public notice was upheld; the proposal is withdrawn."),
                 extra_fields={"award_level": None},
                 payload={"objection": objection.pk},
             )

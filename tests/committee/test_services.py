@@ -394,3 +394,20 @@ def test_a_second_meeting_fills_only_the_places_the_first_left(open_meeting, mem
     assert ballot.rank == 1 and ballot.award_level.code == "nomination"
     preview = selectors.level_preview(again)
     assert preview["any_taken"] and [r["taken"] for r in preview["rows"]] == [1, 0]
+
+
+def test_the_reply_to_an_upheld_objection_is_not_shown_to_the_enterprise(
+    open_meeting, members, secretary, cycle, candidates
+):
+    notice = _published(open_meeting, members, secretary, cycle)
+    objection = services.objection_lodge(
+        notice=notice, application=candidates[0], name="王举报", contact="a@b.cn", reasons="理由", ip="10.0.0.6"
+    )
+    services.objection_handle(
+        objection=objection, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="王举报先生：经核查属实。"
+    )
+    transition = candidates[0].transitions.order_by("-pk").first()
+    assert transition.to_status == S.NOMINATED
+    assert "王举报" not in transition.comment and transition.comment
+    objection.refresh_from_db()
+    assert objection.reply == "王举报先生：经核查属实。"  # kept for the objector and the office
