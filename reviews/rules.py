@@ -109,6 +109,10 @@ def is_attachment_expert(user, attachment) -> bool:
     ).exists()
     if not assigned:
         return False
+    from .models import DeclaredConflict
+
+    if DeclaredConflict.objects.filter(expert=user, enterprise__applications=attachment.application_id).exists():
+        return False  # a conflict declared in any round closes the enterprise's files to the expert
     data = (
         ApplicationSnapshot.objects.filter(application_id=attachment.application_id)
         .order_by("-number")

@@ -370,15 +370,39 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
             raise Conflict(_("Your declaration was already recorded. Please reload the page."))
         assignment.refresh_from_db()
         panel = assignment.panel
+        released_elsewhere, submitted_elsewhere = [], []
         if conflict:
             application = panel.application
             DeclaredConflict.objects.get_or_create(
                 expert=by, enterprise_id=application.enterprise_id, defaults={"reason": reason.strip()}
             )
-            if was_leader:
-                successor = panel.assignments.exclude(status=AssignmentStatus.CONFLICT).order_by("pk").first()
-                if successor is not None:
-                    Assignment.objects.filter(pk=successor.pk).update(is_leader=True)
+            # The same tie holds in every round: release the expert's other unsubmitted assignments for
+            # this enterprise; submitted ones are the office's to judge (they are named in the e-mail).
+            others = (
+                Assignment.objects.filter(expert=by, panel__application__enterprise_id=application.enterprise_id)
+                .exclude(pk=assignment.pk)
+                .exclude(status=AssignmentStatus.CONFLICT)
+                .select_related("panel__round", "sheet")
+            )
+            for other in others:
+                sheet = getattr(other, "sheet", None)
+                if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
+                    submitted_elsewhere.append(other)
+                    continue
+                Assignment.objects.filter(pk=other.pk).update(
+                    status=AssignmentStatus.CONFLICT,
+                    declared_at=now,
+                    conflict_reason=reason.strip(),
+                    is_leader=False,
+                )
+                released_elsewhere.append(other)
+            for released in [assignment, *released_elsewhere]:
+                if released.is_leader or (released.pk == assignment.pk and was_leader):
+                    successor = (
+                        released.panel.assignments.exclude(status=AssignmentStatus.CONFLICT).order_by("pk").first()
+                    )
+                    if successor is not None:
+                        Assignment.objects.filter(pk=successor.pk).update(is_leader=True)
             for secretary in _secretaries(panel.round.cycle_id):
                 mail_queue(
                     template="reviews/conflict_declared",
@@ -389,13 +413,22 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
                         "reason": reason.strip(),
                         "round_id": panel.round_id,
                         "cycle_id": panel.round.cycle_id,
+                        # Round kinds (codes): the mail is written in each secretary's own language.
+                        "also_released": [a.panel.round.kind for a in released_elsewhere],
+                        "submitted_elsewhere": [a.panel.round.kind for a in submitted_elsewhere],
                     },
                 )
         audit_record(
             action=AuditAction.CONFLICT,
             obj=assignment,
             by=by,
-            payload={"conflict": conflict, "reason": reason.strip(), "panel": panel.pk},
+            payload={
+                "conflict": conflict,
+                "reason": reason.strip(),
+                "panel": panel.pk,
+                "also_released": [a.pk for a in released_elsewhere],
+                "submitted_elsewhere": [a.pk for a in submitted_elsewhere],
+            },
         )
     return assignment
 

@@ -31,7 +31,7 @@ from .forms import (
     RoundForm,
     sheet_post,
 )
-from .models import Assignment, ExpertProfile, Panel, ReviewRound, ScoreSheet
+from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_pool_expert
 
 # ---------------------------------------------------------------- helpers
@@ -154,8 +154,13 @@ def sheet(request, pk):
     assignment = _own_assignment(request, pk)
     if assignment.status == AssignmentStatus.PENDING:
         return redirect("reviews:declare", pk=pk)
-    if assignment.status == AssignmentStatus.CONFLICT:
-        raise Http404
+    if (
+        assignment.status == AssignmentStatus.CONFLICT
+        or DeclaredConflict.objects.filter(
+            expert=request.user, enterprise_id=assignment.panel.application.enterprise_id
+        ).exists()
+    ):
+        raise Http404  # a conflict declared in any round closes the enterprise's material
     rnd = assignment.panel.round
     if rnd.opens_at > timezone.now():
         # The material is shown from the round's opening, as its attachments are.

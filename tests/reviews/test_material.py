@@ -129,3 +129,18 @@ def test_a_file_uploaded_after_submission_is_not_served_to_experts(client_for, p
     )
     assert _download(client_for(applicant_a), new).status_code == 200
     assert _download(client_for(expert), new).status_code == 404
+
+
+def test_a_conflict_declared_in_a_later_round_closes_the_material_and_files_of_the_earlier_one(
+    client_for, panel, expert, licence
+):
+    from reviews.models import DeclaredConflict
+
+    lead = Assignment.objects.get(panel=panel, expert=expert)
+    c = client_for(expert)
+    assert c.get(reverse("reviews:sheet", args=[lead.pk])).status_code == 200
+    assert _download(c, licence).status_code == 200
+    # Declared on the on-site panel of the same enterprise (recorded as a DeclaredConflict).
+    DeclaredConflict.objects.create(expert=expert, enterprise=panel.application.enterprise, reason="新任独立董事")
+    assert c.get(reverse("reviews:sheet", args=[lead.pk])).status_code == 404
+    assert _download(c, licence).status_code == 404

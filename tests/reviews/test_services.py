@@ -206,6 +206,34 @@ def test_declare_conflict_releases_tells_secretary_and_passes_leadership(
     assert "曾为该企业提供咨询" in mail.outbox[0].body
 
 
+@pytest.mark.parametrize("material_submitted", [False, True])
+def test_a_conflict_declared_on_site_also_covers_the_material_round(
+    review, expert, secretary, cycle, django_capture_on_commit_callbacks, material_submitted
+):
+    from reviews.enums import RoundKind
+    from tests.factories.reviews import PanelFactory, ReviewRoundFactory
+
+    panel, lead, peers = review  # material round: the expert leads it
+    if material_submitted:
+        submitted_sheet(lead, 70)
+    onsite = ReviewRoundFactory(cycle=cycle, kind=RoundKind.ONSITE)
+    on_site = AssignmentFactory(
+        panel=PanelFactory(round=onsite, application=panel.application), expert=expert, status=AssignmentStatus.PENDING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_declare(assignment=on_site, by=expert, conflict=True, reason="新任该企业独立董事")
+    lead.refresh_from_db()
+    body = mail.outbox[-1].body
+    if material_submitted:
+        assert lead.status == AssignmentStatus.ACCEPTED and lead.is_leader  # the office decides
+        assert "already submitted" in body or "已提交" in body
+    else:
+        assert lead.status == AssignmentStatus.CONFLICT and not lead.is_leader
+        assert Assignment.objects.get(pk=peers[0].pk).is_leader  # leadership passed on
+        assert "also released" in body or "同时" in body
+    assert "Material review" in body or "资料评审" in body
+
+
 def test_declare_refused_for_someone_else(review, other_experts):
     _panel, lead, _peers = review
     with pytest.raises(PermissionDenied):
