@@ -229,13 +229,14 @@ class Check:
 
 
 def cooling_off_wins(enterprise_id: int, cycle) -> list:
-    """Awarded applications of the enterprise within the cycle's cooling-off period."""
+    """Awards of the enterprise within the cycle's cooling-off period, revoked ones included (a
+    revocation for fraud does not shorten the wait)."""
     from .models import Application
 
     return list(
         Application.objects.filter(
             enterprise_id=enterprise_id,
-            status=ApplicationStatus.AWARDED,
+            status__in=[ApplicationStatus.AWARDED, ApplicationStatus.REVOKED],
             cycle__year__gte=cycle.year - cycle.cooling_off_years,
             cycle__year__lt=cycle.year,
         ).select_related("cycle")

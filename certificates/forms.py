@@ -7,7 +7,10 @@ class RevokeForm(forms.Form):
         label=_("Reason for the revocation"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text=_("Shown in the audit log and the application's history; the public page shows only the date."),
+        help_text=_(
+            "Shown in the audit log and the application's history; the public pages (verification, winners) "
+            "show only that the award was revoked, and when."
+        ),
     )
 
     def clean_reason(self):

@@ -265,9 +265,12 @@ def open_objection_count(cycle: AwardCycle) -> int:
 
 
 def winners_by_year_and_level() -> list[dict[str, Any]]:
-    """All winners: per year (newest first), per level (highest first), with the approval record."""
+    """All winners: per year (newest first), per level (highest first), with the approval record, and
+    the awards of that year revoked since (domain: a revocation is published) with their date; the
+    reason stays in the audit log and the application's history (see certificates.forms.RevokeForm)."""
     apps = (
-        Application.objects.filter(status=ApplicationStatus.AWARDED)
+        Application.objects.filter(status__in=[ApplicationStatus.AWARDED, ApplicationStatus.REVOKED])
+        .exclude(award_level__isnull=True)
         .select_related("enterprise", "cycle", "award_level", "cycle__government_approval")
         .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
     )
@@ -275,7 +278,10 @@ def winners_by_year_and_level() -> list[dict[str, Any]]:
     for app in apps:
         if not years or years[-1]["cycle"].pk != app.cycle_id:
             approval = getattr(app.cycle, "government_approval", None)
-            years.append({"cycle": app.cycle, "approval": approval, "levels": []})
+            years.append({"cycle": app.cycle, "approval": approval, "levels": [], "revoked": []})
+        if app.status == ApplicationStatus.REVOKED:
+            years[-1]["revoked"].append({"application": app, "on": app.status_changed_at})
+            continue
         levels = years[-1]["levels"]
         if not levels or levels[-1]["level"] != app.award_level:
             levels.append({"level": app.award_level, "winners": []})

@@ -62,6 +62,13 @@ def test_cooling_off_counts_awards_within_the_period(cycle, enterprise_a):
     assert _checks(other)["cooling_off"].ok is True
 
 
+def test_a_revoked_award_still_counts_for_the_cooling_off(cycle, enterprise_a):
+    recent = CycleFactory(year=cycle.year - 2)
+    ApplicationFactory(cycle=recent, enterprise=enterprise_a, status=ApplicationStatus.REVOKED)
+    app = ApplicationFactory(cycle=cycle, enterprise=enterprise_a)
+    assert _checks(app)["cooling_off"].ok is False
+
+
 def test_text_diff_words_and_characters():
     runs = S.text_diff("质量第一 quality first", "质量至上 quality always first")
     assert ("del", "第一") in runs and ("ins", "至上") in runs

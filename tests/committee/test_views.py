@@ -261,6 +261,22 @@ def test_secretary_handles_objection_and_confirms(notice, candidates, secretary,
     assert "郴州甲企业有限公司" in page and "郴政函〔2030〕8号" in page
 
 
+def test_winners_page_publishes_revocations_with_their_date_not_the_reason(anonymous, db, cycle, secretary):
+    from certificates.services import certificate_revoke
+    from tests.factories.certificates import issued_certificate
+
+    kept = issued_certificate(cycle=cycle)
+    lost = issued_certificate(cycle=cycle)
+    certificate_revoke(certificate=lost, by=secretary, reason="材料造假（内部说明）")
+    page = anonymous.get(reverse("committee:winners_year", args=[cycle.year]), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    won, revoked = html.split("Awards revoked") if "Awards revoked" in html else html.split("已撤销")
+    assert kept.application.enterprise.name_zh in won and lost.application.enterprise.name_zh not in won
+    assert lost.application.enterprise.name_zh in revoked
+    assert timezone.localdate().isoformat() in revoked
+    assert "材料造假" not in html
+
+
 def test_winners_page_unknown_year_404(anonymous, db):
     assert anonymous.get(reverse("committee:winners_year", args=[1990])).status_code == 404
     assert anonymous.get(reverse("committee:winners")).status_code == 200
