@@ -261,7 +261,8 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
         )
     )
     if cycle.require_local_registration:
-        code = (basic.get("credit_code") or application.enterprise.credit_code or "").upper()
+        # The registered enterprise's code (validated, unique), not what was typed into the form.
+        code = (application.enterprise.credit_code or basic.get("credit_code") or "").upper()
         division = code[2:8]
         checks.append(
             Check(

@@ -3,13 +3,14 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
 
 from .enums import CITY_DIVISION_PREFIX, District, Industry, InvitationStatus, MemberRole
-from .validators import division_code, validate_credit_code
+from .validators import division_code, normalize_credit_code, validate_credit_code
 
 
 class Enterprise(models.Model):
@@ -41,9 +42,26 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name_zh", "name_en"]
+        constraints = [
+            # Codes are stored in capitals (see clean_fields/save); this keeps "914310…ab" and "914310…AB" apart.
+            models.UniqueConstraint(
+                Upper("credit_code"),
+                name="uniq_enterprise_credit_code_ci",
+                violation_error_message=_("An enterprise with this credit code is already registered."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name_zh or self.name_en or self.credit_code
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Before validation, so that uniqueness is checked on the stored form (the admin's path too).
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().clean_fields(exclude=exclude)
 
     @property
     def display_name(self) -> str:

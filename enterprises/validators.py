@@ -41,6 +41,12 @@ def validate_credit_code(value: str) -> None:
             code="charset",
             params={"chars": ", ".join(bad)},
         )
+    if not code[2:8].isdigit():
+        raise ValidationError(
+            _("Characters 3 to 8 are the administrative division code, six digits; found %(division)s."),
+            code="division",
+            params={"division": code[2:8]},
+        )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(

@@ -35,11 +35,14 @@ def test_years_in_operation_boundary(application_a):
     assert _checks(application_a)["years_in_operation"].ok is None
 
 
-def test_registration_outside_the_city(application_a):
+def test_registration_outside_the_city_is_judged_on_the_registered_code(application_a):
+    local = application_a.enterprise.credit_code
+    # What is typed into the form does not change the registered enterprise's code.
     application_a.basic_info = {"credit_code": "91110000802100433B"}  # Beijing
-    assert _checks(application_a)["registered_in_city"].ok is False
-    application_a.basic_info = {"credit_code": application_a.enterprise.credit_code}
     assert _checks(application_a)["registered_in_city"].ok is True
+    application_a.enterprise.credit_code = "91110000802100433B"
+    application_a.basic_info = {"credit_code": local}
+    assert _checks(application_a)["registered_in_city"].ok is False
 
 
 def test_declarations(application_a):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent
@@ -34,3 +35,28 @@ def test_enterprise_admin_shows_invitations_inline(client_for, admin_user, enter
     InvitationFactory(enterprise=enterprise_a, email="inline@example.cn")
     page = client_for(admin_user).get(f"/admin/enterprises/enterprise/{enterprise_a.pk}/change/").content.decode()
     assert "inline@example.cn" in page
+
+
+def test_a_code_in_small_letters_is_stored_in_capitals_and_is_a_duplicate_of_the_same_code(db, enterprise_a):
+    from django.core.exceptions import ValidationError
+
+    from enterprises.models import Enterprise
+
+    twin = Enterprise(
+        credit_code=enterprise_a.credit_code.lower(),
+        name_zh="重复",
+        district=enterprise_a.district,
+        industry=enterprise_a.industry,
+        founded_on=enterprise_a.founded_on,
+        employees=1,
+        address="x",
+        contact_name="x",
+        contact_phone="1",
+        contact_email="x@example.cn",
+    )
+    with pytest.raises(ValidationError) as exc:
+        twin.full_clean()
+    assert "credit_code" in exc.value.message_dict or "__all__" in exc.value.message_dict
+    twin.credit_code = " " + enterprise_a.credit_code[:-1].lower() + "0 "
+    twin.clean_fields(exclude=["credit_code"])
+    assert twin.credit_code == twin.credit_code.strip().upper()
