@@ -168,7 +168,8 @@ def category_points(stats) -> list[tuple[int, int, Decimal, int]]:
     """Per (panel, category): the panel's points, summed in the database from `item_statistics` rows.
 
     Per item the panel's percentage is the consensus where recorded, else the trimmed mean (see
-    `panel_percent`); points = item points × percentage / 100. Rows: (panel, category, points, items).
+    `panel_percent`); points = item points × percentage / 100, to the cent per item (as `points` and
+    the panel page do), then summed. Rows: (panel, category, points, items).
     """
     from django.db import connection, transaction
 
@@ -180,7 +181,7 @@ def category_points(stats) -> list[tuple[int, int, Decimal, int]]:
     item_t, cons_t = CriteriaItem._meta.db_table, Consensus._meta.db_table
     sql = f"""
         SELECT st.panel, i.category_id,
-               SUM(i.points * COALESCE(c.percent, st.trimmed)) / 100.0, COUNT(*)
+               SUM(ROUND(CAST(i.points * COALESCE(c.percent, st.trimmed) / 100.0 AS NUMERIC), 2)), COUNT(*)
         FROM ({inner}) st
         JOIN {item_t} i ON i.id = st.item_ref
         LEFT JOIN {cons_t} c ON c.panel_id = st.panel AND c.item_id = st.item_ref

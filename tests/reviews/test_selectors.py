@@ -187,3 +187,19 @@ def test_panel_page_query_count(client_for, secretary, cycle, five, django_asser
     with django_assert_max_num_queries(16):
         assert c.get(reverse("reviews:panel", args=[panel.pk])).status_code == 200
     assert ItemScore.objects.count() == 3 * 5 * 23
+
+
+def test_the_panel_page_and_the_ranking_give_the_same_total(cycle, material_round, secretary, five):
+    # Five experts whose trimmed means leave thirds of a point: rounding per item and rounding the
+    # sum differ here unless both places follow one rule.
+    from reviews.selectors import cycle_ranking, panel_detail
+    from tests.factories.awards import ApplicationFactory
+    from tests.factories.reviews import AssignmentFactory, PanelFactory, submitted_sheet
+
+    app = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
+    panel = PanelFactory(round=material_round, application=app)
+    for i, (e, pct) in enumerate(zip(five, (55, 60, 60, 65, 75), strict=True)):
+        submitted_sheet(AssignmentFactory(panel=panel, expert=e, is_leader=i == 0), pct)
+    detail = panel_detail(panel=panel)
+    (row,) = [r for r in cycle_ranking(cycle=cycle) if r.application.pk == app.pk]
+    assert detail.total == row.material
