@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnly
 from core.errors import ServiceError
 
 from . import services
@@ -54,10 +55,14 @@ class BallotInline(admin.TabularInline):
         "passed",
         "award_level",
     ]
-    readonly_fields = ["application", "status", "approvals", "rejections", "abstentions", "passed", "award_level"]
+    # Rank and tie order are set by the meeting's services (agenda, tie decision), never by hand.
+    readonly_fields = fields
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -65,9 +70,12 @@ class RemarkInline(admin.TabularInline):
     model = Remark
     extra = 0
     fields = ["text", "member", "application", "recorded_by", "created_at"]
-    readonly_fields = ["recorded_by", "created_at"]
+    readonly_fields = fields  # remarks go into the minutes: recorded on the meeting page only
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -164,6 +172,8 @@ class BallotAdmin(admin.ModelAdmin):
     readonly_fields = [
         "meeting",
         "application",
+        "rank",
+        "tie_order",
         "status",
         "opened_at",
         "closed_at",
@@ -180,6 +190,9 @@ class BallotAdmin(admin.ModelAdmin):
     actions = ["open_ballot", "close_ballot"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("Open the ballot"))
@@ -203,15 +216,8 @@ class BallotAdmin(admin.ModelAdmin):
         )
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnly(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Vote)
@@ -285,6 +291,9 @@ class ObjectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # objections are lodged on the public notice page; handled on the committee pages
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an open objection blocks the confirmation of winners: never removed by hand
 
 
 @admin.register(GovernmentApproval)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import NoAddDelete, ReadOnly
 from core.errors import ServiceError
 
 from .models import (
@@ -34,9 +35,17 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
 @admin.register(DeclaredConflict)
 class DeclaredConflictAdmin(admin.ModelAdmin):
+    """A conflict may be recorded here (it only keeps an expert away); never changed or removed."""
+
     list_display = ["expert", "enterprise", "declared_at"]
     search_fields = ["expert__email", "enterprise__name_zh", "enterprise__name_en"]
     list_select_related = ["expert", "enterprise"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReviewRound)
@@ -46,11 +55,13 @@ class ReviewRoundAdmin(admin.ModelAdmin):
     search_fields = ["cycle__title_zh", "cycle__title_en"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(NoAddDelete, admin.TabularInline):
+    """Panels are set on the review pages (panel_set checks conflicts and panel size)."""
+
     model = Assignment
     extra = 0
     fields = ["expert", "is_leader", "status", "declared_at", "conflict_reason"]
-    readonly_fields = ["status", "declared_at", "conflict_reason"]
+    readonly_fields = fields
 
 
 @admin.register(Panel)
@@ -63,7 +74,7 @@ class PanelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["expert", "panel", "is_leader", "status", "declared_at"]
     list_filter = ["status", "is_leader", "panel__round__kind"]
     search_fields = ["expert__email", "panel__application__enterprise__name_zh"]
@@ -90,7 +101,7 @@ class ReopenForm(forms.Form):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
+class ScoreSheetAdmin(NoAddDelete, admin.ModelAdmin):
     list_display = ["assignment", "status", "submitted_at", "updated_at"]
     list_filter = ["status", "assignment__panel__round__kind"]
     search_fields = ["assignment__expert__email", "assignment__panel__application__enterprise__name_zh"]
@@ -109,7 +120,7 @@ class ScoreSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consensus)
-class ConsensusAdmin(admin.ModelAdmin):
+class ConsensusAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["panel", "item", "percent", "recorded_by", "recorded_at"]
     list_filter = ["panel__round__kind"]
     search_fields = ["panel__application__enterprise__name_zh", "rationale"]
@@ -124,7 +135,7 @@ class PastClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(admin.ModelAdmin):
+class ItemScoreAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["sheet", "item", "percent"]
     list_filter = ["sheet__status", "item__category"]
     search_fields = ["sheet__assignment__expert__email", "item__code"]
@@ -133,7 +144,7 @@ class ItemScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(CategoryFeedback)
-class CategoryFeedbackAdmin(admin.ModelAdmin):
+class CategoryFeedbackAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["sheet", "category"]
     list_filter = ["category"]
     search_fields = ["strengths", "opportunities", "sheet__assignment__expert__email"]

@@ -101,3 +101,25 @@ def test_secretary_dashboard_counts_open_objections_once(open_meeting, members, 
     )
     (row,) = selectors.secretary_overview(secretary)
     assert row["cycle"].n_open_objections == 1
+
+
+@pytest.mark.parametrize("model", ["ballot", "objection", "vote", "remark", "recusal", "attendance"])
+def test_workflow_records_cannot_be_deleted_in_the_admin(rf, admin_user, model):
+    from django.apps import apps
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = admin_user
+    model_admin = admin.site._registry[apps.get_model("committee", model)]
+    assert model_admin.has_delete_permission(request) is False
+
+
+def test_deleting_a_ballot_in_the_admin_is_forbidden(open_ballot, admin_user, client_for):
+    url = reverse("admin:committee_ballot_delete", args=[open_ballot.pk])
+    assert client_for(admin_user).post(url, {"post": "yes"}).status_code == 403
+    assert Ballot.objects.filter(pk=open_ballot.pk).exists()
+
+
+def test_ballot_rank_and_tie_order_are_read_only_in_the_admin(open_ballot, admin_user, client_for):
+    page = client_for(admin_user).get(reverse("admin:committee_ballot_change", args=[open_ballot.pk])).content.decode()
+    assert 'name="rank"' not in page and 'name="tie_order"' not in page
