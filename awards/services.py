@@ -306,7 +306,7 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
                 template="application_received",
                 context={
                     "receipt_number": receipt,
-                    "enterprise": str(app.enterprise),
+                    "enterprise": app.enterprise.official_name,
                     "cycle_zh": app.cycle.title_zh,
                     "cycle_en": app.cycle.title_en,
                     "submitted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),

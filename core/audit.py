@@ -8,9 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .context import client_ip
 from .models import AuditEvent, User
@@ -46,6 +47,14 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _repr(obj) -> str:
+    """The object as text in the site's language, whatever language the actor was using."""
+    if obj is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)[:255]
+
+
 def audit_record(
     *,
     action: str,
@@ -73,7 +82,7 @@ def audit_record(
             action=action,
             object_type=object_type,
             object_id=str(object_id),
-            object_repr=str(obj)[:255] if obj is not None else "",
+            object_repr=_repr(obj),
             # Normalised through JSON so that the stored value hashes the same when read back.
             payload=json.loads(_canonical(payload or {})),
             prev_hash=prev,

@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
@@ -52,6 +52,9 @@ class Enterprise(models.Model):
         ]
 
     def __str__(self) -> str:
+        # The name in the reader's language where the enterprise gave one (the Chinese name is official).
+        if (translation.get_language() or "").startswith("en"):
+            return self.name_en or self.name_zh or self.credit_code
         return self.name_zh or self.name_en or self.credit_code
 
     def save(self, *args, **kwargs):
@@ -66,6 +69,11 @@ class Enterprise(models.Model):
     @property
     def display_name(self) -> str:
         return str(self)
+
+    @property
+    def official_name(self) -> str:
+        """The registered (Chinese) name, whatever the reader's language: for e-mails and records."""
+        return self.name_zh or self.name_en or self.credit_code
 
     @property
     def division_code(self) -> str:

@@ -204,7 +204,7 @@ def invitation_create(
             language=language,
             context={
                 "link": settings.SITE_URL + reverse("enterprises:invitation", args=[invitation.token]),
-                "enterprise": enterprise.display_name,
+                "enterprise": enterprise.official_name,
                 "inviter": by.get_full_name(),
                 "role": role,
                 "expires": _local(invitation.expires_at),

@@ -224,7 +224,7 @@ def _notify_assigned(assignment_ids: list[int]) -> None:
             to_user=a.expert,
             context={
                 "assignment_id": a.pk,
-                "enterprise": str(a.panel.application.enterprise),
+                "enterprise": a.panel.application.enterprise.official_name,
                 "round_kind": a.panel.round.kind,
                 "closes_at": a.panel.round.closes_at.isoformat(),
                 "is_leader": a.is_leader,
@@ -409,7 +409,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
                     to_user=secretary,
                     context={
                         "expert": str(by),
-                        "enterprise": str(application.enterprise),
+                        "enterprise": application.enterprise.official_name,
                         "reason": reason.strip(),
                         "round_id": panel.round_id,
                         "cycle_id": panel.round.cycle_id,
@@ -575,7 +575,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
             to_user=sheet.assignment.expert,
             context={
                 "assignment_id": sheet.assignment_id,
-                "enterprise": str(sheet.assignment.panel.application.enterprise),
+                "enterprise": sheet.assignment.panel.application.enterprise.official_name,
                 "reason": reason.strip(),
             },
         )
@@ -696,7 +696,7 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
                 "items": [
                     {
                         "assignment_id": a.pk,
-                        "enterprise": str(a.panel.application.enterprise),
+                        "enterprise": a.panel.application.enterprise.official_name,
                         "closes_at": _local(a.panel.round.closes_at),
                         "overdue": a.panel.round.closes_at <= now,
                         "declared": a.status == AssignmentStatus.ACCEPTED,

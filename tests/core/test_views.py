@@ -19,7 +19,7 @@ def test_home_is_public_and_shows_the_current_cycle_and_winners(anonymous, cycle
     html = response.content.decode()
     assert cycle.title_en in html
     assert "How to apply" in html
-    assert "郴州甲企业有限公司" in html
+    assert "Chenzhou Alpha Co., Ltd." in html  # the English name on an English page
     assert str(cycle.year) in html
 
 
@@ -53,12 +53,13 @@ def test_dashboard_for_each_role(request, client_for, role, application_a, appli
     html = response.content.decode()
     office = role in ("secretary", "admin_user")
     assert ("Award office" in html) is office
+    # An English page names the enterprises by their English names.
     if role == "applicant_a":
-        assert "郴州甲企业" in html and "郴州乙企业" not in html
+        assert "Chenzhou Alpha" in html and "Chenzhou Beta" not in html and "郴州乙企业" not in html
     if role == "applicant_b":
-        assert "郴州乙企业" in html and "郴州甲企业" not in html
+        assert "Chenzhou Beta" in html and "Chenzhou Alpha" not in html and "郴州甲企业" not in html
     if role in ("expert", "conflicted_expert", "committee_member"):
-        assert "郴州甲企业" not in html and "郴州乙企业" not in html
+        assert not any(n in html for n in ("郴州甲企业", "郴州乙企业", "Chenzhou Alpha", "Chenzhou Beta"))
         assert "My roles in award cycles" in html
 
 
@@ -217,3 +218,24 @@ def test_an_objection_is_named_without_its_objector(db):
 
     objection = Objection(pk=7, name="李秘密举报人", contact="x", application=ApplicationFactory())
     assert "李秘密举报人" not in str(objection) and "7" in str(objection)
+
+
+def test_enterprises_are_named_in_the_readers_language_where_they_gave_both_names(db):
+    from django.utils import translation
+
+    from tests.factories.enterprises import EnterpriseFactory
+
+    both = EnterpriseFactory(name_zh="郴州甲企业有限公司", name_en="Chenzhou Alpha Co., Ltd.")
+    only_zh = EnterpriseFactory(name_zh="郴州乙企业有限公司", name_en="")
+    with translation.override("en"):
+        assert (str(both), str(only_zh)) == ("Chenzhou Alpha Co., Ltd.", "郴州乙企业有限公司")
+    with translation.override("zh-hans"):
+        assert str(both) == "郴州甲企业有限公司"
+
+
+def test_the_home_timeline_says_by_as_a_deadline_in_chinese(anonymous, cycle):
+    import datetime as dt
+
+    type(cycle).objects.filter(pk=cycle.pk).update(material_review_due=dt.date(2027, 2, 13))
+    page = anonymous.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "截至 2027-02-13" in page and "操作人" not in page

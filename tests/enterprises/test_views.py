@@ -412,7 +412,8 @@ def test_editors_cannot_invite_revoke_or_remove(en, applicant_a, editor_a, enter
 def test_management_urls_need_login_and_post(en, applicant_a, enterprise_a):
     url = reverse("enterprises:invite", args=[enterprise_a.pk])
     assert en(None).post(url).url.startswith(reverse("login"))
-    assert en(applicant_a).get(url).status_code == 405
+    revoke = reverse("enterprises:revoke", args=[enterprise_a.pk, 1])
+    assert en(applicant_a).get(revoke).status_code == 405
 
 
 def test_owner_revokes_an_invitation(en, applicant_a, enterprise_a):
@@ -473,7 +474,7 @@ def test_a_new_person_is_sent_to_the_prefilled_registration_and_joins(en, enterp
     response = client.get(reverse("enterprises:invitation", args=[invitation.token]), follow=True)
     page = html(response)
     assert response.redirect_chain[-1][0].startswith(reverse("enterprises:register"))
-    assert 'value="newbie@example.cn"' in page and "You were invited to join 郴州甲企业有限公司" in page
+    assert 'value="newbie@example.cn"' in page and "You were invited to join Chenzhou Alpha Co., Ltd." in page
     response = client.post(
         reverse("enterprises:register"),
         {
@@ -601,3 +602,9 @@ def test_an_unverified_owner_is_asked_to_verify_before_changing_anything(en, ent
     ):
         assert response.status_code == 403 and "Resend the link" in html(response)
     assert not Invitation.objects.exists()
+
+
+def test_the_invitation_address_answers_a_get_with_the_members_page(client_for, applicant_a, enterprise_a):
+    # After a form error the page is shown at this POST address; a reload or the language switch GETs it.
+    response = client_for(applicant_a).get(reverse("enterprises:invite", args=[enterprise_a.pk]))
+    assert response.status_code == 302 and response.url == reverse("enterprises:members", args=[enterprise_a.pk])
