@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import ApplicationStatus, AttachmentKind
 
@@ -294,7 +295,9 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
                 key,
                 str(label),
                 None if not value else value == "yes",
-                {"yes": str(_("declared")), "no": str(_("declared NOT met"))}.get(value, ""),
+                {"yes": str(pgettext_lazy("eligibility check", "declared")), "no": str(_("declared NOT met"))}.get(
+                    value, ""
+                ),
             )
         )
     if wins is None:

@@ -103,6 +103,8 @@ def meeting_schedule(
     `meeting_agenda_sync` until the meeting opens.
     """
     _require(by, "committee.manage_meeting", cycle)
+    if cycle.status == CycleStatus.CONCLUDED:
+        raise NotAllowed(_("This cycle is concluded: its winners are confirmed."), code="concluded")
     if Meeting.objects.filter(cycle=cycle).exclude(status=MeetingStatus.CLOSED).exists():
         raise NotAllowed(
             _("This cycle already has a meeting that is not closed; change or close that one first."),

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from awards.models import Application, AwardCycle
@@ -178,7 +179,10 @@ def meeting_agenda(request, pk):
     meeting = _meeting(request, pk, MANAGE)
     n = _run(request, services.meeting_agenda_sync, _("The agenda is up to date."), meeting=meeting, by=request.user)
     if n:
-        messages.info(request, _("%(n)s candidate(s) added to the agenda.") % {"n": n})
+        messages.info(
+            request,
+            ngettext("%(n)s candidate added to the agenda.", "%(n)s candidates added to the agenda.", n) % {"n": n},
+        )
     return _back(meeting, "#agenda")
 
 
@@ -504,12 +508,15 @@ def winners_confirm(request, cycle_id):
         else:
             messages.success(request, _("The winners are confirmed."))
             return redirect("committee:cycle", cycle.pk)
-    candidates = cycle.applications.filter(status="public_notice").select_related("enterprise", "award_level")
+    approval = getattr(cycle, "government_approval", None)
+    shown = "awarded" if approval else "public_notice"  # once confirmed: the winners as recorded
+    candidates = cycle.applications.filter(status=shown).select_related("enterprise", "award_level")
     return render(
         request,
         "committee/confirm.html",
         {
             "cycle": cycle,
+            "approval": approval,
             "form": form,
             "candidates": candidates,
             "notice": cycle.notices.order_by("-ends_on").first(),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
 from core.net import client_address
@@ -244,10 +244,13 @@ def members(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_create(request, pk: int):
-    """The owner; editors 403, everyone else 404."""
+    """The owner; editors 403, everyone else 404. A GET (a reload, or the language switch after a form
+    error shown at this address) goes back to the members page."""
     enterprise = selectors.enterprise_for_member(request.user, pk)
+    if request.method == "GET":
+        return redirect("enterprises:members", pk=enterprise.pk)
     if not request.user.email_verified:
         return _verify_first(request)
     _deny_unless(request.user, "enterprises.manage_members", enterprise)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from awards.enums import CycleRole, ItemKind
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
@@ -53,6 +54,11 @@ class MaterialView:
     view: dict | None = None
 
 
+def _local_minute(value) -> str:
+    """A time as the rest of the site shows it: Beijing time, to the minute."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
 def material_for_expert(application: Application) -> MaterialView:
     from awards import sections as S
     from awards.selectors import framework_categories
@@ -62,12 +68,12 @@ def material_for_expert(application: Application) -> MaterialView:
     profile = MaterialSection(
         _("Enterprise"),
         [
-            (_("Name"), ent.name_zh or ent.name_en),
-            (_("English name"), ent.name_en),
+            (_("Chinese name"), ent.name_zh or "—"),
+            (_("English name"), ent.name_en or "—"),
             (_("Unified social credit code"), ent.credit_code),
             (_("District or county"), ent.get_district_display()),
             (_("Industry"), ent.get_industry_display()),
-            (_("Founding date"), ent.founded_on),
+            (_("Founding date"), ent.founded_on.isoformat() if ent.founded_on else "—"),
             (_("Employees"), ent.employees),
             (_("Address"), ent.address),
         ],
@@ -77,7 +83,12 @@ def material_for_expert(application: Application) -> MaterialView:
         [
             (_("Cycle"), application.cycle.title),
             (_("Receipt number"), application.receipt_number or "—"),
-            (_("Submitted"), timezone.localtime(application.submitted_at) if application.submitted_at else "—"),
+            (
+                _("Submitted"),
+                timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+                if application.submitted_at
+                else "—",
+            ),
             (_("Submitted version"), f"#{snapshot.number}" if snapshot else "—"),
             (_("Status"), application.get_status_display()),
         ],
@@ -105,6 +116,7 @@ class SheetItem:
     points: Decimal | None
     band: int | None
     error: str = ""
+    typed: str | None = None  # what the expert typed when it could not be read (shown back, never lost)
 
 
 @dataclass
@@ -137,12 +149,13 @@ def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tupl
     for cat in categories.order_by("order", "code"):
         rows, cat_points = [], Decimal("0")
         for item in cat.items.all():
+            unreadable = None
             if item.pk in typed:
                 raw = typed[item.pk]
                 try:
                     pct = scoring.parse_percent(raw)
                 except ValueError:
-                    pct = None
+                    pct, unreadable = None, str(raw)
             else:
                 pct = stored.get(item.pk)
             pts = scoring.points(item.points, pct)
@@ -150,7 +163,14 @@ def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tupl
                 done += 1
                 cat_points += pts
             rows.append(
-                SheetItem(item, pct, pts, scoring.band_for(pct) if pct is not None else None, errors.get(item.pk, ""))
+                SheetItem(
+                    item,
+                    pct,
+                    pts,
+                    scoring.band_for(pct) if pct is not None else None,
+                    errors.get(item.pk, ""),
+                    unreadable,
+                )
             )
         s, o = typed_feedback.get(cat.pk, feedback.get(cat.pk, ("", "")))
         result.append(SheetCategory(cat, rows, s, o, cat_points))
@@ -800,7 +820,7 @@ def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int,
     request = _request_for(application)
     notes = {}
     for c in _candidates(rnd):
-        parts = [_("%(n)s panels in this round") % {"n": c.load}]
+        parts = [ngettext("%(n)s panel in this round", "%(n)s panels in this round", c.load) % {"n": c.load}]
         if request.industry in c.industries:
             parts.append(_("knows the industry"))
         if hard_conflict(c, request):

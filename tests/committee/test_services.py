@@ -411,3 +411,13 @@ def test_the_reply_to_an_upheld_objection_is_not_shown_to_the_enterprise(
     assert "王举报" not in transition.comment and transition.comment
     objection.refresh_from_db()
     assert objection.reply == "王举报先生：经核查属实。"  # kept for the objector and the office
+
+
+def test_no_meeting_is_scheduled_for_a_concluded_cycle(cycle, secretary):
+    from awards.enums import CycleStatus
+
+    type(cycle).objects.filter(pk=cycle.pk).update(status=CycleStatus.CONCLUDED)
+    cycle.refresh_from_db()
+    with pytest.raises(NotAllowed) as e:
+        schedule(cycle, secretary)
+    assert e.value.code == "concluded"

@@ -259,6 +259,10 @@ def test_secretary_handles_objection_and_confirms(notice, candidates, secretary,
     assert {a.status for a in cycle.applications.all()} == {S.AWARDED}
     page = client_for(None).get(reverse("committee:winners_year", args=[cycle.year])).content.decode()
     assert "郴州甲企业有限公司" in page and "郴政函〔2030〕8号" in page
+    # Afterwards the confirmation page shows the recorded approval, not an empty form to fill again.
+    again = client_for(secretary).get(reverse("committee:confirm", args=[cycle.pk])).content.decode()
+    assert "郴政函〔2030〕8号" in again and 'name="decree_number"' not in again
+    assert "郴州甲企业有限公司" in again
 
 
 def test_winners_page_publishes_revocations_with_their_date_not_the_reason(anonymous, db, cycle, secretary):

@@ -187,11 +187,18 @@ def test_no_material_or_sheet_before_the_round_opens(client_for, review, expert)
 def test_sheet_post_invalid_keeps_typed_values(client_for, review, expert, cycle):
     _panel, lead, _peers = review
     items = framework_items(cycle)
-    data = {f"item-{items[0].pk}": "65", f"item-{items[1].pk}": "63", "overall_comment": "我的意见", "action": "save"}
+    data = {
+        f"item-{items[0].pk}": "65",
+        f"item-{items[1].pk}": "63",
+        f"item-{items[2].pk}": "150",
+        "overall_comment": "我的意见",
+        "action": "save",
+    }
     response = client_for(expert).post(reverse("reviews:sheet", args=[lead.pk]), data)
     assert response.status_code == 400
     html = response.content.decode()
     assert 'value="65"' in html and "我的意见" in html
+    assert 'value="63"' in html and 'value="150"' in html  # the wrong values stay, next to their errors
     assert not ItemScore.objects.exists()
 
 
