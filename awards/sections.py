@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import join_list
+
 from .enums import ApplicationStatus, AttachmentKind
 
 BASIC, ELIGIBILITY, SELF_ASSESSMENT, RESULTS, ATTACHMENTS, COMMITMENT = (
@@ -307,7 +309,7 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
             "cooling_off",
             str(_("Not a winner in the last %(n)d years") % {"n": cycle.cooling_off_years}),
             not wins,
-            ", ".join(str(_("won in %(year)d") % {"year": w.cycle.year}) for w in wins),
+            join_list(str(_("won in %(year)d") % {"year": w.cycle.year}) for w in wins),
         )
     )
     if attachments is None:
@@ -319,7 +321,7 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
             "required_attachments",
             str(_("Required attachments present")),
             not absent,
-            str(_("missing: %(list)s") % {"list": ", ".join(absent)}) if absent else "",
+            str(_("missing: %(list)s") % {"list": join_list(absent)}) if absent else "",
         )
     )
     return checks

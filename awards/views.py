@@ -215,10 +215,21 @@ def application_section(request, pk, section):
                     return redirect("awards:section", pk=application.pk, section=following)
                 return redirect("awards:section", pk=application.pk, section=section)
         if autosave:
+            # Only this status line is replaced: name the fields and their problems here.
+            invalid_fields = [
+                {"id": form[name].id_for_label, "label": form.fields[name].label, "message": errors[0]}
+                for name, errors in form.errors.items()
+                if name in form.fields
+            ] + [{"id": "", "label": "", "message": e} for e in form.non_field_errors()]
             return render(
                 request,
                 "awards/_save_status.html",
-                {"application": application, "conflict": conflict, "invalid": not form.is_valid()},
+                {
+                    "application": application,
+                    "conflict": conflict,
+                    "invalid": not form.is_valid(),
+                    "invalid_fields": invalid_fields,
+                },
             )
         if conflict:
             # Keep the user's text in the form; carry the current version so that saving again is a

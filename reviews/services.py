@@ -20,6 +20,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.text import join_list
 
 from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
 from .enums import AssignmentStatus, RoundKind, SheetStatus
@@ -526,7 +527,7 @@ def sheet_missing_items(sheet: ScoreSheet | None, framework_id: int) -> list[Cri
 
 class IncompleteSheet(NotAllowed):
     def __init__(self, missing: list[CriteriaItem]):
-        codes = ", ".join(i.code for i in missing)
+        codes = join_list(i.code for i in missing)
         super().__init__(
             _("The sheet is not complete. Please score these items: %(items)s.") % {"items": codes}, code="incomplete"
         )
@@ -648,7 +649,7 @@ def ranking_decide(
     if incomplete:
         raise NotAllowed(
             _("These applications do not have a complete panel score yet: %(names)s.")
-            % {"names": ", ".join(str(r.enterprise) for r in incomplete)},
+            % {"names": join_list(r.enterprise for r in incomplete)},
             code="incomplete",
         )
     if top_n is not None:

@@ -16,3 +16,11 @@ def yuan(amount) -> str:
     if not (get_language() or "").startswith("en") and whole and value and value % 10000 == 0:
         return f"{int(value) // 10000:,}万元"
     return f"¥{value:,.0f}" if whole else f"¥{value:,.2f}"
+
+
+@register.filter
+def listing(items) -> str:
+    """Join a list with the active language's separator (、 in Chinese, ", " in English)."""
+    from core.text import join_list
+
+    return join_list(items)

@@ -435,3 +435,16 @@ def test_attachment_page_rejects_bad_files(client_for, applicant_a, application_
     assert response.status_code == 200 and upload.name in body
     assert 'value="compliance_certificate" selected' in body
     assert not ApplicationAttachment.objects.exists()
+
+
+def test_autosave_with_a_wrong_value_names_the_field_and_the_problem(client_for, applicant_a, application_a):
+    url = reverse("awards:section", args=[application_a.pk, "results"])
+    year = application_a.cycle.year - 1
+    response = client_for(applicant_a).post(
+        url,
+        {"version": application_a.key_results_version, f"satisfaction_{year}": "120"},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
+    )
+    status = response.content.decode()
+    assert "Not saved automatically" in status or "未能自动保存" in status
+    assert f'href="#id_satisfaction_{year}"' in status and ("100" in status)  # the field and its problem
