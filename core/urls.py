@@ -8,4 +8,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("language/", views.language_switch, name="language"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico where a page names no icon (the admin's pages, PDFs).
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -50,6 +50,14 @@ def language_switch(request):
     return response
 
 
+def favicon(request):
+    """Anyone: the site icon, resolved when asked (the hashed name exists only after collectstatic)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 def healthz(request):
     """Liveness for the container healthcheck: the app answers and reaches its database."""
     from django.db import connection

@@ -239,3 +239,8 @@ def test_the_home_timeline_says_by_as_a_deadline_in_chinese(anonymous, cycle):
     type(cycle).objects.filter(pk=cycle.pk).update(material_review_due=dt.date(2027, 2, 13))
     page = anonymous.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "截至 2027-02-13" in page and "操作人" not in page
+
+
+def test_favicon_ico_leads_to_the_site_icon(anonymous, db):
+    response = anonymous.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
