@@ -337,11 +337,22 @@ def application_decide_eligibility(
     resubmit_by=None,
     notify: bool = True,
 ) -> Application:
-    """The secretary's eligibility decision: eligible, returned for revision, or ineligible.
+    """The secretary's eligibility decision: eligible, returned for revision, or ineligible; and
+    ineligible for a returned application not resubmitted by its deadline.
 
     The enterprise is told by e-mail; return comments are kept per section.
     """
     section_comments = {k: v.strip() for k, v in (section_comments or {}).items() if v and v.strip()}
+    if application.status == ApplicationStatus.RETURNED:
+        # A returned application is decided again only when it was not resubmitted in time.
+        if decision != EligibilityDecision.INELIGIBLE:
+            raise NotAllowed(_("A returned application is decided once it is resubmitted."), code="returned")
+        if application.resubmit_by and application.resubmit_by > timezone.now():
+            raise NotAllowed(
+                _("The enterprise may resubmit until %(date)s.")
+                % {"date": timezone.localtime(application.resubmit_by).strftime("%Y-%m-%d %H:%M")},
+                code="deadline_running",
+            )
     if decision == EligibilityDecision.RETURNED:
         if not section_comments and not reason.strip():
             raise NotAllowed(_("Say what the enterprise must revise."), code="comment_required")

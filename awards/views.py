@@ -464,6 +464,10 @@ def eligibility_review(request, pk):
             "view": S.snapshot_view(latest.data, categories) if latest else None,
             "form": form,
             "can_decide": application.status == ApplicationStatus.SUBMITTED,
+            # Returned and not resubmitted in time: the office may close it as ineligible.
+            "late_return": application.status == ApplicationStatus.RETURNED
+            and application.resubmit_by is not None
+            and application.resubmit_by <= timezone.now(),
             "messages_office": selectors.office_messages(application),
             "history": selectors.application_history(application),
         },

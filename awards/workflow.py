@@ -32,6 +32,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         Transition(S.SUBMITTED, S.WITHDRAWN, _A),
         Transition(S.RETURNED, S.SUBMITTED, _A),
         Transition(S.RETURNED, S.WITHDRAWN, _A),
+        # not resubmitted by the deadline (services.application_decide_eligibility checks the date)
+        Transition(S.RETURNED, S.INELIGIBLE, _S, needs_comment=True),
         Transition(S.ELIGIBLE, S.WITHDRAWN, _A),
         # 资料评审 material review, 现场评审 on-site review
         Transition(S.ELIGIBLE, S.MATERIAL_REVIEW, _S),

@@ -385,3 +385,31 @@ def test_decision_refused_on_a_draft(application_a, secretary):
 
 def test_complete_content_helper_matches_sections(application_a):
     assert set(complete_content(application_a)) == set(S.SECTION_FIELDS)
+
+
+def test_a_returned_application_not_resubmitted_in_time_can_be_closed_as_ineligible(submitted, secretary):
+    app = services.application_decide_eligibility(
+        application=submitted,
+        by=secretary,
+        decision=EligibilityDecision.RETURNED,
+        reason="请完善",
+        resubmit_by=timezone.now() + dt.timedelta(days=3),
+        notify=False,
+    )
+    with pytest.raises(NotAllowed) as exc:  # the enterprise still has time
+        services.application_decide_eligibility(
+            application=app, by=secretary, decision=EligibilityDecision.INELIGIBLE, reason="逾期未补正", notify=False
+        )
+    assert exc.value.code == "deadline_running"
+    Application.objects.filter(pk=app.pk).update(resubmit_by=timezone.now() - dt.timedelta(minutes=1))
+    app.refresh_from_db()
+    with pytest.raises(NotAllowed) as exc:  # only ineligible: eligible needs a resubmission first
+        services.application_decide_eligibility(
+            application=app, by=secretary, decision=EligibilityDecision.ELIGIBLE, notify=False
+        )
+    assert exc.value.code == "returned"
+    app = services.application_decide_eligibility(
+        application=app, by=secretary, decision=EligibilityDecision.INELIGIBLE, reason="逾期未补正", notify=False
+    )
+    assert app.status == ApplicationStatus.INELIGIBLE
+    assert app.transitions.order_by("-pk").first().comment == "逾期未补正"

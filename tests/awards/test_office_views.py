@@ -168,3 +168,27 @@ def test_decision_refused_when_not_submitted(client_for, secretary, application_
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     application_a.refresh_from_db()
     assert application_a.status == ApplicationStatus.DRAFT
+
+
+def test_office_closes_a_late_returned_application_from_the_review_page(client_for, secretary, submitted_a):
+    from awards.enums import EligibilityDecision
+    from awards.models import Application
+
+    services.application_decide_eligibility(
+        application=submitted_a,
+        by=secretary,
+        decision=EligibilityDecision.RETURNED,
+        reason="请完善",
+        resubmit_by=timezone.now() + dt.timedelta(days=3),
+        notify=False,
+    )
+    url = reverse("awards:review", args=[submitted_a.pk])
+    c = client_for(secretary)
+    assert 'value="ineligible"' not in c.get(url).content.decode()  # still in time: no form
+    Application.objects.filter(pk=submitted_a.pk).update(resubmit_by=timezone.now() - dt.timedelta(hours=1))
+    page = c.get(url).content.decode()
+    assert 'value="ineligible"' in page
+    response = c.post(url, {"decision": "ineligible", "reason": "逾期未补正"})
+    assert response.status_code == 302
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == "ineligible"
