@@ -285,8 +285,12 @@ def seed_cycles(ctx: DemoContext) -> None:
             )
 
 
+# The person who applies for each demo enterprise (a Chinese name, as on a real application).
+CONTACTS = "王建国 李晓梅 张志强 刘海燕 陈立新 杨静 赵文博 黄丽华 周明 吴晓东 徐芳 孙伟".split()
+
+
 def seed_enterprises(ctx: DemoContext) -> None:
-    for key, division, org, zh, en, industry, founded, employees in ENTERPRISES:
+    for n, (key, division, org, zh, en, industry, founded, employees) in enumerate(ENTERPRISES):
         code = credit_code_with_check(f"91{division}{org}")
         ent, _ = Enterprise.objects.get_or_create(
             credit_code=code,
@@ -308,7 +312,7 @@ def seed_enterprises(ctx: DemoContext) -> None:
             ctx,
             f"applicant_{key}",
             f"{key}@demo.mqa.cn",
-            f"{en.split(' Co')[0]} 申报联系人",
+            CONTACTS[n % len(CONTACTS)],
             role_label=f"applicant ({en})",
         )
         EnterpriseMembership.objects.get_or_create(enterprise=ent, user=owner, defaults={"role": MemberRole.OWNER})
