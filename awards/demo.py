@@ -286,7 +286,20 @@ def seed_cycles(ctx: DemoContext) -> None:
 
 
 # The person who applies for each demo enterprise (a Chinese name, as on a real application).
-CONTACTS = "王建国 李晓梅 张志强 刘海燕 陈立新 杨静 赵文博 黄丽华 周明 吴晓东 徐芳 孙伟".split()
+CONTACTS = [
+    "王建国",
+    "李晓梅",
+    "张志强",
+    "刘海燕",
+    "陈立新",
+    "杨静",
+    "赵文博",
+    "黄丽华",
+    "周明",
+    "吴晓东",
+    "徐芳",
+    "孙伟",
+]
 
 
 def seed_enterprises(ctx: DemoContext) -> None:
