@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import NoAddDelete, ReadOnly
 from core.errors import ServiceError
 
 from .enums import ApplicationStatus
@@ -301,7 +302,7 @@ class AwardLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationTransition)
-class ApplicationTransitionAdmin(admin.ModelAdmin):
+class ApplicationTransitionAdmin(ReadOnly, admin.ModelAdmin):
     """The history is written by the workflow service only."""
 
     list_display = ["application", "from_status", "to_status", "by", "at"]
@@ -309,15 +310,6 @@ class ApplicationTransitionAdmin(admin.ModelAdmin):
     search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en", "comment"]
     list_select_related = ["application__enterprise", "application__cycle", "by"]
     readonly_fields = ["application", "from_status", "to_status", "by", "at", "comment"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApplicationSnapshot)
@@ -341,7 +333,7 @@ class ApplicationSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationAttachment)
-class ApplicationAttachmentAdmin(admin.ModelAdmin):
+class ApplicationAttachmentAdmin(NoAddDelete, admin.ModelAdmin):
     """Evidence files; added and removed by the enterprise through its application pages."""
 
     list_display = ["original_name", "kind", "application", "size", "mime_type", "uploaded_at", "removed_at"]
@@ -362,12 +354,6 @@ class ApplicationAttachmentAdmin(admin.ModelAdmin):
         "removed_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class SectionCommentInline(admin.TabularInline):
     model = SectionComment
@@ -383,7 +369,7 @@ ApplicationTransitionAdmin.inlines = [SectionCommentInline]
 
 
 @admin.register(SectionComment)
-class SectionCommentAdmin(admin.ModelAdmin):
+class SectionCommentAdmin(ReadOnly, admin.ModelAdmin):
     """The award office's per-section comments on a return; written by the decision service."""
 
     list_display = ["section", "text", "transition"]
@@ -391,12 +377,3 @@ class SectionCommentAdmin(admin.ModelAdmin):
     search_fields = ["text", "transition__application__enterprise__name_zh"]
     list_select_related = ["transition__application__enterprise", "transition__application__cycle"]
     readonly_fields = ["transition", "section", "text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import NoAddDelete
 from core.errors import ServiceError
 
 from .models import Certificate, CertificateCounter
@@ -15,7 +16,7 @@ class AdminRevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(NoAddDelete, admin.ModelAdmin):
     """Certificates change only through their services (admin actions below)."""
 
     list_display = ["serial", "application", "award_level", "status", "issued_on", "attempts", "rendered_at"]
@@ -27,12 +28,6 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Render again (failed certificates)"))
     def retry_render(self, request, queryset):
@@ -68,13 +63,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CertificateCounter)
-class CertificateCounterAdmin(admin.ModelAdmin):
+class CertificateCounterAdmin(NoAddDelete, admin.ModelAdmin):
     list_display = ["cycle", "last_number"]
     search_fields = ["cycle__title_zh", "cycle__title_en"]
     readonly_fields = ["cycle", "last_number"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -314,11 +314,12 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
         Certificate.objects.filter(pk__in=ids).filter(_stuck(now)).update(
             status=CS.PENDING, claim_token="", updated_at=now
         )
-        for cycle_id in sorted({cycle for _pk, cycle, _status in stuck}):
+        cycles = AwardCycle.objects.in_bulk({cycle for _pk, cycle, _status in stuck})
+        for cycle_id in sorted(cycles):
             rows = [(pk, status) for pk, cycle, status in stuck if cycle == cycle_id]
             audit_record(
                 action=AuditAction.OTHER,
-                obj=AwardCycle.objects.get(pk=cycle_id),
+                obj=cycles[cycle_id],
                 by=None,
                 payload={
                     "event": "certificates.requeued",

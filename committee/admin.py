@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnly
+from core.admin_mixins import NoAddDelete, ReadOnly
 from core.errors import ServiceError
 
 from . import services
@@ -41,7 +41,7 @@ class AttendanceInline(admin.TabularInline):
         return False
 
 
-class BallotInline(admin.TabularInline):
+class BallotInline(NoAddDelete, admin.TabularInline):
     model = Ballot
     extra = 0
     fields = [
@@ -59,24 +59,12 @@ class BallotInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RemarkInline(admin.TabularInline):
+class RemarkInline(NoAddDelete, admin.TabularInline):
     model = Remark
     extra = 0
     fields = ["text", "member", "application", "recorded_by", "created_at"]
     readonly_fields = fields  # remarks go into the minutes: recorded on the meeting page only
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)
@@ -154,7 +142,7 @@ class RecusalInline(admin.TabularInline):
 
 
 @admin.register(Ballot)
-class BallotAdmin(admin.ModelAdmin):
+class BallotAdmin(NoAddDelete, admin.ModelAdmin):
     list_display = [
         "application",
         "meeting",
@@ -188,12 +176,6 @@ class BallotAdmin(admin.ModelAdmin):
     ]
     inlines = [RecusalInline, VoteInline]
     actions = ["open_ballot", "close_ballot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Open the ballot"))
     def open_ballot(self, request, queryset):
@@ -269,7 +251,9 @@ class PublicNoticeAdmin(_ReadOnly):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(NoAddDelete, admin.ModelAdmin):
+    # Lodged on the public notice page, handled on the committee pages; an open objection blocks the
+    # confirmation of winners, so none is ever removed here.
     list_display = ["application", "name", "contact", "status", "created_at", "handled_at"]
     list_filter = ["status", "notice__cycle"]
     search_fields = ["name", "contact", "reasons", "application__enterprise__name_zh"]
@@ -288,12 +272,6 @@ class ObjectionAdmin(admin.ModelAdmin):
         "handled_at",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False  # objections are lodged on the public notice page; handled on the committee pages
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # an open objection blocks the confirmation of winners: never removed by hand
 
 
 @admin.register(GovernmentApproval)

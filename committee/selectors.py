@@ -177,8 +177,8 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
     ballots = {b.pk: b for b in meeting_ballots(meeting)}
     levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
     all_closed = all(b.status == BallotStatus.CLOSED for b in ballots.values())
-    assignment = meeting_assignment(meeting)
     taken = places_taken(meeting)
+    assignment = meeting_assignment(meeting, taken)
     rows = []
     for level in levels.values():
         rows.append(

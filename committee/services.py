@@ -462,11 +462,11 @@ def places_taken(meeting: Meeting) -> Counter:
     return Counter(holding.values())
 
 
-def meeting_assignment(meeting: Meeting) -> decisions.Assignment:
+def meeting_assignment(meeting: Meeting, taken: Counter | None = None) -> decisions.Assignment:
     """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
     within what each level's quota leaves after the places already held (see places_taken)."""
     passed = [b for b in meeting.ballots.all() if b.passed]
-    taken = places_taken(meeting)
+    taken = places_taken(meeting) if taken is None else taken
     levels = [
         decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))
         for level in meeting.cycle.levels.order_by("rank")

@@ -387,16 +387,11 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
             )
             for other in others:
                 sheet = getattr(other, "sheet", None)
-                if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
-                    submitted_elsewhere.append(other)
-                    continue
-                Assignment.objects.filter(pk=other.pk).update(
-                    status=AssignmentStatus.CONFLICT,
-                    declared_at=now,
-                    conflict_reason=reason.strip(),
-                    is_leader=False,
-                )
-                released_elsewhere.append(other)
+                submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
+                (submitted_elsewhere if submitted else released_elsewhere).append(other)
+            Assignment.objects.filter(pk__in=[a.pk for a in released_elsewhere]).update(
+                status=AssignmentStatus.CONFLICT, declared_at=now, conflict_reason=reason.strip(), is_leader=False
+            )
             for released in [assignment, *released_elsewhere]:
                 if released.is_leader or (released.pk == assignment.pk and was_leader):
                     successor = (
