@@ -608,3 +608,14 @@ def test_the_invitation_address_answers_a_get_with_the_members_page(client_for, 
     # After a form error the page is shown at this POST address; a reload or the language switch GETs it.
     response = client_for(applicant_a).get(reverse("enterprises:invite", args=[enterprise_a.pk]))
     assert response.status_code == 302 and response.url == reverse("enterprises:members", args=[enterprise_a.pk])
+
+
+@pytest.mark.parametrize("persona", ["applicant_b", "expert", "secretary"])
+def test_the_invitation_address_is_not_found_for_non_members(request, client_for, enterprise_a, persona):
+    response = client_for(request.getfixturevalue(persona)).get(reverse("enterprises:invite", args=[enterprise_a.pk]))
+    assert response.status_code == 404
+
+
+def test_the_invitation_address_sends_anonymous_visitors_to_log_in(anonymous, enterprise_a):
+    response = anonymous.get(reverse("enterprises:invite", args=[enterprise_a.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
