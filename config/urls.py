@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import EmailAuthenticationForm
+from core.forms import EmailAuthenticationForm, ThrottledPasswordResetForm
 
 admin.site.site_header = _("Mayor Quality Award administration")
 admin.site.site_title = _("Mayor Quality Award")
@@ -11,6 +11,11 @@ admin.site.site_title = _("Mayor Quality Award")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm), name="login"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("enterprises.urls")),
     path("reviews/", include("reviews.urls")),

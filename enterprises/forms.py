@@ -49,15 +49,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if not self.throttled and User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in, or reset the password if you forgot it."  # noqa: E501
-                ),
-                code="exists",
-            )
-        return email
+        # Whether the address already has an account is never said here: the service mails that account.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()

@@ -58,13 +58,27 @@ def user_register(
     password: str,
     preferred_language: str,
     invitation: Invitation | None = None,
-) -> User:
+) -> User | None:
     """Create an account. Arriving through an invitation sent to this address proves the address:
-    the account is verified and joins the enterprise at once; otherwise a verification link is sent."""
+    the account is verified and joins the enterprise at once; otherwise a verification link is sent.
+
+    An address that already has an account gets an e-mail saying so (with links to log in and to reset
+    the password) and None is returned: the page answers the same either way, so the form cannot be
+    used to find out who has an account."""
     email = email.strip().lower()
     with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise Conflict(_("An account with this e-mail address already exists. Please log in."), code="exists")
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            mail_queue(
+                template="account_exists",
+                to_user=existing,
+                context={
+                    "login_link": settings.SITE_URL + reverse("login"),
+                    "reset_link": settings.SITE_URL + reverse("password_reset"),
+                },
+            )
+            audit_record(action=AuditAction.OTHER, obj=existing, by=None, payload={"event": "user.register_existing"})
+            return None
         user = User.objects.create_user(
             email=email, password=password, full_name=full_name.strip(), preferred_language=preferred_language
         )

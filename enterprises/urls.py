@@ -5,6 +5,7 @@ from . import views
 app_name = "enterprises"
 urlpatterns = [
     path("accounts/register/", views.register, name="register"),
+    path("accounts/register/done/", views.register_done, name="register_done"),
     path("accounts/verify/resend/", views.verify_resend, name="verify_resend"),
     path("accounts/verify/<str:token>/", views.verify_email, name="verify_email"),
     path("enterprise/", views.my_enterprise, name="mine"),

@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +25,7 @@ from .forms import EnterpriseForm, InvitationForm, RegistrationForm
 from .models import Invitation
 
 SESSION_INVITATION = "enterprises.invitation"
+SESSION_REGISTERED_EMAIL = "enterprises.registered_email"
 RESEND_INTERVAL = 60  # seconds between two verification e-mails to one person
 
 
@@ -73,21 +73,18 @@ def register(request):
                 form.add_error("email", exc.message)
             else:
                 request.session.pop(SESSION_INVITATION, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                response = HttpResponseRedirect(reverse("core:dashboard"))
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
-                if user.email_verified and invitation is not None:
+                if user is not None and user.email_verified and invitation is not None:
+                    # The invitation link proved the address: the newcomer joins and is signed in at once.
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(
                         request, _("Welcome! You are now a member of %(name)s.") % {"name": invitation.enterprise}
                     )
-                    response["Location"] = reverse("enterprises:detail", args=[invitation.enterprise_id])
-                else:
-                    messages.success(
-                        request,
-                        _("Welcome! We have sent a link to %(email)s: open it to confirm your address.")
-                        % {"email": user.email},
-                    )
-                return response
+                    response = redirect("enterprises:detail", invitation.enterprise_id)
+                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+                    return response
+                # New or already known address: the same answer (the known one was mailed instead).
+                request.session[SESSION_REGISTERED_EMAIL] = data["email"]
+                return redirect("enterprises:register_done")
     else:
         form = RegistrationForm(
             initial={"email": invitation.email if invitation else "", "preferred_language": request.LANGUAGE_CODE}
@@ -97,6 +94,12 @@ def register(request):
             "Keep the invited address to join at once; with another address you confirm it by e-mail first."
         )
     return render(request, "enterprises/register.html", {"form": form, "invitation": invitation}, status=status)
+
+
+def register_done(request):
+    """Anyone: the answer after registering, the same whether or not the address had an account."""
+    email = request.session.get(SESSION_REGISTERED_EMAIL, "")
+    return render(request, "enterprises/register_done.html", {"email": email})
 
 
 def verify_email(request, token: str):

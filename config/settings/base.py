@@ -101,13 +101,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Login throttling: 5 failures for a user name from one address lock it for an hour.
+# Log-in throttling: 5 failures lock for an hour both the account (from any address) and the client
+# address (across every account it tried), so neither guessing one password from many addresses nor
+# trying one password on many accounts gets far. An admin lifts a lock with `manage.py axes_reset`.
 # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind one TLS terminator).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.net.client_address"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -214,6 +216,8 @@ CELERY_BEAT_SCHEDULE["certificates-requeue-stuck"] = {
 }
 CERTIFICATE_RENDER_DELAY = env.float("CERTIFICATE_RENDER_DELAY", default=0.0)  # tests only
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)  # per address per minute
+PASSWORD_RESET_RATE_LIMIT_ACCOUNT = env.int("PASSWORD_RESET_RATE_LIMIT_ACCOUNT", default=3)  # per account per hour
+PASSWORD_RESET_RATE_LIMIT_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_ADDRESS", default=10)  # per address per hour
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=20)  # attempts per address per hour
 # A task whose worker died unacknowledged is redelivered after this long (Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}

@@ -29,7 +29,14 @@ def test_register_apply_return_resubmit_eligible(page, cycle, secretary):
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
+    assert page.url.endswith("/accounts/register/done/")
     page.goto(link_in(mail.outbox[0], "/accounts/verify/"))
+    page.wait_for_load_state("load")
+    # The link verified the address in a browser that is not logged in: log in to go on.
+    assert "/accounts/login/" in page.url
+    page.locator("input[name=username]").fill("zhao.min@example.cn")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/enterprise/new/")
 

@@ -51,6 +51,12 @@ def test_register_verify_create_profile_and_invite_a_colleague(page, cycle):
     page.locator("#id_password2").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
+    # The same answer whether or not the address had an account: nobody is logged in yet.
+    assert page.url.endswith("/accounts/register/done/")
+    assert "wang.fang@example.cn" in page.locator("main").inner_text()
+    both_languages(page, "register-done")
+
+    login(page, "wang.fang@example.cn", PASSWORD)
     assert page.url.endswith("/dashboard/")
     assert page.get_by_role("button", name="重新发送链接").is_visible()
     both_languages(page, "dashboard-unverified")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from core import ratelimit
 from core.models import AuditEvent
 from core.net import client_address
+from tests.factories.core import UserFactory
 
 rf = RequestFactory()
 
@@ -64,9 +65,10 @@ def test_the_login_lock_uses_the_forwarded_address(settings, anonymous, applican
     )
     assert locked.status_code == 429
     # ... but not everyone else arriving through the same proxy.
+    colleague = UserFactory(email="colleague@alpha.example.cn")
     other = anonymous.post(
         reverse("login"),
-        {"username": applicant_a.email, "password": "Correct-horse-42"},
+        {"username": colleague.email, "password": "Correct-horse-42"},
         HTTP_X_FORWARDED_FOR="198.51.100.8",
         **proxy,
     )

@@ -58,10 +58,19 @@ def test_register_sends_a_verification_link_in_the_users_language(db, django_cap
     assert events("user.registered").count() == 1
 
 
-def test_register_refuses_a_known_address(db):
-    UserFactory(email="known@example.cn")
-    with pytest.raises(Conflict):
-        services.user_register(email="KNOWN@example.cn", full_name="x", password="pw", preferred_language="en")
+def test_register_with_a_known_address_mails_that_account_and_creates_nothing(db, django_capture_on_commit_callbacks):
+    known = UserFactory(email="known@example.cn")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.user_register(
+            email="KNOWN@example.cn", full_name="x", password="Quality-award-2026", preferred_language="en"
+        )
+    assert result is None
+    assert User.objects.filter(email__iexact="known@example.cn").count() == 1
+    known.refresh_from_db()
+    assert not known.check_password("Quality-award-2026")
+    assert [m.to for m in mail.outbox] == [["known@example.cn"]]
+    assert mail.outbox[0].subject == "You already have an account"
+    assert events("user.register_existing").count() == 1 and events("user.registered").count() == 0
 
 
 def test_verify_email_marks_the_user_once(db):

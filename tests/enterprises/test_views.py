@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -74,26 +75,50 @@ def test_register_page_is_for_anonymous_visitors(en, applicant_a):
     assert response.status_code == 302 and response.url == reverse("core:dashboard")
 
 
-def test_register_creates_an_unverified_account_logs_in_and_sends_the_link(en, db, mails):
+REGISTRATION = {
+    "full_name": "李四",
+    "preferred_language": "en",
+    "password1": "Quality-award-2026",
+    "password2": "Quality-award-2026",
+}
+
+
+def test_register_creates_an_unverified_account_and_sends_the_link(en, db, mails):
     client = en(None)
     with mails():
         response = client.post(
-            reverse("enterprises:register"),
-            {
-                "email": "Li.Si@Example.cn",
-                "full_name": "李四",
-                "preferred_language": "en",
-                "password1": "Quality-award-2026",
-                "password2": "Quality-award-2026",
-            },
-            follow=True,
+            reverse("enterprises:register"), {"email": "Li.Si@Example.cn", **REGISTRATION}, follow=True
         )
     user = User.objects.get(email="li.si@example.cn")
     assert not user.email_verified and user.preferred_language == "en"
-    assert response.context["user"] == user
-    assert "We have sent a link to li.si@example.cn" in html(response)
-    assert "Resend the link" in html(response)  # the dashboard notice
+    assert response.redirect_chain == [(reverse("enterprises:register_done"), 302)]
+    assert not response.context["user"].is_authenticated  # the address is proved before anyone logs in
+    assert "We have sent a message to li.si@example.cn" in html(response)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["li.si@example.cn"]
+    assert "/accounts/verify/" in mail.outbox[0].body
+
+
+def test_register_answers_the_same_for_a_known_address_and_mails_its_owner(en, db, mails, applicant_a):
+    with mails():
+        new = en(None).post(reverse("enterprises:register"), {"email": "fresh@example.cn", **REGISTRATION}, follow=True)
+        known = en(None).post(
+            reverse("enterprises:register"), {"email": applicant_a.email.upper(), **REGISTRATION}, follow=True
+        )
+    assert new.status_code == known.status_code == 200
+    assert new.redirect_chain == known.redirect_chain
+
+    # The pages differ only by the address typed in (and the CSRF token of the log-out form).
+    def page(response, email):
+        return re.sub(r'value="[A-Za-z0-9]{64}"', "", html(response)).replace(email, "X")
+
+    assert page(new, "fresh@example.cn") == page(known, applicant_a.email)
+    assert "already exists" not in html(known)
+    assert User.objects.filter(email__iexact=applicant_a.email).count() == 1
+    to_known = [m for m in mail.outbox if m.to == [applicant_a.email]]
+    assert len(to_known) == 1 and to_known[0].subject == "You already have an account"
+    assert "/accounts/password_reset/" in to_known[0].body and "/accounts/verify/" not in to_known[0].body
+    applicant_a.refresh_from_db()
+    assert not applicant_a.check_password("Quality-award-2026")
 
 
 def test_registrations_are_rate_limited_per_address_and_keep_what_was_typed(en, db, settings, mails):
@@ -123,20 +148,15 @@ def test_registrations_are_rate_limited_per_address_and_keep_what_was_typed(en, 
     assert attempt(3, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
-def test_once_throttled_the_form_no_longer_tells_whether_an_address_has_an_account(en, db, settings, applicant_a):
+def test_once_throttled_the_form_refuses_without_creating_or_mailing(en, db, settings, mails, applicant_a):
     settings.REGISTRATION_RATE_LIMIT = 3
     url = reverse("enterprises:register")
-    data = {
-        "email": applicant_a.email,
-        "full_name": "x",
-        "preferred_language": "en",
-        "password1": "a",
-        "password2": "b",
-    }
-    answers = [html(en(None).post(url, data)) for _ in range(4)]
-    # Invalid attempts count too (each one answered the question "has this address an account?").
-    assert all("already exists" in a for a in answers[:3])
-    assert "already exists" not in answers[3] and "Too many registrations" in answers[3]
+    data = {"email": applicant_a.email, **REGISTRATION}
+    with mails():
+        answers = [en(None).post(url, data) for _ in range(4)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert "Too many registrations" in html(answers[3]) and "already exists" not in html(answers[3])
+    assert len(mail.outbox) == 3  # the known account was told three times, then the address was throttled
 
 
 def test_register_errors_keep_what_was_typed(en, db):
