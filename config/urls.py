@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,6 +8,17 @@ from core.forms import EmailAuthenticationForm, ThrottledPasswordResetForm
 
 admin.site.site_header = _("Mayor Quality Award administration")
 admin.site.site_title = _("Mayor Quality Award")
+_admin_has_permission = admin.site.has_permission
+
+
+def _admin_requires_second_factor(request) -> bool:
+    """The admin opens only after the second factor where MFA_REQUIRED (TwoFactorMiddleware sends there)."""
+    if settings.MFA_REQUIRED and not request.user.is_verified():
+        return False
+    return _admin_has_permission(request)
+
+
+admin.site.has_permission = _admin_requires_second_factor
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +28,7 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
         name="password_reset",
     ),
+    path("accounts/two-factor/", include("twofactor.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("enterprises.urls")),
     path("reviews/", include("reviews.urls")),

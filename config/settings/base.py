@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "core",
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
     "reviews",
     "committee",
     "certificates",
+    "twofactor",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -52,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "twofactor.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +119,14 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Two-factor log-in (django-otp: TOTP app plus recovery codes). Whoever turned it on is always asked
+# for a code; with MFA_REQUIRED admins and secretaries must set it up before anything else (production
+# default on; `make run` off so the demo log-ins work with the password alone).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Chenzhou Mayor Quality Award")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code on a device
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

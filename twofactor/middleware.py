@@ -1,0 +1,45 @@
+"""Ask for the second factor after the password, and send those who must use one to its set-up."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import rules
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .selectors import twofactor_enabled
+
+# Pages a signed-in person reaches before the second factor: the factor's own pages and leaving.
+ALWAYS_OPEN = {"logout", "core:language", "core:healthz", "core:favicon", "core:dev_mail", "twofactor:verify"}
+SETUP_PAGES = {"twofactor:overview", "twofactor:setup", "twofactor:recovery_codes"}
+
+
+class TwoFactorMiddleware:
+    """After django_otp.middleware.OTPMiddleware. A person with a confirmed device is asked for a code
+    on every page until they give one; a person whose role requires it (admins, secretaries, when
+    MFA_REQUIRED) is sent to set it up first. Covers the Django admin too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        if name in ALWAYS_OPEN:
+            return None
+        if twofactor_enabled(user):
+            return redirect(f"{reverse('twofactor:verify')}?{urlencode({'next': request.get_full_path()})}")
+        if name in SETUP_PAGES:
+            return None
+        if rules.has_perm("twofactor.required", user):
+            messages.info(request, _("Your role requires two-factor log-in. Set it up to continue."))
+            return redirect("twofactor:setup")
+        return None
