@@ -3,10 +3,11 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 
-# WeasyPrint's libraries (Pango, HarfBuzz) and a CJK font so certificates render Chinese text.
+# WeasyPrint's libraries (Pango, HarfBuzz) and a CJK font so certificates render Chinese text;
+# postgresql-client for scripts/backup.sh and scripts/restore.sh.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-noto-cjk gettext curl \
+      fonts-noto-cjk gettext curl postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 app
@@ -20,4 +21,6 @@ RUN SECRET_KEY=build-only-key-not-used-at-runtime-0123456789abcdefghijkl \
  && mkdir -p /app/media && chown app:app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn is the container's process (exec form), so `docker stop` reaches it: it stops accepting,
+# lets requests in flight finish for up to the graceful timeout, then exits.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30"]

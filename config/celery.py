@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("mqa")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs):
+    """Workers and beat log through Django's LOGGING (one line per event, JSON in production) instead of
+    adding Celery's own handler beside it, which printed every line twice."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

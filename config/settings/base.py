@@ -198,12 +198,33 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 APPLICATION_ATTACHMENTS_MAX_BYTES = env.int("APPLICATION_ATTACHMENTS_MAX_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One line per event with time, level and logger: text here, JSON in production. Django's own
+# loggers hand their records to the root handler instead of printing them a second time.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%dT%H:%M:%S%z"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # Error pages also reach ADMINS by mail (an empty ADMINS sends nothing).
+        "django.request": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Enterprises: how long an e-mail verification link works (seconds).
