@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, where apt is available and they are missing.
 #   scripts/system-deps.sh run   WeasyPrint's libraries and a CJK font (certificates)
-#   scripts/system-deps.sh test  the above plus Chromium (browser tests) and poppler-utils (PDF checks)
+#   scripts/system-deps.sh test  the above plus Chromium (browser tests), poppler-utils (PDF checks) and
+#                                postgresql-client (the backup/restore round trip)
 # With CI=true a package that cannot be installed fails the run; elsewhere it prints a notice.
 set -u
 mode=${1:-run}
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "$mode" = test ]; then
-  pkgs+=(chromium poppler-utils)
+  pkgs+=(chromium poppler-utils postgresql-client)
 fi
 
 missing=()
