@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from awards import selectors as award_selectors
+from core import devmail
 from core.dashboard import dashboard_sections
 from core.models import AuditEvent
 from core.selectors import user_roles
@@ -78,3 +81,24 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+def _debug_only() -> None:
+    # The development mailbox exists only with DEBUG on (make run); anywhere else it is not there.
+    if not settings.DEBUG:
+        raise Http404
+
+
+def dev_mailbox(request):
+    """Anyone, with DEBUG on only: the e-mails `make run` sent, newest first."""
+    _debug_only()
+    return render(request, "core/dev_mailbox.html", {"mails": devmail.dev_mails()})
+
+
+def dev_mail(request, mail_id: str):
+    """Anyone, with DEBUG on only: one e-mail, its links clickable."""
+    _debug_only()
+    message = devmail.dev_mail(mail_id)
+    if message is None:
+        raise Http404
+    return render(request, "core/dev_mail.html", {"mail": message})

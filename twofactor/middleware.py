@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from .selectors import twofactor_enabled
 
 # Pages a signed-in person reaches before the second factor: the factor's own pages and leaving.
-ALWAYS_OPEN = {"logout", "core:language", "core:healthz", "core:favicon", "core:dev_mail", "twofactor:verify"}
+ALWAYS_OPEN = {
+    "logout",
+    "core:language",
+    "core:healthz",
+    "core:favicon",
+    "core:dev_mail",
+    "core:dev_mail_detail",
+    "twofactor:verify",
+}
 SETUP_PAGES = {"twofactor:overview", "twofactor:setup", "twofactor:recovery_codes"}
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
     "twofactor.middleware.TwoFactorMiddleware",
+    "core.middleware.OwnNotFoundPageMiddleware",  # DEBUG only
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -226,6 +227,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The development mailbox (core.devmail, DEBUG only): where `make run` keeps the e-mails it "sends".
+DEV_MAIL_DIR = env("DEV_MAIL_DIR", default=str(BASE_DIR / ".dev-mail"))
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 # Enterprises: how long an e-mail verification link works (seconds).
 EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 24 * 3600)
