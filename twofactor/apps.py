@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class TwofactorConfig(AppConfig):
     name = "twofactor"
     verbose_name = _("Two-factor log-in")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import state_store
+
+        def remember_state(sender, request, user, **kwargs):
+            if request is not None and hasattr(request, "session"):
+                state_store(request, user)
+
+        user_logged_in.connect(remember_state, dispatch_uid="twofactor.remember_state", weak=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import rules
@@ -25,6 +26,36 @@ ALWAYS_OPEN = {
 SETUP_PAGES = {"twofactor:overview", "twofactor:setup", "twofactor:recovery_codes"}
 
 
+SESSION_STATE = "twofactor.state"
+STATE_TTL = 300  # seconds a "nothing to ask" answer is trusted before it is checked again
+
+
+def state_store(request, user) -> str:
+    """Work out and keep in the session what this person is asked: 'verify' (has a device), 'setup' (must
+    set one up) or 'none'. Done at log-in (twofactor.apps), so an ordinary page costs no query."""
+    if twofactor_enabled(user):
+        state = "verify"
+    elif rules.has_perm("twofactor.required", user):
+        state = "setup"
+    else:
+        state = "none"
+    request.session[SESSION_STATE] = (state, int(time.time()))
+    return state
+
+
+def _state(request) -> str:
+    cached = request.session.get(SESSION_STATE)
+    # "none" is checked again now and then: a role or MFA_REQUIRED may have changed since log-in.
+    if cached and (cached[0] != "none" or int(time.time()) - cached[1] < STATE_TTL):
+        return cached[0]
+    return state_store(request, request.user)
+
+
+def state_forget(request) -> None:
+    """After the person's devices changed (set up, turned off, or gone): work it out again."""
+    request.session.pop(SESSION_STATE, None)
+
+
 class TwoFactorMiddleware:
     """After django_otp.middleware.OTPMiddleware. A person with a confirmed device is asked for a code
     on every page until they give one; a person whose role requires it (admins, secretaries, when
@@ -43,11 +74,10 @@ class TwoFactorMiddleware:
         name = request.resolver_match.view_name if request.resolver_match else ""
         if name in ALWAYS_OPEN:
             return None
-        if twofactor_enabled(user):
+        state = _state(request)
+        if state == "verify":
             return redirect(f"{reverse('twofactor:verify')}?{urlencode({'next': request.get_full_path()})}")
-        if name in SETUP_PAGES:
-            return None
-        if rules.has_perm("twofactor.required", user):
+        if state == "setup" and name not in SETUP_PAGES:
             messages.info(request, _("Your role requires two-factor log-in. Set it up to continue."))
             return redirect("twofactor:setup")
         return None

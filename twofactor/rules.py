@@ -32,4 +32,4 @@ def mfa_enforced(user) -> bool:
 
 # Offered to experts and committee members, required for admins and secretaries.
 rules.add_perm("twofactor.use", decides_the_award | reviews_the_award)
-rules.add_perm("twofactor.required", decides_the_award & mfa_enforced)
+rules.add_perm("twofactor.required", mfa_enforced & decides_the_award)  # the setting first: no query when off

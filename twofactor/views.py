@@ -20,6 +20,7 @@ from core.errors import ServiceError
 
 from . import selectors, services
 from .forms import CodeForm
+from .middleware import state_forget
 
 SESSION_NEW_CODES = "twofactor.new_codes"
 
@@ -63,6 +64,7 @@ def setup(request):
             form.add_error("code", exc.message)
         else:
             otp_login(request, device)
+            state_forget(request)
             request.session[SESSION_NEW_CODES] = codes
             messages.success(request, _("Two-factor log-in is on. Keep the recovery codes below somewhere safe."))
             return redirect("twofactor:overview")
@@ -103,6 +105,7 @@ def disable(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
+        state_forget(request)
         messages.success(request, _("Two-factor log-in is off."))
     return redirect("twofactor:overview")
 
@@ -112,6 +115,7 @@ def verify(request):
     """Anyone signed in with a password whose account has a second factor: the code, then onwards."""
     user = request.user
     if not selectors.twofactor_enabled(user) or user.is_verified():
+        state_forget(request)  # e.g. an admin removed the device meanwhile
         return redirect(_safe_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -69,7 +69,7 @@ def test_register_with_a_known_address_mails_that_account_and_creates_nothing(db
     known.refresh_from_db()
     assert not known.check_password("Quality-award-2026")
     assert [m.to for m in mail.outbox] == [["known@example.cn"]]
-    assert mail.outbox[0].subject == "You already have an account"
+    assert mail.outbox[0].subject == "您已有账号"  # in the account's language
     assert events("user.register_existing").count() == 1 and events("user.registered").count() == 0
 
 

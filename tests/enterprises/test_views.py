@@ -115,7 +115,7 @@ def test_register_answers_the_same_for_a_known_address_and_mails_its_owner(en, d
     assert "already exists" not in html(known)
     assert User.objects.filter(email__iexact=applicant_a.email).count() == 1
     to_known = [m for m in mail.outbox if m.to == [applicant_a.email]]
-    assert len(to_known) == 1 and to_known[0].subject == "You already have an account"
+    assert len(to_known) == 1 and to_known[0].subject == "您已有账号"
     assert "/accounts/password_reset/" in to_known[0].body and "/accounts/verify/" not in to_known[0].body
     applicant_a.refresh_from_db()
     assert not applicant_a.check_password("Quality-award-2026")
