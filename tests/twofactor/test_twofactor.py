@@ -222,3 +222,14 @@ def test_verify_page_sends_people_without_a_device_on(client_for, db):
     user = UserFactory()
     response = client_for(user).get(reverse("twofactor:verify"))
     assert response.status_code == 302 and response.url == reverse("core:dashboard")
+
+
+def test_an_admin_resets_a_lost_device_from_the_people_list(settings, client_for, admin_user, expert):
+    settings.MFA_REQUIRED = False
+    enable(expert)
+    response = client_for(admin_user).post(
+        reverse("admin:core_user_changelist"), {"action": "reset_twofactor", "_selected_action": [expert.pk]}
+    )
+    assert response.status_code == 302
+    assert not selectors.twofactor_enabled(expert)
+    assert AuditEvent.objects.filter(payload__event="twofactor.reset", actor=admin_user).count() == 1
