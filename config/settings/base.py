@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_filters",
     "core",
     "enterprises",
     "awards",
