@@ -28,12 +28,15 @@ def cycle_current() -> AwardCycle | None:
     )
 
 
-def winners_by_year() -> OrderedDict[int, list[Application]]:
-    """Awarded applications grouped by award year (newest first), highest level first."""
-    rows = (
-        Application.objects.filter(status=ApplicationStatus.AWARDED)
-        .select_related("enterprise", "cycle", "award_level")
-        .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
+def winners_by_year(*, years: int | None = None) -> OrderedDict[int, list[Application]]:
+    """Awarded applications grouped by award year (newest first), highest level first; with `years`,
+    only the latest that many award years (the home page), so the page grows with winners shown."""
+    rows = Application.objects.filter(status=ApplicationStatus.AWARDED)
+    if years is not None:
+        latest = list(rows.order_by("-cycle__year").values_list("cycle__year", flat=True).distinct()[:years])
+        rows = rows.filter(cycle__year__in=latest)
+    rows = rows.select_related("enterprise", "cycle", "award_level").order_by(
+        "-cycle__year", "award_level__rank", "enterprise__name_en"
     )
     grouped: OrderedDict[int, list[Application]] = OrderedDict()
     for app in rows:
