@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +18,7 @@ from core.models import User
 
 from . import selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
-from .exports import ranking_csv_lines, ranking_xlsx
+from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
     AutoAssignForm,
     ConsensusForm,
@@ -529,12 +529,13 @@ def export(request, pk, fmt):
         response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.csv"'
         return response
     if fmt == "xlsx":
-        response = HttpResponse(
-            ranking_xlsx(cycle=cycle),
+        # Written in write-only mode to a temporary file, then streamed from it: flat memory.
+        return FileResponse(
+            ranking_xlsx_file(cycle=cycle),
+            as_attachment=True,
+            filename=f"review-{cycle.year}-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.xlsx"'
-        return response
     raise Http404
 
 
