@@ -291,3 +291,131 @@ def test_no_page_sends_more_queries_with_more_rows(world):
     growing = {k: (small[k][1], grown[k][1]) for k in small if grown[k][1] != small[k][1]}
     assert growing == {}, f"query counts at {SMALL} → {GROWN} units"
     assert len(small) > 60  # the site's list pages and every admin changelist and change page
+
+
+# --- pagination and filters of each office list -------------------------------------------------
+
+ROWS = 51  # with 25 a page: pages of 25, 25 and 1
+
+
+def _rows_queue(cycle):
+    from tests.factories.enterprises import EnterpriseFactory
+
+    for i in range(ROWS):
+        ApplicationFactory(
+            cycle=cycle,
+            enterprise=EnterpriseFactory(name_zh=f"分页企业{i:02d}"),
+            status=S.SUBMITTED,
+            submitted_at=timezone.now() - dt.timedelta(minutes=ROWS - i),
+            receipt_number=f"PAGE-{i:02d}",
+        )
+    return reverse("awards:queue"), {}
+
+
+def _rows_enterprises(cycle):
+    from tests.factories.enterprises import EnterpriseFactory
+
+    for i in range(ROWS):
+        EnterpriseFactory(name_zh=f"分页企业{i:02d}")
+    return reverse("enterprises:office_list"), {}
+
+
+def _rows_certificates(cycle):
+    from certificates.models import Certificate
+
+    level = cycle.levels.get(code="mayor")
+    apps = [ApplicationFactory(cycle=cycle, status=S.AWARDED, award_level=level) for _ in range(ROWS)]
+    Certificate.objects.bulk_create(
+        Certificate(
+            application=a,
+            cycle=cycle,
+            award_level=level,
+            number=i + 1,
+            serial=f"PAGE-{i + 1:03d}",
+            verification_code=f"{i:032d}",
+            verification_url=f"https://award.example.org/verify/{i:032d}/",
+            issued_on=timezone.localdate(),
+            status="ready",
+        )
+        for i, a in enumerate(apps)
+    )
+    return reverse("certificates:cycle", args=[cycle.pk]), {}
+
+
+def _rows_objections(cycle):
+    secretary = cycle.memberships.get(role=CycleRole.SECRETARY).user
+    notice = PublicNotice.objects.create(
+        cycle=cycle, starts_on=timezone.localdate(), ends_on=timezone.localdate(), published_by=secretary
+    )
+    candidate = ApplicationFactory(cycle=cycle, status=S.PUBLIC_NOTICE)
+    notice.applications.add(candidate)
+    Objection.objects.bulk_create(
+        Objection(notice=notice, application=candidate, name=f"分页{i:02d}", contact="x", reasons="y")
+        for i in range(ROWS)
+    )
+    return reverse("committee:objections", args=[cycle.pk]), {}
+
+
+LISTS = {
+    "queue": (_rows_queue, {"q": "没有这个企业"}),
+    "enterprises": (_rows_enterprises, {"q": "没有这个企业"}),
+    "certificates": (_rows_certificates, {"status": "failed"}),
+    "objections": (_rows_objections, {"q": "没有这个人"}),
+}
+
+
+@pytest.fixture
+def office(db):
+    cycle = CycleFactory()
+    secretary = CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.SECRETARY, user=UserFactory(email="sec@pages.example.cn")
+    ).user
+    client = Client()
+    client.force_login(secretary)
+    return cycle, client
+
+
+def _rows_on(html: str) -> int:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return body.count("<tr")
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_each_list_pages_first_middle_and_last(office, name):
+    cycle, client = office
+    url, params = LISTS[name][0](cycle)
+    first = client.get(url, {**params, "size": 25}).content.decode()
+    assert _rows_on(first) == 25
+    assert f"1–25 of {ROWS}" in first or f"第 1–25 条，共 {ROWS} 条" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    middle = client.get(url, {**params, "size": 25, "page": 2}).content.decode()
+    assert _rows_on(middle) == 25 and 'rel="next"' in middle and 'rel="prev"' in middle
+    assert "26–50" in middle
+    last = client.get(url, {**params, "size": 25, "page": 3}).content.decode()
+    assert _rows_on(last) == 1 and 'rel="next"' not in last and "51–51" in last
+    # The default: 50 a page.
+    assert _rows_on(client.get(url, params).content.decode()) == 50
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_each_list_says_when_the_filter_matches_nothing(office, name):
+    cycle, client = office
+    rows, empty = LISTS[name]
+    url, _params = rows(cycle)
+    response = client.get(url, empty)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No rows" in html or "没有记录" in html
+    assert 'rel="next"' not in html
+
+
+def test_bad_page_numbers_and_sizes_never_fail(office):
+    cycle, client = office
+    url, _params = _rows_queue(cycle)
+    # Past the end (or below 1): the last page; not a number: the first; an unknown size: 50.
+    expected = {"0": 1, "-1": 1, "9999": 1, "2": 1, "abc": 50, "1e3": 50, "2.5": 50, "": 50}
+    for page, rows in expected.items():
+        for size in ["", "7", "abc", "100000", "-25"]:
+            response = client.get(url, {"page": page, "size": size})
+            assert response.status_code == 200, (page, size)
+            assert _rows_on(response.content.decode()) == rows, (page, size)
