@@ -85,15 +85,17 @@ class AssignmentAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["expert", "panel__application__enterprise", "panel__round"]
 
 
-class ItemScoreInline(admin.TabularInline):
+class ItemScoreInline(SelectRelatedInline, admin.TabularInline):
     model = ItemScore
+    list_select_related = ["item"]
     extra = 0
     readonly_fields = ["item", "percent"]
     can_delete = False
 
 
-class FeedbackInline(admin.StackedInline):
+class FeedbackInline(SelectRelatedInline, admin.StackedInline):
     model = CategoryFeedback
+    list_select_related = ["category"]
     extra = 0
     readonly_fields = ["category", "strengths", "opportunities"]
     can_delete = False
@@ -142,7 +144,12 @@ class ItemScoreAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["sheet", "item", "percent"]
     list_filter = ["sheet__status", "item__category"]
     search_fields = ["sheet__assignment__expert__email", "item__code"]
-    list_select_related = ["sheet__assignment__expert", "sheet__assignment__panel__application__enterprise", "item"]
+    list_select_related = [
+        "sheet__assignment__expert",
+        "sheet__assignment__panel__application__enterprise",
+        "sheet__assignment__panel__round__cycle",
+        "item",
+    ]
     readonly_fields = ["sheet", "item", "percent"]
 
 
