@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from awards.models import Application, AwardCycle, CriteriaItem
 from core.errors import ServiceError
 from core.models import User
+from core.pagination import paginate
 
 from . import selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
@@ -570,8 +571,9 @@ def experts(request, pk):
             }
         ],
     }
+    page = paginate(request, performance)  # the table; the chart shows every expert
     return render(
         request,
         "reviews/experts.html",
-        {"cycle": cycle, "form": form, "profiles": profiles, "performance": performance, "chart": chart},
+        {"cycle": cycle, "form": form, "profiles": profiles, "performance": page, "page": page, "chart": chart},
     )
