@@ -8,13 +8,13 @@ memory does not grow with the cycle.
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
 from django.utils.translation import gettext as _
 
 from awards.models import AwardCycle
+from core.xlsx import write_xlsx
 
 from . import scoring, selectors
 from .enums import RoundKind
@@ -126,31 +126,10 @@ def ranking_csv_lines(*, cycle: AwardCycle, chunk: int = 64 * 1024) -> Iterator[
 
 
 def ranking_xlsx_file(*, cycle: AwardCycle) -> IO[bytes]:
-    """The XLSX export written to a temporary file (returned rewound): openpyxl's write-only mode
-    writes each row out as it comes, so memory stays flat however many item scores the cycle has,
-    and the response streams the file from disk. The file disappears when closed."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    bold = Font(bold=True)
-    wb = Workbook(write_only=True)
-    for title, header, rows in export_tables(cycle=cycle):
-        ws = wb.create_sheet(title=str(title)[:31])
-        ws.freeze_panes = "A2"
-        head = []
-        for h in header:
-            cell = WriteOnlyCell(ws, value=str(h))
-            cell.font = bold
-            head.append(cell)
-        ws.append(head)
-        for row in rows:
-            ws.append([float(v) if hasattr(v, "quantize") else v for v in row])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    try:
-        wb.save(out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    return out
+    """The XLSX export in a temporary file (returned rewound, deleted when closed), written row by
+    row as the item scores are read (core.xlsx): memory stays flat however many scores the cycle
+    has, and the response streams the file from disk."""
+    return write_xlsx(
+        (title, header, ([float(v) if hasattr(v, "quantize") else v for v in row] for row in rows))
+        for title, header, rows in export_tables(cycle=cycle)
+    )

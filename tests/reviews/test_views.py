@@ -298,6 +298,8 @@ def test_exports(client_for, review, secretary, cycle):
     ranking, scores = wb.worksheets
     assert ranking.cell(2, 2).value == "郴州甲企业有限公司" and ranking.cell(2, 6).value == 600.0
     assert scores.max_row == 1 + 5 * 23
+    assert ranking.freeze_panes == "A2" and scores.freeze_panes == "A2"
+    assert ranking.cell(1, 1).font.b and not ranking.cell(2, 1).font.b
 
 
 def test_exports_write_formula_like_names_as_text(client_for, review, secretary, cycle):
