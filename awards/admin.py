@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import NoAddDelete, ReadOnly
+from core.admin_mixins import NoAddDelete, ReadOnly, related_rows_link
 from core.errors import ServiceError
 
 from .enums import ApplicationStatus
@@ -90,12 +90,6 @@ class LevelInline(admin.TabularInline):
     extra = 0
 
 
-class CycleMembershipInline(admin.TabularInline):
-    model = CycleMembership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
 @admin.register(AwardCycle)
 class AwardCycleAdmin(admin.ModelAdmin):
     list_display = [
@@ -109,9 +103,13 @@ class AwardCycleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "framework"]
     search_fields = ["title_zh", "title_en", "year"]
-    inlines = [LevelInline, CycleMembershipInline]
+    # Experts, committee members and secretaries grow with the cycle: a link to their list (with
+    # its autocomplete), not an inline of one autocomplete widget (and one query) per person.
+    inlines = [LevelInline]
+    readonly_fields = ["members"]
+    members = related_rows_link(CycleMembership, "cycle", _("cycle roles"))
     fieldsets = [
-        (None, {"fields": ["edition", "year", "title_zh", "title_en", "framework", "status"]}),
+        (None, {"fields": ["edition", "year", "title_zh", "title_en", "framework", "status", "members"]}),
         (
             _("Timeline"),
             {

@@ -21,7 +21,7 @@ from enterprises.enums import District, Industry
 from enterprises.validators import normalize_credit_code, validate_credit_code
 
 from . import sections as S
-from .enums import ApplicationStatus, EligibilityDecision
+from .enums import EligibilityDecision
 
 YES_NO = [("yes", _("Yes, I declare this")), ("no", _("No"))]
 
@@ -311,29 +311,6 @@ class WithdrawForm(forms.Form):
         label=_("Reason (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirm = forms.BooleanField(label=_("Yes, withdraw our application from this cycle."))
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All"))]
-        + [
-            (s.value, s.label)
-            for s in (
-                ApplicationStatus.SUBMITTED,
-                ApplicationStatus.RETURNED,
-                ApplicationStatus.ELIGIBLE,
-                ApplicationStatus.INELIGIBLE,
-                ApplicationStatus.DRAFT,
-                ApplicationStatus.WITHDRAWN,
-            )
-        ],
-    )
-    district = forms.ChoiceField(
-        label=_("District or county"), required=False, choices=[("", _("All")), *District.choices]
-    )
-    industry = forms.ChoiceField(label=_("Industry"), required=False, choices=[("", _("All")), *Industry.choices])
 
 
 class EligibilityDecisionForm(forms.Form):

@@ -28,12 +28,15 @@ def cycle_current() -> AwardCycle | None:
     )
 
 
-def winners_by_year() -> OrderedDict[int, list[Application]]:
-    """Awarded applications grouped by award year (newest first), highest level first."""
-    rows = (
-        Application.objects.filter(status=ApplicationStatus.AWARDED)
-        .select_related("enterprise", "cycle", "award_level")
-        .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
+def winners_by_year(*, years: int | None = None) -> OrderedDict[int, list[Application]]:
+    """Awarded applications grouped by award year (newest first), highest level first; with `years`,
+    only the latest that many award years (the home page), so the page grows with winners shown."""
+    rows = Application.objects.filter(status=ApplicationStatus.AWARDED)
+    if years is not None:
+        latest = list(rows.order_by("-cycle__year").values_list("cycle__year", flat=True).distinct()[:years])
+        rows = rows.filter(cycle__year__in=latest)
+    rows = rows.select_related("enterprise", "cycle", "award_level").order_by(
+        "-cycle__year", "award_level__rank", "enterprise__name_en"
     )
     grouped: OrderedDict[int, list[Application]] = OrderedDict()
     for app in rows:
@@ -140,10 +143,9 @@ def office_messages(application: Application) -> list[ApplicationTransition]:
     )
 
 
-def eligibility_queue(
-    user: User, *, cycle: AwardCycle, status: str = "", district: str = "", industry: str = ""
-) -> QuerySet[Application]:
-    """The cycle's applications for the secretary (none for anyone else), filtered; queries constant."""
+def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]:
+    """The cycle's applications for the secretary (none for anyone else), work first; filtered by
+    `awards.filters.ApplicationQueueFilter`, paged by the view; queries constant in the rows."""
     from django.db.models import Case, Max, Value, When
 
     if not (user.is_superuser or is_secretary_of(user, cycle)):
@@ -153,12 +155,6 @@ def eligibility_queue(
         .select_related("enterprise", "cycle")
         .annotate(n_snapshots=Count("snapshots", distinct=True), last_submitted=Max("snapshots__created_at"))
     )
-    # Drafts are the enterprise's own business until submitted; the office sees them only on request.
-    qs = qs.filter(status=status) if status else qs.exclude(status=ApplicationStatus.DRAFT)
-    if district:
-        qs = qs.filter(enterprise__district=district)
-    if industry:
-        qs = qs.filter(enterprise__industry=industry)
     # Work first: submitted (oldest first), then returned, then decided ones.
     work_order = Case(
         When(status=ApplicationStatus.SUBMITTED, then=Value(0)),

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, ServiceError
+from core.pagination import paginate
 from core.selectors import user_roles
 from enterprises.models import Enterprise
 
 from . import sections as S
 from . import selectors, services
 from .enums import ApplicationStatus, AttachmentKind
+from .filters import ApplicationQueueFilter
 from .forms import (
     AttachmentForm,
     BasicInfoForm,
@@ -33,7 +35,6 @@ from .forms import (
     DeclarationsForm,
     EligibilityDecisionForm,
     KeyResultsForm,
-    QueueFilterForm,
     SelfAssessmentForm,
     WithdrawForm,
 )
@@ -402,19 +403,12 @@ def eligibility_queue(request):
     if not cycles:
         raise PermissionDenied
     cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), cycles[0])
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    applications = selectors.eligibility_queue(
-        request.user,
-        cycle=cycle,
-        status=filters.get("status", ""),
-        district=filters.get("district", ""),
-        industry=filters.get("industry", ""),
-    )
+    filters = ApplicationQueueFilter(request.GET, queryset=selectors.eligibility_queue(request.user, cycle=cycle))
+    page = paginate(request, filters.qs)
     return render(
         request,
         "awards/queue.html",
-        {"cycle": cycle, "cycles": cycles, "form": form, "applications": applications},
+        {"cycle": cycle, "cycles": cycles, "form": filters.form, "applications": page, "page": page},
     )
 
 

@@ -16,8 +16,10 @@ from awards.models import AwardCycle
 from core import ratelimit
 from core.errors import ServiceError
 from core.net import client_address
+from core.pagination import paginate
 
 from . import selectors, services
+from .filters import CertificateFilter
 from .forms import RevokeForm
 from .models import Certificate
 
@@ -41,33 +43,42 @@ def _managed_certificate(request, pk: int) -> Certificate:
 def office_index(request):
     """Secretaries (their cycles) and admins (all cycles): certificates per cycle."""
     cycles = selectors.cycles_with_certificates_for_office(request.user)
-    if not request.user.is_superuser and not cycles.exists():
+    if not request.user.is_superuser and not cycles:
         raise PermissionDenied
     return render(request, "certificates/index.html", {"cycles": cycles})
-
-
-def _board_context(cycle: AwardCycle) -> dict:
-    return {
-        "cycle": cycle,
-        "progress": selectors.cycle_progress(cycle),
-        "certificates": selectors.certificates_of_cycle(cycle),
-    }
 
 
 @login_required
 @require_GET
 def cycle_certificates(request, cycle_id: int):
-    """The cycle's secretary and admins: every certificate, its status and the batch's progress."""
+    """The cycle's secretary and admins: the certificates (paged, filtered) and the batch's progress."""
     cycle = _managed_cycle(request, cycle_id)
-    return render(request, "certificates/cycle.html", _board_context(cycle))
+    filters = CertificateFilter(request.GET, queryset=selectors.certificates_of_cycle(cycle))
+    page = paginate(request, filters.qs)
+    return render(
+        request,
+        "certificates/cycle.html",
+        {
+            "cycle": cycle,
+            "progress": selectors.cycle_progress(cycle),
+            "form": filters.form,
+            "certificates": page,
+            "page": page,
+        },
+    )
 
 
 @login_required
 @require_GET
 def cycle_progress_fragment(request, cycle_id: int):
-    """The cycle's secretary and admins: the live part of the cycle page, polled by htmx."""
+    """The cycle's secretary and admins: the batch's counts, polled by htmx while it runs. Only the
+    counts: when the batch has finished, htmx reloads the page once so the list shows the results."""
     cycle = _managed_cycle(request, cycle_id)
-    return render(request, "certificates/_board.html", _board_context(cycle))
+    progress = selectors.cycle_progress(cycle)
+    response = render(request, "certificates/_progress.html", {"cycle": cycle, "progress": progress})
+    if not progress.running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import NoAddDelete, ReadOnly
+from awards.models import Application
+from core.admin_mixins import NoAddDelete, ReadOnly, SelectRelatedInline, related_rows_link
 from core.errors import ServiceError
 
 from . import services
@@ -31,40 +32,15 @@ def _each(modeladmin, request, queryset, fn, done):
         modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SelectRelatedInline, admin.TabularInline):
     model = Attendance
+    list_select_related = ["member"]
     extra = 0
     readonly_fields = ["member", "present", "recorded_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class BallotInline(NoAddDelete, admin.TabularInline):
-    model = Ballot
-    extra = 0
-    fields = [
-        "application",
-        "rank",
-        "tie_order",
-        "status",
-        "approvals",
-        "rejections",
-        "abstentions",
-        "passed",
-        "award_level",
-    ]
-    # Rank and tie order are set by the meeting's services (agenda, tie decision), never by hand.
-    readonly_fields = fields
-    show_change_link = True
-
-
-class RemarkInline(NoAddDelete, admin.TabularInline):
-    model = Remark
-    extra = 0
-    fields = ["text", "member", "application", "recorded_by", "created_at"]
-    readonly_fields = fields  # remarks go into the minutes: recorded on the meeting page only
 
 
 @admin.register(Meeting)
@@ -83,8 +59,13 @@ class MeetingAdmin(admin.ModelAdmin):
         "report_rendered_at",
         "created_by",
         "created_at",
+        "ballots",
+        "remarks",
     ]
-    inlines = [AttendanceInline, BallotInline, RemarkInline]
+    # The agenda and the remarks grow with the candidates: links to their lists, not inlines.
+    inlines = [AttendanceInline]
+    ballots = related_rows_link(Ballot, "meeting", _("ballots"))
+    remarks = related_rows_link(Remark, "meeting", _("remarks"))
     actions = ["invite", "open_meeting", "close_meeting"]
 
     def has_add_permission(self, request):
@@ -121,8 +102,9 @@ class MeetingAdmin(admin.ModelAdmin):
         )
 
 
-class VoteInline(admin.TabularInline):
+class VoteInline(SelectRelatedInline, admin.TabularInline):
     model = Vote
+    list_select_related = ["member"]
     extra = 0
     readonly_fields = ["member", "choice", "cast_at", "changed_at"]
     can_delete = False
@@ -131,8 +113,9 @@ class VoteInline(admin.TabularInline):
         return False
 
 
-class RecusalInline(admin.TabularInline):
+class RecusalInline(SelectRelatedInline, admin.TabularInline):
     model = Recusal
+    list_select_related = ["member"]
     extra = 0
     readonly_fields = ["member", "reason", "recorded_by", "created_at"]
     can_delete = False
@@ -156,7 +139,7 @@ class BallotAdmin(NoAddDelete, admin.ModelAdmin):
     ]
     list_filter = ["status", "passed", "meeting__cycle"]
     search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
-    list_select_related = ["application__enterprise", "meeting__cycle", "award_level"]
+    list_select_related = ["application__enterprise", "application__cycle", "meeting__cycle", "award_level"]
     readonly_fields = [
         "meeting",
         "application",
@@ -229,17 +212,7 @@ class RemarkAdmin(_ReadOnly):
     list_display = ["meeting", "member", "application", "text", "created_at"]
     list_filter = ["meeting__cycle"]
     search_fields = ["text"]
-
-
-class NoticeObjectionInline(admin.TabularInline):
-    model = Objection
-    extra = 0
-    fields = ["application", "name", "status", "created_at"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    list_select_related = ["meeting__cycle", "member", "application__enterprise", "application__cycle"]
 
 
 @admin.register(PublicNotice)
@@ -247,7 +220,11 @@ class PublicNoticeAdmin(_ReadOnly):
     list_display = ["cycle", "starts_on", "ends_on", "published_by", "published_at"]
     list_filter = ["cycle"]
     search_fields = ["cycle__title_zh", "cycle__title_en"]
-    inlines = [NoticeObjectionInline]
+    # Candidates and objections: links to their lists (an inline or a list of names grows with them).
+    exclude = ["applications"]
+    readonly_fields = ["candidates", "objections"]
+    candidates = related_rows_link(Application, "notices", _("proposed winners"))
+    objections = related_rows_link(Objection, "notice", _("objections"))
 
 
 @admin.register(Objection)
@@ -257,7 +234,7 @@ class ObjectionAdmin(NoAddDelete, admin.ModelAdmin):
     list_display = ["application", "name", "contact", "status", "created_at", "handled_at"]
     list_filter = ["status", "notice__cycle"]
     search_fields = ["name", "contact", "reasons", "application__enterprise__name_zh"]
-    list_select_related = ["application__enterprise"]
+    list_select_related = ["application__enterprise", "application__cycle"]
     readonly_fields = [
         "notice",
         "application",

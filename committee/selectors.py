@@ -264,15 +264,27 @@ def open_objection_count(cycle: AwardCycle) -> int:
     return Objection.objects.filter(notice__cycle=cycle, status=ObjectionStatus.OPEN).count()
 
 
-def winners_by_year_and_level() -> list[dict[str, Any]]:
-    """All winners: per year (newest first), per level (highest first), with the approval record, and
-    the awards of that year revoked since (domain: a revocation is published) with their date; the
-    reason stays in the audit log and the application's history (see certificates.forms.RevokeForm)."""
-    apps = (
-        Application.objects.filter(status__in=[ApplicationStatus.AWARDED, ApplicationStatus.REVOKED])
-        .exclude(award_level__isnull=True)
-        .select_related("enterprise", "cycle", "award_level", "cycle__government_approval")
-        .order_by("-cycle__year", "award_level__rank", "enterprise__name_en")
+def _published_awards() -> QuerySet[Application]:
+    return Application.objects.filter(status__in=[ApplicationStatus.AWARDED, ApplicationStatus.REVOKED]).exclude(
+        award_level__isnull=True
+    )
+
+
+def winner_years() -> list[int]:
+    """The award years with published winners (or revocations), newest first: one query."""
+    return list(_published_awards().order_by("-cycle__year").values_list("cycle__year", flat=True).distinct())
+
+
+def winners_by_year_and_level(*, years: list[int] | None = None) -> list[dict[str, Any]]:
+    """The winners of `years` (all when None): per year (newest first), per level (highest first),
+    with the approval record, and the awards of that year revoked since (domain: a revocation is
+    published) with their date; the reason stays in the audit log and the application's history
+    (see certificates.forms.RevokeForm)."""
+    apps = _published_awards()
+    if years is not None:
+        apps = apps.filter(cycle__year__in=years)
+    apps = apps.select_related("enterprise", "cycle", "award_level", "cycle__government_approval").order_by(
+        "-cycle__year", "award_level__rank", "enterprise__name_en"
     )
     years: list[dict[str, Any]] = []
     for app in apps:

@@ -10,13 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from awards.models import Application, AwardCycle
 from core.errors import ServiceError
+from core.http_cache import public_page
 from core.net import client_address
+from core.pagination import paginate
 
 from . import selectors, services
+from .filters import ObjectionFilter
 from .forms import (
     AttendanceForm,
     ConfirmForm,
@@ -459,8 +462,10 @@ def notice_publish(request, cycle_id):
 def objections(request, cycle_id):
     """Office only: the objections lodged against a cycle's proposed winners."""
     cycle = _cycle(request, cycle_id, MANAGE)
+    filters = ObjectionFilter(request.GET, queryset=selectors.objections_of_cycle(cycle))
+    page = paginate(request, filters.qs)
     return render(
-        request, "committee/objections.html", {"cycle": cycle, "objections": selectors.objections_of_cycle(cycle)}
+        request, "committee/objections.html", {"cycle": cycle, "form": filters.form, "objections": page, "page": page}
     )
 
 
@@ -525,6 +530,8 @@ def winners_confirm(request, cycle_id):
     )
 
 
+@require_GET
+@public_page
 def notice_public(request):
     """Public: the proposed winners on notice, the period, and how to object."""
     notices = list(selectors.notices_current())
@@ -574,11 +581,23 @@ def objection_done(request, notice_id):
     return render(request, "committee/objection_done.html", {"notice": notice})
 
 
+WINNER_YEARS_PER_PAGE = 3
+
+
+@require_GET
+@public_page
 def winners(request, year=None):
-    """Public: all winners by year and level (or one year's)."""
-    years = selectors.winners_by_year_and_level()
+    """Public: the winners by year and level, a few years a page (or one year's)."""
+    all_years = selectors.winner_years()
+    page = None
     if year is not None:
-        years = [y for y in years if y["cycle"].year == year]
-        if not years:
+        if year not in all_years:
             raise Http404
-    return render(request, "committee/winners.html", {"years": years, "year": year})
+        shown = [year]
+    else:
+        page = paginate(request, all_years, default_size=WINNER_YEARS_PER_PAGE, sizes=())
+        shown = list(page)
+    years = selectors.winners_by_year_and_level(years=shown) if shown else []
+    return render(
+        request, "committee/winners.html", {"years": years, "year": year, "all_years": all_years, "page": page}
+    )

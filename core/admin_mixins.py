@@ -23,3 +23,33 @@ class ReadOnly(NoAddDelete):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class SelectRelatedInline:
+    """An inline that reads the related rows it displays in the same query (`list_select_related`)."""
+
+    list_select_related: tuple[str, ...] | list[str] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+
+def related_rows_link(model, lookup: str, description):
+    """A read-only admin field: how many `model` rows point at the object, linked to their
+    changelist filtered on `lookup`. Used instead of an inline whose rows grow with the cycle."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.http import urlencode
+    from django.utils.translation import gettext as _
+
+    def show(modeladmin, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        n = model._default_manager.filter(**{lookup: obj.pk}).count()
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, urlencode({lookup: obj.pk}), _("%(n)s · open the list") % {"n": n}
+        )
+
+    show.short_description = description
+    return show

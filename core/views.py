@@ -4,23 +4,29 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import check_for_language
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from awards import selectors as award_selectors
 from core import devmail
 from core.dashboard import dashboard_sections
+from core.http_cache import public_page
 from core.models import AuditEvent
 from core.selectors import user_roles
 
+HOME_WINNER_YEARS = 3
 
+
+@require_GET
+@public_page
 def home(request):
-    """Public: the current cycle, its timeline, how to apply, past winners. Anyone may view."""
+    """Public: the current cycle, its timeline, how to apply, the winners of the latest years.
+    Anyone may view."""
     cycle = award_selectors.cycle_current()
     return render(
         request,
         "core/home.html",
-        {"cycle": cycle, "winners": award_selectors.winners_by_year()},
+        {"cycle": cycle, "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS)},
     )
 
 

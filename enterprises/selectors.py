@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -65,12 +65,8 @@ def invitation_by_token(token: str) -> Invitation:
     return invitation
 
 
-def enterprises_for_office(*, query: str = "", district: str = "") -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.annotate(n_members=Count("memberships", distinct=True)).order_by("name_zh", "name_en")
-    if query:
-        qs = qs.filter(
-            Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(credit_code__icontains=query.upper())
-        )
-    if district:
-        qs = qs.filter(district=district)
-    return qs
+def enterprises_for_office() -> QuerySet[Enterprise]:
+    """Every enterprise for the award office, by name; filtered by `enterprises.filters`, paged by the view."""
+    return Enterprise.objects.annotate(n_members=Count("memberships", distinct=True)).order_by(
+        "name_zh", "name_en", "pk"
+    )

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
 from core.net import client_address
+from core.pagination import paginate
 
 from . import selectors, services
-from .enums import District
+from .filters import EnterpriseOfficeFilter
 from .forms import EnterpriseForm, InvitationForm, RegistrationForm
 from .models import Invitation
 
@@ -355,20 +356,9 @@ def invitation(request, token: str):
 def office_list(request):
     """The award office (secretary of any cycle, admin): every enterprise, read-only."""
     _deny_unless(request.user, "enterprises.view_as_office")
-    query = request.GET.get("q", "").strip()
-    district = request.GET.get("district", "")
-    if district not in District.values:
-        district = ""
-    return render(
-        request,
-        "enterprises/office_list.html",
-        {
-            "enterprises": selectors.enterprises_for_office(query=query, district=district)[:500],
-            "query": query,
-            "district": district,
-            "districts": District.choices,
-        },
-    )
+    filters = EnterpriseOfficeFilter(request.GET, queryset=selectors.enterprises_for_office())
+    page = paginate(request, filters.qs)
+    return render(request, "enterprises/office_list.html", {"form": filters.form, "enterprises": page, "page": page})
 
 
 @login_required

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import NoAddDelete, ReadOnly
+from core.admin_mixins import NoAddDelete, ReadOnly, SelectRelatedInline
 from core.errors import ServiceError
 
 from .models import (
@@ -55,10 +55,11 @@ class ReviewRoundAdmin(admin.ModelAdmin):
     search_fields = ["cycle__title_zh", "cycle__title_en"]
 
 
-class AssignmentInline(NoAddDelete, admin.TabularInline):
+class AssignmentInline(NoAddDelete, SelectRelatedInline, admin.TabularInline):
     """Panels are set on the review pages (panel_set checks conflicts and panel size)."""
 
     model = Assignment
+    list_select_related = ["expert"]
     extra = 0
     fields = ["expert", "is_leader", "status", "declared_at", "conflict_reason"]
     readonly_fields = fields
@@ -69,7 +70,9 @@ class PanelAdmin(admin.ModelAdmin):
     list_display = ["application", "round", "created_at"]
     list_filter = ["round__kind", "round__cycle"]
     search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
-    list_select_related = ["application__enterprise", "round__cycle"]
+    list_select_related = ["application__enterprise", "application__cycle", "round__cycle"]
+    # Set on the review pages; a select of every application would also cost a query per option.
+    readonly_fields = ["round", "application", "created_at"]
     inlines = [AssignmentInline]
 
 
@@ -82,15 +85,17 @@ class AssignmentAdmin(ReadOnly, admin.ModelAdmin):
     list_select_related = ["expert", "panel__application__enterprise", "panel__round"]
 
 
-class ItemScoreInline(admin.TabularInline):
+class ItemScoreInline(SelectRelatedInline, admin.TabularInline):
     model = ItemScore
+    list_select_related = ["item"]
     extra = 0
     readonly_fields = ["item", "percent"]
     can_delete = False
 
 
-class FeedbackInline(admin.StackedInline):
+class FeedbackInline(SelectRelatedInline, admin.StackedInline):
     model = CategoryFeedback
+    list_select_related = ["category"]
     extra = 0
     readonly_fields = ["category", "strengths", "opportunities"]
     can_delete = False
@@ -139,7 +144,12 @@ class ItemScoreAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["sheet", "item", "percent"]
     list_filter = ["sheet__status", "item__category"]
     search_fields = ["sheet__assignment__expert__email", "item__code"]
-    list_select_related = ["sheet__assignment__expert", "sheet__assignment__panel__application__enterprise", "item"]
+    list_select_related = [
+        "sheet__assignment__expert",
+        "sheet__assignment__panel__application__enterprise",
+        "sheet__assignment__panel__round__cycle",
+        "item",
+    ]
     readonly_fields = ["sheet", "item", "percent"]
 
 

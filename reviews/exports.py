@@ -8,12 +8,13 @@ memory does not grow with the cycle.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from django.utils.translation import gettext as _
 
 from awards.models import AwardCycle
+from core.xlsx import write_xlsx
 
 from . import scoring, selectors
 from .enums import RoundKind
@@ -124,20 +125,11 @@ def ranking_csv_lines(*, cycle: AwardCycle, chunk: int = 64 * 1024) -> Iterator[
     return pieces()
 
 
-def ranking_xlsx(*, cycle: AwardCycle) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=False)
-    wb.remove(wb.active)
-    for title, header, rows in export_tables(cycle=cycle):
-        ws = wb.create_sheet(title=str(title)[:31])
-        ws.append([str(h) for h in header])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([float(v) if hasattr(v, "quantize") else v for v in row])
-        ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def ranking_xlsx_file(*, cycle: AwardCycle) -> IO[bytes]:
+    """The XLSX export in a temporary file (returned rewound, deleted when closed), written row by
+    row as the item scores are read (core.xlsx): memory stays flat however many scores the cycle
+    has, and the response streams the file from disk."""
+    return write_xlsx(
+        (title, header, ([float(v) if hasattr(v, "quantize") else v for v in row] for row in rows))
+        for title, header, rows in export_tables(cycle=cycle)
+    )

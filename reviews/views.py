@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from awards.models import Application, AwardCycle, CriteriaItem
 from core.errors import ServiceError
 from core.models import User
+from core.pagination import paginate
 
 from . import selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
-from .exports import ranking_csv_lines, ranking_xlsx
+from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
     AutoAssignForm,
     ConsensusForm,
@@ -529,12 +530,13 @@ def export(request, pk, fmt):
         response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.csv"'
         return response
     if fmt == "xlsx":
-        response = HttpResponse(
-            ranking_xlsx(cycle=cycle),
+        # Written in write-only mode to a temporary file, then streamed from it: flat memory.
+        return FileResponse(
+            ranking_xlsx_file(cycle=cycle),
+            as_attachment=True,
+            filename=f"review-{cycle.year}-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="review-{cycle.year}-{stamp}.xlsx"'
-        return response
     raise Http404
 
 
@@ -569,8 +571,9 @@ def experts(request, pk):
             }
         ],
     }
+    page = paginate(request, performance)  # the table; the chart shows every expert
     return render(
         request,
         "reviews/experts.html",
-        {"cycle": cycle, "form": form, "profiles": profiles, "performance": performance, "chart": chart},
+        {"cycle": cycle, "form": form, "profiles": profiles, "performance": page, "page": page, "chart": chart},
     )

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
+    "django_filters",
     "core",
     "enterprises",
     "awards",

@@ -311,3 +311,61 @@ def test_guessing_codes_counts_against_the_limit_too(anonymous, settings):
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
     codes = ["B" * 32, "C" * 32, "D" * 32]
     assert [anonymous.get(reverse("certificates:verify", args=[c])).status_code for c in codes] == [404, 404, 429]
+
+
+# ---- counted in the database ---------------------------------------------------------------------
+
+
+def test_the_index_counts_each_cycle_with_grouped_queries(client_for, admin_user, cycle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.awards import ApplicationFactory, CycleFactory
+    from tests.factories.certificates import issued_certificate
+
+    other = CycleFactory()
+    for _ in range(3):
+        issued_certificate(cycle=cycle)
+    ready = issued_certificate(cycle=other)
+    Certificate.objects.filter(pk=ready.pk).update(status=CS.READY)
+    ApplicationFactory.create_batch(4, cycle=cycle)  # applications without awards count nowhere
+    c = client_for(admin_user)
+    c.get(reverse("certificates:index"))
+    with CaptureQueriesContext(connection) as before:
+        html = c.get(reverse("certificates:index")).content.decode()
+    rows = {cycle.title_zh: ["3", "3", "0"], other.title_zh: ["1", "1", "1"]}
+    for title, numbers in rows.items():
+        row = html.split(title, 1)[1].split("</tr>", 1)[0]
+        assert [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]] == numbers
+    for _ in range(3):
+        issued_certificate(cycle=other)
+    ApplicationFactory.create_batch(4, cycle=other)
+    with CaptureQueriesContext(connection) as after:
+        c.get(reverse("certificates:index"))
+    assert len(after) == len(before)
+    # One grouped query per table: no query joins certificates to applications.
+    assert not any(
+        "certificates_certificate" in q["sql"] and "awards_application" in q["sql"] for q in after.captured_queries
+    )
+
+
+def test_the_poll_returns_only_the_counts(client_for, secretary, cert_a, cycle):
+    for _ in range(3):
+        issued_certificate_for(cycle)
+    response = client_for(secretary).get(reverse("certificates:progress", args=[cycle.pk]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "HX-Refresh" not in response
+    assert 'max="4" value="0"' in html and 'hx-trigger="every 2s"' in html
+    assert cert_a.serial not in html and "<table" not in html  # no list: the counts only
+
+
+def test_the_poll_reloads_the_page_once_the_batch_is_done(client_for, secretary, ready_cert_a, cycle):
+    response = client_for(secretary).get(reverse("certificates:progress", args=[cycle.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    assert "hx-trigger" not in response.content.decode()
+
+
+def issued_certificate_for(cycle):
+    from tests.factories.certificates import issued_certificate
+
+    return issued_certificate(cycle=cycle)

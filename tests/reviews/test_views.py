@@ -294,10 +294,12 @@ def test_exports(client_for, review, secretary, cycle):
     assert "郴州甲企业有限公司" in text and "600.00" in text
     assert text.count("4.1.2") == 5  # one row per expert for the item
     response = c.get(reverse("reviews:export", args=[cycle.pk, "xlsx"]))
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     ranking, scores = wb.worksheets
     assert ranking.cell(2, 2).value == "郴州甲企业有限公司" and ranking.cell(2, 6).value == 600.0
     assert scores.max_row == 1 + 5 * 23
+    assert ranking.freeze_panes == "A2" and scores.freeze_panes == "A2"
+    assert ranking.cell(1, 1).font.b and not ranking.cell(2, 1).font.b
 
 
 def test_exports_write_formula_like_names_as_text(client_for, review, secretary, cycle):
@@ -312,7 +314,9 @@ def test_exports_write_formula_like_names_as_text(client_for, review, secretary,
     text = b"".join(c.get(reverse("reviews:export", args=[cycle.pk, "csv"])).streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+86 郴州甲企业" in text
     assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text
-    wb = load_workbook(io.BytesIO(c.get(reverse("reviews:export", args=[cycle.pk, "xlsx"])).content))
+    wb = load_workbook(
+        io.BytesIO(b"".join(c.get(reverse("reviews:export", args=[cycle.pk, "xlsx"])).streaming_content))
+    )
     ranking, scores = wb.worksheets
     cells = [ranking.cell(2, 2), ranking.cell(2, 3), scores.cell(2, 3)]
     assert all(cell.data_type == "s" for cell in cells)
@@ -401,3 +405,51 @@ def test_panel_form_marks_conflicts_and_refuses_them(
     response = c.post(url, {"experts": [conflicted_expert.pk, expert.pk], "leader": expert.pk})
     assert response.status_code == 200
     assert not panel.assignments.filter(expert=conflicted_expert).exists()
+
+
+def _csv_tables(text: str) -> list[tuple[str, list[list[str]]]]:
+    """The CSV export split into its tables: [(title, [header, *rows])], tables parted by an empty line."""
+    import csv
+
+    tables, current = [], None
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            current = None
+        elif current is None:
+            current = (row[0], [])
+            tables.append(current)
+        else:
+            current[1].append(row)
+    return tables
+
+
+def _same_cell(xlsx_value, csv_value: str) -> bool:
+    if xlsx_value is None:
+        return csv_value == ""
+    if isinstance(xlsx_value, bool) or not isinstance(xlsx_value, int | float):
+        return str(xlsx_value) == csv_value
+    return float(csv_value) == float(xlsx_value)
+
+
+def test_streamed_xlsx_matches_the_csv_cell_by_cell(client_for, review, secretary, cycle):
+    panel, lead, peers = review
+    for n, a in enumerate([lead, *peers]):
+        submitted_sheet(a, 50 + 5 * n)
+    c = client_for(secretary)
+    text = b"".join(c.get(reverse("reviews:export", args=[cycle.pk, "csv"])).streaming_content).decode("utf-8-sig")
+    response = c.get(reverse("reviews:export", args=[cycle.pk, "xlsx"]))
+    assert response.streaming and response["Content-Disposition"].startswith("attachment;")
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    tables = _csv_tables(text)
+    assert [t for t, _rows in tables] == wb.sheetnames
+    checked = 0
+    for (title, csv_rows), ws in zip(tables, wb.worksheets, strict=True):
+        xlsx_rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        assert len(xlsx_rows) == len(csv_rows), title
+        for xr, cr in zip(xlsx_rows, csv_rows, strict=True):
+            assert len(xr) == len(cr)
+            for xv, cv in zip(xr, cr, strict=True):
+                assert _same_cell(xv, cv), (title, xv, cv)
+                checked += 1
+    assert len(tables[1][1]) == 1 + 5 * 23  # header and every item score of the five experts
+    assert checked > 5 * 23 * 9

@@ -1,0 +1,59 @@
+"""Filters of the award office's lists (django-filter): what the office may narrow a list by."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.enums import District, Industry
+
+from .enums import ApplicationStatus
+
+QUEUE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RETURNED,
+    ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.WITHDRAWN,
+)
+
+
+class ApplicationQueueFilter(django_filters.FilterSet):
+    """The eligibility queue: by name, credit code or receipt number, status, district and industry."""
+
+    q = django_filters.CharFilter(label=_("Name, credit code or receipt number"), method="filter_search")
+    # Drafts are the enterprise's own business until submitted; the office sees them only on request.
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in QUEUE_STATUSES],
+        empty_label=_("All"),
+        method="filter_status",
+    )
+    district = django_filters.ChoiceFilter(
+        label=_("District or county"), field_name="enterprise__district", choices=District.choices, empty_label=_("All")
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), field_name="enterprise__industry", choices=Industry.choices, empty_label=_("All")
+    )
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(enterprise__name_zh__icontains=value)
+            | Q(enterprise__name_en__icontains=value)
+            | Q(enterprise__credit_code__icontains=value.upper())
+            | Q(receipt_number__icontains=value)
+        )
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(status=value)
+
+    @property
+    def qs(self) -> QuerySet:
+        qs = super().qs
+        status = self.form.cleaned_data.get("status") if self.is_bound else ""
+        return qs if status else qs.exclude(status=ApplicationStatus.DRAFT)

@@ -1,0 +1,68 @@
+"""Conditional GET for the public pages (home, notice, winners): ETag and Last-Modified.
+
+What these pages show changes only when something is recorded: every state change writes an audit
+event (core.audit) and every Django admin edit a LogEntry, so the newest of the two is the pages'
+last change, found with two indexed one-row queries. The ETag adds what else the HTML depends on:
+the language, the visitor (the header names a signed-in user), the CSRF cookie (the forms carry a
+token made from it) and the local date (a notice period opens and ends without any write). A
+visitor with messages waiting always gets the full page, so no message is swallowed by a 304.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.messages import get_messages
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.http import condition
+
+from .models import AuditEvent
+
+
+def last_change(request, *args, **kwargs) -> dt.datetime | None:
+    """The time of the newest audit event or admin edit (cached on the request)."""
+    if not hasattr(request, "_public_last_change"):
+        times = [
+            AuditEvent.objects.order_by("-seq").values_list("created_at", flat=True).first(),
+            LogEntry.objects.order_by("-action_time").values_list("action_time", flat=True).first(),
+        ]
+        times = [t for t in times if t is not None]
+        request._public_last_change = max(times) if times else None
+    return request._public_last_change
+
+
+def public_etag(request, *args, **kwargs) -> str:
+    if len(get_messages(request)):
+        return uuid.uuid4().hex  # never matches: the page must show the messages
+    changed = last_change(request)
+    parts = [
+        changed.isoformat() if changed else "",
+        get_language() or "",
+        str(request.user.pk or "") if hasattr(request, "user") else "",
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def public_page(view):
+    """Decorate a public GET page: 304 Not Modified when nothing it shows has changed; browsers
+    keep the page but ask again each time (private: the HTML carries the visitor's CSRF token)."""
+    conditional = condition(etag_func=public_etag, last_modified_func=last_change)(view)
+
+    def wrapper(request, *args, **kwargs):
+        response = conditional(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    wrapper.__wrapped__ = view
+    return wrapper
