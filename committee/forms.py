@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
 from django.conf import settings
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
@@ -28,6 +30,19 @@ class AttendanceForm(forms.Form):
     present = forms.TypedMultipleChoiceField(
         label=_("Members present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    at = forms.TimeField(
+        label=_("Time of the arrivals and departures"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty for now."),
+    )
+
+    def at_datetime(self):
+        """The time given today (Asia/Shanghai), or None for now."""
+        t = self.cleaned_data.get("at")
+        if t is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(timezone.localdate(), t))
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +30,16 @@ from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 from .models import (
     Attendance,
+    AttendanceEvent,
     Ballot,
+    BallotVoter,
     GovernmentApproval,
     Meeting,
     Objection,
     PublicNotice,
     Recusal,
     Remark,
+    SecretChoice,
     Vote,
 )
 
@@ -105,9 +109,9 @@ def meeting_schedule(
     _require(by, "committee.manage_meeting", cycle)
     if cycle.status == CycleStatus.CONCLUDED:
         raise NotAllowed(_("This cycle is concluded: its winners are confirmed."), code="concluded")
-    if Meeting.objects.filter(cycle=cycle).exclude(status=MeetingStatus.CLOSED).exists():
+    if Meeting.objects.filter(cycle=cycle, status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN)).exists():
         raise NotAllowed(
-            _("This cycle already has a meeting that is not closed; change or close that one first."),
+            _("This cycle already has a meeting that is not closed; reschedule, cancel or close that one first."),
             code="meeting_pending",
         )
     with transaction.atomic():
@@ -212,8 +216,14 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
-def attendance_record(*, meeting: Meeting, by: User, present_ids: Iterable[int]) -> set[int]:
-    """Record who is present. Not while a ballot is open: the count a ballot uses must not move."""
+def attendance_record(
+    *, meeting: Meeting, by: User, present_ids: Iterable[int], at: dt.datetime | None = None
+) -> set[int]:
+    """Record who is present now: each arrival and departure is kept with its time (default now).
+
+    Members may arrive or leave while a ballot is open; the ballot keeps who was present when it
+    opened and when it closed. The time may not lie in the future, nor before the meeting opened or
+    the last ballot opened or closed (what a ballot recorded must stay true)."""
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Attendance is recorded while the meeting is in session."), code="not_open")
@@ -221,21 +231,51 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: Iterable[int])
     present = {int(i) for i in present_ids}
     if present - members:
         raise NotAllowed(_("Only members of the committee can be recorded as present."), code="not_member")
+    now = timezone.now()
+    at = at or now
+    if at > now + dt.timedelta(minutes=1):
+        raise NotAllowed(_("The time of an arrival or departure cannot be in the future."), code="at_future")
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.ballots.filter(status=BallotStatus.OPEN).exists():
-            raise NotAllowed(_("Close the open ballot before changing the attendance."), code="ballot_open")
-        for member_id in members:
-            Attendance.objects.update_or_create(
-                meeting=meeting, member_id=member_id, defaults={"present": member_id in present}
+        stamps = [meeting.opened_at, *meeting.ballots.values_list("opened_at", "closed_at").order_by()]
+        floor = max((t for t in _flatten(stamps) if t is not None), default=None)
+        if floor is not None and at < floor:
+            raise NotAllowed(
+                _("The time cannot be before %(t)s (the meeting or the last ballot opened or closed then).")
+                % {"t": timezone.localtime(floor).strftime("%H:%M")},
+                code="at_early",
             )
+        before = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "present"))
+        changes = []
+        for member_id in sorted(members):
+            now_present = member_id in present
+            Attendance.objects.update_or_create(meeting=meeting, member_id=member_id, defaults={"present": now_present})
+            if before.get(member_id, False) != now_present:
+                changes.append(
+                    AttendanceEvent(meeting=meeting, member_id=member_id, present=now_present, at=at, recorded_by=by)
+                )
+        AttendanceEvent.objects.bulk_create(changes)
         audit_record(
             action=AuditAction.OTHER,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.attendance", "present": sorted(present), "members": sorted(members)},
+            payload={
+                "event": "meeting.attendance",
+                "present": sorted(present),
+                "members": sorted(members),
+                "at": at,
+                "arrived": [c.member_id for c in changes if c.present],
+                "left": [c.member_id for c in changes if not c.present],
+            },
         )
     return present
+
+
+def _flatten(items) -> list:
+    out = []
+    for item in items:
+        out.extend(item if isinstance(item, tuple) else [item])
+    return out
 
 
 def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> None:
@@ -275,7 +315,14 @@ def remark_add(
 # --- ballots and votes --------------------------------------------------------------------------
 
 
+def _named(ids: Iterable[int]) -> list[dict]:
+    """Members as {"id", "name"}, names as they are now (the roll keeps them as they were)."""
+    users = User.objects.filter(pk__in=list(ids)).order_by("full_name", "email")
+    return [{"id": u.pk, "name": u.get_full_name()} for u in users]
+
+
 def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
+    """Open the ballot under the cycle's rule (secret or roll-call, fixed from now on) and record who is present."""
     meeting = ballot.meeting
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.OPEN:
@@ -284,13 +331,33 @@ def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
         raise NotAllowed(_("This ballot has already been opened."), code="not_pending")
     _quorum_or_refuse(meeting)
     with transaction.atomic():
-        _set_status(Ballot, ballot, old=BallotStatus.PENDING, new=BallotStatus.OPEN, opened_at=timezone.now())
-        audit_record(action=AuditAction.OTHER, obj=ballot, by=by, payload={"event": "ballot.opened"})
+        secret = AwardCycle.objects.values_list("secret_ballot", flat=True).get(pk=meeting.cycle_id)
+        present = present_member_ids(meeting)
+        _set_status(
+            Ballot,
+            ballot,
+            old=BallotStatus.PENDING,
+            new=BallotStatus.OPEN,
+            opened_at=timezone.now(),
+            secret=secret,
+            roll={"present_open": _named(present)},
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=ballot,
+            by=by,
+            payload={"event": "ballot.opened", "secret": secret, "present": sorted(present)},
+        )
     return ballot
 
 
-def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
-    """Cast or change a member's vote while the ballot is open. One row per member (DB constraint)."""
+def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
+    """Cast a vote while the ballot is open.
+
+    Roll-call: one Vote row per member (DB constraint), changeable until the close. Secret ballot:
+    the member is recorded as having voted (BallotVoter) and, separately, an anonymous SecretChoice
+    without member or time; a second vote is refused and nothing changes. Returns the Vote (roll-call)
+    or None (secret)."""
     if choice not in VoteChoice.values:
         raise NotAllowed(_("Choose approve, reject or abstain."), code="bad_choice")
     meeting = ballot.meeting
@@ -311,19 +378,31 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
             raise NotAllowed(
                 _("You are a member of this candidate's enterprise and may not vote on it."), code="member"
             )
+        if locked.secret:
+            if BallotVoter.objects.filter(ballot=locked, member=by).exists():
+                raise NotAllowed(
+                    _("You have already voted. Under secret ballot a vote cannot be changed."), code="already_voted"
+                )
+            BallotVoter.objects.create(ballot=locked, member=by)
+            SecretChoice.objects.create(ballot=locked, choice=choice)
+            # That the member voted, never how: nothing here or in the audit links the two.
+            audit_record(action=AuditAction.VOTE, obj=locked, by=by, payload={"secret": True})
+            return None
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
+        BallotVoter.objects.get_or_create(ballot=locked, member=by)
         audit_record(
             action=AuditAction.VOTE,
             obj=locked,
             by=by,
-            # Only administrators read audit payloads; the choice makes a changed vote traceable.
+            # Roll-call only: only administrators read audit payloads; the choice makes a changed vote traceable.
             payload={"choice": choice, "changed": not created},
         )
     return vote
 
 
 def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Recusal:
-    """A member declares a conflict, or the secretary records it. A vote already cast is withdrawn."""
+    """A member declares a conflict, or the secretary records it. A roll-call vote already cast is
+    withdrawn; a secret vote cannot be (nobody knows which it was), so a recusal after it is refused."""
     meeting = ballot.meeting
     if by.pk != member.pk:
         _require(by, "committee.manage_meeting", meeting)
@@ -337,10 +416,19 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
         locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if locked.status == BallotStatus.CLOSED:
             raise NotAllowed(_("This ballot is closed."), code="closed")
+        if locked.secret and BallotVoter.objects.filter(ballot=locked, member=member).exists():
+            raise NotAllowed(
+                _(
+                    "This member has already cast a secret vote, which cannot be withdrawn; "
+                    "declare a conflict before voting."
+                ),
+                code="voted_secret",
+            )
         recusal, created = Recusal.objects.get_or_create(
             ballot=locked, member=member, defaults={"reason": reason.strip(), "recorded_by": by}
         )
         withdrawn = Vote.objects.filter(ballot=locked, member=member).delete()[0]
+        BallotVoter.objects.filter(ballot=locked, member=member).delete()
         if created:
             audit_record(
                 action=AuditAction.CONFLICT,
@@ -351,16 +439,23 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
     return recusal
 
 
-def ballot_tally(ballot: Ballot) -> dict[str, int]:
-    """Count the votes of present, non-recused members (the only votes that count)."""
+def ballot_tally(ballot: Ballot) -> dict:
+    """The count of an open ballot as it stands, under the cycle's rule in force.
+
+    Eligible: the members present now or who voted while present, not recused. Counted: every vote
+    cast (a vote is only accepted from a present, non-recused member, and a recusal withdraws it)."""
     meeting = ballot.meeting
-    members = committee_member_ids(meeting.cycle)
+    cycle = AwardCycle.objects.get(pk=meeting.cycle_id)
+    members = set(committee_member_ids(cycle))
     present = present_member_ids(meeting)
     recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    voters = set(BallotVoter.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    choices = SecretChoice.objects if ballot.secret else Vote.objects
     counts = dict.fromkeys(VoteChoice.values, 0)
-    for member_id, choice in Vote.objects.filter(ballot=ballot).values_list("member_id", "choice"):
-        if member_id in present and member_id not in recused:
-            counts[choice] += 1
+    counts.update(dict(choices.filter(ballot=ballot).values_list("choice").annotate(n=Count("pk")).order_by()))
+    eligible = ((present | voters) & members) - recused
+    cast = counts[VoteChoice.APPROVE] + counts[VoteChoice.REJECT] + counts[VoteChoice.ABSTAIN]
+    base = decisions.count_base(cycle.pass_base, eligible=len(eligible), members=len(members - recused), cast=cast)
     return {
         "members": len(members),
         "present": len(present),
@@ -368,27 +463,54 @@ def ballot_tally(ballot: Ballot) -> dict[str, int]:
         "approvals": counts[VoteChoice.APPROVE],
         "rejections": counts[VoteChoice.REJECT],
         "abstentions": counts[VoteChoice.ABSTAIN],
+        "eligible": len(eligible),
+        "voted": len(voters & eligible),
+        "base": base,
+        "pass_base": cycle.pass_base,
+        "pass_numerator": cycle.pass_numerator,
+        "pass_denominator": cycle.pass_denominator,
+        "_ids": {"present": present, "recused": recused, "voters": voters, "eligible": eligible},
     }
 
 
-def ballot_close(*, ballot: Ballot, by: User) -> Ballot:
-    """Close the ballot, freeze the count, and move the candidate to approved or not approved."""
+def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) -> Ballot:
+    """Close the ballot and store its outcome: the count, the base and threshold in force, who was
+    present at the opening and now, who was recused (with the reason), who voted and who did not.
+    The candidate moves to approved or not approved. Closing before every eligible member has voted
+    needs `confirm_incomplete`; those who did not vote are recorded."""
     meeting = ballot.meeting
     _require(by, "committee.manage_meeting", meeting)
-    cycle = meeting.cycle
     with transaction.atomic():
         locked = Ballot.objects.select_for_update().select_related("application").get(pk=ballot.pk)
         if locked.status != BallotStatus.OPEN:
             raise NotAllowed(_("Only an open ballot can be closed."), code="not_open")
         _quorum_or_refuse(meeting)
         tally = ballot_tally(locked)
-        voting = tally["approvals"] + tally["rejections"] + tally["abstentions"]
+        ids = tally.pop("_ids")
+        missing = ids["eligible"] - ids["voters"]
+        if missing and not confirm_incomplete:
+            raise NotAllowed(
+                _(
+                    "%(x)s of %(y)s eligible members have voted. Confirm to close the ballot and record the "
+                    "others as not voting."
+                )
+                % {"x": tally["voted"], "y": tally["eligible"]},
+                code="incomplete",
+            )
         passed = decisions.ballot_passes(
             approvals=tally["approvals"],
-            voting=voting,
-            numerator=cycle.pass_numerator,
-            denominator=cycle.pass_denominator,
+            base=tally["base"],
+            numerator=tally["pass_numerator"],
+            denominator=tally["pass_denominator"],
         )
+        reasons = dict(Recusal.objects.filter(ballot=locked).values_list("member_id", "reason"))
+        roll = {
+            **locked.roll,
+            "present_close": _named(ids["present"]),
+            "recused": [{**m, "reason": reasons[m["id"]]} for m in _named(ids["recused"])],
+            "voted": _named(ids["voters"] & ids["eligible"]),
+            "not_voted": _named(missing),
+        }
         _set_status(
             Ballot,
             locked,
@@ -396,15 +518,26 @@ def ballot_close(*, ballot: Ballot, by: User) -> Ballot:
             new=BallotStatus.CLOSED,
             closed_at=timezone.now(),
             passed=passed,
+            roll=roll,
             **tally,
         )
-        audit_record(action=AuditAction.DECISION, obj=locked, by=by, payload={**tally, "passed": passed})
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=locked,
+            by=by,
+            payload={**tally, "passed": passed, "not_voted": sorted(missing)},
+        )
         application_transition(
             application=locked.application,
             to_status=S.APPROVED if passed else S.NOT_APPROVED,
             by=by,
-            comment=_("Committee vote: %(a)s of %(v)s members present and voting approved.")
-            % {"a": tally["approvals"], "v": voting},
+            comment=_("Committee vote: %(a)s approvals against a base of %(b)s; %(pn)s/%(pd)s needed.")
+            % {
+                "a": tally["approvals"],
+                "b": tally["base"],
+                "pn": tally["pass_numerator"],
+                "pd": tally["pass_denominator"],
+            },
             payload={"ballot": locked.pk},
         )
     ballot.refresh_from_db()
@@ -481,16 +614,39 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         raise NotAllowed(_("Only a meeting in session can be closed."), code="not_open")
     if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
         raise NotAllowed(_("Close every ballot before closing the meeting."), code="ballots_open")
-    assignment = meeting_assignment(meeting)
+    taken = places_taken(meeting)
+    assignment = meeting_assignment(meeting, taken)
     if not assignment.complete:
         raise NotAllowed(
             _("A tie at a quota boundary needs the committee's decision before the meeting closes."), code="tie"
         )
+    levels = list(meeting.cycle.levels.order_by("rank"))
+    quotas = {level.pk: level.quota for level in levels}
+    record = [
+        {
+            "id": level.pk,
+            "code": level.code,
+            "name_zh": level.name_zh,
+            "name_en": level.name_en,
+            "rank": level.rank,
+            "quota": level.quota,
+            "taken": taken[level.pk],
+            "vacant": assignment.vacancies.get(level.pk, 0),
+        }
+        for level in levels
+    ]
     with transaction.atomic():
-        _set_status(Meeting, meeting, old=MeetingStatus.OPEN, new=MeetingStatus.CLOSED, closed_at=timezone.now())
+        _set_status(
+            Meeting,
+            meeting,
+            old=MeetingStatus.OPEN,
+            new=MeetingStatus.CLOSED,
+            closed_at=timezone.now(),
+            levels_record=record,
+        )
         for ballot in meeting.ballots.select_related("application"):
             level_id = assignment.levels.get(ballot.pk)
-            Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id)
+            Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id, level_quota=quotas.get(level_id))
             if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
                 application_transition(
                     application=ballot.application,

@@ -139,6 +139,7 @@ def meeting_detail(request, pk):
         "is_member": user.has_perm("committee.vote", meeting),
         "i_am_present": user.pk in present_ids,
         "attendance": selectors.meeting_attendance(meeting),
+        "attendance_events": selectors.meeting_attendance_events(meeting),
         "quorum": selectors.meeting_quorum(meeting, members=len(members)),
         "remarks": selectors.meeting_remarks(meeting),
         "levels": levels,
@@ -207,9 +208,10 @@ def meeting_attendance(request, pk):
             meeting=meeting,
             by=request.user,
             present_ids=form.cleaned_data["present"],
+            at=form.at_datetime(),
         )
     else:
-        messages.error(request, _("Please tick the members present."))
+        messages.error(request, _("Please tick the members present and give a valid time."))
     return _back(meeting, "#attendance")
 
 
@@ -315,8 +317,20 @@ def ballot_open(request, pk):
 @login_required
 @require_POST
 def ballot_close(request, pk):
+    """Office only. Closing before every eligible member has voted asks for confirmation first."""
     ballot = _ballot(request, pk, MANAGE)
-    _run(request, services.ballot_close, _("The ballot is closed."), ballot=ballot, by=request.user)
+    try:
+        services.ballot_close(ballot=ballot, by=request.user, confirm_incomplete=request.POST.get("confirm") == "1")
+    except ServiceError as e:
+        if e.code != "incomplete":
+            messages.error(request, e.message)
+            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+        return render(
+            request,
+            "committee/ballot_close_confirm.html",
+            {"ballot": ballot, "meeting": ballot.meeting, "message": e.message, **selectors.ballot_missing(ballot)},
+        )
+    messages.success(request, _("The ballot is closed."))
     return _back(ballot.meeting, f"#ballot-{ballot.pk}")
 
 
@@ -330,7 +344,9 @@ def ballot_vote(request, pk):
         _run(
             request,
             services.vote_cast,
-            _("Your vote is recorded. You may change it until the ballot closes."),
+            _("Your vote is recorded. It is secret and cannot be changed.")
+            if ballot.secret
+            else _("Your vote is recorded. You may change it until the ballot closes."),
             ballot=ballot,
             by=request.user,
             choice=form.cleaned_data["choice"],
