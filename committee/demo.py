@@ -10,6 +10,7 @@ The decree number is demo data, marked as such: our sources do not give the real
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from .models import (
     Remark,
     SecretChoice,
 )
+from .selectors import attendance_now, quorum_now
 
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
@@ -128,6 +130,13 @@ def _seed_2017(ctx: DemoContext) -> None:
                 }
                 for level in cycle.levels.order_by("rank")
             ]
+        )
+        meeting.refresh_from_db()
+        Meeting.objects.filter(pk=meeting.pk).update(
+            attendance_record={
+                "members": [asdict(row) for row in attendance_now(meeting)],
+                "quorum": asdict(quorum_now(meeting)),
+            }
         )
         meeting.refresh_from_db()
         for member_key, app_key, text in REMARKS_2017:

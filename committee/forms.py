@@ -26,6 +26,32 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(label=_("Notes for the members"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, help_text=_("E-mailed to every member."))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"), max_length=300, help_text=_("E-mailed to every member.")
+    )
+
+
+class NoticePeriodForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("The notice ends on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Objections are accepted until the end of this day."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=300, help_text=_("Shown on the public notice page.")
+    )
+
+
 class AttendanceForm(forms.Form):
     present = forms.TypedMultipleChoiceField(
         label=_("Members present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple

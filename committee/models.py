@@ -33,6 +33,8 @@ class Meeting(models.Model):
     # The award levels as decided at the close: each level's name, quota, places held from earlier
     # decisions and vacancies. Pages and minutes read this, never today's quotas.
     levels_record = models.JSONField(_("award levels as decided"), default=list, blank=True, editable=False)
+    # The committee and its attendance at the close, and the quorum then in force: what the minutes print.
+    attendance_record = models.JSONField(_("attendance at the close"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.PROTECT, related_name="+"
     )

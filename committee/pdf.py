@@ -26,6 +26,7 @@ def minutes_context(meeting: Meeting) -> dict:
         "ballots": selectors.meeting_ballots(meeting),
         "rows": selectors.meeting_ballot_rows(meeting, AnonymousUser()),
         "levels": selectors.level_preview(meeting),
+        "rule": selectors.counting_rule(meeting),
         "remarks": selectors.meeting_remarks(meeting),
     }
 

@@ -30,6 +30,7 @@ from .models import (
     Ballot,
     BallotVoter,
     Meeting,
+    NoticePeriodChange,
     Objection,
     PublicNotice,
     Recusal,
@@ -95,6 +96,14 @@ class QuorumView:
 
 
 def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
+    """The quorum: for a closed meeting as stored at the close, otherwise as it stands."""
+    stored = (meeting.attendance_record or {}).get("quorum") if meeting.status == MeetingStatus.CLOSED else None
+    if stored:
+        return QuorumView(**stored)
+    return quorum_now(meeting, members)
+
+
+def quorum_now(meeting: Meeting, members: int | None = None) -> QuorumView:
     cycle = meeting.cycle
     member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
     present = Attendance.objects.filter(meeting=meeting, present=True, member_id__in=member_ids).count()
@@ -127,6 +136,51 @@ class BallotRow:
     lhs: int | None = None  # approvals × pass denominator
     rhs: int | None = None  # base × pass numerator
     rule_changed: bool = False  # the cycle's counting rule differs now from the one this ballot was counted under
+
+
+@dataclass
+class CountingRule:
+    numerator: int
+    denominator: int
+    base: str
+    base_label: str
+    secret: bool
+    as_decided: bool  # read from the ballots as closed, not from today's cycle settings
+
+
+def counting_rule(meeting: Meeting) -> CountingRule:
+    """The rule stated on the meeting page and in the minutes: once a ballot has closed, the rule it
+    was counted under (a later change of the cycle's settings applies to undecided work only)."""
+    cycle = meeting.cycle
+    decided = (
+        meeting.ballots.filter(status=BallotStatus.CLOSED)
+        .exclude(pass_base="")
+        .order_by("closed_at", "pk")
+        .values("pass_numerator", "pass_denominator", "pass_base", "secret")
+        .first()
+    )
+    if decided:
+        return CountingRule(
+            decided["pass_numerator"],
+            decided["pass_denominator"],
+            decided["pass_base"],
+            _base_label(decided["pass_base"]),
+            bool(decided["secret"]),
+            True,
+        )
+    return cycle_rule(cycle)
+
+
+def cycle_rule(cycle: AwardCycle) -> CountingRule:
+    """The cycle's counting rule as set now (for work not yet decided)."""
+    return CountingRule(
+        cycle.pass_numerator,
+        cycle.pass_denominator,
+        cycle.pass_base,
+        _base_label(cycle.pass_base),
+        cycle.secret_ballot,
+        False,
+    )
 
 
 def _base_label(rule: str) -> str:
@@ -207,9 +261,30 @@ def closed_ballot_votes(meeting: Meeting) -> dict[int, list[Vote]]:
     return votes
 
 
-def meeting_attendance(meeting: Meeting) -> list[tuple[CycleMembership, bool | None]]:
+@dataclass
+class AttendanceRow:
+    id: int
+    name: str
+    unit: str
+    is_chair: bool
+    present: bool | None  # None: not recorded
+
+
+def meeting_attendance(meeting: Meeting) -> list[AttendanceRow]:
+    """The members and whether each is present: for a closed meeting as stored at the close (members
+    who joined the committee later are not listed), otherwise as it stands."""
+    stored = (meeting.attendance_record or {}).get("members") if meeting.status == MeetingStatus.CLOSED else None
+    if stored:
+        return [AttendanceRow(**m) for m in stored]
+    return attendance_now(meeting)
+
+
+def attendance_now(meeting: Meeting) -> list[AttendanceRow]:
     present = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "present"))
-    return [(m, present.get(m.user_id)) for m in committee_members(meeting.cycle)]
+    return [
+        AttendanceRow(m.user_id, m.user.get_full_name(), m.unit, m.is_chair, present.get(m.user_id))
+        for m in committee_members(meeting.cycle)
+    ]
 
 
 def meeting_attendance_events(meeting: Meeting) -> QuerySet[AttendanceEvent]:
@@ -359,15 +434,49 @@ def notices_current() -> QuerySet[PublicNotice]:
         .distinct()
         .select_related("cycle")
         .prefetch_related(
+            Prefetch("period_changes", queryset=NoticePeriodChange.objects.order_by("changed_at", "pk")),
             Prefetch(
                 "applications",
                 queryset=Application.objects.filter(status=ApplicationStatus.PUBLIC_NOTICE)
                 .select_related("enterprise", "award_level")
                 .order_by("award_level__rank", "enterprise__name_zh"),
                 to_attr="listed",
-            )
+            ),
         )
         .order_by("-starts_on")
+    )
+
+
+def notice_of_year(year: int) -> dict[str, Any] | None:
+    """The public record of a year's notice: each notice with its period (and changes), the candidates
+    published on it, and the objections, anonymised (no name, contact, reasons or reply: only the
+    candidate, the day lodged and how it was handled). None when the year had no notice."""
+    cycle = AwardCycle.objects.filter(year=year).select_related("government_approval").first()
+    if cycle is None:
+        return None
+    notices = list(
+        cycle.notices.order_by("starts_on", "pk").prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related("enterprise", "award_level").order_by(
+                    "award_level__rank", "enterprise__name_zh"
+                ),
+            ),
+            Prefetch("period_changes", queryset=NoticePeriodChange.objects.order_by("changed_at", "pk")),
+            Prefetch(
+                "objections",
+                queryset=Objection.objects.select_related("application__enterprise").order_by("created_at", "pk"),
+            ),
+        )
+    )
+    if not notices:
+        return None
+    return {"cycle": cycle, "notices": notices, "approval": getattr(cycle, "government_approval", None)}
+
+
+def notice_years() -> list[int]:
+    return list(
+        AwardCycle.objects.filter(notices__isnull=False).distinct().order_by("-year").values_list("year", flat=True)
     )
 
 
@@ -414,8 +523,7 @@ def winners_by_year_and_level() -> list[dict[str, Any]]:
 def member_upcoming(user: User) -> dict[str, Any]:
     cycles = CycleMembership.objects.filter(user=user, role=CycleRole.COMMITTEE).values_list("cycle_id", flat=True)
     meetings = list(
-        Meeting.objects.filter(cycle_id__in=cycles)
-        .exclude(status=MeetingStatus.CLOSED)
+        Meeting.objects.filter(cycle_id__in=cycles, status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN))
         .select_related("cycle")
         .order_by("starts_at")[:5]
     )

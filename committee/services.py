@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,13 +36,16 @@ from .models import (
     BallotVoter,
     GovernmentApproval,
     Meeting,
+    NoticePeriodChange,
     Objection,
     PublicNotice,
     Recusal,
     Remark,
+    ScheduleChange,
     SecretChoice,
     Vote,
 )
+from .selectors import attendance_now, quorum_now
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -198,6 +202,96 @@ def meeting_invite(*, meeting: Meeting, by: User) -> int:
         )
     meeting.refresh_from_db()
     return len(members)
+
+
+def _schedule_mail_context(meeting: Meeting, reason: str) -> dict:
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "cycle_zh": meeting.cycle.title_zh,
+        "cycle_en": meeting.cycle.title_en,
+        "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+        "place": meeting.place,
+        "reason": reason,
+        "path": reverse("committee:meeting", args=[meeting.pk]),
+    }
+
+
+def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, place: str, reason: str) -> Meeting:
+    """Move a meeting that has not opened to another time or place; every member is e-mailed the reason."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("Only a meeting that has not opened can be rescheduled."), code="not_scheduled")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the change."), code="reason_required")
+    if starts_at <= timezone.now():
+        raise NotAllowed(_("A meeting cannot be rescheduled into the past."), code="starts_past")
+    place = place.strip() or meeting.place
+    with transaction.atomic():
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if before.status != MeetingStatus.SCHEDULED:
+            raise Conflict(_("This was changed by someone else a moment ago. Please reload the page."))
+        ScheduleChange.objects.create(
+            meeting=before,
+            starts_at_before=before.starts_at,
+            starts_at_after=starts_at,
+            place_before=before.place,
+            place_after=place,
+            reason=reason.strip(),
+            changed_by=by,
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at, place=place)
+        meeting.refresh_from_db()
+        context = _schedule_mail_context(meeting, reason.strip())
+        context["starts_at_before"] = timezone.localtime(before.starts_at).strftime("%Y-%m-%d %H:%M")
+        context["place_before"] = before.place
+        members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
+        for member in members:
+            mail_queue(template="committee_rescheduled", context=context, to_user=member)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={
+                "event": "meeting.rescheduled",
+                "starts_at_before": before.starts_at,
+                "starts_at": starts_at,
+                "place_before": before.place,
+                "place": place,
+                "reason": reason.strip(),
+                "members": [m.pk for m in members],
+            },
+        )
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
+    """Cancel a meeting that has not opened; every member is e-mailed the reason. Its candidates stay
+    nominated and go on the agenda of the next meeting scheduled."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("Only a meeting that has not opened can be cancelled."), code="not_scheduled")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the cancellation."), code="reason_required")
+    with transaction.atomic():
+        _set_status(
+            Meeting,
+            meeting,
+            old=MeetingStatus.SCHEDULED,
+            new=MeetingStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancel_reason=reason.strip(),
+        )
+        context = _schedule_mail_context(meeting, reason.strip())
+        members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
+        for member in members:
+            mail_queue(template="committee_cancelled", context=context, to_user=member)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.cancelled", "reason": reason.strip(), "members": [m.pk for m in members]},
+        )
+    return meeting
 
 
 def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
@@ -635,6 +729,10 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         }
         for level in levels
     ]
+    attendance = {
+        "members": [asdict(row) for row in attendance_now(meeting)],
+        "quorum": asdict(quorum_now(meeting)),
+    }
     with transaction.atomic():
         _set_status(
             Meeting,
@@ -643,6 +741,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             new=MeetingStatus.CLOSED,
             closed_at=timezone.now(),
             levels_record=record,
+            attendance_record=attendance,
         )
         for ballot in meeting.ballots.select_related("application"):
             level_id = assignment.levels.get(ballot.pk)
@@ -719,6 +818,50 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
             by=by,
             payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
         )
+    return notice
+
+
+def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, reason: str) -> PublicNotice:
+    """Extend or shorten a published notice period, with a reason shown on the notice page.
+
+    Not below the cycle's legal minimum, not to a day already past (objections could have been
+    lodged), and not once the winners are confirmed."""
+    cycle = notice.cycle
+    _require(by, "committee.manage_meeting", cycle)
+    if GovernmentApproval.objects.filter(cycle=cycle).exists():
+        raise NotAllowed(_("The winners are confirmed: the notice period can no longer change."), code="confirmed")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the change."), code="reason_required")
+    if ends_on == notice.ends_on:
+        raise NotAllowed(_("This is the current end of the notice period."), code="unchanged")
+    minimum = notice.starts_on + dt.timedelta(days=max(cycle.min_notice_days, 1) - 1)
+    if ends_on < minimum:
+        raise NotAllowed(
+            _("The notice must run at least %(n)s days, that is until %(day)s or later.")
+            % {"n": cycle.min_notice_days, "day": minimum},
+            code="below_minimum",
+        )
+    if ends_on < timezone.localdate():
+        raise NotAllowed(_("The notice period cannot end on a day already past."), code="ends_past")
+    with transaction.atomic():
+        before = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+        NoticePeriodChange.objects.create(
+            notice=before, ends_on_before=before.ends_on, ends_on_after=ends_on, reason=reason.strip(), changed_by=by
+        )
+        PublicNotice.objects.filter(pk=notice.pk).update(ends_on=ends_on)
+        AwardCycle.objects.filter(pk=cycle.pk, status=CycleStatus.PUBLIC_NOTICE).update(public_notice_end=ends_on)
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=notice,
+            by=by,
+            payload={
+                "event": "notice.period_changed",
+                "ends_on_before": before.ends_on,
+                "ends_on": ends_on,
+                "reason": reason.strip(),
+            },
+        )
+    notice.refresh_from_db()
     return notice
 
 
@@ -839,6 +982,12 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
         )
     if not decree_number.strip() or decree_date is None:
         raise NotAllowed(_("Give the government document's number and date."), code="decree_required")
+    if decree_date <= notice.ends_on:
+        raise NotAllowed(
+            _("The document date cannot be before the public notice ends (%(end)s, end of day).")
+            % {"end": notice.ends_on},
+            code="decree_early",
+        )
     winners = list(Application.objects.filter(cycle=cycle, status=S.PUBLIC_NOTICE).select_related("award_level"))
     if not winners:
         raise NotAllowed(_("No candidate is on public notice."), code="none")

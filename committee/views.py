@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,13 +20,16 @@ from core.net import client_address
 from . import selectors, services
 from .forms import (
     AttendanceForm,
+    CancelForm,
     ConfirmForm,
     MeetingForm,
+    NoticePeriodForm,
     ObjectionForm,
     ObjectionHandleForm,
     RankForm,
     RecusalForm,
     RemarkForm,
+    RescheduleForm,
     TieForm,
     VoteForm,
 )
@@ -66,6 +70,22 @@ def _run(request, fn, success: str, **kwargs):
     return result if result is not None else True
 
 
+# Service refusals that concern one field: shown next to it (the others above the form).
+FIELD_OF_CODE = {
+    "starts_past": "starts_at",
+    "below_minimum": "ends_on",
+    "ends_past": "ends_on",
+    "unchanged": "ends_on",
+    "decree_early": "decree_date",
+    "reason_required": "reason",
+}
+
+
+def _form_error(form, error: ServiceError) -> None:
+    field = FIELD_OF_CODE.get(error.code)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
 def _back(meeting, anchor=""):
     return redirect(reverse("committee:meeting", args=[meeting.pk]) + anchor)
 
@@ -97,6 +117,7 @@ def cycle_committee(request, cycle_id):
             "open_objections": selectors.open_objection_count(cycle),
             "can_manage": request.user.has_perm(MANAGE, cycle),
             "approval": getattr(cycle, "government_approval", None),
+            "rule": selectors.cycle_rule(cycle),
         },
     )
 
@@ -118,6 +139,39 @@ def meeting_new(request, cycle_id):
         cycle.applications.filter(status="nominated").select_related("enterprise").order_by("status_changed_at", "pk")
     )
     return render(request, "committee/meeting_form.html", {"cycle": cycle, "form": form, "nominated": nominated})
+
+
+@login_required
+def meeting_reschedule(request, pk):
+    """Office only: move or cancel a meeting that has not opened (the members are e-mailed the reason)."""
+    meeting = _meeting(request, pk, MANAGE)
+    if meeting.status != "scheduled":
+        messages.error(request, _("Only a meeting that has not opened can be rescheduled or cancelled."))
+        return _back(meeting)
+    initial = {"starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place}
+    form = RescheduleForm(request.POST if "reschedule" in request.POST else None, initial=initial)
+    cancel_form = CancelForm(request.POST if "cancel" in request.POST else None)
+    if "reschedule" in request.POST and form.is_valid():
+        try:
+            services.meeting_reschedule(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The meeting is moved; the members are told by e-mail."))
+            return _back(meeting)
+    if "cancel" in request.POST and cancel_form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, by=request.user, reason=cancel_form.cleaned_data["reason"])
+        except ServiceError as e:
+            _form_error(cancel_form, e)
+        else:
+            messages.success(request, _("The meeting is cancelled; the members are told by e-mail."))
+            return redirect("committee:cycle", meeting.cycle_id)
+    return render(
+        request,
+        "committee/meeting_reschedule.html",
+        {"meeting": meeting, "cycle": meeting.cycle, "form": form, "cancel_form": cancel_form},
+    )
 
 
 @login_required
@@ -146,6 +200,8 @@ def meeting_detail(request, pk):
         "vote_form": VoteForm(),
         "recusal_form": RecusalForm(),
         "pass_rule": (meeting.cycle.pass_numerator, meeting.cycle.pass_denominator),
+        "schedule_changes": meeting.schedule_changes.order_by("changed_at"),
+        "rule": selectors.counting_rule(meeting),
     }
     if can_manage:
         context.update(
@@ -520,7 +576,7 @@ def winners_confirm(request, cycle_id):
         try:
             services.winners_confirm(cycle=cycle, by=request.user, **form.cleaned_data)
         except ServiceError as e:
-            form.add_error(None, e.message)
+            _form_error(form, e)
         else:
             messages.success(request, _("The winners are confirmed."))
             return redirect("committee:cycle", cycle.pk)
@@ -541,12 +597,43 @@ def winners_confirm(request, cycle_id):
     )
 
 
+@login_required
+def notice_period(request, pk):
+    """Office only: extend or shorten a published notice period, with a reason."""
+    notice = get_object_or_404(PublicNotice.objects.select_related("cycle"), pk=pk)
+    _checked(request, notice.cycle, MANAGE)
+    form = NoticePeriodForm(request.POST or None, initial={"ends_on": notice.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_period_change(notice=notice, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The notice period is changed; the notice page shows the change."))
+            return redirect("committee:cycle", notice.cycle_id)
+    return render(
+        request,
+        "committee/notice_period.html",
+        {"notice": notice, "cycle": notice.cycle, "form": form, "changes": notice.period_changes.all()},
+    )
+
+
 def notice_public(request):
-    """Public: the proposed winners on notice, the period, and how to object."""
+    """Public: the proposed winners on notice, the period, and how to object; links to past years."""
     notices = list(selectors.notices_current())
     for n in notices:
         n.is_open = services.notice_is_open(n)
-    return render(request, "committee/notice.html", {"notices": notices})
+    return render(request, "committee/notice.html", {"notices": notices, "years": selectors.notice_years()})
+
+
+def notice_year(request, year):
+    """Public: a year's notice, kept after the confirmation, with the objections anonymised."""
+    record = selectors.notice_of_year(year)
+    if record is None:
+        raise Http404
+    for n in record["notices"]:
+        n.is_open = services.notice_is_open(n)
+    return render(request, "committee/notice_year.html", record)
 
 
 def objection_new(request, notice_id):
