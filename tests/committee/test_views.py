@@ -59,6 +59,10 @@ URLS = [
     ("committee:ballot_recuse", lambda w: {"pk": w["ballot"].pk}, "post", "view"),
     ("committee:objection_handle", lambda w: {"pk": w["objection"].pk}, "get", "manage"),
     ("committee:objection_evidence", lambda w: {"pk": w["objection"].pk}, "get", "manage"),
+    ("committee:meeting_reschedule", lambda w: {"pk": w["meeting"].pk}, "get", "manage"),
+    ("committee:meeting_reschedule", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
+    ("committee:notice_period", lambda w: {"pk": w["objection"].notice_id}, "get", "manage"),
+    ("committee:notice_period", lambda w: {"pk": w["objection"].notice_id}, "post", "manage"),
 ]
 
 
@@ -71,7 +75,7 @@ def outsider_member(db):
     return CycleMembershipFactory(role=CycleRole.COMMITTEE).user
 
 
-@pytest.mark.parametrize(("name", "kwargs", "method", "who"), URLS, ids=[u[0] for u in URLS])
+@pytest.mark.parametrize(("name", "kwargs", "method", "who"), URLS, ids=[f"{u[0]}-{u[2]}" for u in URLS])
 @pytest.mark.parametrize("role", ["anonymous", "applicant_a", "expert", "committee_member", "outsider_member"])
 def test_denials(request, world, secretary, client_for, name, kwargs, method, who, role):
     world["objection"] = _objection(world["cycle"], secretary, world["ballot"].application)
