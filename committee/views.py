@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from awards.models import Application, AwardCycle
 from core.errors import ServiceError
@@ -150,7 +150,7 @@ def meeting_reschedule(request, pk):
         return _back(meeting)
     initial = {"starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place}
     form = RescheduleForm(request.POST if "reschedule" in request.POST else None, initial=initial)
-    cancel_form = CancelForm(request.POST if "cancel" in request.POST else None)
+    cancel_form = CancelForm(request.POST if "cancel" in request.POST else None, prefix="cancel")
     if "reschedule" in request.POST and form.is_valid():
         try:
             services.meeting_reschedule(meeting=meeting, by=request.user, **form.cleaned_data)
@@ -371,23 +371,38 @@ def ballot_open(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ballot_close(request, pk):
-    """Office only. Closing before every eligible member has voted asks for confirmation first."""
+    """Office only. Closing before every eligible member has voted asks for confirmation first (GET
+    shows that confirmation for an open ballot)."""
     ballot = _ballot(request, pk, MANAGE)
+    if request.method == "GET":
+        if ballot.status != "open":
+            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+        return _close_confirm(request, ballot, message="")
     try:
         services.ballot_close(ballot=ballot, by=request.user, confirm_incomplete=request.POST.get("confirm") == "1")
     except ServiceError as e:
         if e.code != "incomplete":
             messages.error(request, e.message)
             return _back(ballot.meeting, f"#ballot-{ballot.pk}")
-        return render(
-            request,
-            "committee/ballot_close_confirm.html",
-            {"ballot": ballot, "meeting": ballot.meeting, "message": e.message, **selectors.ballot_missing(ballot)},
-        )
+        return _close_confirm(request, ballot, message=e.message)
     messages.success(request, _("The ballot is closed."))
     return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+
+
+def _close_confirm(request, ballot, *, message: str):
+    missing = selectors.ballot_missing(ballot)
+    if not message:
+        message = _(
+            "%(x)s of %(y)s eligible members have voted. Confirm to close the ballot and record the others as "
+            "not voting."
+        ) % {"x": missing["voted"], "y": missing["eligible"]}
+    return render(
+        request,
+        "committee/ballot_close_confirm.html",
+        {"ballot": ballot, "meeting": ballot.meeting, "message": message, **missing},
+    )
 
 
 @login_required

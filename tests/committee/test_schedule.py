@@ -99,7 +99,7 @@ def test_reschedule_page_office_only_and_errors_next_to_the_field(meeting, secre
     assert response.status_code == 302
     page = c.get(reverse("committee:meeting", args=[meeting.pk])).content.decode()
     assert "场地冲突" in page and "新会场" in page
-    response = c.post(url, {"cancel": "1", "reason": "取消原因"})
+    response = c.post(url, {"cancel": "1", "cancel-reason": "取消原因"})
     assert response.status_code == 302 and Meeting.objects.get(pk=meeting.pk).status == "cancelled"
 
 
