@@ -108,6 +108,14 @@ class AwardCycleAdmin(admin.ModelAdmin):
     inlines = [LevelInline]
     readonly_fields = ["members"]
     members = related_rows_link(CycleMembership, "cycle", _("cycle roles"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Secret or roll-call is fixed once a ballot has opened: its votes were recorded one way.
+        if obj is not None and obj.meetings.filter(ballots__opened_at__isnull=False).exists():
+            fields.append("secret_ballot")
+        return fields
+
     fieldsets = [
         (None, {"fields": ["edition", "year", "title_zh", "title_en", "framework", "status", "members"]}),
         (
@@ -147,7 +155,10 @@ class AwardCycleAdmin(admin.ModelAdmin):
                     "quorum_denominator",
                     "pass_numerator",
                     "pass_denominator",
+                    "pass_base",
+                    "secret_ballot",
                     "public_notice_days",
+                    "min_notice_days",
                 ]
             },
         ),

@@ -16,6 +16,14 @@ class CycleStatus(models.TextChoices):
     CONCLUDED = "concluded", _("Concluded")
 
 
+class PassBase(models.TextChoices):
+    """What the pass fraction of a committee ballot is taken of."""
+
+    PRESENT = "present", _("Members present and not recused")
+    MEMBERS = "members", _("All members of the committee (not recused)")
+    CAST = "cast", _("Votes cast")
+
+
 class CycleRole(models.TextChoices):
     SECRETARY = "secretary", _("Award office secretary")
     EXPERT = "expert", _("Expert")

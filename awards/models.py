@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ApplicationStatus, AttachmentKind, CycleRole, CycleStatus, ItemKind
+from .enums import ApplicationStatus, AttachmentKind, CycleRole, CycleStatus, ItemKind, PassBase
 
 
 class BilingualTitleMixin(models.Model):
@@ -171,7 +171,26 @@ class AwardCycle(BilingualTitleMixin):
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
     pass_numerator = models.PositiveSmallIntegerField(_("pass numerator"), default=2)
     pass_denominator = models.PositiveSmallIntegerField(_("pass denominator"), default=3)
+    pass_base = models.CharField(
+        _("base of the pass fraction"),
+        max_length=10,
+        choices=PassBase.choices,
+        default=PassBase.PRESENT,
+        help_text=_("Under the default a present member who casts nothing counts in the base."),
+    )
+    secret_ballot = models.BooleanField(
+        _("secret ballot"),
+        default=True,
+        help_text=_(
+            "Who voted is recorded, how each member voted is not. Fixed once the first ballot of the cycle opens."
+        ),
+    )
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=7)
+    min_notice_days = models.PositiveSmallIntegerField(
+        _("minimum public notice days"),
+        default=5,
+        help_text=_("The legal minimum: a notice period cannot be shortened below it."),
+    )
     # Receipt numbers are issued from this counter inside the submitting transaction: gapless.
     receipts_issued = models.PositiveIntegerField(_("receipts issued"), default=0, editable=False)
 
@@ -200,6 +219,11 @@ class AwardCycle(BilingualTitleMixin):
         window = (self.applications_open_at, self.applications_close_at)
         if None not in window and window[1] <= window[0]:
             raise ValidationError({"applications_close_at": _("The window must close after it opens.")})
+        days = (self.public_notice_days, self.min_notice_days)
+        if None not in days and days[0] < days[1]:
+            raise ValidationError(
+                {"public_notice_days": _("The notice period cannot be shorter than the legal minimum.")}
+            )
 
     def is_application_window_open(self, at=None) -> bool:
         at = at or timezone.now()

@@ -9,13 +9,18 @@ from . import services
 from .enums import BallotStatus, MeetingStatus
 from .models import (
     Attendance,
+    AttendanceEvent,
     Ballot,
+    BallotVoter,
     GovernmentApproval,
     Meeting,
+    NoticePeriodChange,
     Objection,
     PublicNotice,
     Recusal,
     Remark,
+    ScheduleChange,
+    SecretChoice,
     Vote,
 )
 
@@ -113,6 +118,18 @@ class VoteInline(SelectRelatedInline, admin.TabularInline):
         return False
 
 
+class VoterInline(SelectRelatedInline, admin.TabularInline):
+    model = BallotVoter
+    list_select_related = ["member"]
+    extra = 0
+    readonly_fields = ["member"]
+    can_delete = False
+    verbose_name_plural = _("members who voted (not how)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class RecusalInline(SelectRelatedInline, admin.TabularInline):
     model = Recusal
     list_select_related = ["member"]
@@ -156,8 +173,18 @@ class BallotAdmin(NoAddDelete, admin.ModelAdmin):
         "abstentions",
         "passed",
         "award_level",
+        "level_quota",
+        "secret",
+        "pass_base",
+        "pass_numerator",
+        "pass_denominator",
+        "eligible",
+        "voted",
+        "base",
+        "roll",
     ]
-    inlines = [RecusalInline, VoteInline]
+    # Under secret ballot there are no Vote rows: the page shows who voted and the counts, never who chose what.
+    inlines = [RecusalInline, VoterInline, VoteInline]
     actions = ["open_ballot", "close_ballot"]
 
     @admin.action(description=_("Open the ballot"))
@@ -191,6 +218,45 @@ class VoteAdmin(_ReadOnly):
     list_filter = ["choice", "ballot__meeting__cycle"]
     search_fields = ["member__email", "ballot__application__enterprise__name_zh"]
     list_select_related = ["ballot__application__enterprise", "ballot__meeting__cycle", "member"]
+
+
+@admin.register(BallotVoter)
+class BallotVoterAdmin(_ReadOnly):
+    list_display = ["ballot", "member"]
+    list_filter = ["ballot__meeting__cycle"]
+    search_fields = ["member__email", "member__full_name"]
+    list_select_related = ["ballot__application__enterprise", "ballot__meeting__cycle", "member"]
+
+
+@admin.register(SecretChoice)
+class SecretChoiceAdmin(_ReadOnly):
+    """Anonymous choices, for closed ballots only (an open ballot's choices would show a running count)."""
+
+    list_display = ["ballot", "choice"]
+    list_filter = ["choice", "ballot__meeting__cycle"]
+    list_select_related = ["ballot__application__enterprise", "ballot__meeting__cycle"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(ballot__status=BallotStatus.CLOSED)
+
+
+@admin.register(AttendanceEvent)
+class AttendanceEventAdmin(_ReadOnly):
+    list_display = ["meeting", "member", "present", "at", "recorded_by"]
+    list_filter = ["present", "meeting__cycle"]
+    search_fields = ["member__email", "member__full_name"]
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(_ReadOnly):
+    list_display = ["meeting", "starts_at_before", "starts_at_after", "place_after", "reason", "changed_by"]
+    list_filter = ["meeting__cycle"]
+
+
+@admin.register(NoticePeriodChange)
+class NoticePeriodChangeAdmin(_ReadOnly):
+    list_display = ["notice", "ends_on_before", "ends_on_after", "reason", "changed_by", "changed_at"]
+    list_filter = ["notice__cycle"]
 
 
 @admin.register(Attendance)

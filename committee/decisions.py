@@ -2,11 +2,14 @@
 
 Pure functions (no database), used by the services, the pages and the PDFs alike.
 
-Pass rule: "members present and voting" are the present members who are not recused from the
-candidate and cast a vote: approvals, rejections AND abstentions. An abstention therefore counts
-in the denominator (it is a vote cast, not an absence), which is the common reading of the phrase.
-A ballot passes when approvals × pass_denominator ≥ voting × pass_numerator (exact integers, no
-rounding): with 2/3 and 5 voting, 4 approvals pass (12 ≥ 10) and 3 do not (9 < 10).
+Pass rule: a ballot passes when approvals × pass_denominator ≥ base × pass_numerator (exact integers,
+no rounding). The base is a cycle setting (awards.enums.PassBase):
+- "present" (default, 到会委员): the members present and not recused, whether they voted or not, so a
+  present member who casts nothing counts against: 7 members, 6 present, 3 approve and 3 silent is
+  3 × 3 < 2 × 6, not passed; 4 approve is 12 ≥ 12, passed. A member who voted and left before the
+  close stays in the base (the vote was cast while present).
+- "members": all members of the committee not recused: 4 of 7 is 12 < 14, not passed; 5 of 7 passes.
+- "cast": the votes cast (approve, reject, abstain): 3 approve and 3 silent is 3 of 3, passed.
 """
 
 from __future__ import annotations
@@ -25,13 +28,26 @@ def quorum_needed(*, members: int, numerator: int, denominator: int) -> int:
     return -(-members * numerator // denominator) if members else 0
 
 
-def ballot_passes(*, approvals: int, voting: int, numerator: int, denominator: int) -> bool:
-    """Passes when approvals × denominator ≥ voting × numerator; nobody voting never passes."""
-    return voting > 0 and approvals * denominator >= voting * numerator
+PRESENT, MEMBERS, CAST = "present", "members", "cast"
 
 
-def approvals_needed(*, voting: int, numerator: int, denominator: int) -> int:
-    return -(-voting * numerator // denominator) if voting else 0
+def count_base(rule: str, *, eligible: int, members: int, cast: int) -> int:
+    """The base of the pass fraction under `rule`: eligible (present, not recused), members (not
+    recused) or votes cast."""
+    if rule == MEMBERS:
+        return members
+    if rule == CAST:
+        return cast
+    return eligible
+
+
+def ballot_passes(*, approvals: int, base: int, numerator: int, denominator: int) -> bool:
+    """Passes when approvals × denominator ≥ base × numerator; an empty base never passes."""
+    return base > 0 and approvals * denominator >= base * numerator
+
+
+def approvals_needed(*, base: int, numerator: int, denominator: int) -> int:
+    return -(-base * numerator // denominator) if base else 0
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """Demo committee data (see core/demo.py): the 2017 meeting and its decision, the current cycle's meeting.
 
 The 2017 applications were moved to awarded / not approved by awards/demo.py through the workflow;
-this step records the meeting those decisions came from (attendance, ballots and votes that agree
-with the statuses, suggestions, minutes PDF), the public notice and the government's approval.
+this step records the meeting those decisions came from (attendance, ballots decided by secret
+ballot whose stored counts agree with the statuses, suggestions, minutes PDF), the public notice and
+the government's approval.
 The decree number is demo data, marked as such: our sources do not give the real one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from django.utils import timezone
 
@@ -16,7 +18,18 @@ from awards.enums import ApplicationStatus as S
 from core.demo import DemoContext
 
 from .enums import BallotStatus, MeetingStatus, VoteChoice
-from .models import Attendance, Ballot, GovernmentApproval, Meeting, PublicNotice, Remark, Vote
+from .models import (
+    Attendance,
+    AttendanceEvent,
+    Ballot,
+    BallotVoter,
+    GovernmentApproval,
+    Meeting,
+    PublicNotice,
+    Remark,
+    SecretChoice,
+)
+from .selectors import attendance_now, quorum_now
 
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
@@ -59,8 +72,16 @@ def _seed_2017(ctx: DemoContext) -> None:
             created_by=ctx.users["secretary"],
         )
         members = [ctx.users[f"committee{i}"] for i in range(1, 8)]
+        present = members[:6]
         for i, member in enumerate(members):
             Attendance.objects.create(meeting=meeting, member=member, present=i < 6)
+        AttendanceEvent.objects.bulk_create(
+            AttendanceEvent(
+                meeting=meeting, member=m, present=True, at=meeting.opened_at, recorded_by=meeting.created_by
+            )
+            for m in present
+        )
+        named = [{"id": m.pk, "name": m.get_full_name()} for m in sorted(present, key=lambda u: (u.full_name, u.email))]
         mayor = cycle.levels.get(code="mayor")
         for key, (rank, votes) in BALLOTS_2017.items():
             app = ctx.applications[(key, "2017")]
@@ -80,11 +101,44 @@ def _seed_2017(ctx: DemoContext) -> None:
                 rejections=counts[R],
                 abstentions=counts[X],
                 passed=passed,
+                secret=True,
+                pass_base=cycle.pass_base,
+                pass_numerator=cycle.pass_numerator,
+                pass_denominator=cycle.pass_denominator,
+                eligible=6,
+                voted=6,
+                base=6,
+                roll={"present_open": named, "present_close": named, "recused": [], "voted": named, "not_voted": []},
                 award_level=mayor if passed else None,
+                level_quota=mayor.quota if passed else None,
             )
-            Vote.objects.bulk_create(
-                Vote(ballot=ballot, member=m, choice=c) for m, c in zip(members[:6], votes, strict=True)
-            )
+            # Secret ballot: who voted, and separately the anonymous choices.
+            BallotVoter.objects.bulk_create(BallotVoter(ballot=ballot, member=m) for m in present)
+            SecretChoice.objects.bulk_create(SecretChoice(ballot=ballot, choice=c) for c in votes)
+        winners_2017 = Ballot.objects.filter(meeting=meeting, passed=True)
+        Meeting.objects.filter(pk=meeting.pk).update(
+            levels_record=[
+                {
+                    "id": level.pk,
+                    "code": level.code,
+                    "name_zh": level.name_zh,
+                    "name_en": level.name_en,
+                    "rank": level.rank,
+                    "quota": level.quota,
+                    "taken": 0,
+                    "vacant": max(level.quota - winners_2017.filter(award_level=level).count(), 0),
+                }
+                for level in cycle.levels.order_by("rank")
+            ]
+        )
+        meeting.refresh_from_db()
+        Meeting.objects.filter(pk=meeting.pk).update(
+            attendance_record={
+                "members": [asdict(row) for row in attendance_now(meeting)],
+                "quorum": asdict(quorum_now(meeting)),
+            }
+        )
+        meeting.refresh_from_db()
         for member_key, app_key, text in REMARKS_2017:
             Remark.objects.create(
                 meeting=meeting,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
 from django.conf import settings
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
@@ -24,10 +26,49 @@ class MeetingForm(forms.Form):
     notes = forms.CharField(label=_("Notes for the members"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, help_text=_("E-mailed to every member."))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"), max_length=300, help_text=_("E-mailed to every member.")
+    )
+
+
+class NoticePeriodForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("The notice ends on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Objections are accepted until the end of this day."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=300, help_text=_("Shown on the public notice page.")
+    )
+
+
 class AttendanceForm(forms.Form):
     present = forms.TypedMultipleChoiceField(
         label=_("Members present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    at = forms.TimeField(
+        label=_("Time of the arrivals and departures"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty for now."),
+    )
+
+    def at_datetime(self):
+        """The time given today (Asia/Shanghai), or None for now."""
+        t = self.cleaned_data.get("at")
+        if t is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(timezone.localdate(), t))
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Review committee: meetings, attendance, ballots and votes, public notice, objections, approval."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,13 @@ class Meeting(models.Model):
     minutes_rendered_at = models.DateTimeField(_("minutes rendered"), null=True, blank=True)
     report_pdf = models.FileField(_("meeting report (PDF)"), upload_to="committee/reports/", blank=True)
     report_rendered_at = models.DateTimeField(_("report rendered"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for the cancellation"), max_length=300, blank=True)
+    # The award levels as decided at the close: each level's name, quota, places held from earlier
+    # decisions and vacancies. Pages and minutes read this, never today's quotas.
+    levels_record = models.JSONField(_("award levels as decided"), default=list, blank=True, editable=False)
+    # The committee and its attendance at the close, and the quorum then in force: what the minutes print.
+    attendance_record = models.JSONField(_("attendance at the close"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -38,6 +47,31 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.starts_at:%Y-%m-%d}"
+
+
+class ScheduleChange(models.Model):
+    """A meeting moved to another time or place before it opened, with the reason the members were given."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="schedule_changes"
+    )
+    starts_at_before = models.DateTimeField(_("date and time before"))
+    starts_at_after = models.DateTimeField(_("new date and time"))
+    place_before = models.CharField(_("place before"), max_length=200)
+    place_after = models.CharField(_("new place"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("schedule change")
+        verbose_name_plural = _("schedule changes")
+        ordering = ["meeting", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.starts_at_after:%Y-%m-%d %H:%M}"
 
 
 class Attendance(models.Model):
@@ -58,6 +92,30 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.meeting}"
+
+
+class AttendanceEvent(models.Model):
+    """An arrival or departure during the meeting, with the time: each ballot's attendance follows from these."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance_events"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField(_("arrived"), help_text=_("Ticked: arrived; not ticked: left."))
+    at = models.DateTimeField(_("time"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("arrival or departure")
+        verbose_name_plural = _("arrivals and departures")
+        ordering = ["meeting", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.at:%H:%M}"
 
 
 class Ballot(models.Model):
@@ -91,6 +149,18 @@ class Ballot(models.Model):
     rejections = models.PositiveSmallIntegerField(_("reject"), null=True, blank=True)
     abstentions = models.PositiveSmallIntegerField(_("abstain"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # The rule in force, frozen when the ballot opens (secret) and closes (the count's base and threshold).
+    secret = models.BooleanField(_("secret ballot"), null=True, blank=True)
+    pass_base = models.CharField(_("base of the pass fraction"), max_length=10, blank=True)
+    pass_numerator = models.PositiveSmallIntegerField(_("pass numerator"), null=True, blank=True)
+    pass_denominator = models.PositiveSmallIntegerField(_("pass denominator"), null=True, blank=True)
+    eligible = models.PositiveSmallIntegerField(_("eligible to vote"), null=True, blank=True)
+    voted = models.PositiveSmallIntegerField(_("voted"), null=True, blank=True)
+    base = models.PositiveSmallIntegerField(_("base of the count"), null=True, blank=True)
+    # Who was present when the ballot opened and closed, who was recused (with the reason), who voted and
+    # who did not: lists of {"id", "name"} (and "reason"), names as they were at the time.
+    roll = models.JSONField(_("roll of the ballot"), default=dict, blank=True, editable=False)
+    level_quota = models.PositiveSmallIntegerField(_("quota counted against"), null=True, blank=True)
     award_level = models.ForeignKey(
         "awards.AwardLevel",
         verbose_name=_("proposed award level"),
@@ -116,8 +186,44 @@ class Ballot(models.Model):
         return self.approvals + self.rejections + self.abstentions
 
 
+class BallotVoter(models.Model):
+    """That a member has voted on a ballot (so nobody votes twice); under secret ballot, not how."""
+
+    ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="voters")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("member who voted")
+        verbose_name_plural = _("members who voted")
+        ordering = ["ballot", "member__email"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "member"], name="uniq_voter_per_ballot")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.ballot}"
+
+
+class SecretChoice(models.Model):
+    """An anonymous choice under secret ballot: no member, no time, a random key (no order to match)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(
+        Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="secret_choices"
+    )
+    choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+
+    class Meta:
+        verbose_name = _("secret vote")
+        verbose_name_plural = _("secret votes")
+        ordering = ["ballot", "choice"]
+
+    def __str__(self) -> str:
+        return f"{self.ballot} · {self.get_choice_display()}"
+
+
 class Vote(models.Model):
-    """One member's vote on one ballot: a database constraint allows exactly one row."""
+    """One member's vote on one roll-call ballot: a database constraint allows exactly one row."""
 
     ballot = models.ForeignKey(Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="votes")
     member = models.ForeignKey(
@@ -257,6 +363,33 @@ class Objection(models.Model):
     def __str__(self) -> str:
         # Not the objector's name: this text is copied into audit events and shown in lists.
         return _("Objection %(n)s · %(enterprise)s") % {"n": self.pk, "enterprise": self.application.enterprise}
+
+
+class NoticePeriodChange(models.Model):
+    """A published notice period extended or shortened, with the reason (shown on the notice page)."""
+
+    notice = models.ForeignKey(
+        PublicNotice, verbose_name=_("public notice"), on_delete=models.CASCADE, related_name="period_changes"
+    )
+    ends_on_before = models.DateField(_("ended before"))
+    ends_on_after = models.DateField(_("ends now"))
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice period change")
+        verbose_name_plural = _("notice period changes")
+        ordering = ["notice", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.notice}: {self.ends_on_before} → {self.ends_on_after}"
+
+    @property
+    def extended(self) -> bool:
+        return self.ends_on_after > self.ends_on_before
 
 
 class GovernmentApproval(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,9 +22,11 @@ def minutes_context(meeting: Meeting) -> dict:
         "cycle": meeting.cycle,
         "attendance": selectors.meeting_attendance(meeting),
         "quorum": selectors.meeting_quorum(meeting),
+        "attendance_events": selectors.meeting_attendance_events(meeting),
         "ballots": selectors.meeting_ballots(meeting),
-        "recusals": {b.pk: list(b.recusals.select_related("member")) for b in meeting.ballots.all()},
+        "rows": selectors.meeting_ballot_rows(meeting, AnonymousUser()),
         "levels": selectors.level_preview(meeting),
+        "rule": selectors.counting_rule(meeting),
         "remarks": selectors.meeting_remarks(meeting),
     }
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from awards.enums import ApplicationStatus, CycleRole
+from awards.enums import ApplicationStatus, CycleRole, PassBase
 from awards.models import Application, AwardCycle, CycleMembership
 from awards.selectors import application_history
 from core.models import User
@@ -24,7 +24,19 @@ from enterprises.enums import District, Industry
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus
-from .models import Attendance, Ballot, Meeting, Objection, PublicNotice, Recusal, Remark, Vote
+from .models import (
+    Attendance,
+    AttendanceEvent,
+    Ballot,
+    BallotVoter,
+    Meeting,
+    NoticePeriodChange,
+    Objection,
+    PublicNotice,
+    Recusal,
+    Remark,
+    Vote,
+)
 
 
 @dataclass
@@ -84,6 +96,14 @@ class QuorumView:
 
 
 def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
+    """The quorum: for a closed meeting as stored at the close, otherwise as it stands."""
+    stored = (meeting.attendance_record or {}).get("quorum") if meeting.status == MeetingStatus.CLOSED else None
+    if stored:
+        return QuorumView(**stored)
+    return quorum_now(meeting, members)
+
+
+def quorum_now(meeting: Meeting, members: int | None = None) -> QuorumView:
     cycle = meeting.cycle
     member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
     present = Attendance.objects.filter(meeting=meeting, present=True, member_id__in=member_ids).count()
@@ -102,58 +122,138 @@ def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
 @dataclass
 class BallotRow:
     ballot: Ballot
-    my_vote: str | None
+    my_vote: str | None  # roll-call only; under secret ballot nobody's choice is shown, not even one's own
+    i_have_voted: bool
     i_am_recused: bool
     recusals: list[Recusal]
     votes_cast: int  # how many have voted: shown to the office while open, never who or how
-    voting: int | None
-    approvals_needed: int | None
-    votes: list[Vote] = field(default_factory=list)  # who voted how: filled only once the ballot is closed
+    eligible: int | None  # members who may vote (present or voted, not recused)
+    voting: int | None  # votes cast, once closed
+    base: int | None  # the base of the pass fraction, once closed
+    base_label: str = ""
+    approvals_needed: int | None = None
+    votes: list[Vote] = field(default_factory=list)  # roll-call: who voted how, once the ballot is closed
     lhs: int | None = None  # approvals × pass denominator
-    rhs: int | None = None  # present and voting × pass numerator
+    rhs: int | None = None  # base × pass numerator
+    rule_changed: bool = False  # the cycle's counting rule differs now from the one this ballot was counted under
+
+
+@dataclass
+class CountingRule:
+    numerator: int
+    denominator: int
+    base: str
+    base_label: str
+    secret: bool
+    as_decided: bool  # read from the ballots as closed, not from today's cycle settings
+
+
+def counting_rule(meeting: Meeting) -> CountingRule:
+    """The rule stated on the meeting page and in the minutes: once a ballot has closed, the rule it
+    was counted under (a later change of the cycle's settings applies to undecided work only)."""
+    cycle = meeting.cycle
+    decided = (
+        meeting.ballots.filter(status=BallotStatus.CLOSED)
+        .exclude(pass_base="")
+        .order_by("closed_at", "pk")
+        .values("pass_numerator", "pass_denominator", "pass_base", "secret")
+        .first()
+    )
+    if decided:
+        return CountingRule(
+            decided["pass_numerator"],
+            decided["pass_denominator"],
+            decided["pass_base"],
+            _base_label(decided["pass_base"]),
+            bool(decided["secret"]),
+            True,
+        )
+    return cycle_rule(cycle)
+
+
+def cycle_rule(cycle: AwardCycle) -> CountingRule:
+    """The cycle's counting rule as set now (for work not yet decided)."""
+    return CountingRule(
+        cycle.pass_numerator,
+        cycle.pass_denominator,
+        cycle.pass_base,
+        _base_label(cycle.pass_base),
+        cycle.secret_ballot,
+        False,
+    )
+
+
+def _base_label(rule: str) -> str:
+    return str(PassBase(rule).label) if rule in PassBase.values else str(_("Members present and voting"))
 
 
 def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
     ballots = list(
         meeting.ballots.select_related("application__enterprise", "award_level")
         .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("member")))
-        .annotate(n_votes=Count("votes"))
+        .annotate(n_voters=Count("voters", distinct=True))
         .order_by("rank", "tie_order", "pk")
     )
-    mine = dict(Vote.objects.filter(ballot__meeting=meeting, member=user).values_list("ballot_id", "choice"))
+    mine = dict(Vote.objects.filter(ballot__meeting=meeting, member_id=user.pk).values_list("ballot_id", "choice"))
+    voted = set(
+        BallotVoter.objects.filter(ballot__meeting=meeting, member_id=user.pk).values_list("ballot_id", flat=True)
+    )
     cycle = meeting.cycle
     closed_votes = closed_ballot_votes(meeting)
+    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
+    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
+    voters_open: dict[int, set[int]] = {}
+    for ballot_id, member_id in BallotVoter.objects.filter(
+        ballot__meeting=meeting, ballot__status=BallotStatus.OPEN
+    ).values_list("ballot_id", "member_id"):
+        voters_open.setdefault(ballot_id, set()).add(member_id)
     rows = []
     for b in ballots:
-        voting = b.voting
+        recused = {r.member_id for r in b.recusals.all()}
+        closed = b.status == BallotStatus.CLOSED
+        if closed:
+            # The stored outcome: the base and threshold in force at the close (older ballots: votes cast).
+            base = b.base if b.base is not None else b.voting
+            num = b.pass_numerator or cycle.pass_numerator
+            den = b.pass_denominator or cycle.pass_denominator
+            eligible = b.eligible
+        else:
+            base, num, den = None, cycle.pass_numerator, cycle.pass_denominator
+            eligible = len(((present | voters_open.get(b.pk, set())) & member_ids) - recused)
         rows.append(
             BallotRow(
                 ballot=b,
-                my_vote=mine.get(b.pk),
-                i_am_recused=any(r.member_id == user.pk for r in b.recusals.all()),
+                my_vote=None if b.secret else mine.get(b.pk),
+                i_have_voted=b.pk in voted,
+                i_am_recused=user.pk in recused,
                 recusals=list(b.recusals.all()),
-                votes_cast=b.n_votes,
-                voting=voting,
-                approvals_needed=(
-                    decisions.approvals_needed(
-                        voting=voting, numerator=cycle.pass_numerator, denominator=cycle.pass_denominator
-                    )
-                    if voting is not None
-                    else None
-                ),
-                votes=closed_votes.get(b.pk, []),
-                lhs=b.approvals * cycle.pass_denominator if voting is not None else None,
-                rhs=voting * cycle.pass_numerator if voting is not None else None,
+                votes_cast=b.n_voters,
+                eligible=eligible,
+                voting=b.voting if closed else None,
+                base=base,
+                base_label=_base_label(b.pass_base) if closed else _base_label(cycle.pass_base),
+                approvals_needed=decisions.approvals_needed(base=base, numerator=num, denominator=den)
+                if base is not None
+                else None,
+                votes=[] if b.secret else closed_votes.get(b.pk, []),
+                lhs=b.approvals * den if base is not None else None,
+                rhs=base * num if base is not None else None,
+                rule_changed=closed
+                and bool(b.pass_base)
+                and (b.pass_base, b.pass_numerator, b.pass_denominator)
+                != (cycle.pass_base, cycle.pass_numerator, cycle.pass_denominator),
             )
         )
     return rows
 
 
 def closed_ballot_votes(meeting: Meeting) -> dict[int, list[Vote]]:
-    """Who voted how, for closed ballots only: members do not see others' votes until the close."""
+    """Who voted how, for closed roll-call ballots only: members do not see others' votes until the
+    close, and under secret ballot nobody ever does (there is no such row)."""
     votes: dict[int, list[Vote]] = {}
     for v in (
         Vote.objects.filter(ballot__meeting=meeting, ballot__status=BallotStatus.CLOSED)
+        .exclude(ballot__secret=True)
         .select_related("member")
         .order_by("member__full_name", "member__email")
     ):
@@ -161,18 +261,76 @@ def closed_ballot_votes(meeting: Meeting) -> dict[int, list[Vote]]:
     return votes
 
 
-def meeting_attendance(meeting: Meeting) -> list[tuple[CycleMembership, bool | None]]:
+@dataclass
+class AttendanceRow:
+    id: int
+    name: str
+    unit: str
+    is_chair: bool
+    present: bool | None  # None: not recorded
+
+
+def meeting_attendance(meeting: Meeting) -> list[AttendanceRow]:
+    """The members and whether each is present: for a closed meeting as stored at the close (members
+    who joined the committee later are not listed), otherwise as it stands."""
+    stored = (meeting.attendance_record or {}).get("members") if meeting.status == MeetingStatus.CLOSED else None
+    if stored:
+        return [AttendanceRow(**m) for m in stored]
+    return attendance_now(meeting)
+
+
+def attendance_now(meeting: Meeting) -> list[AttendanceRow]:
     present = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "present"))
-    return [(m, present.get(m.user_id)) for m in committee_members(meeting.cycle)]
+    return [
+        AttendanceRow(m.user_id, m.user.get_full_name(), m.unit, m.is_chair, present.get(m.user_id))
+        for m in committee_members(meeting.cycle)
+    ]
+
+
+def meeting_attendance_events(meeting: Meeting) -> QuerySet[AttendanceEvent]:
+    return meeting.attendance_events.select_related("member").order_by("at", "pk")
+
+
+def ballot_missing(ballot: Ballot) -> dict[str, Any]:
+    """Who may still vote on an open ballot and has not: who is known, never how anyone voted."""
+    cycle = ballot.meeting.cycle
+    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
+    present = set(Attendance.objects.filter(meeting=ballot.meeting, present=True).values_list("member_id", flat=True))
+    voters = set(ballot.voters.values_list("member_id", flat=True))
+    recused = set(ballot.recusals.values_list("member_id", flat=True))
+    eligible = ((present | voters) & member_ids) - recused
+    missing = User.objects.filter(pk__in=eligible - voters).order_by("full_name", "email")
+    return {"eligible": len(eligible), "voted": len(voters & eligible), "missing": list(missing)}
 
 
 def meeting_remarks(meeting: Meeting) -> QuerySet[Remark]:
     return meeting.remarks.select_related("member", "application__enterprise").order_by("created_at", "pk")
 
 
+@dataclass
+class DecidedLevel:
+    """An award level as it stood when the meeting closed (from Meeting.levels_record)."""
+
+    pk: int
+    name_zh: str
+    name_en: str
+    quota: int
+    quota_now: int | None  # None: the level was removed since
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
 def level_preview(meeting: Meeting) -> dict[str, Any]:
-    """The award levels the closed ballots give, with ties and vacancies, for the page and the minutes."""
-    from .services import meeting_assignment, places_taken
+    """The award levels, for the page and the minutes. Once the meeting is closed: as stored when it
+    closed (each candidate's level and the quota it was counted against), never re-derived from
+    today's quotas. Before: what the closed ballots give now, with ties and vacancies."""
+    if meeting.status == MeetingStatus.CLOSED:
+        return _levels_decided(meeting)
+    from .services import meeting_assignment, places_taken  # noqa: PLC0415 -- the arithmetic lives with the close
 
     ballots = {b.pk: b for b in meeting_ballots(meeting)}
     levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
@@ -201,6 +359,42 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
         "no_place": no_place,
         "all_closed": all_closed,
         "assignment": assignment,
+        "decided": False,
+        "changed_since": False,
+    }
+
+
+def _levels_decided(meeting: Meeting) -> dict[str, Any]:
+    ballots = meeting_ballots(meeting)
+    now = {lvl.pk: lvl for lvl in meeting.cycle.levels.all()}
+    record = meeting.levels_record or [
+        # Meetings closed before levels were stored: the stored levels of the ballots, today's quotas.
+        {"id": lvl.pk, "name_zh": lvl.name_zh, "name_en": lvl.name_en, "quota": lvl.quota, "taken": 0, "vacant": None}
+        for lvl in sorted(now.values(), key=lambda lvl: lvl.rank)
+    ]
+    rows = []
+    for entry in record:
+        held = [b for b in ballots if b.award_level_id == entry["id"]]
+        level = DecidedLevel(
+            pk=entry["id"],
+            name_zh=entry["name_zh"],
+            name_en=entry["name_en"],
+            quota=entry["quota"],
+            quota_now=now[entry["id"]].quota if entry["id"] in now else None,
+        )
+        vacant = entry["vacant"]
+        if vacant is None:
+            vacant = max(entry["quota"] - len(held), 0)
+        rows.append({"level": level, "taken": entry["taken"], "ballots": held, "vacant": vacant})
+    return {
+        "rows": rows,
+        "any_taken": any(r["taken"] for r in rows),
+        "ties": [],
+        "no_place": [b for b in ballots if b.passed and b.award_level_id is None],
+        "all_closed": True,
+        "assignment": None,
+        "decided": True,
+        "changed_since": any(r["level"].quota_now != r["level"].quota for r in rows),
     }
 
 
@@ -240,15 +434,49 @@ def notices_current() -> QuerySet[PublicNotice]:
         .distinct()
         .select_related("cycle")
         .prefetch_related(
+            Prefetch("period_changes", queryset=NoticePeriodChange.objects.order_by("changed_at", "pk")),
             Prefetch(
                 "applications",
                 queryset=Application.objects.filter(status=ApplicationStatus.PUBLIC_NOTICE)
                 .select_related("enterprise", "award_level")
                 .order_by("award_level__rank", "enterprise__name_zh"),
                 to_attr="listed",
-            )
+            ),
         )
         .order_by("-starts_on")
+    )
+
+
+def notice_of_year(year: int) -> dict[str, Any] | None:
+    """The public record of a year's notice: each notice with its period (and changes), the candidates
+    published on it, and the objections, anonymised (no name, contact, reasons or reply: only the
+    candidate, the day lodged and how it was handled). None when the year had no notice."""
+    cycle = AwardCycle.objects.filter(year=year).select_related("government_approval").first()
+    if cycle is None:
+        return None
+    notices = list(
+        cycle.notices.order_by("starts_on", "pk").prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.select_related("enterprise", "award_level").order_by(
+                    "award_level__rank", "enterprise__name_zh"
+                ),
+            ),
+            Prefetch("period_changes", queryset=NoticePeriodChange.objects.order_by("changed_at", "pk")),
+            Prefetch(
+                "objections",
+                queryset=Objection.objects.select_related("application__enterprise").order_by("created_at", "pk"),
+            ),
+        )
+    )
+    if not notices:
+        return None
+    return {"cycle": cycle, "notices": notices, "approval": getattr(cycle, "government_approval", None)}
+
+
+def notice_years() -> list[int]:
+    return list(
+        AwardCycle.objects.filter(notices__isnull=False).distinct().order_by("-year").values_list("year", flat=True)
     )
 
 
@@ -307,8 +535,7 @@ def winners_by_year_and_level(*, years: list[int] | None = None) -> list[dict[st
 def member_upcoming(user: User) -> dict[str, Any]:
     cycles = CycleMembership.objects.filter(user=user, role=CycleRole.COMMITTEE).values_list("cycle_id", flat=True)
     meetings = list(
-        Meeting.objects.filter(cycle_id__in=cycles)
-        .exclude(status=MeetingStatus.CLOSED)
+        Meeting.objects.filter(cycle_id__in=cycles, status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN))
         .select_related("cycle")
         .order_by("starts_at")[:5]
     )
@@ -316,7 +543,7 @@ def member_upcoming(user: User) -> dict[str, Any]:
         Ballot.objects.filter(
             meeting__cycle_id__in=cycles, status=BallotStatus.OPEN, meeting__status=MeetingStatus.OPEN
         )
-        .exclude(votes__member=user)
+        .exclude(voters__member=user)
         .exclude(recusals__member=user)
         .select_related("application__enterprise", "meeting")
     )

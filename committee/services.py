@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,15 +31,21 @@ from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 from .models import (
     Attendance,
+    AttendanceEvent,
     Ballot,
+    BallotVoter,
     GovernmentApproval,
     Meeting,
+    NoticePeriodChange,
     Objection,
     PublicNotice,
     Recusal,
     Remark,
+    ScheduleChange,
+    SecretChoice,
     Vote,
 )
+from .selectors import attendance_now, quorum_now
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -105,9 +113,9 @@ def meeting_schedule(
     _require(by, "committee.manage_meeting", cycle)
     if cycle.status == CycleStatus.CONCLUDED:
         raise NotAllowed(_("This cycle is concluded: its winners are confirmed."), code="concluded")
-    if Meeting.objects.filter(cycle=cycle).exclude(status=MeetingStatus.CLOSED).exists():
+    if Meeting.objects.filter(cycle=cycle, status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN)).exists():
         raise NotAllowed(
-            _("This cycle already has a meeting that is not closed; change or close that one first."),
+            _("This cycle already has a meeting that is not closed; reschedule, cancel or close that one first."),
             code="meeting_pending",
         )
     with transaction.atomic():
@@ -196,6 +204,96 @@ def meeting_invite(*, meeting: Meeting, by: User) -> int:
     return len(members)
 
 
+def _schedule_mail_context(meeting: Meeting, reason: str) -> dict:
+    local = timezone.localtime(meeting.starts_at)
+    return {
+        "cycle_zh": meeting.cycle.title_zh,
+        "cycle_en": meeting.cycle.title_en,
+        "starts_at": local.strftime("%Y-%m-%d %H:%M"),
+        "place": meeting.place,
+        "reason": reason,
+        "path": reverse("committee:meeting", args=[meeting.pk]),
+    }
+
+
+def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, place: str, reason: str) -> Meeting:
+    """Move a meeting that has not opened to another time or place; every member is e-mailed the reason."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("Only a meeting that has not opened can be rescheduled."), code="not_scheduled")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the change."), code="reason_required")
+    if starts_at <= timezone.now():
+        raise NotAllowed(_("A meeting cannot be rescheduled into the past."), code="starts_past")
+    place = place.strip() or meeting.place
+    with transaction.atomic():
+        before = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if before.status != MeetingStatus.SCHEDULED:
+            raise Conflict(_("This was changed by someone else a moment ago. Please reload the page."))
+        ScheduleChange.objects.create(
+            meeting=before,
+            starts_at_before=before.starts_at,
+            starts_at_after=starts_at,
+            place_before=before.place,
+            place_after=place,
+            reason=reason.strip(),
+            changed_by=by,
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at, place=place)
+        meeting.refresh_from_db()
+        context = _schedule_mail_context(meeting, reason.strip())
+        context["starts_at_before"] = timezone.localtime(before.starts_at).strftime("%Y-%m-%d %H:%M")
+        context["place_before"] = before.place
+        members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
+        for member in members:
+            mail_queue(template="committee_rescheduled", context=context, to_user=member)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={
+                "event": "meeting.rescheduled",
+                "starts_at_before": before.starts_at,
+                "starts_at": starts_at,
+                "place_before": before.place,
+                "place": place,
+                "reason": reason.strip(),
+                "members": [m.pk for m in members],
+            },
+        )
+    return meeting
+
+
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
+    """Cancel a meeting that has not opened; every member is e-mailed the reason. Its candidates stay
+    nominated and go on the agenda of the next meeting scheduled."""
+    _require(by, "committee.manage_meeting", meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise NotAllowed(_("Only a meeting that has not opened can be cancelled."), code="not_scheduled")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the cancellation."), code="reason_required")
+    with transaction.atomic():
+        _set_status(
+            Meeting,
+            meeting,
+            old=MeetingStatus.SCHEDULED,
+            new=MeetingStatus.CANCELLED,
+            cancelled_at=timezone.now(),
+            cancel_reason=reason.strip(),
+        )
+        context = _schedule_mail_context(meeting, reason.strip())
+        members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
+        for member in members:
+            mail_queue(template="committee_cancelled", context=context, to_user=member)
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=meeting,
+            by=by,
+            payload={"event": "meeting.cancelled", "reason": reason.strip(), "members": [m.pk for m in members]},
+        )
+    return meeting
+
+
 def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
@@ -212,8 +310,14 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
-def attendance_record(*, meeting: Meeting, by: User, present_ids: Iterable[int]) -> set[int]:
-    """Record who is present. Not while a ballot is open: the count a ballot uses must not move."""
+def attendance_record(
+    *, meeting: Meeting, by: User, present_ids: Iterable[int], at: dt.datetime | None = None
+) -> set[int]:
+    """Record who is present now: each arrival and departure is kept with its time (default now).
+
+    Members may arrive or leave while a ballot is open; the ballot keeps who was present when it
+    opened and when it closed. The time may not lie in the future, nor before the meeting opened or
+    the last ballot opened or closed (what a ballot recorded must stay true)."""
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Attendance is recorded while the meeting is in session."), code="not_open")
@@ -221,21 +325,51 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: Iterable[int])
     present = {int(i) for i in present_ids}
     if present - members:
         raise NotAllowed(_("Only members of the committee can be recorded as present."), code="not_member")
+    now = timezone.now()
+    at = at or now
+    if at > now + dt.timedelta(minutes=1):
+        raise NotAllowed(_("The time of an arrival or departure cannot be in the future."), code="at_future")
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.ballots.filter(status=BallotStatus.OPEN).exists():
-            raise NotAllowed(_("Close the open ballot before changing the attendance."), code="ballot_open")
-        for member_id in members:
-            Attendance.objects.update_or_create(
-                meeting=meeting, member_id=member_id, defaults={"present": member_id in present}
+        stamps = [meeting.opened_at, *meeting.ballots.values_list("opened_at", "closed_at").order_by()]
+        floor = max((t for t in _flatten(stamps) if t is not None), default=None)
+        if floor is not None and at < floor:
+            raise NotAllowed(
+                _("The time cannot be before %(t)s (the meeting or the last ballot opened or closed then).")
+                % {"t": timezone.localtime(floor).strftime("%H:%M")},
+                code="at_early",
             )
+        before = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "present"))
+        changes = []
+        for member_id in sorted(members):
+            now_present = member_id in present
+            Attendance.objects.update_or_create(meeting=meeting, member_id=member_id, defaults={"present": now_present})
+            if before.get(member_id, False) != now_present:
+                changes.append(
+                    AttendanceEvent(meeting=meeting, member_id=member_id, present=now_present, at=at, recorded_by=by)
+                )
+        AttendanceEvent.objects.bulk_create(changes)
         audit_record(
             action=AuditAction.OTHER,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.attendance", "present": sorted(present), "members": sorted(members)},
+            payload={
+                "event": "meeting.attendance",
+                "present": sorted(present),
+                "members": sorted(members),
+                "at": at,
+                "arrived": [c.member_id for c in changes if c.present],
+                "left": [c.member_id for c in changes if not c.present],
+            },
         )
     return present
+
+
+def _flatten(items) -> list:
+    out = []
+    for item in items:
+        out.extend(item if isinstance(item, tuple) else [item])
+    return out
 
 
 def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> None:
@@ -275,7 +409,14 @@ def remark_add(
 # --- ballots and votes --------------------------------------------------------------------------
 
 
+def _named(ids: Iterable[int]) -> list[dict]:
+    """Members as {"id", "name"}, names as they are now (the roll keeps them as they were)."""
+    users = User.objects.filter(pk__in=list(ids)).order_by("full_name", "email")
+    return [{"id": u.pk, "name": u.get_full_name()} for u in users]
+
+
 def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
+    """Open the ballot under the cycle's rule (secret or roll-call, fixed from now on) and record who is present."""
     meeting = ballot.meeting
     _require(by, "committee.manage_meeting", meeting)
     if meeting.status != MeetingStatus.OPEN:
@@ -284,13 +425,33 @@ def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
         raise NotAllowed(_("This ballot has already been opened."), code="not_pending")
     _quorum_or_refuse(meeting)
     with transaction.atomic():
-        _set_status(Ballot, ballot, old=BallotStatus.PENDING, new=BallotStatus.OPEN, opened_at=timezone.now())
-        audit_record(action=AuditAction.OTHER, obj=ballot, by=by, payload={"event": "ballot.opened"})
+        secret = AwardCycle.objects.values_list("secret_ballot", flat=True).get(pk=meeting.cycle_id)
+        present = present_member_ids(meeting)
+        _set_status(
+            Ballot,
+            ballot,
+            old=BallotStatus.PENDING,
+            new=BallotStatus.OPEN,
+            opened_at=timezone.now(),
+            secret=secret,
+            roll={"present_open": _named(present)},
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=ballot,
+            by=by,
+            payload={"event": "ballot.opened", "secret": secret, "present": sorted(present)},
+        )
     return ballot
 
 
-def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
-    """Cast or change a member's vote while the ballot is open. One row per member (DB constraint)."""
+def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
+    """Cast a vote while the ballot is open.
+
+    Roll-call: one Vote row per member (DB constraint), changeable until the close. Secret ballot:
+    the member is recorded as having voted (BallotVoter) and, separately, an anonymous SecretChoice
+    without member or time; a second vote is refused and nothing changes. Returns the Vote (roll-call)
+    or None (secret)."""
     if choice not in VoteChoice.values:
         raise NotAllowed(_("Choose approve, reject or abstain."), code="bad_choice")
     meeting = ballot.meeting
@@ -311,19 +472,31 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
             raise NotAllowed(
                 _("You are a member of this candidate's enterprise and may not vote on it."), code="member"
             )
+        if locked.secret:
+            if BallotVoter.objects.filter(ballot=locked, member=by).exists():
+                raise NotAllowed(
+                    _("You have already voted. Under secret ballot a vote cannot be changed."), code="already_voted"
+                )
+            BallotVoter.objects.create(ballot=locked, member=by)
+            SecretChoice.objects.create(ballot=locked, choice=choice)
+            # That the member voted, never how: nothing here or in the audit links the two.
+            audit_record(action=AuditAction.VOTE, obj=locked, by=by, payload={"secret": True})
+            return None
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
+        BallotVoter.objects.get_or_create(ballot=locked, member=by)
         audit_record(
             action=AuditAction.VOTE,
             obj=locked,
             by=by,
-            # Only administrators read audit payloads; the choice makes a changed vote traceable.
+            # Roll-call only: only administrators read audit payloads; the choice makes a changed vote traceable.
             payload={"choice": choice, "changed": not created},
         )
     return vote
 
 
 def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Recusal:
-    """A member declares a conflict, or the secretary records it. A vote already cast is withdrawn."""
+    """A member declares a conflict, or the secretary records it. A roll-call vote already cast is
+    withdrawn; a secret vote cannot be (nobody knows which it was), so a recusal after it is refused."""
     meeting = ballot.meeting
     if by.pk != member.pk:
         _require(by, "committee.manage_meeting", meeting)
@@ -337,10 +510,19 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
         locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
         if locked.status == BallotStatus.CLOSED:
             raise NotAllowed(_("This ballot is closed."), code="closed")
+        if locked.secret and BallotVoter.objects.filter(ballot=locked, member=member).exists():
+            raise NotAllowed(
+                _(
+                    "This member has already cast a secret vote, which cannot be withdrawn; "
+                    "declare a conflict before voting."
+                ),
+                code="voted_secret",
+            )
         recusal, created = Recusal.objects.get_or_create(
             ballot=locked, member=member, defaults={"reason": reason.strip(), "recorded_by": by}
         )
         withdrawn = Vote.objects.filter(ballot=locked, member=member).delete()[0]
+        BallotVoter.objects.filter(ballot=locked, member=member).delete()
         if created:
             audit_record(
                 action=AuditAction.CONFLICT,
@@ -351,16 +533,23 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
     return recusal
 
 
-def ballot_tally(ballot: Ballot) -> dict[str, int]:
-    """Count the votes of present, non-recused members (the only votes that count)."""
+def ballot_tally(ballot: Ballot) -> dict:
+    """The count of an open ballot as it stands, under the cycle's rule in force.
+
+    Eligible: the members present now or who voted while present, not recused. Counted: every vote
+    cast (a vote is only accepted from a present, non-recused member, and a recusal withdraws it)."""
     meeting = ballot.meeting
-    members = committee_member_ids(meeting.cycle)
+    cycle = AwardCycle.objects.get(pk=meeting.cycle_id)
+    members = set(committee_member_ids(cycle))
     present = present_member_ids(meeting)
     recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    voters = set(BallotVoter.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    choices = SecretChoice.objects if ballot.secret else Vote.objects
     counts = dict.fromkeys(VoteChoice.values, 0)
-    for member_id, choice in Vote.objects.filter(ballot=ballot).values_list("member_id", "choice"):
-        if member_id in present and member_id not in recused:
-            counts[choice] += 1
+    counts.update(dict(choices.filter(ballot=ballot).values_list("choice").annotate(n=Count("pk")).order_by()))
+    eligible = ((present | voters) & members) - recused
+    cast = counts[VoteChoice.APPROVE] + counts[VoteChoice.REJECT] + counts[VoteChoice.ABSTAIN]
+    base = decisions.count_base(cycle.pass_base, eligible=len(eligible), members=len(members - recused), cast=cast)
     return {
         "members": len(members),
         "present": len(present),
@@ -368,27 +557,54 @@ def ballot_tally(ballot: Ballot) -> dict[str, int]:
         "approvals": counts[VoteChoice.APPROVE],
         "rejections": counts[VoteChoice.REJECT],
         "abstentions": counts[VoteChoice.ABSTAIN],
+        "eligible": len(eligible),
+        "voted": len(voters & eligible),
+        "base": base,
+        "pass_base": cycle.pass_base,
+        "pass_numerator": cycle.pass_numerator,
+        "pass_denominator": cycle.pass_denominator,
+        "_ids": {"present": present, "recused": recused, "voters": voters, "eligible": eligible},
     }
 
 
-def ballot_close(*, ballot: Ballot, by: User) -> Ballot:
-    """Close the ballot, freeze the count, and move the candidate to approved or not approved."""
+def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) -> Ballot:
+    """Close the ballot and store its outcome: the count, the base and threshold in force, who was
+    present at the opening and now, who was recused (with the reason), who voted and who did not.
+    The candidate moves to approved or not approved. Closing before every eligible member has voted
+    needs `confirm_incomplete`; those who did not vote are recorded."""
     meeting = ballot.meeting
     _require(by, "committee.manage_meeting", meeting)
-    cycle = meeting.cycle
     with transaction.atomic():
         locked = Ballot.objects.select_for_update().select_related("application").get(pk=ballot.pk)
         if locked.status != BallotStatus.OPEN:
             raise NotAllowed(_("Only an open ballot can be closed."), code="not_open")
         _quorum_or_refuse(meeting)
         tally = ballot_tally(locked)
-        voting = tally["approvals"] + tally["rejections"] + tally["abstentions"]
+        ids = tally.pop("_ids")
+        missing = ids["eligible"] - ids["voters"]
+        if missing and not confirm_incomplete:
+            raise NotAllowed(
+                _(
+                    "%(x)s of %(y)s eligible members have voted. Confirm to close the ballot and record the "
+                    "others as not voting."
+                )
+                % {"x": tally["voted"], "y": tally["eligible"]},
+                code="incomplete",
+            )
         passed = decisions.ballot_passes(
             approvals=tally["approvals"],
-            voting=voting,
-            numerator=cycle.pass_numerator,
-            denominator=cycle.pass_denominator,
+            base=tally["base"],
+            numerator=tally["pass_numerator"],
+            denominator=tally["pass_denominator"],
         )
+        reasons = dict(Recusal.objects.filter(ballot=locked).values_list("member_id", "reason"))
+        roll = {
+            **locked.roll,
+            "present_close": _named(ids["present"]),
+            "recused": [{**m, "reason": reasons[m["id"]]} for m in _named(ids["recused"])],
+            "voted": _named(ids["voters"] & ids["eligible"]),
+            "not_voted": _named(missing),
+        }
         _set_status(
             Ballot,
             locked,
@@ -396,15 +612,26 @@ def ballot_close(*, ballot: Ballot, by: User) -> Ballot:
             new=BallotStatus.CLOSED,
             closed_at=timezone.now(),
             passed=passed,
+            roll=roll,
             **tally,
         )
-        audit_record(action=AuditAction.DECISION, obj=locked, by=by, payload={**tally, "passed": passed})
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=locked,
+            by=by,
+            payload={**tally, "passed": passed, "not_voted": sorted(missing)},
+        )
         application_transition(
             application=locked.application,
             to_status=S.APPROVED if passed else S.NOT_APPROVED,
             by=by,
-            comment=_("Committee vote: %(a)s of %(v)s members present and voting approved.")
-            % {"a": tally["approvals"], "v": voting},
+            comment=_("Committee vote: %(a)s approvals against a base of %(b)s; %(pn)s/%(pd)s needed.")
+            % {
+                "a": tally["approvals"],
+                "b": tally["base"],
+                "pn": tally["pass_numerator"],
+                "pd": tally["pass_denominator"],
+            },
             payload={"ballot": locked.pk},
         )
     ballot.refresh_from_db()
@@ -481,16 +708,44 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         raise NotAllowed(_("Only a meeting in session can be closed."), code="not_open")
     if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
         raise NotAllowed(_("Close every ballot before closing the meeting."), code="ballots_open")
-    assignment = meeting_assignment(meeting)
+    taken = places_taken(meeting)
+    assignment = meeting_assignment(meeting, taken)
     if not assignment.complete:
         raise NotAllowed(
             _("A tie at a quota boundary needs the committee's decision before the meeting closes."), code="tie"
         )
+    levels = list(meeting.cycle.levels.order_by("rank"))
+    quotas = {level.pk: level.quota for level in levels}
+    record = [
+        {
+            "id": level.pk,
+            "code": level.code,
+            "name_zh": level.name_zh,
+            "name_en": level.name_en,
+            "rank": level.rank,
+            "quota": level.quota,
+            "taken": taken[level.pk],
+            "vacant": assignment.vacancies.get(level.pk, 0),
+        }
+        for level in levels
+    ]
+    attendance = {
+        "members": [asdict(row) for row in attendance_now(meeting)],
+        "quorum": asdict(quorum_now(meeting)),
+    }
     with transaction.atomic():
-        _set_status(Meeting, meeting, old=MeetingStatus.OPEN, new=MeetingStatus.CLOSED, closed_at=timezone.now())
+        _set_status(
+            Meeting,
+            meeting,
+            old=MeetingStatus.OPEN,
+            new=MeetingStatus.CLOSED,
+            closed_at=timezone.now(),
+            levels_record=record,
+            attendance_record=attendance,
+        )
         for ballot in meeting.ballots.select_related("application"):
             level_id = assignment.levels.get(ballot.pk)
-            Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id)
+            Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id, level_quota=quotas.get(level_id))
             if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
                 application_transition(
                     application=ballot.application,
@@ -563,6 +818,50 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
             by=by,
             payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
         )
+    return notice
+
+
+def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, reason: str) -> PublicNotice:
+    """Extend or shorten a published notice period, with a reason shown on the notice page.
+
+    Not below the cycle's legal minimum, not to a day already past (objections could have been
+    lodged), and not once the winners are confirmed."""
+    cycle = notice.cycle
+    _require(by, "committee.manage_meeting", cycle)
+    if GovernmentApproval.objects.filter(cycle=cycle).exists():
+        raise NotAllowed(_("The winners are confirmed: the notice period can no longer change."), code="confirmed")
+    if not reason.strip():
+        raise NotAllowed(_("Please give the reason for the change."), code="reason_required")
+    if ends_on == notice.ends_on:
+        raise NotAllowed(_("This is the current end of the notice period."), code="unchanged")
+    minimum = notice.starts_on + dt.timedelta(days=max(cycle.min_notice_days, 1) - 1)
+    if ends_on < minimum:
+        raise NotAllowed(
+            _("The notice must run at least %(n)s days, that is until %(day)s or later.")
+            % {"n": cycle.min_notice_days, "day": minimum},
+            code="below_minimum",
+        )
+    if ends_on < timezone.localdate():
+        raise NotAllowed(_("The notice period cannot end on a day already past."), code="ends_past")
+    with transaction.atomic():
+        before = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+        NoticePeriodChange.objects.create(
+            notice=before, ends_on_before=before.ends_on, ends_on_after=ends_on, reason=reason.strip(), changed_by=by
+        )
+        PublicNotice.objects.filter(pk=notice.pk).update(ends_on=ends_on)
+        AwardCycle.objects.filter(pk=cycle.pk, status=CycleStatus.PUBLIC_NOTICE).update(public_notice_end=ends_on)
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=notice,
+            by=by,
+            payload={
+                "event": "notice.period_changed",
+                "ends_on_before": before.ends_on,
+                "ends_on": ends_on,
+                "reason": reason.strip(),
+            },
+        )
+    notice.refresh_from_db()
     return notice
 
 
@@ -683,6 +982,12 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
         )
     if not decree_number.strip() or decree_date is None:
         raise NotAllowed(_("Give the government document's number and date."), code="decree_required")
+    if decree_date <= notice.ends_on:
+        raise NotAllowed(
+            _("The document date cannot be before the public notice ends (%(end)s, end of day).")
+            % {"end": notice.ends_on},
+            code="decree_early",
+        )
     winners = list(Application.objects.filter(cycle=cycle, status=S.PUBLIC_NOTICE).select_related("award_level"))
     if not winners:
         raise NotAllowed(_("No candidate is on public notice."), code="none")

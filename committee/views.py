@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Application, AwardCycle
 from core.errors import ServiceError
@@ -22,13 +23,16 @@ from . import selectors, services
 from .filters import ObjectionFilter
 from .forms import (
     AttendanceForm,
+    CancelForm,
     ConfirmForm,
     MeetingForm,
+    NoticePeriodForm,
     ObjectionForm,
     ObjectionHandleForm,
     RankForm,
     RecusalForm,
     RemarkForm,
+    RescheduleForm,
     TieForm,
     VoteForm,
 )
@@ -69,6 +73,22 @@ def _run(request, fn, success: str, **kwargs):
     return result if result is not None else True
 
 
+# Service refusals that concern one field: shown next to it (the others above the form).
+FIELD_OF_CODE = {
+    "starts_past": "starts_at",
+    "below_minimum": "ends_on",
+    "ends_past": "ends_on",
+    "unchanged": "ends_on",
+    "decree_early": "decree_date",
+    "reason_required": "reason",
+}
+
+
+def _form_error(form, error: ServiceError) -> None:
+    field = FIELD_OF_CODE.get(error.code)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
 def _back(meeting, anchor=""):
     return redirect(reverse("committee:meeting", args=[meeting.pk]) + anchor)
 
@@ -100,6 +120,7 @@ def cycle_committee(request, cycle_id):
             "open_objections": selectors.open_objection_count(cycle),
             "can_manage": request.user.has_perm(MANAGE, cycle),
             "approval": getattr(cycle, "government_approval", None),
+            "rule": selectors.cycle_rule(cycle),
         },
     )
 
@@ -124,6 +145,39 @@ def meeting_new(request, cycle_id):
 
 
 @login_required
+def meeting_reschedule(request, pk):
+    """Office only: move or cancel a meeting that has not opened (the members are e-mailed the reason)."""
+    meeting = _meeting(request, pk, MANAGE)
+    if meeting.status != "scheduled":
+        messages.error(request, _("Only a meeting that has not opened can be rescheduled or cancelled."))
+        return _back(meeting)
+    initial = {"starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place}
+    form = RescheduleForm(request.POST if "reschedule" in request.POST else None, initial=initial)
+    cancel_form = CancelForm(request.POST if "cancel" in request.POST else None, prefix="cancel")
+    if "reschedule" in request.POST and form.is_valid():
+        try:
+            services.meeting_reschedule(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The meeting is moved; the members are told by e-mail."))
+            return _back(meeting)
+    if "cancel" in request.POST and cancel_form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, by=request.user, reason=cancel_form.cleaned_data["reason"])
+        except ServiceError as e:
+            _form_error(cancel_form, e)
+        else:
+            messages.success(request, _("The meeting is cancelled; the members are told by e-mail."))
+            return redirect("committee:cycle", meeting.cycle_id)
+    return render(
+        request,
+        "committee/meeting_reschedule.html",
+        {"meeting": meeting, "cycle": meeting.cycle, "form": form, "cancel_form": cancel_form},
+    )
+
+
+@login_required
 def meeting_detail(request, pk):
     """Members and the office. Members vote here; the office runs the meeting."""
     meeting = _meeting(request, pk)
@@ -142,12 +196,15 @@ def meeting_detail(request, pk):
         "is_member": user.has_perm("committee.vote", meeting),
         "i_am_present": user.pk in present_ids,
         "attendance": selectors.meeting_attendance(meeting),
+        "attendance_events": selectors.meeting_attendance_events(meeting),
         "quorum": selectors.meeting_quorum(meeting, members=len(members)),
         "remarks": selectors.meeting_remarks(meeting),
         "levels": levels,
         "vote_form": VoteForm(),
         "recusal_form": RecusalForm(),
         "pass_rule": (meeting.cycle.pass_numerator, meeting.cycle.pass_denominator),
+        "schedule_changes": meeting.schedule_changes.order_by("changed_at"),
+        "rule": selectors.counting_rule(meeting),
     }
     if can_manage:
         context.update(
@@ -210,9 +267,10 @@ def meeting_attendance(request, pk):
             meeting=meeting,
             by=request.user,
             present_ids=form.cleaned_data["present"],
+            at=form.at_datetime(),
         )
     else:
-        messages.error(request, _("Please tick the members present."))
+        messages.error(request, _("Please tick the members present and give a valid time."))
     return _back(meeting, "#attendance")
 
 
@@ -316,11 +374,38 @@ def ballot_open(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ballot_close(request, pk):
+    """Office only. Closing before every eligible member has voted asks for confirmation first (GET
+    shows that confirmation for an open ballot)."""
     ballot = _ballot(request, pk, MANAGE)
-    _run(request, services.ballot_close, _("The ballot is closed."), ballot=ballot, by=request.user)
+    if request.method == "GET":
+        if ballot.status != "open":
+            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+        return _close_confirm(request, ballot, message="")
+    try:
+        services.ballot_close(ballot=ballot, by=request.user, confirm_incomplete=request.POST.get("confirm") == "1")
+    except ServiceError as e:
+        if e.code != "incomplete":
+            messages.error(request, e.message)
+            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+        return _close_confirm(request, ballot, message=e.message)
+    messages.success(request, _("The ballot is closed."))
     return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+
+
+def _close_confirm(request, ballot, *, message: str):
+    missing = selectors.ballot_missing(ballot)
+    if not message:
+        message = _(
+            "%(x)s of %(y)s eligible members have voted. Confirm to close the ballot and record the others as "
+            "not voting."
+        ) % {"x": missing["voted"], "y": missing["eligible"]}
+    return render(
+        request,
+        "committee/ballot_close_confirm.html",
+        {"ballot": ballot, "meeting": ballot.meeting, "message": message, **missing},
+    )
 
 
 @login_required
@@ -333,7 +418,9 @@ def ballot_vote(request, pk):
         _run(
             request,
             services.vote_cast,
-            _("Your vote is recorded. You may change it until the ballot closes."),
+            _("Your vote is recorded. It is secret and cannot be changed.")
+            if ballot.secret
+            else _("Your vote is recorded. You may change it until the ballot closes."),
             ballot=ballot,
             by=request.user,
             choice=form.cleaned_data["choice"],
@@ -509,7 +596,7 @@ def winners_confirm(request, cycle_id):
         try:
             services.winners_confirm(cycle=cycle, by=request.user, **form.cleaned_data)
         except ServiceError as e:
-            form.add_error(None, e.message)
+            _form_error(form, e)
         else:
             messages.success(request, _("The winners are confirmed."))
             return redirect("committee:cycle", cycle.pk)
@@ -530,14 +617,45 @@ def winners_confirm(request, cycle_id):
     )
 
 
+@login_required
+def notice_period(request, pk):
+    """Office only: extend or shorten a published notice period, with a reason."""
+    notice = get_object_or_404(PublicNotice.objects.select_related("cycle"), pk=pk)
+    _checked(request, notice.cycle, MANAGE)
+    form = NoticePeriodForm(request.POST or None, initial={"ends_on": notice.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_period_change(notice=notice, by=request.user, **form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The notice period is changed; the notice page shows the change."))
+            return redirect("committee:cycle", notice.cycle_id)
+    return render(
+        request,
+        "committee/notice_period.html",
+        {"notice": notice, "cycle": notice.cycle, "form": form, "changes": notice.period_changes.all()},
+    )
+
+
 @require_GET
 @public_page
 def notice_public(request):
-    """Public: the proposed winners on notice, the period, and how to object."""
+    """Public: the proposed winners on notice, the period, and how to object; links to past years."""
     notices = list(selectors.notices_current())
     for n in notices:
         n.is_open = services.notice_is_open(n)
-    return render(request, "committee/notice.html", {"notices": notices})
+    return render(request, "committee/notice.html", {"notices": notices, "years": selectors.notice_years()})
+
+
+def notice_year(request, year):
+    """Public: a year's notice, kept after the confirmation, with the objections anonymised."""
+    record = selectors.notice_of_year(year)
+    if record is None:
+        raise Http404
+    for n in record["notices"]:
+        n.is_open = services.notice_is_open(n)
+    return render(request, "committee/notice_year.html", record)
 
 
 def objection_new(request, notice_id):

@@ -70,8 +70,8 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
         page.wait_for_load_state("load")
     both(page, "meeting-secretary")
 
-    # Two members vote; neither sees the other's vote before the close.
-    for m, choice in ((members[0], "赞成"), (members[1], "赞成")):
+    # Four members vote by secret ballot; none sees another's vote, and a cast vote cannot be changed.
+    for m, choice in ((members[0], "赞成"), (members[1], "赞成"), (members[2], "赞成"), (members[3], "赞成")):
         _as(page, m)
         page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
         for ballot in page.locator("article.ballot").all():
@@ -79,7 +79,8 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
             ballot.get_by_role("button", name="投票").click()
             page.wait_for_load_state("load")
     # A member sees neither the others' votes nor the running count (that is the office's).
-    assert "目前已投" not in page.content() and "表决结束后公布投票情况" in page.content()
+    assert "名有表决权的委员已投票" not in page.content() and "无记名投票：表决结束后仅显示票数。" in page.content()
+    assert "您已投票。无记名投票不显示您的选择，也不能修改。" in page.content()
     assert members[0].full_name not in page.locator("article.ballot").first.inner_text()
     both(page, "meeting-member")
     page.goto(page.base + "/dashboard/")
@@ -91,10 +92,17 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     both(page, "dossier")
 
     # The secretary closes the ballots and the meeting, and publishes the proposed winners.
+    # The fifth member present did not vote: closing asks for confirmation and records the silence.
     _as(page, secretary)
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
-    for _ in range(2):
+    assert "4 / 5 名有表决权的委员已投票" in page.content()
+    for i in range(2):
         page.get_by_role("button", name="结束表决").first.click()
+        page.wait_for_load_state("load")
+        assert members[4].full_name in page.locator("main").inner_text()
+        if i == 0:
+            both(page, "ballot-close-confirm")
+        page.get_by_role("button", name="结束表决并记为未投票").click()
         page.wait_for_load_state("load")
     assert page.content().count("该企业获得通过") == 2
     page.get_by_role("button", name="宣布闭会").click()
@@ -102,9 +110,33 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     meeting.refresh_from_db()
     assert meeting.status == "closed" and meeting.minutes_pdf
     both(page, "meeting-closed")
+
+    # After the close a member sees the counts and who did not vote, never who voted how.
+    _as(page, members[1])
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
+    card = page.locator("article.ballot").first.inner_text()
+    assert "4 / 5 名有表决权的委员投了票" in card and "未投票：" in card and members[4].full_name in card
+    assert all(m.full_name not in card for m in members[:4])
+    assert "如何投票" not in card.replace("不记录每位委员如何投票", "")
+    _as(page, secretary)
     page.goto(page.base + f"/committee/cycles/{cycle.pk}/")
     page.get_by_role("button", name="公示拟获奖企业").click()
     page.wait_for_load_state("load")
+    # The office extends the notice by two days, with a reason the public reads.
+    notice = PublicNotice.objects.get(cycle=cycle)
+    page.get_by_role("link", name="变更公示期").click()
+    page.wait_for_load_state("load")
+    page.locator("#id_ends_on").fill((notice.starts_on + dt.timedelta(days=1)).isoformat())
+    page.locator("#id_reason").fill("按规定调整")
+    page.get_by_role("button", name="变更公示期").click()
+    page.wait_for_load_state("load")
+    assert "公示期至少 5 天" in page.locator("main form").first.inner_text()  # beside the field
+    both(page, "notice-period-error")
+    page.locator("#id_ends_on").fill((notice.ends_on + dt.timedelta(days=2)).isoformat())
+    page.locator("#id_reason").fill("收到补充材料，延长公示期")
+    page.get_by_role("button", name="变更公示期").click()
+    page.wait_for_load_state("load")
+    assert "延长至" in page.content()
     page.goto(page.base + "/dashboard/")
     both(page, "dashboard-secretary")
 
@@ -112,6 +144,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     page.context.clear_cookies()
     page.goto(page.base + "/notice/")
     assert enterprise_a.name_zh in page.content() and enterprise_b.name_zh in page.content()
+    assert "收到补充材料，延长公示期" in page.content()
     both(page, "notice")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "committee-notice-phone-zh")
@@ -161,12 +194,55 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     assert "获奖企业已确认" in page.content()
     assert set(cycle.applications.values_list("status", flat=True)) == {S.AWARDED}
 
+    # The year's notice stays public after the confirmation, the objection anonymised.
+    page.context.clear_cookies()
+    page.goto(page.base + f"/notice/{cycle.year}/")
+    text = page.locator("main").inner_text()
+    assert enterprise_a.name_zh in text and "不予采纳" in text and "王五" not in text and "13800000000" not in text
+    both(page, "notice-year")
+    page.set_viewport_size({"width": 320, "height": 800})
+    screenshot(page, "committee-notice-year-320-zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    _as(page, secretary)
     page.goto(page.base + "/committee/")
     both(page, "index")
     page.context.clear_cookies()
     page.goto(page.base + "/winners/")
     assert enterprise_a.name_zh in page.content() and "郴政函〔2030〕8号" in page.content()
     both(page, "winners")
+
+
+def test_secretary_reschedules_a_meeting(page, cycle, secretary, committee_member, enterprise_a):
+    from tests.factories.committee import schedule
+
+    committee_of(cycle, 7, existing=[committee_member])
+    nominated_application(cycle, enterprise=enterprise_a)
+    meeting = schedule(cycle, secretary)
+    _as(page, secretary)
+    page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="改期或取消").click()
+    page.wait_for_load_state("load")
+    both(page, "meeting-reschedule")
+    page.set_viewport_size({"width": 320, "height": 800})
+    screenshot(page, "committee-meeting-reschedule-320-zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # Into the past: refused next to the field.
+    page.locator("#id_starts_at").fill("2020-01-15T09:30")
+    page.locator("#id_reason").fill("会场冲突")
+    page.get_by_role("button", name="改期并通知委员").click()
+    page.wait_for_load_state("load")
+    assert "会议不能改到已经过去的时间。" in page.locator("main form").first.inner_text()
+    screenshot(page, "committee-meeting-reschedule-error-zh")
+    page.locator("#id_starts_at").fill("2031-03-10T14:00")
+    page.locator("#id_place").fill("市政府第二会议室")
+    page.locator("#id_reason").fill("会场冲突")
+    page.get_by_role("button", name="改期并通知委员").click()
+    page.wait_for_load_state("load")
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M") == "2031-03-10 14:00"
+    assert "会场冲突" in page.content() and "市政府第二会议室" in page.content()
+    both(page, "meeting-rescheduled")
 
 
 def test_winners_2017_page_shows_the_two_enterprises(page, db):

@@ -38,3 +38,15 @@ def open_ballot(open_meeting, secretary):
 
     ballot = open_meeting.ballots.order_by("rank").first()
     return ballot_open(ballot=ballot, by=secretary)
+
+
+@pytest.fixture
+def roll_call_ballot(open_meeting, secretary):
+    """An open ballot of a cycle that votes by roll call (changeable votes, names shown after the close)."""
+    from awards.models import AwardCycle
+    from committee.services import ballot_open
+
+    AwardCycle.objects.filter(pk=open_meeting.cycle_id).update(secret_ballot=False)
+    open_meeting.cycle.refresh_from_db()
+    ballot = open_meeting.ballots.order_by("rank").first()
+    return ballot_open(ballot=ballot, by=secretary)

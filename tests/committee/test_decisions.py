@@ -28,13 +28,13 @@ def test_quorum_needed_rounds_up():
 
 @pytest.mark.parametrize(("approvals", "expected"), [(5, True), (4, True), (3, False), (0, False)])
 def test_pass_of_five_voting(approvals, expected):
-    assert ballot_passes(approvals=approvals, voting=5, **TWO_THIRDS) is expected
+    assert ballot_passes(approvals=approvals, base=5, **TWO_THIRDS) is expected
 
 
 def test_nobody_voting_never_passes_and_needed_counts():
-    assert not ballot_passes(approvals=0, voting=0, **TWO_THIRDS)
-    assert approvals_needed(voting=5, **TWO_THIRDS) == 4
-    assert approvals_needed(voting=6, **TWO_THIRDS) == 4
+    assert not ballot_passes(approvals=0, base=0, **TWO_THIRDS)
+    assert approvals_needed(base=5, **TWO_THIRDS) == 4
+    assert approvals_needed(base=6, **TWO_THIRDS) == 4
 
 
 LEVELS = [Level("mayor", 3), Level("nomination", 5)]

@@ -14,7 +14,9 @@ def test_demo_2017_meeting_agrees_with_the_statuses(db):
     assert meeting.attendance.filter(present=True).count() == 6
     cycle = meeting.cycle
     for ballot in Ballot.objects.filter(meeting=meeting).select_related("application"):
-        votes = list(ballot.votes.values_list("choice", flat=True))
+        # Secret ballot: the anonymous choices add up to the stored count, and six members voted.
+        assert not ballot.votes.exists() and ballot.voters.count() == 6 and ballot.secret
+        votes = list(ballot.secret_choices.values_list("choice", flat=True))
         assert (votes.count("approve"), votes.count("reject"), votes.count("abstain")) == (
             ballot.approvals,
             ballot.rejections,
@@ -22,7 +24,7 @@ def test_demo_2017_meeting_agrees_with_the_statuses(db):
         )
         passes = decisions.ballot_passes(
             approvals=ballot.approvals,
-            voting=ballot.voting,
+            base=ballot.base,
             numerator=cycle.pass_numerator,
             denominator=cycle.pass_denominator,
         )

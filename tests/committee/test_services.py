@@ -11,7 +11,17 @@ from awards.enums import ApplicationStatus as S
 from awards.models import Application
 from committee import selectors, services
 from committee.enums import BallotStatus, MeetingStatus, ObjectionStatus
-from committee.models import Attendance, Ballot, GovernmentApproval, Objection, PublicNotice, Recusal, Vote
+from committee.models import (
+    Attendance,
+    Ballot,
+    BallotVoter,
+    GovernmentApproval,
+    Objection,
+    PublicNotice,
+    Recusal,
+    SecretChoice,
+    Vote,
+)
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.committee import schedule
@@ -81,13 +91,33 @@ def test_attendance_and_quorum_boundary(meeting, secretary, members):
     assert Attendance.objects.filter(meeting=meeting).count() == 7
 
 
-def test_attendance_refused_for_non_members_and_while_ballot_open(open_ballot, secretary, expert, members):
+def test_attendance_refused_for_non_members_and_before_the_open_ballot(open_ballot, secretary, expert, members):
     meeting = open_ballot.meeting
     with pytest.raises(NotAllowed):
         services.attendance_record(meeting=meeting, by=secretary, present_ids=[expert.pk])
-    with pytest.raises(NotAllowed):
-        services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members])
+    # An arrival may not be dated before the ballot that is open (what it recorded must stay true) …
+    with pytest.raises(NotAllowed) as e:
+        services.attendance_record(
+            meeting=meeting,
+            by=secretary,
+            present_ids=[u.pk for u in members],
+            at=open_ballot.opened_at - dt.timedelta(minutes=5),
+        )
+    assert e.value.code == "at_early"
+    with pytest.raises(NotAllowed) as e:
+        services.attendance_record(
+            meeting=meeting,
+            by=secretary,
+            present_ids=[u.pk for u in members],
+            at=timezone.now() + dt.timedelta(hours=1),
+        )
+    assert e.value.code == "at_future"
     assert Attendance.objects.filter(meeting=meeting, present=True).count() == 5
+    # … but members may arrive while it is open, and the arrival is kept with its time.
+    services.attendance_record(meeting=meeting, by=secretary, present_ids=[u.pk for u in members[:6]])
+    assert Attendance.objects.filter(meeting=meeting, present=True).count() == 6
+    event = meeting.attendance_events.get(member=members[5])
+    assert event.present is True and event.at >= open_ballot.opened_at
 
 
 def test_vote_before_open_refused(open_meeting, members):
@@ -98,10 +128,22 @@ def test_vote_before_open_refused(open_meeting, members):
     assert not Vote.objects.exists()
 
 
-def test_vote_twice_changes_the_vote_one_row(open_ballot, members):
-    services.vote_cast(ballot=open_ballot, by=members[0], choice="approve")
-    services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")
+def test_roll_call_vote_twice_changes_the_vote_one_row(roll_call_ballot, members):
+    services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="approve")
+    services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="reject")
     assert list(Vote.objects.values_list("choice", flat=True)) == ["reject"]
+    assert BallotVoter.objects.filter(ballot=roll_call_ballot).count() == 1
+
+
+def test_secret_vote_twice_refused_nothing_changes(open_ballot, members):
+    assert open_ballot.secret is True  # the default
+    assert services.vote_cast(ballot=open_ballot, by=members[0], choice="approve") is None
+    with pytest.raises(NotAllowed) as e:
+        services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")
+    assert e.value.code == "already_voted"
+    assert list(SecretChoice.objects.values_list("choice", flat=True)) == ["approve"]
+    assert BallotVoter.objects.filter(ballot=open_ballot, member=members[0]).count() == 1
+    assert not Vote.objects.exists()
 
 
 def test_vote_refused_when_absent_recused_or_not_member(open_ballot, members, secretary, expert, applicant_a):
@@ -130,10 +172,22 @@ def test_a_member_of_the_candidates_enterprise_may_not_vote_on_it(open_ballot, m
     assert not Vote.objects.exists()
 
 
-def test_recusal_withdraws_a_vote_and_secretary_may_record_it(open_ballot, members, secretary, committee_member):
+def test_recusal_after_a_secret_vote_refused(open_ballot, members, secretary):
+    services.vote_cast(ballot=open_ballot, by=members[2], choice="approve")
+    with pytest.raises(NotAllowed) as e:
+        services.recusal_record(ballot=open_ballot, member=members[2], by=secretary, reason="亲属在该企业任职")
+    assert e.value.code == "voted_secret"
+    assert not Recusal.objects.exists() and SecretChoice.objects.count() == 1
+
+
+def test_recusal_withdraws_a_roll_call_vote_and_secretary_may_record_it(
+    roll_call_ballot, members, secretary, committee_member
+):
+    open_ballot = roll_call_ballot
     services.vote_cast(ballot=open_ballot, by=members[2], choice="approve")
     services.recusal_record(ballot=open_ballot, member=members[2], by=secretary, reason="亲属在该企业任职")
     assert not Vote.objects.filter(member=members[2]).exists()
+    assert not BallotVoter.objects.filter(member=members[2]).exists()
     assert Recusal.objects.get(member=members[2]).recorded_by == secretary
     with pytest.raises(PermissionDenied):
         services.recusal_record(ballot=open_ballot, member=members[3], by=committee_member, reason="x")
@@ -176,7 +230,7 @@ def test_vote_after_close_refused_and_close_twice_refused(open_ballot, members, 
     assert e.value.code == "closed"
     with pytest.raises(NotAllowed):
         services.ballot_close(ballot=open_ballot, by=secretary)
-    assert Vote.objects.filter(choice="approve").count() == 5
+    assert SecretChoice.objects.filter(choice="approve").count() == 5
 
 
 def test_close_without_quorum_refused(open_ballot, members, secretary):

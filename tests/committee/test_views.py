@@ -59,6 +59,10 @@ URLS = [
     ("committee:ballot_recuse", lambda w: {"pk": w["ballot"].pk}, "post", "view"),
     ("committee:objection_handle", lambda w: {"pk": w["objection"].pk}, "get", "manage"),
     ("committee:objection_evidence", lambda w: {"pk": w["objection"].pk}, "get", "manage"),
+    ("committee:meeting_reschedule", lambda w: {"pk": w["meeting"].pk}, "get", "manage"),
+    ("committee:meeting_reschedule", lambda w: {"pk": w["meeting"].pk}, "post", "manage"),
+    ("committee:notice_period", lambda w: {"pk": w["objection"].notice_id}, "get", "manage"),
+    ("committee:notice_period", lambda w: {"pk": w["objection"].notice_id}, "post", "manage"),
 ]
 
 
@@ -71,7 +75,7 @@ def outsider_member(db):
     return CycleMembershipFactory(role=CycleRole.COMMITTEE).user
 
 
-@pytest.mark.parametrize(("name", "kwargs", "method", "who"), URLS, ids=[u[0] for u in URLS])
+@pytest.mark.parametrize(("name", "kwargs", "method", "who"), URLS, ids=[f"{u[0]}-{u[2]}" for u in URLS])
 @pytest.mark.parametrize("role", ["anonymous", "applicant_a", "expert", "committee_member", "outsider_member"])
 def test_denials(request, world, secretary, client_for, name, kwargs, method, who, role):
     world["objection"] = _objection(world["cycle"], secretary, world["ballot"].application)
@@ -97,28 +101,65 @@ def test_secretary_does_not_vote(world, secretary, client_for, name, kwargs, met
     assert not Vote.objects.exists()
 
 
-def test_member_votes_and_does_not_see_others_votes_until_close(world, members, client_for, secretary):
-    ballot = world["ballot"]
+def test_roll_call_member_votes_and_does_not_see_others_votes_until_close(
+    roll_call_ballot, members, client_for, secretary
+):
+    ballot, meeting = roll_call_ballot, roll_call_ballot.meeting
     c0, c1 = client_for(members[0]), client_for(members[1])
     url = reverse("committee:ballot_vote", args=[ballot.pk])
     c0.post(url, {"choice": "approve"})
     c1.post(url, {"choice": "reject"})
     c1.post(url, {"choice": "abstain"})
     assert Vote.objects.filter(ballot=ballot).count() == 2
-    page = c0.get(reverse("committee:meeting", args=[world["meeting"].pk])).content.decode()
+    page = c0.get(reverse("committee:meeting", args=[meeting.pk])).content.decode()
     # A member sees neither how others voted nor how many have voted; the office sees the count.
-    assert "votes cast so far" not in page and "目前已投" not in page
-    office = client_for(secretary).get(reverse("committee:meeting", args=[world["meeting"].pk])).content.decode()
-    assert "2 votes cast so far" in office or "已投 2 票" in office
+    assert "eligible members have voted" not in page and "名有表决权的委员已投票" not in page
+    office = client_for(secretary).get(reverse("committee:meeting", args=[meeting.pk])).content.decode()
+    assert "2 / 5 名有表决权的委员已投票" in office
     assert members[1].full_name not in page.split("ballot-" + str(ballot.pk))[1].split("</article>")[0]
     for m in members[2:5]:
         services.vote_cast(ballot=ballot, by=m, choice="approve")
     client_for(secretary).post(reverse("committee:ballot_close", args=[ballot.pk]))
-    page = c0.get(reverse("committee:meeting", args=[world["meeting"].pk])).content.decode()
+    page = c0.get(reverse("committee:meeting", args=[meeting.pk])).content.decode()
     assert members[1].full_name in page
     ballot.refresh_from_db()
-    assert ballot.passed is True  # 4 of 5 present and voting (the abstention counts as voting)
+    assert ballot.passed is True  # 4 of 5 present (the abstention counts in the base)
     assert (ballot.approvals, ballot.abstentions) == (4, 1)
+
+
+def test_secret_ballot_member_never_sees_who_voted_how(world, members, client_for, secretary):
+    ballot, meeting = world["ballot"], world["meeting"]
+    url = reverse("committee:ballot_vote", args=[ballot.pk])
+    for m, choice in zip(members[:5], ["approve", "reject", "approve", "approve", "approve"], strict=True):
+        client_for(m).post(url, {"choice": choice})
+    refused = client_for(members[1]).post(url, {"choice": "approve"}, follow=True).content.decode()
+    assert "不能修改" in refused
+    client_for(secretary).post(reverse("committee:ballot_close", args=[ballot.pk]))
+    ballot.refresh_from_db()
+    assert ballot.status == "closed" and (ballot.approvals, ballot.rejections) == (4, 1) and ballot.passed
+    card = client_for(members[0]).get(reverse("committee:meeting", args=[meeting.pk])).content.decode()
+    card = card.split(f'id="ballot-{ballot.pk}"')[1].split("</article>")[0]
+    assert "无记名投票" in card
+    for m in members[1:5]:
+        assert m.full_name not in card  # no name next to any choice (nor a list of choices at all)
+    assert not Vote.objects.exists()
+
+
+def test_closing_before_everyone_voted_asks_for_confirmation(world, members, client_for, secretary):
+    ballot = world["ballot"]
+    for m in members[:3]:
+        services.vote_cast(ballot=ballot, by=m, choice="approve")
+    c = client_for(secretary)
+    page = c.post(reverse("committee:ballot_close", args=[ballot.pk])).content.decode()
+    assert "3 / 5 名有表决权的委员已投票" in page and members[3].full_name in page and members[4].full_name in page
+    ballot.refresh_from_db()
+    assert ballot.status == "open"
+    c.post(reverse("committee:ballot_close", args=[ballot.pk]), {"confirm": "1"})
+    ballot.refresh_from_db()
+    assert ballot.status == "closed" and ballot.passed is False  # 3 × 3 < 2 × 5
+    assert [m["id"] for m in ballot.roll["not_voted"]] == sorted(
+        [members[3].pk, members[4].pk], key=lambda pk: next(m.full_name for m in members if m.pk == pk)
+    )
 
 
 def test_refused_vote_shows_the_reason(world, members, client_for):
