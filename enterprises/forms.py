@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from core.enums import Language
 from core.models import User
 
-from .enums import MemberRole
+from .enums import District, MemberRole
 from .models import Enterprise
 from .services import PROFILE_FIELDS, duplicate_code_message
-from .validators import normalize_credit_code, validate_credit_code
+from .validators import district_mismatch, normalize_credit_code, validate_credit_code
 
 
 class RegistrationForm(forms.Form):
@@ -125,6 +125,9 @@ class EnterpriseForm(forms.ModelForm):
         data = super().clean()
         if not data.get("name_zh") and not data.get("name_en"):
             self.add_error("name_zh", _("Please give the enterprise's name."))
+        code = data.get("credit_code") if "credit_code" in self.fields else self.instance.credit_code
+        if code and "district" not in self.errors:
+            check_district(self, code, data.get("district", ""))
         return data
 
     def validate_unique(self):
@@ -133,6 +136,20 @@ class EnterpriseForm(forms.ModelForm):
 
     def profile(self) -> dict:
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+def check_district(form: forms.Form, code: str, district: str) -> None:
+    """The district must be the one the credit code's division code names (when it names one)."""
+    division = district_mismatch(code, district)
+    if division:
+        form.add_error(
+            "district",
+            _(
+                "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
+                "or check the code."
+            )
+            % {"division": District(division).label, "code": division},
+        )
 
 
 class InvitationForm(forms.Form):

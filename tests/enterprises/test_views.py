@@ -13,8 +13,8 @@ from enterprises.validators import credit_code_with_check
 from tests.factories.core import UserFactory
 from tests.factories.enterprises import EnterpriseFactory, InvitationFactory, MembershipFactory
 
-VALID = credit_code_with_check("91431002MA4L7777X")
-OUTSIDE = credit_code_with_check("91110105MA4L7777X")
+VALID = credit_code_with_check("91431002MA4L7777")
+OUTSIDE = credit_code_with_check("91110105MA4L7777")
 REVIEWERS = ["expert", "committee_member", "secretary", "admin_user"]
 
 
