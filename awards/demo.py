@@ -364,6 +364,8 @@ def seed_applications(ctx: DemoContext) -> None:
                     )
                     continue
                 extra = {}
+                if step == S.SUBMITTED:
+                    extra.update(sections.names_of_record(ent))
                 if step == S.AWARDED and level_code:
                     extra["award_level"] = cycle.levels.get(code=level_code)
                 app = application_transition(

@@ -282,8 +282,8 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
         )
     )
     if cycle.require_local_registration:
-        # The registered enterprise's code (validated, unique), not what was typed into the form.
-        code = (application.enterprise.credit_code or basic.get("credit_code") or "").upper()
+        # The code of record (the registered enterprise's for a draft): validated, never typed on the form.
+        code = (application.credit_code or basic.get("credit_code") or "").upper()
         division = code[2:8]
         checks.append(
             Check(

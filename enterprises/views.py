@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +21,8 @@ from core.errors import ServiceError
 from core.net import client_address
 
 from . import selectors, services
-from .enums import District
-from .forms import EnterpriseForm, InvitationForm, RegistrationForm
+from .enums import District, NameChangeStatus
+from .forms import EnterpriseForm, InvitationForm, NameChangeDecisionForm, NameChangeForm, RegistrationForm
 from .models import Invitation
 
 SESSION_INVITATION = "enterprises.invitation"
@@ -188,6 +188,8 @@ def enterprise_detail(request, pk: int):
             "enterprise": enterprise,
             "can_edit": rules.has_perm("enterprises.edit_profile", request.user, enterprise),
             "outside_city_warning": None if enterprise.registered_in_city else _outside_city_warning(enterprise),
+            "name_changes": selectors.name_changes_of(enterprise),
+            "identity_locked": selectors.enterprise_identity_locked(enterprise),
         },
     )
 
@@ -199,7 +201,8 @@ def enterprise_edit(request, pk: int):
     if not request.user.email_verified:
         return _verify_first(request)
     _deny_unless(request.user, "enterprises.edit_profile", enterprise)
-    form = EnterpriseForm(request.POST or None, instance=enterprise, creating=False)
+    locked = selectors.enterprise_identity_locked(enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, creating=False, identity_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(enterprise=enterprise, by=request.user, **form.profile())
@@ -209,7 +212,79 @@ def enterprise_edit(request, pk: int):
             messages.success(request, _("The profile is saved."))
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(
-        request, "enterprises/enterprise_form.html", {"form": form, "creating": False, "enterprise": enterprise}
+        request,
+        "enterprises/enterprise_form.html",
+        {"form": form, "creating": False, "enterprise": enterprise, "identity_locked": locked},
+    )
+
+
+@login_required
+def name_change_new(request, pk: int):
+    """The owner asks the award office to change the names or the credit code; editors get 403,
+    everyone else 404."""
+    enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
+    _deny_unless(request.user, "enterprises.edit_profile", enterprise)
+    pending = selectors.name_change_pending(enterprise)
+    initial = {"name_zh": enterprise.name_zh, "name_en": enterprise.name_en, "credit_code": enterprise.credit_code}
+    form = NameChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and pending is None and form.is_valid():
+        try:
+            services.name_change_request(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error("credit_code", exc)
+        else:
+            messages.success(
+                request, _("Your request was sent to the award office. You will hear of its decision by e-mail.")
+            )
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request, "enterprises/name_change_form.html", {"form": form, "enterprise": enterprise, "pending": pending}
+    )
+
+
+@login_required
+def office_name_changes(request):
+    """The award office: requests to change names or credit codes, pending ones first."""
+    _deny_unless(request.user, "enterprises.view_as_office")
+    status = request.GET.get("status", "")
+    if status not in NameChangeStatus.values:
+        status = ""
+    return render(
+        request,
+        "enterprises/office_name_changes.html",
+        {
+            "changes": selectors.name_changes_for_office(request.user, status=status)[:500],
+            "status": status,
+            "statuses": NameChangeStatus.choices,
+        },
+    )
+
+
+@login_required
+def office_name_change(request, pk: int):
+    """The award office: one request, approved or refused with a reason."""
+    _deny_unless(request.user, "enterprises.decide_name_change")
+    change = selectors.name_change_for_office(request.user, pk)
+    form = NameChangeDecisionForm(request.POST or None)
+    if request.method == "POST" and change.status == NameChangeStatus.PENDING and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.name_change_decide(
+                change_request=change, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The change is approved.") if approve else _("The change is refused."))
+            return redirect("enterprises:office_name_changes")
+    return render(
+        request,
+        "enterprises/office_name_change.html",
+        {"change": change, "form": form, "locked": selectors.enterprise_identity_locked(change.enterprise)},
     )
 
 
@@ -360,6 +435,9 @@ def office_list(request):
         "enterprises/office_list.html",
         {
             "enterprises": selectors.enterprises_for_office(query=query, district=district)[:500],
+            "n_pending_name_changes": selectors.name_changes_for_office(
+                request.user, status=NameChangeStatus.PENDING
+            ).count(),
             "query": query,
             "district": district,
             "districts": District.choices,
