@@ -238,6 +238,14 @@ class NameChangeRequest(models.Model):
         return self._display(self.new_name_zh, self.new_name_en, self.new_credit_code)
 
     @property
+    def old_names(self) -> str:
+        """Both former names (and the former code if it changed): what a reader may know it by."""
+        parts = [n for n in (self.old_name_zh, self.old_name_en) if n]
+        if "credit_code" in self.changed_fields:
+            parts.append(self.old_credit_code)
+        return " / ".join(parts)
+
+    @property
     def changed_fields(self) -> list[str]:
         return [
             name
