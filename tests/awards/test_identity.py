@@ -6,6 +6,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
+from django.utils import translation
 
 from awards import sections as S
 from awards import services
@@ -17,6 +18,18 @@ from tests.factories.awards import ApplicationFactory, fill_application
 from tests.factories.enterprises import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(client_for):
+    """Pages in English, so assertions read the English messages."""
+
+    def make(user):
+        client = client_for(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
 
 
 def _basic_post(application, **changes):
@@ -106,7 +119,10 @@ def test_submission_freezes_the_names_of_record(application_a, applicant_a, ente
     # A later edit of the live profile (e.g. by the admin) does not move the decision's names.
     type(enterprise_a).objects.filter(pk=enterprise_a.pk).update(name_zh="改名后的公司", name_en="Renamed Ltd.")
     app = Application.objects.get(pk=app.pk)
-    assert app.name_zh == "郴州甲企业有限公司" and app.display_name == "郴州甲企业有限公司"
+    with translation.override("zh-hans"):
+        assert app.name_zh == "郴州甲企业有限公司" and app.display_name == "郴州甲企业有限公司"
+    with translation.override("en"):
+        assert app.display_name == "Chenzhou Alpha Co., Ltd."
     assert app.official_name == "郴州甲企业有限公司"
     snapshot = app.snapshots.get()
     assert snapshot.data[S.BASIC]["name_zh"] == "郴州甲企业有限公司"
@@ -140,7 +156,9 @@ def test_an_application_past_draft_without_a_snapshot_takes_the_profile(cycle):
 
 
 def test_the_office_queue_flags_a_code_outside_the_city_once(client_for, secretary, cycle):
-    outside = EnterpriseFactory(credit_code=credit_code_with_check("91430104MA4L5555"), name_zh="长沙某公司")
+    outside = EnterpriseFactory(
+        credit_code=credit_code_with_check("91430104MA4L5555"), name_zh="长沙某公司", name_en=""
+    )
     ApplicationFactory(cycle=cycle, enterprise=outside, status=ApplicationStatus.SUBMITTED)
     ApplicationFactory(cycle=cycle, status=ApplicationStatus.SUBMITTED)
     page = client_for(secretary).get(reverse("awards:queue") + f"?cycle={cycle.pk}").content.decode()
