@@ -70,7 +70,7 @@ ENTERPRISES = [
     (
         "dijing",
         "431081",
-        "MA4L00DJ1",
+        "MA4L00DJ",
         "",
         "Hunan Dijing Chemical New Material Co., Ltd.",
         Industry.MANUFACTURING,
@@ -80,7 +80,7 @@ ENTERPRISES = [
     (
         "jinxing",
         "431002",
-        "MA4L00JX2",
+        "MA4L00JX",
         "",
         "Chenzhou Jinxing Construction Co., Ltd.",
         Industry.CONSTRUCTION,
@@ -90,7 +90,7 @@ ENTERPRISES = [
     (
         "xiangnan",
         "431003",
-        "MA4L01XN3",
+        "MA4L01XN",
         "郴州湘南精密机械有限公司",
         "Chenzhou Xiangnan Precision Machinery Co., Ltd.",
         Industry.MANUFACTURING,
@@ -100,7 +100,7 @@ ENTERPRISES = [
     (
         "linfeng",
         "431021",
-        "MA4L02LF4",
+        "MA4L02LF",
         "桂阳林丰食品有限公司",
         "Guiyang Linfeng Foods Co., Ltd.",
         Industry.MANUFACTURING,
@@ -110,7 +110,7 @@ ENTERPRISES = [
     (
         "dongjiang",
         "431081",
-        "MA4L03DJ5",
+        "MA4L03DJ",
         "资兴东江水务有限公司",
         "Zixing Dongjiang Water Co., Ltd.",
         Industry.UTILITIES,
@@ -120,7 +120,7 @@ ENTERPRISES = [
     (
         "yuxin",
         "431002",
-        "MA4L04YX6",
+        "MA4L04YX",
         "郴州裕鑫电子科技有限公司",
         "Chenzhou Yuxin Electronics Co., Ltd.",
         Industry.IT,
@@ -130,7 +130,7 @@ ENTERPRISES = [
     (
         "nanling",
         "431022",
-        "MA4L05NL7",
+        "MA4L05NL",
         "宜章南岭新材料有限公司",
         "Yizhang Nanling New Materials Co., Ltd.",
         Industry.MANUFACTURING,
@@ -140,7 +140,7 @@ ENTERPRISES = [
     (
         "xiangyun",
         "431023",
-        "MA4L06XY8",
+        "MA4L06XY",
         "永兴祥云稀贵金属有限公司",
         "Yongxing Xiangyun Precious Metals Co., Ltd.",
         Industry.MANUFACTURING,
@@ -150,7 +150,7 @@ ENTERPRISES = [
     (
         "kangning",
         "431003",
-        "MA4L07KN9",
+        "MA4L07KN",
         "郴州康宁医院有限公司",
         "Chenzhou Kangning Hospital Co., Ltd.",
         Industry.HEALTH,
@@ -160,7 +160,7 @@ ENTERPRISES = [
     (
         "huaxin",
         "431025",
-        "MA4L08HXA",
+        "MA4L08HX",
         "临武华鑫物流有限公司",
         "Linwu Huaxin Logistics Co., Ltd.",
         Industry.TRANSPORT,
@@ -170,7 +170,7 @@ ENTERPRISES = [
     (
         "qingshan",
         "431028",
-        "MA4L09QTB",
+        "MA4L09QT",
         "安仁青山茶业有限公司",
         "Anren Qingshan Tea Co., Ltd.",
         Industry.AGRICULTURE,
@@ -180,7 +180,7 @@ ENTERPRISES = [
     (
         "ruida",
         "431002",
-        "MA4L10RDC",
+        "MA4L10RD",
         "郴州瑞达软件有限公司",
         "Chenzhou Ruida Software Co., Ltd.",
         Industry.IT,
@@ -364,6 +364,8 @@ def seed_applications(ctx: DemoContext) -> None:
                     )
                     continue
                 extra = {}
+                if step == S.SUBMITTED:
+                    extra.update(sections.names_of_record(ent))
                 if step == S.AWARDED and level_code:
                     extra["award_level"] = cycle.levels.get(code=level_code)
                 app = application_transition(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.uploads import validate_upload
 from enterprises.enums import District, Industry
-from enterprises.validators import normalize_credit_code, validate_credit_code
+from enterprises.validators import district_mismatch, normalize_credit_code
 
 from . import sections as S
 from .enums import EligibilityDecision
@@ -48,9 +48,20 @@ class SectionForm(forms.Form):
 
 
 class BasicInfoForm(SectionForm):
-    name_zh = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_zh"]), max_length=200, required=False)
-    name_en = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_en"]), max_length=200, required=False)
-    credit_code = forms.CharField(label=capfirst(S.BASIC_FIELDS["credit_code"]), max_length=18, required=False)
+    # The names and the credit code are the registered profile's: shown, never taken from the request
+    # (a change goes through the enterprise's name change request; see enterprises.services).
+    name_zh = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_zh"]), max_length=200, required=False, disabled=True)
+    name_en = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_en"]), max_length=200, required=False, disabled=True)
+    credit_code = forms.CharField(
+        label=capfirst(S.BASIC_FIELDS["credit_code"]),
+        max_length=18,
+        required=False,
+        disabled=True,
+        help_text=_(
+            "The names and the credit code come from the enterprise's profile. "
+            "The owner can ask the award office to change them."
+        ),
+    )
     district = forms.ChoiceField(
         label=capfirst(S.BASIC_FIELDS["district"]), choices=[("", "—"), *District.choices], required=False
     )
@@ -75,11 +86,42 @@ class BasicInfoForm(SectionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        if code:
-            validate_credit_code(code)
-        return code
+    def clean(self):
+        data = super().clean()
+        # A disabled field ignores what was sent; a request that tries to change one is refused outright.
+        sent = [
+            name
+            for name in S.IDENTITY_FIELDS
+            if name in self.data and _norm(self.data.get(name), name) != _norm(self.initial.get(name), name)
+        ]
+        if sent:
+            raise ValidationError(
+                _(
+                    "The names and the credit code come from the enterprise's profile and cannot be changed on the "
+                    "application. The owner can ask the award office to change them."
+                ),
+                code="identity_locked",
+            )
+        division = district_mismatch(self.initial.get("credit_code") or "", data.get("district") or "")
+        if division:
+            self.add_error(
+                "district",
+                _(
+                    "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
+                    "or check the code."
+                )
+                % {"division": District(division).label, "code": division},
+            )
+        return data
+
+    def section_data(self) -> dict[str, Any]:
+        # The service writes the identity fields from the profile.
+        return {k: v for k, v in super().section_data().items() if k not in S.IDENTITY_FIELDS}
+
+
+def _norm(value, name: str) -> str:
+    value = (value or "").strip()
+    return normalize_credit_code(value) if name == "credit_code" else value
 
 
 class DeclarationsForm(SectionForm):

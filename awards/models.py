@@ -311,6 +311,12 @@ class Application(models.Model):
     key_results_version = models.PositiveIntegerField(_("key results version"), default=1)
     commitment_version = models.PositiveIntegerField(_("commitment letter version"), default=1)
     resubmit_by = models.DateTimeField(_("resubmit by"), null=True, blank=True)
+    # Names of record: the enterprise's names and code as submitted (set by application_submit, or by
+    # an approved change request). Decisions, public pages and certificates read these, never the
+    # live profile, which the owner may edit at any time. Blank while the application is a draft.
+    record_name_zh = models.CharField(_("Chinese name of record"), max_length=200, blank=True)
+    record_name_en = models.CharField(_("English name of record"), max_length=200, blank=True)
+    record_credit_code = models.CharField(_("credit code of record"), max_length=18, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -322,6 +328,40 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.cycle.year}"
+
+    @property
+    def has_names_of_record(self) -> bool:
+        return bool(self.record_credit_code)
+
+    @property
+    def name_zh(self) -> str:
+        """The Chinese name the application is decided under (the live profile's for a draft)."""
+        return self.record_name_zh if self.has_names_of_record else self.enterprise.name_zh
+
+    @property
+    def name_en(self) -> str:
+        return self.record_name_en if self.has_names_of_record else self.enterprise.name_en
+
+    @property
+    def credit_code(self) -> str:
+        return self.record_credit_code if self.has_names_of_record else self.enterprise.credit_code
+
+    @property
+    def registered_in_city(self) -> bool:
+        """Whether the code of record's division code is the city's (the cycle's local prefix)."""
+        return self.credit_code.upper()[2:8].startswith(self.cycle.local_division_prefix)
+
+    @property
+    def display_name(self) -> str:
+        """The name of record in the reader's language where one was given (the Chinese one is official)."""
+        if (get_language() or "").startswith("en"):
+            return self.name_en or self.name_zh or self.credit_code
+        return self.name_zh or self.name_en or self.credit_code
+
+    @property
+    def official_name(self) -> str:
+        """The registered (Chinese) name of record, whatever the reader's language: for e-mails and records."""
+        return self.name_zh or self.name_en or self.credit_code
 
     def section_version(self, section: str) -> int:
         """The version of one section as loaded; a save must name it (optimistic check)."""

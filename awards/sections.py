@@ -152,6 +152,24 @@ def basic_from_profile(enterprise) -> dict[str, Any]:
     }
 
 
+# The identity fields of the basic information: they come from the enterprise's registered profile and
+# are never edited on the application (a change goes through a name change request, see enterprises).
+IDENTITY_FIELDS = ("name_zh", "name_en", "credit_code")
+
+
+def identity_from_profile(enterprise) -> dict[str, str]:
+    return {"name_zh": enterprise.name_zh, "name_en": enterprise.name_en, "credit_code": enterprise.credit_code}
+
+
+def names_of_record(enterprise) -> dict[str, str]:
+    """The Application fields that freeze the enterprise's identity at submission."""
+    return {
+        "record_name_zh": enterprise.name_zh,
+        "record_name_en": enterprise.name_en,
+        "record_credit_code": enterprise.credit_code,
+    }
+
+
 def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -264,8 +282,8 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
         )
     )
     if cycle.require_local_registration:
-        # The registered enterprise's code (validated, unique), not what was typed into the form.
-        code = (application.enterprise.credit_code or basic.get("credit_code") or "").upper()
+        # The code of record (the registered enterprise's for a draft): validated, never typed on the form.
+        code = (application.credit_code or basic.get("credit_code") or "").upper()
         division = code[2:8]
         checks.append(
             Check(
@@ -336,7 +354,7 @@ def snapshot_data(application, attachments) -> dict[str, Any]:
     return {
         "cycle": {"id": application.cycle_id, "year": application.cycle.year, "edition": application.cycle.edition},
         "profile": {**basic_from_profile(ent), "legal_representative": None, "main_business": None},
-        BASIC: dict(application.basic_info or {}),
+        BASIC: {**(application.basic_info or {}), **identity_from_profile(ent)},
         ELIGIBILITY: dict(application.declarations or {}),
         SELF_ASSESSMENT: dict(application.self_assessment or {}),
         RESULTS: dict(application.key_results or {}),

@@ -143,6 +143,8 @@ def application_section_save(
         if rules_is_applicant(by, application):
             raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
         raise PermissionDenied(_("You may not edit this application."))
+    if section == sections.BASIC:
+        data = _basic_with_identity(application, data)
     column = sections.SECTION_FIELDS[section]
     version_column = sections.SECTION_VERSION_FIELDS[section]
     with transaction.atomic():
@@ -166,6 +168,23 @@ def application_section_save(
         audit_record(action=ApplicationAudit.SECTION_SAVED, obj=application, by=by, payload={"section": section})
     application.refresh_from_db()
     return application
+
+
+def _basic_with_identity(application: Application, data: dict[str, Any]) -> dict[str, Any]:
+    """The basic information with the names and code of the registered profile; refused if the data
+    tries to change them (they change through the enterprise's name change request)."""
+    identity = sections.identity_from_profile(Enterprise.objects.get(pk=application.enterprise_id))
+    for key, value in identity.items():
+        sent = data.get(key)
+        if sent is not None and str(sent).strip().upper() != str(value).strip().upper():
+            raise NotAllowed(
+                _(
+                    "The names and the credit code come from the enterprise's profile and cannot be changed on the "
+                    "application. The owner can ask the award office to change them."
+                ),
+                code="identity_locked",
+            )
+    return {**data, **identity}
 
 
 def attachment_add(
@@ -290,7 +309,12 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
             to_status=ApplicationStatus.SUBMITTED,
             by=by,
             payload={"receipt_number": receipt, "submission": number},
-            extra_fields={"receipt_number": receipt, "submitted_at": now, "resubmit_by": None},
+            extra_fields={
+                "receipt_number": receipt,
+                "submitted_at": now,
+                "resubmit_by": None,
+                **sections.names_of_record(app.enterprise),
+            },
         )
         ApplicationSnapshot.objects.create(
             application=app,
@@ -306,7 +330,7 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
                 template="application_received",
                 context={
                     "receipt_number": receipt,
-                    "enterprise": app.enterprise.official_name,
+                    "enterprise": app.official_name,
                     "cycle_zh": app.cycle.title_zh,
                     "cycle_en": app.cycle.title_en,
                     "submitted_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),

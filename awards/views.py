@@ -57,7 +57,8 @@ def _applicant_application(request, pk):
 def _section_form(section, application, data=None, files=None, categories=None):
     version = {"version": application.section_version(section)} if section in S.SECTION_FIELDS else {}
     if section == S.BASIC:
-        return BasicInfoForm(data, initial={**application.basic_info, **version})
+        identity = S.identity_from_profile(application.enterprise)
+        return BasicInfoForm(data, initial={**application.basic_info, **identity, **version})
     if section == S.ELIGIBILITY:
         return DeclarationsForm(data, files, initial={**application.declarations, **version}, cycle=application.cycle)
     if section == S.SELF_ASSESSMENT:

@@ -81,7 +81,7 @@ def setup_data(count: int, *, edition: int = 901, year: int = 2017, code_prefix:
     )
     enterprises = Enterprise.objects.bulk_create(
         Enterprise(
-            credit_code=credit_code_with_check(f"{code_prefix}{i:07d}"),
+            credit_code=credit_code_with_check(f"{code_prefix}{i:06d}"),
             name_zh=f"郴州市第{i}号精密制造有限责任公司" if i % 2 else "",
             name_en=f"Chenzhou Precision Manufacturing No. {i} Co., Ltd.",
             district=District.BEIHU,

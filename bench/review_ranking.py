@@ -64,7 +64,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     ents = Enterprise.objects.bulk_create(
         [
             Enterprise(
-                credit_code=credit_code_with_check(f"91431002MA{cycle_no:01d}{i:06d}"),
+                credit_code=credit_code_with_check(f"91431002M{cycle_no:01d}{i:06d}"),
                 name_zh=f"基准企业{cycle_no}-{i}",
                 name_en=f"Bench {cycle_no}-{i}",
                 district="431002",

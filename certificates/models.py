@@ -49,6 +49,8 @@ class Certificate(models.Model):
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    # Set when an approved change of the enterprise's name had it rendered again (same serial and code).
+    reissued_at = models.DateTimeField(_("re-issued at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -22,15 +22,17 @@ def qr_svg_data_uri(url: str) -> str:
 
 def certificate_context(certificate: Certificate) -> dict:
     app = certificate.application
-    enterprise = app.enterprise
     cycle = certificate.cycle
+    level = certificate.award_level
     return {
         "certificate": certificate,
         "cycle": cycle,
-        "level": certificate.award_level,
-        "enterprise": enterprise,
-        "name_zh": enterprise.name_zh.strip(),
-        "name_en": enterprise.name_en.strip(),
+        "level": level,
+        # Only the cycle's highest level is "the" award (荣获…市长质量奖); a lower one is named as what it is.
+        "top_level": not cycle.levels.filter(rank__lt=level.rank).exists(),
+        # The names of record (as submitted, or as changed on an approved request), never the live profile.
+        "name_zh": app.name_zh.strip(),
+        "name_en": app.name_en.strip(),
         "qr_uri": qr_svg_data_uri(certificate.verification_url),
         "qr_size_mm": QR_SIZE_MM,
         "seal_svg": mark_safe(seal_svg()),  # noqa: S308 - built from constants above

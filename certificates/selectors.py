@@ -11,6 +11,7 @@ from awards.enums import ApplicationStatus
 from awards.models import AwardCycle
 from awards.selectors import cycles_for_office
 from core.models import User
+from enterprises.selectors import earlier_names
 
 from .enums import CertificateStatus as CS
 from .models import Certificate
@@ -109,3 +110,9 @@ def certificate_by_code(code: str) -> Certificate | None:
     if not CODE_RE.match(code or ""):
         return None
     return _with_relations(Certificate.objects.filter(verification_code=code)).select_related("application").first()
+
+
+def earlier_names_of(certificate: Certificate) -> list:
+    """The names the enterprise was awarded under before approved changes made after the award,
+    oldest first, each with the date of the change (for the verification page)."""
+    return earlier_names(certificate.application.enterprise, since=certificate.created_at)

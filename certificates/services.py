@@ -283,6 +283,37 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
     return len(ids)
 
 
+def certificates_reissue_for_enterprise(*, enterprise_id: int, by: User | None, name_change_id: int) -> list[int]:
+    """Render the enterprise's certificates again under its new names of record, after the award
+    office approved a change of name (enterprises.services.name_change_decide checks who may).
+
+    Same serial and verification code, so a printed QR code keeps verifying; revoked certificates stay
+    as they are. Returns the ids queued (on commit).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Certificate.objects.filter(application__enterprise_id=enterprise_id)
+            .exclude(status=CS.REVOKED)
+            .exclude(application__status=ApplicationStatus.REVOKED)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        Certificate.objects.filter(pk__in=ids).update(
+            status=CS.PENDING, error="", claim_token="", reissued_at=now, updated_at=now
+        )
+        for certificate in Certificate.objects.filter(pk__in=ids):
+            audit_record(
+                action=AuditAction.CERTIFICATE_ISSUED,
+                obj=certificate,
+                by=by,
+                payload={"event": "certificate.reissued", "serial": certificate.serial, "name_change": name_change_id},
+            )
+        transaction.on_commit(lambda: _queue_render(ids))
+    return ids
+
+
 def _stuck(now: dt.datetime) -> Q:
     """Waiting without progress: a claim older than the stale limit (its worker died), or pending for
     longer than CERTIFICATE_REQUEUE_PENDING_SECONDS (its message was lost, e.g. Redis restarted)."""

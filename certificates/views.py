@@ -151,8 +151,7 @@ def certificate_revoke_view(request, pk: int):
 
 
 def download_filename(certificate: Certificate) -> str:
-    enterprise = certificate.application.enterprise
-    name = enterprise.name_zh or enterprise.name_en or enterprise.credit_code
+    name = certificate.application.official_name
     parts = [str(certificate.cycle.year), certificate.award_level.name_zh, name, certificate.serial]
     return "-".join(p.replace("/", "_").replace("\\", "_").strip() for p in parts) + ".pdf"
 
@@ -199,6 +198,7 @@ def verify(request, code: str):
     if certificate is None:
         response = render(request, "certificates/verify_not_found.html", status=404)
     else:
-        response = render(request, "certificates/verify.html", {"certificate": certificate})
+        earlier = selectors.earlier_names_of(certificate)
+        response = render(request, "certificates/verify.html", {"certificate": certificate, "earlier_names": earlier})
     response["X-Robots-Tag"] = "noindex"  # verification pages are for people holding the certificate
     return response

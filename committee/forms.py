@@ -105,7 +105,7 @@ class RemarkForm(forms.Form):
             (m.user_id, m.user.get_full_name()) for m in members
         ]
         self.fields["application"].choices = [("", _("General"))] + [
-            (b.application_id, b.application.enterprise.display_name) for b in ballots
+            (b.application_id, b.application.display_name) for b in ballots
         ]
 
 
@@ -116,7 +116,7 @@ class RankForm(forms.Form):
         super().__init__(*args, **kwargs)
         for b in ballots:
             self.fields[f"rank_{b.pk}"] = forms.IntegerField(
-                label=b.application.enterprise.display_name, min_value=1, max_value=999, initial=b.rank
+                label=b.application.display_name, min_value=1, max_value=999, initial=b.rank
             )
 
     def ranks(self) -> dict[int, int]:
@@ -128,7 +128,7 @@ class TieForm(forms.Form):
         super().__init__(*args, **kwargs)
         for b in ballots:
             self.fields[f"order_{b.pk}"] = forms.IntegerField(
-                label=b.application.enterprise.display_name, min_value=1, max_value=len(ballots)
+                label=b.application.display_name, min_value=1, max_value=len(ballots)
             )
 
     def order(self) -> dict[int, int]:
@@ -169,7 +169,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args, applications=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["application"].choices = [("", "—")] + [(a.pk, a.enterprise.display_name) for a in applications]
+        self.fields["application"].choices = [("", "—")] + [(a.pk, a.display_name) for a in applications]
 
     def clean_evidence(self):
         f = self.cleaned_data.get("evidence")

@@ -175,8 +175,8 @@ def meeting_invite(*, meeting: Meeting, by: User) -> int:
     members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
     agenda = [
         {
-            "zh": b.application.enterprise.name_zh or b.application.enterprise.name_en,
-            "en": b.application.enterprise.name_en or b.application.enterprise.name_zh,
+            "zh": b.application.name_zh or b.application.name_en,
+            "en": b.application.name_en or b.application.name_zh,
         }
         for b in meeting.ballots.select_related("application__enterprise").order_by("rank", "pk")
     ]

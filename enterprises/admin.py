@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnly
 from core.errors import ServiceError
 
-from .models import Enterprise, EnterpriseMembership, Invitation
+from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
 from .services import invitation_revoke
 
 
@@ -101,3 +102,13 @@ class InvitationAdmin(admin.ModelAdmin):
             except ServiceError as exc:
                 self.message_user(request, f"{invitation.email}: {exc.message}", messages.WARNING)
         self.message_user(request, _("%(n)d invitation(s) withdrawn.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(NameChangeRequest)
+class NameChangeRequestAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: requests are decided on the office's page, so that the names of record, the
+    certificates, the audit log and the e-mails follow."""
+
+    list_display = ["enterprise", "old_credit_code", "new_credit_code", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["old_name_zh", "old_name_en", "new_name_zh", "new_name_en", "old_credit_code", "new_credit_code"]

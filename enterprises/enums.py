@@ -50,5 +50,11 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the award office")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 # Positions 3-8 of a credit code registered in Chenzhou start with the city's division code.
 CITY_DIVISION_PREFIX = "4310"

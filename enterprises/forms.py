@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from core.enums import Language
 from core.models import User
 
-from .enums import MemberRole
+from .enums import District, MemberRole
 from .models import Enterprise
 from .services import PROFILE_FIELDS, duplicate_code_message
-from .validators import normalize_credit_code, validate_credit_code
+from .validators import district_mismatch, normalize_credit_code, validate_credit_code
 
 
 class RegistrationForm(forms.Form):
@@ -97,8 +97,12 @@ class EnterpriseForm(forms.ModelForm):
             "employees": _("Number of employees at the end of last year."),
         }
 
-    def __init__(self, *args, creating: bool = True, **kwargs):
+    def __init__(self, *args, creating: bool = True, identity_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if identity_locked:
+            # An application past draft holds these names of record: they change by request only.
+            for name in ("name_zh", "name_en"):
+                self.fields[name].disabled = True
         if creating:
             # Validated in clean_credit_code (once, with the rule that failed), not by the model field too.
             self.fields["credit_code"].validators = []
@@ -118,6 +122,9 @@ class EnterpriseForm(forms.ModelForm):
         data = super().clean()
         if not data.get("name_zh") and not data.get("name_en"):
             self.add_error("name_zh", _("Please give the enterprise's name."))
+        code = data.get("credit_code") if "credit_code" in self.fields else self.instance.credit_code
+        if code and "district" not in self.errors:
+            check_district(self, code, data.get("district", ""))
         return data
 
     def validate_unique(self):
@@ -126,6 +133,70 @@ class EnterpriseForm(forms.ModelForm):
 
     def profile(self) -> dict:
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+def check_district(form: forms.Form, code: str, district: str) -> None:
+    """The district must be the one the credit code's division code names (when it names one)."""
+    division = district_mismatch(code, district)
+    if division:
+        form.add_error(
+            "district",
+            _(
+                "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
+                "or check the code."
+            )
+            % {"division": District(division).label, "code": division},
+        )
+
+
+class NameChangeForm(forms.Form):
+    """What the owner asks the award office to change: the names, the credit code, and why."""
+
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: renamed by the registration authority on a given date; attach nothing here."),
+    )
+
+    def clean_credit_code(self) -> str:
+        code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
+        validate_credit_code(code)
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name_zh") and not data.get("name_en"):
+            self.add_error("name_zh", _("Please give the enterprise's name."))
+        return data
+
+
+class NameChangeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the change")), ("refuse", _("Refuse the change"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a refusal; the enterprise's owners receive it by e-mail."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give the reason for the refusal."))
+        return data
 
 
 class InvitationForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
 
-from .enums import CITY_DIVISION_PREFIX, District, Industry, InvitationStatus, MemberRole
+from .enums import CITY_DIVISION_PREFIX, District, Industry, InvitationStatus, MemberRole, NameChangeStatus
 from .validators import division_code, normalize_credit_code, validate_credit_code
 
 
@@ -172,3 +172,83 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return InvitationStatus(self.status).label
+
+
+class NameChangeRequest(models.Model):
+    """A change of the enterprise's names or credit code while an application is past draft: the
+    names of record of a decision change only when the award office approves. State changes only via
+    services (name_change_request, name_change_decide)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="name_changes"
+    )
+    old_name_zh = models.CharField(_("former Chinese name"), max_length=200, blank=True)
+    old_name_en = models.CharField(_("former English name"), max_length=200, blank=True)
+    old_credit_code = models.CharField(_("former credit code"), max_length=18)
+    new_name_zh = models.CharField(_("new Chinese name"), max_length=200, blank=True)
+    new_name_en = models.CharField(_("new English name"), max_length=200, blank=True)
+    new_credit_code = models.CharField(_("new credit code"), max_length=18, validators=[validate_credit_code])
+    reason = models.TextField(_("reason for the change"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("name change request")
+        verbose_name_plural = _("name change requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per enterprise: a second one would race the first's decision.
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="uniq_pending_name_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_display} → {self.new_display}"
+
+    @staticmethod
+    def _display(zh: str, en: str, code: str) -> str:
+        if (translation.get_language() or "").startswith("en"):
+            return en or zh or code
+        return zh or en or code
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_name_zh, self.old_name_en, self.old_credit_code)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_name_zh, self.new_name_en, self.new_credit_code)
+
+    @property
+    def old_names(self) -> str:
+        """Both former names (and the former code if it changed): what a reader may know it by."""
+        parts = [n for n in (self.old_name_zh, self.old_name_en) if n]
+        if "credit_code" in self.changed_fields:
+            parts.append(self.old_credit_code)
+        return " / ".join(parts)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [
+            name
+            for name in ("name_zh", "name_en", "credit_code")
+            if getattr(self, f"old_{name}") != getattr(self, f"new_{name}")
+        ]

@@ -58,3 +58,4 @@ rules.add_perm("enterprises.edit_profile", is_enterprise_owner & is_email_verifi
 rules.add_perm("enterprises.view_members", is_enterprise_member)
 rules.add_perm("enterprises.manage_members", is_enterprise_owner & is_email_verified)
 rules.add_perm("enterprises.view_as_office", is_office_anywhere)
+rules.add_perm("enterprises.decide_name_change", is_office_anywhere)

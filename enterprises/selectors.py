@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from core.models import User
 
-from .enums import MemberRole
-from .models import Enterprise, EnterpriseMembership, Invitation
+from .enums import MemberRole, NameChangeStatus
+from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
 
 
 def mask_email(email: str) -> str:
@@ -70,3 +70,61 @@ def enterprises_for_office() -> QuerySet[Enterprise]:
     return Enterprise.objects.annotate(n_members=Count("memberships", distinct=True)).order_by(
         "name_zh", "name_en", "pk"
     )
+
+
+# --- changes of name or credit code --------------------------------------------------------------
+
+
+def enterprise_identity_locked(enterprise: Enterprise) -> bool:
+    """An application past draft holds names of record: the names and code change only by request."""
+    from awards.enums import ApplicationStatus
+
+    return enterprise.applications.exclude(status=ApplicationStatus.DRAFT).exists()
+
+
+def name_change_pending(enterprise: Enterprise) -> NameChangeRequest | None:
+    return enterprise.name_changes.filter(status=NameChangeStatus.PENDING).first()
+
+
+def name_changes_of(enterprise: Enterprise) -> QuerySet[NameChangeRequest]:
+    return enterprise.name_changes.select_related("requested_by", "decided_by").order_by("-requested_at", "-pk")
+
+
+def name_changes_for_office(user: User, *, status: str = "") -> QuerySet[NameChangeRequest]:
+    """Every request for the award office (none for anyone else); pending ones first, oldest first."""
+    from awards.rules import is_office_anywhere
+
+    if not is_office_anywhere(user):
+        return NameChangeRequest.objects.none()
+    qs = NameChangeRequest.objects.select_related("enterprise", "requested_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    pending_first = Case(When(status=NameChangeStatus.PENDING, then=Value(0)), default=Value(1))
+    return qs.order_by(pending_first, "requested_at", "pk")
+
+
+def name_change_for_office(user: User, pk: int) -> NameChangeRequest:
+    change = name_changes_for_office(user).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    return change
+
+
+def earlier_names(enterprise: Enterprise, *, since) -> list[NameChangeRequest]:
+    """Approved changes decided after `since` (e.g. the award): the names the enterprise had before."""
+    return list(
+        enterprise.name_changes.filter(status=NameChangeStatus.APPROVED, decided_at__gte=since).order_by("decided_at")
+    )
+
+
+def office_recipients_for(enterprise: Enterprise) -> list[User]:
+    """Who hears of a change request: the secretaries of the cycles the enterprise applied to past
+    draft (all secretaries when there is none)."""
+    from awards.enums import ApplicationStatus, CycleRole
+    from awards.models import CycleMembership
+
+    secretaries = CycleMembership.objects.filter(role=CycleRole.SECRETARY)
+    cycles = enterprise.applications.exclude(status=ApplicationStatus.DRAFT).values("cycle_id")
+    mine = secretaries.filter(cycle_id__in=cycles)
+    ids = (mine if mine.exists() else secretaries).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))

@@ -21,15 +21,18 @@ from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
 
-from .enums import MemberRole
-from .models import Enterprise, EnterpriseMembership, Invitation
+from .enums import MemberRole, NameChangeStatus
+from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
 from .rules import has_review_role
-from .selectors import mask_email
+from .selectors import enterprise_identity_locked, mask_email, name_change_pending, office_recipients_for
 from .tokens import email_verification_token, email_verification_user
+from .validators import normalize_credit_code, validate_credit_code
 
 REGISTRATION_WINDOW = 3600  # seconds
 
-# Profile fields the owner keeps up to date; the credit code is fixed once registered.
+# Profile fields the owner keeps up to date; the credit code is fixed once registered (a change of it,
+# like a change of name while an application is past draft, is a NameChangeRequest).
+IDENTITY_FIELDS = ("name_zh", "name_en", "credit_code")
 PROFILE_FIELDS = (
     "name_zh",
     "name_en",
@@ -161,8 +164,11 @@ def duplicate_code_message(credit_code: str) -> str:
     ) % {"owner": ", ".join(mask_email(e) for e in owners) or _("the award office")}
 
 
-def enterprise_update(*, enterprise: Enterprise, by: User, **profile: Any) -> Enterprise:
-    """Change the profile; only an owner may. The audit event lists what changed."""
+def enterprise_update(*, enterprise: Enterprise, by: User, change_reason: str = "", **profile: Any) -> Enterprise:
+    """Change the profile; only an owner may. The audit event lists what changed.
+
+    While the enterprise has an application past draft, a change of its names does not happen here:
+    it becomes a name change request for the award office (the other fields are saved at once)."""
     if not rules.has_perm("enterprises.edit_profile", by, enterprise):
         raise PermissionDenied(_("Only the enterprise's owner may change its profile."))
     unknown = set(profile) - set(PROFILE_FIELDS)
@@ -177,6 +183,21 @@ def enterprise_update(*, enterprise: Enterprise, by: User, **profile: Any) -> En
     if not changed:
         return current
     with transaction.atomic():
+        renamed = {name: profile[name] for name in changed if name in IDENTITY_FIELDS}
+        if renamed and enterprise_identity_locked(current):
+            name_change_request(
+                enterprise=current,
+                by=by,
+                name_zh=renamed.get("name_zh", current.name_zh),
+                name_en=renamed.get("name_en", current.name_en),
+                credit_code=current.credit_code,
+                reason=change_reason,
+            )
+            for name in renamed:
+                del changed[name]
+                del profile[name]
+            if not changed:
+                return current
         for name, value in profile.items():
             setattr(current, name, value)
         current.save(update_fields=[*profile.keys(), "updated_at"])
@@ -184,6 +205,142 @@ def enterprise_update(*, enterprise: Enterprise, by: User, **profile: Any) -> En
             action=AuditAction.OTHER, obj=current, by=by, payload={"event": "enterprise.updated", "changed": changed}
         )
     return current
+
+
+# --- Changes of name or credit code --------------------------------------------------------------
+
+
+def name_change_request(
+    *, enterprise: Enterprise, by: User, name_zh: str, name_en: str, credit_code: str, reason: str = ""
+) -> NameChangeRequest:
+    """Ask the award office to change the enterprise's names or credit code (the owner only).
+
+    One request waits at a time. The office is e-mailed; nothing changes until it approves."""
+    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
+        raise PermissionDenied(_("Only the enterprise's owner may ask for a change of name."))
+    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+    credit_code = normalize_credit_code(credit_code)
+    validate_credit_code(credit_code)
+    if not name_zh and not name_en:
+        raise NotAllowed(_("Please give the enterprise's name."), code="name_required")
+    with transaction.atomic():
+        current = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if (name_zh, name_en, credit_code) == (current.name_zh, current.name_en, current.credit_code):
+            raise NotAllowed(_("The names and the credit code are the same as now."), code="unchanged")
+        if credit_code != current.credit_code and Enterprise.objects.filter(credit_code=credit_code).exists():
+            raise Conflict(_("An enterprise with this credit code is already registered."), code="duplicate")
+        if name_change_pending(current) is not None:
+            raise Conflict(
+                _("A change request is already waiting for the award office. Please wait for its decision."),
+                code="pending",
+            )
+        change = NameChangeRequest.objects.create(
+            enterprise=current,
+            old_name_zh=current.name_zh,
+            old_name_en=current.name_en,
+            old_credit_code=current.credit_code,
+            new_name_zh=name_zh,
+            new_name_en=name_en,
+            new_credit_code=credit_code,
+            reason=(reason or "").strip(),
+            requested_by=by,
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=current,
+            by=by,
+            payload={"event": "enterprise.name_change_requested", "request": change.pk, **_change_payload(change)},
+        )
+        context = _change_context(change)
+        for user in office_recipients_for(current):
+            mail_queue(template="name_change_requested", to_user=user, context=context)
+    return change
+
+
+def name_change_decide(
+    *, change_request: NameChangeRequest, by: User, approve: bool, reason: str = ""
+) -> NameChangeRequest:
+    """The award office approves or refuses a change request; a refusal needs a reason.
+
+    Approval changes the profile and the names of record of every application past draft (the
+    names public pages, minutes and certificates print), and re-issues the enterprise's
+    certificates. Of two decisions at once exactly one wins."""
+    if not rules.has_perm("enterprises.decide_name_change", by, change_request):
+        raise PermissionDenied(_("Only the award office may decide on changes of name."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise NotAllowed(_("Please give the reason for the refusal."), code="reason_required")
+    now = timezone.now()
+    status = NameChangeStatus.APPROVED if approve else NameChangeStatus.REFUSED
+    try:
+        with transaction.atomic():
+            decided = NameChangeRequest.objects.filter(pk=change_request.pk, status=NameChangeStatus.PENDING).update(
+                status=status, decided_by=by, decided_at=now, decision_reason=reason
+            )
+            if not decided:
+                raise Conflict(_("This request has already been decided."), code="decided")
+            change = NameChangeRequest.objects.select_related("enterprise").get(pk=change_request.pk)
+            reissued: list[int] = []
+            if approve:
+                reissued = _apply_name_change(change, by=by)
+            audit_record(
+                action=AuditAction.OTHER,
+                obj=change.enterprise,
+                by=by,
+                payload={
+                    "event": f"enterprise.name_change_{status}",
+                    "request": change.pk,
+                    "reason": reason,
+                    "certificates_reissued": reissued,
+                    **_change_payload(change),
+                },
+            )
+            context = {**_change_context(change), "approved": approve, "reason": reason, "reissued": len(reissued)}
+            for membership in EnterpriseMembership.objects.filter(
+                enterprise=change.enterprise, role=MemberRole.OWNER
+            ).select_related("user"):
+                mail_queue(template="name_change_decided", to_user=membership.user, context=context)
+    except IntegrityError:
+        raise Conflict(_("An enterprise with this credit code is already registered."), code="duplicate") from None
+    return change
+
+
+def _apply_name_change(change: NameChangeRequest, *, by: User) -> list[int]:
+    from awards.enums import ApplicationStatus
+    from awards.models import Application
+    from certificates.services import (  # noqa: PLC0415 -- certificates depends on enterprises (via awards)
+        certificates_reissue_for_enterprise,
+    )
+
+    enterprise = Enterprise.objects.select_for_update().get(pk=change.enterprise_id)
+    enterprise.name_zh, enterprise.name_en = change.new_name_zh, change.new_name_en
+    enterprise.credit_code = change.new_credit_code
+    enterprise.save(update_fields=["name_zh", "name_en", "credit_code", "updated_at"])
+    Application.objects.filter(enterprise=enterprise).exclude(status=ApplicationStatus.DRAFT).update(
+        record_name_zh=change.new_name_zh,
+        record_name_en=change.new_name_en,
+        record_credit_code=change.new_credit_code,
+        updated_at=timezone.now(),
+    )
+    return certificates_reissue_for_enterprise(enterprise_id=enterprise.pk, by=by, name_change_id=change.pk)
+
+
+def _change_payload(change: NameChangeRequest) -> dict[str, list[str]]:
+    return {name: [getattr(change, f"old_{name}"), getattr(change, f"new_{name}")] for name in change.changed_fields}
+
+
+def _change_context(change: NameChangeRequest) -> dict[str, Any]:
+    return {
+        "old_name_zh": change.old_name_zh,
+        "old_name_en": change.old_name_en,
+        "old_credit_code": change.old_credit_code,
+        "new_name_zh": change.new_name_zh,
+        "new_name_en": change.new_name_en,
+        "new_credit_code": change.new_credit_code,
+        "request_reason": change.reason,
+        "request_id": change.pk,
+        "enterprise_id": change.enterprise_id,
+    }
 
 
 # --- Invitations and members ----------------------------------------------------------------------

@@ -13,10 +13,13 @@ urlpatterns = [
     path("enterprise/<int:pk>/", views.enterprise_detail, name="detail"),
     path("enterprise/<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("enterprise/<int:pk>/members/", views.members, name="members"),
+    path("enterprise/<int:pk>/name-change/", views.name_change_new, name="name_change"),
     path("enterprise/<int:pk>/invitations/", views.invitation_create, name="invite"),
     path("enterprise/<int:pk>/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="revoke"),
     path("enterprise/<int:pk>/members/<int:membership_id>/remove/", views.member_remove, name="remove_member"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("office/enterprises/", views.office_list, name="office_list"),
     path("office/enterprises/<int:pk>/", views.office_detail, name="office_detail"),
+    path("office/name-changes/", views.office_name_changes, name="office_name_changes"),
+    path("office/name-changes/<int:pk>/", views.office_name_change, name="office_name_change"),
 ]

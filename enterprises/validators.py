@@ -1,4 +1,5 @@
-"""Unified social credit code (统一社会信用代码, GB 32100-2015)."""
+"""Unified social credit code (统一社会信用代码, GB 32100-2015) and the organisation code inside it
+(组织机构代码, GB 11714, positions 9-17)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORBIDDEN = set("IOSVZ")
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -13,6 +15,14 @@ def credit_code_check_char(first17: str) -> str:
     total = sum(CHARSET.index(ch) * w for ch, w in zip(first17, WEIGHTS, strict=True))
     c = 31 - total % 31
     return CHARSET[0 if c == 31 else c]
+
+
+def organisation_code_check_char(body: str) -> str:
+    """The check character (position 17 of a credit code) for the 8 characters at positions 9-16."""
+    # Digits count as themselves, letters A=10 ... Z=35 (GB 11714).
+    total = sum(int(ch, 36) * w for ch, w in zip(body, ORG_WEIGHTS, strict=True))
+    c = 11 - total % 11
+    return {10: "X", 11: "0"}.get(c, str(c))
 
 
 def normalize_credit_code(value: str) -> str:
@@ -56,6 +66,16 @@ def validate_credit_code(value: str) -> None:
             code="check_char",
             params={"expected": expected, "got": code[17]},
         )
+    expected_org = organisation_code_check_char(code[8:16])
+    if code[16] != expected_org:
+        raise ValidationError(
+            _(
+                "The 17th character (the check digit of the organisation code, characters 9 to 17) should be "
+                "%(expected)s, not %(got)s: please check the code for a typing error."
+            ),
+            code="org_check_char",
+            params={"expected": expected_org, "got": code[16]},
+        )
 
 
 def division_code(code: str) -> str:
@@ -63,7 +83,24 @@ def division_code(code: str) -> str:
     return normalize_credit_code(code)[2:8]
 
 
-def credit_code_with_check(first17: str) -> str:
-    """Complete 17 characters into a valid 18-character code (for demo data and tests)."""
-    first17 = normalize_credit_code(first17)
+def district_mismatch(code: str, district: str) -> str | None:
+    """The district the code names when it names one of the city's and `district` is another; else None.
+
+    A code registered at city level (431000) or outside the city names no district: the first is
+    fine with any district, the second is flagged elsewhere (it fails "registered in the city")."""
+    from .enums import District
+
+    division = division_code(code)
+    if district and division in District.values and division != district:
+        return division
+    return None
+
+
+def credit_code_with_check(first16: str) -> str:
+    """Complete the first 16 characters into a valid 18-character code, both check characters
+    computed (for demo data and tests)."""
+    first16 = normalize_credit_code(first16)
+    if len(first16) != 16:
+        raise ValueError(f"credit_code_with_check takes 16 characters, got {len(first16)}: {first16!r}")
+    first17 = first16 + organisation_code_check_char(first16[8:16])
     return first17 + credit_code_check_char(first17)

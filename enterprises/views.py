@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +22,9 @@ from core.net import client_address
 from core.pagination import paginate
 
 from . import selectors, services
+from .enums import District, NameChangeStatus
 from .filters import EnterpriseOfficeFilter
-from .forms import EnterpriseForm, InvitationForm, RegistrationForm
+from .forms import EnterpriseForm, InvitationForm, NameChangeDecisionForm, NameChangeForm, RegistrationForm
 from .models import Invitation
 
 SESSION_INVITATION = "enterprises.invitation"
@@ -167,9 +169,8 @@ def enterprise_create(request):
         except ServiceError as exc:
             form.add_error("credit_code", exc.message)
         else:
+            # The profile page says it when the code is registered outside the city (once, not here too).
             messages.success(request, _("The profile of %(name)s is registered.") % {"name": enterprise})
-            if not enterprise.registered_in_city:
-                messages.warning(request, _outside_city_warning(enterprise))
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "creating": True})
 
@@ -193,6 +194,8 @@ def enterprise_detail(request, pk: int):
             "enterprise": enterprise,
             "can_edit": rules.has_perm("enterprises.edit_profile", request.user, enterprise),
             "outside_city_warning": None if enterprise.registered_in_city else _outside_city_warning(enterprise),
+            "name_changes": selectors.name_changes_of(enterprise),
+            "identity_locked": selectors.enterprise_identity_locked(enterprise),
         },
     )
 
@@ -204,7 +207,8 @@ def enterprise_edit(request, pk: int):
     if not request.user.email_verified:
         return _verify_first(request)
     _deny_unless(request.user, "enterprises.edit_profile", enterprise)
-    form = EnterpriseForm(request.POST or None, instance=enterprise, creating=False)
+    locked = selectors.enterprise_identity_locked(enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, creating=False, identity_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(enterprise=enterprise, by=request.user, **form.profile())
@@ -214,7 +218,79 @@ def enterprise_edit(request, pk: int):
             messages.success(request, _("The profile is saved."))
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(
-        request, "enterprises/enterprise_form.html", {"form": form, "creating": False, "enterprise": enterprise}
+        request,
+        "enterprises/enterprise_form.html",
+        {"form": form, "creating": False, "enterprise": enterprise, "identity_locked": locked},
+    )
+
+
+@login_required
+def name_change_new(request, pk: int):
+    """The owner asks the award office to change the names or the credit code; editors get 403,
+    everyone else 404."""
+    enterprise = selectors.enterprise_for_member(request.user, pk)
+    if not request.user.email_verified:
+        return _verify_first(request)
+    _deny_unless(request.user, "enterprises.edit_profile", enterprise)
+    pending = selectors.name_change_pending(enterprise)
+    initial = {"name_zh": enterprise.name_zh, "name_en": enterprise.name_en, "credit_code": enterprise.credit_code}
+    form = NameChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and pending is None and form.is_valid():
+        try:
+            services.name_change_request(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error("credit_code", exc)
+        else:
+            messages.success(
+                request, _("Your request was sent to the award office. You will hear of its decision by e-mail.")
+            )
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request, "enterprises/name_change_form.html", {"form": form, "enterprise": enterprise, "pending": pending}
+    )
+
+
+@login_required
+def office_name_changes(request):
+    """The award office: requests to change names or credit codes, pending ones first."""
+    _deny_unless(request.user, "enterprises.view_as_office")
+    status = request.GET.get("status", "")
+    if status not in NameChangeStatus.values:
+        status = ""
+    return render(
+        request,
+        "enterprises/office_name_changes.html",
+        {
+            "changes": selectors.name_changes_for_office(request.user, status=status)[:500],
+            "status": status,
+            "statuses": NameChangeStatus.choices,
+        },
+    )
+
+
+@login_required
+def office_name_change(request, pk: int):
+    """The award office: one request, approved or refused with a reason."""
+    _deny_unless(request.user, "enterprises.decide_name_change")
+    change = selectors.name_change_for_office(request.user, pk)
+    form = NameChangeDecisionForm(request.POST or None)
+    if request.method == "POST" and change.status == NameChangeStatus.PENDING and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.name_change_decide(
+                change_request=change, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The change is approved.") if approve else _("The change is refused."))
+            return redirect("enterprises:office_name_changes")
+    return render(
+        request,
+        "enterprises/office_name_change.html",
+        {"change": change, "form": form, "locked": selectors.enterprise_identity_locked(change.enterprise)},
     )
 
 
@@ -358,7 +434,12 @@ def office_list(request):
     _deny_unless(request.user, "enterprises.view_as_office")
     filters = EnterpriseOfficeFilter(request.GET, queryset=selectors.enterprises_for_office())
     page = paginate(request, filters.qs)
-    return render(request, "enterprises/office_list.html", {"form": filters.form, "enterprises": page, "page": page})
+    n_pending = selectors.name_changes_for_office(request.user, status=NameChangeStatus.PENDING).count()
+    return render(
+        request,
+        "enterprises/office_list.html",
+        {"form": filters.form, "enterprises": page, "page": page, "n_pending_name_changes": n_pending},
+    )
 
 
 @login_required

@@ -38,12 +38,12 @@ SH = dt.timezone(dt.timedelta(hours=8))
 
 # expert key: title, employer, employer org code (or ""), industries, district, past client enterprise keys
 PROFILES = {
-    "expert1": ("教授级高级工程师", "湖南省质量和标准化研究院", "MA4L90QB1", ["C", "D"], "431002", []),
-    "expert2": ("高级经济师", "郴州市标准化协会", "MA4L91BH2", ["C", "F", "I"], "431002", []),
+    "expert1": ("教授级高级工程师", "湖南省质量和标准化研究院", "MA4L90QB", ["C", "D"], "431002", []),
+    "expert2": ("高级经济师", "郴州市标准化协会", "MA4L91BH", ["C", "F", "I"], "431002", []),
     "expert3": ("教授", "湘南学院经济与管理学院", "", ["C", "E", "Q"], "431003", []),
-    "expert4": ("高级工程师", "郴州市产商品质量监督检验所", "MA4L92JC3", ["C", "B", "D"], "431002", []),
-    "expert5": ("注册质量工程师", "湖南卓越绩效咨询有限公司", "MA4L93CY4", ["C", "G", "A"], "431003", ["qingshan"]),
-    "expert6": ("高级工程师", "郴州市建筑设计院", "MA4L94JD5", ["E", "N"], "431002", []),
+    "expert4": ("高级工程师", "郴州市产商品质量监督检验所", "MA4L92JC", ["C", "B", "D"], "431002", []),
+    "expert5": ("注册质量工程师", "湖南卓越绩效咨询有限公司", "MA4L93CY", ["C", "G", "A"], "431003", ["qingshan"]),
+    "expert6": ("高级工程师", "郴州市建筑设计院", "MA4L94JD", ["E", "N"], "431002", []),
     "expert7": ("高级工程师", "永兴祥云稀贵金属有限公司", None, ["C"], "431023", []),  # employer = xiangyun
     "expert8": ("Senior quality auditor", "Hunan Provincial Quality Association", "", ["C", "I", "Q"], "431002", []),
 }

@@ -85,6 +85,8 @@ def test_two_colleagues_saving_different_sections_at_once_both_succeed(request):
 
     assert _race(save) == ["ok", "ok"]
     app.refresh_from_db()
-    assert app.commitment == {"name": "王总"} and app.basic_info == {"name_zh": "郴州甲企业有限公司"}
+    # The basic information always carries the profile's names and code (never taken from the form).
+    assert app.commitment == {"name": "王总"}
+    assert app.basic_info == {"name_zh": "郴州甲企业有限公司", **S.identity_from_profile(app.enterprise)}
     assert (app.commitment_version, app.basic_info_version) == (2, 2)
     assert audit_verify().ok

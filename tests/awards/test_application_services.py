@@ -86,7 +86,9 @@ def test_colleagues_saving_different_sections_from_the_same_page_load_both_succe
         by=applicant_a,
     )
     draft.refresh_from_db()
-    assert draft.commitment == {"name": "王"} and draft.basic_info == {"name_zh": "郴州甲企业有限公司"}
+    assert draft.commitment == {"name": "王"}
+    # The basic information always carries the profile's names and code (never taken from the form).
+    assert draft.basic_info == {"name_zh": "郴州甲企业有限公司", **S.identity_from_profile(draft.enterprise)}
 
 
 def test_stale_save_is_a_conflict_and_changes_nothing(draft, applicant_a):

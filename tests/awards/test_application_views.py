@@ -145,7 +145,7 @@ def test_basic_save_prefilled_and_stored_on_the_application(client_for, applican
     url = reverse("awards:section", args=[application_a.pk, "basic"])
     data = {
         **application_a.basic_info,
-        "name_zh": "申报用名称",
+        "legal_representative": "王总",
         "version": application_a.basic_info_version,
         "save": "",
     }
@@ -154,8 +154,9 @@ def test_basic_save_prefilled_and_stored_on_the_application(client_for, applican
     assert response.status_code == 302
     application_a.refresh_from_db()
     enterprise_a.refresh_from_db()
-    assert application_a.basic_info["name_zh"] == "申报用名称"
-    assert enterprise_a.name_zh == "郴州甲企业有限公司"
+    assert application_a.basic_info["legal_representative"] == "王总"
+    # The names come from the profile (tests/awards/test_identity.py: changing them here is refused).
+    assert application_a.basic_info["name_zh"] == enterprise_a.name_zh == "郴州甲企业有限公司"
 
 
 def test_autosave_returns_the_new_version(client_for, applicant_a, application_a):

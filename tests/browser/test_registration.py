@@ -13,7 +13,7 @@ from tests.factories.enterprises import InvitationFactory
 
 from .conftest import axe_violations, login, screenshot
 
-CODE = credit_code_with_check("91431002MA4L77771")
+CODE = credit_code_with_check("91431002MA4L7777")
 WRONG = CODE[:17] + ("0" if CODE[17] != "0" else "1")
 PASSWORD = "Quality-award-2026"
 

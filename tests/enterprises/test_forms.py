@@ -6,7 +6,7 @@ from enterprises.validators import credit_code_with_check
 from tests.factories.core import UserFactory
 from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
 
-VALID = credit_code_with_check("91431002MA4L7777X")
+VALID = credit_code_with_check("91431002MA4L7777")
 
 
 def profile(**overrides):

@@ -16,7 +16,7 @@ from enterprises.validators import credit_code_with_check
 from tests.factories.core import UserFactory
 from tests.factories.enterprises import InvitationFactory, MembershipFactory
 
-CODE = credit_code_with_check("91431003MA4L8888Q")
+CODE = credit_code_with_check("91431003MA4L8888")
 PROFILE = {
     "name_zh": "郴州服务测试有限公司",
     "name_en": "Chenzhou Service Test Co., Ltd.",

@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from awards.enums import CycleRole, CycleStatus
+from awards.enums import ApplicationStatus, CycleRole, CycleStatus
 from awards.models import Application, AwardCycle, AwardLevel, CriteriaFramework, CycleMembership
 
 from .core import UserFactory
@@ -62,12 +62,21 @@ class CycleMembershipFactory(factory.django.DjangoModelFactory):
     role = CycleRole.EXPERT
 
 
+def _unless_draft(o, value: str) -> str:
+    return "" if o.status == ApplicationStatus.DRAFT else value
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     cycle = factory.SubFactory(CycleFactory)
+    status = ApplicationStatus.DRAFT
+    # Past draft, an application has been submitted: it carries the names of record.
+    record_name_zh = factory.LazyAttribute(lambda o: _unless_draft(o, o.enterprise.name_zh))
+    record_name_en = factory.LazyAttribute(lambda o: _unless_draft(o, o.enterprise.name_en))
+    record_credit_code = factory.LazyAttribute(lambda o: _unless_draft(o, o.enterprise.credit_code))
 
 
 # --- a complete application -------------------------------------------------------------------

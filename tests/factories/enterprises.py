@@ -10,7 +10,7 @@ from .core import UserFactory
 
 
 def _code(n: int) -> str:
-    return credit_code_with_check(f"91431002MA4T{n:05d}")
+    return credit_code_with_check(f"91431002MA4{n:05d}")
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):
