@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +21,7 @@ from core.net import client_address
 from core.pagination import paginate
 
 from . import selectors, services
-from .enums import District, NameChangeStatus
+from .enums import NameChangeStatus
 from .filters import EnterpriseOfficeFilter
 from .forms import EnterpriseForm, InvitationForm, NameChangeDecisionForm, NameChangeForm, RegistrationForm
 from .models import Invitation
