@@ -38,6 +38,15 @@ SECTION_TITLES = {
     COMMITMENT: _("Commitment letter"),
 }
 SECTIONS = list(SECTION_TITLES)
+
+
+def section_after(section: str) -> str | None:
+    """The section that "save and continue" leads to, in the order of SECTIONS; None after the last
+    one (the overview follows, with what is still missing)."""
+    position = SECTIONS.index(section)
+    return SECTIONS[position + 1] if position + 1 < len(SECTIONS) else None
+
+
 # Sections stored as a JSON field of the same name on Application.
 SECTION_FIELDS = {
     BASIC: "basic_info",

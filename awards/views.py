@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +42,17 @@ from .models import ApplicationAttachment, AwardCycle
 from .rules import is_applicant
 from .workflow import EDITABLE_STATUSES
 
-EDIT_SECTIONS = [S.BASIC, S.ELIGIBILITY, S.SELF_ASSESSMENT, S.RESULTS, S.COMMITMENT]
+# Sections edited with a form on the section page; the attachments have their own page.
+EDIT_SECTIONS = [s for s in S.SECTIONS if s in S.SECTION_FIELDS]
+
+
+def _section_url(application, section: str | None) -> str:
+    """Where a section is edited; the overview once there is no section left."""
+    if section is None:
+        return reverse("awards:application", kwargs={"pk": application.pk})
+    if section == S.ATTACHMENTS:
+        return reverse("awards:attachments", kwargs={"pk": application.pk})
+    return reverse("awards:section", kwargs={"pk": application.pk, "section": section})
 
 
 def _applicant_application(request, pk):
@@ -211,8 +222,7 @@ def application_section(request, pk, section):
                     return response
                 messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
                 if "next" in request.POST:
-                    following = EDIT_SECTIONS[(EDIT_SECTIONS.index(section) + 1) % len(EDIT_SECTIONS)]
-                    return redirect("awards:section", pk=application.pk, section=following)
+                    return redirect(_section_url(application, S.section_after(section)))
                 return redirect("awards:section", pk=application.pk, section=section)
         if autosave:
             # Only this status line is replaced: name the fields and their problems here.
@@ -260,6 +270,7 @@ def application_section(request, pk, section):
             "evidence": [a for a in attachments if a.kind == AttachmentKind.DECLARATION_EVIDENCE],
             "checks": S.eligibility_checks(application, attachments=attachments) if section == S.ELIGIBILITY else None,
             "years": S.result_years(application.cycle),
+            "is_last": S.section_after(section) is None,
         },
     )
 
@@ -304,6 +315,8 @@ def application_attachments(request, pk):
             "limits": {"per_file": settings.ATTACHMENT_MAX_BYTES, "total": settings.APPLICATION_ATTACHMENTS_MAX_BYTES},
             "rows": rows,
             "done": done,
+            "next_url": _section_url(application, S.section_after(S.ATTACHMENTS)),
+            "next_title": S.SECTION_TITLES.get(S.section_after(S.ATTACHMENTS)),
         },
     )
 

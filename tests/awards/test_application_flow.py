@@ -1,0 +1,62 @@
+"""The applicant's path through the sections: save and continue, confirmation before submitting,
+the printable receipt, and the office's return comments where the applicant edits."""
+
+import pytest
+from django.urls import reverse
+
+from awards import sections as S
+from awards.views import EDIT_SECTIONS
+
+
+def _post_unchanged(client, application, section, button):
+    """Post the section's form as it stands (empty fields included), pressing `button`."""
+    page = client.get(reverse("awards:section", args=[application.pk, section]))
+    form = page.context["form"]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name in form.fields}
+    data["version"] = application.section_version(section)
+    data[button] = ""
+    return client.post(reverse("awards:section", args=[application.pk, section]), data)
+
+
+def test_section_after_follows_the_section_order_and_ends():
+    walked = [S.SECTIONS[0]]
+    while (following := S.section_after(walked[-1])) is not None:
+        walked.append(following)
+    assert walked == S.SECTIONS
+    assert S.ATTACHMENTS in walked and walked[-1] == S.COMMITMENT
+
+
+@pytest.mark.parametrize("section", EDIT_SECTIONS)
+def test_save_and_continue_leads_to_the_following_section(client_for, applicant_a, application_a, section):
+    response = _post_unchanged(client_for(applicant_a), application_a, section, "next")
+    following = S.section_after(section)
+    if following is None:
+        expected = reverse("awards:application", args=[application_a.pk])
+    elif following == S.ATTACHMENTS:
+        expected = reverse("awards:attachments", args=[application_a.pk])
+    else:
+        expected = reverse("awards:section", args=[application_a.pk, following])
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_results_continue_to_the_attachments_and_those_to_the_commitment(client_for, applicant_a, application_a):
+    client = client_for(applicant_a)
+    response = _post_unchanged(client, application_a, S.RESULTS, "next")
+    assert response["Location"] == reverse("awards:attachments", args=[application_a.pk])
+    page = client.get(response["Location"])
+    assert page.context["next_url"] == reverse("awards:section", args=[application_a.pk, S.COMMITMENT])
+    assert f'href="{page.context["next_url"]}" data-next' in page.content.decode()
+
+
+def test_the_last_section_says_it_leads_to_the_overview(client_for, applicant_a, application_a):
+    client = client_for(applicant_a)
+    body = client.get(reverse("awards:section", args=[application_a.pk, S.COMMITMENT])).content.decode()
+    assert "保存并返回概览" in body
+    body = client.get(reverse("awards:section", args=[application_a.pk, S.BASIC])).content.decode()
+    assert "保存并继续" in body and "保存并返回概览" not in body
+
+
+def test_save_without_continue_stays_on_the_section(client_for, applicant_a, application_a):
+    response = _post_unchanged(client_for(applicant_a), application_a, S.BASIC, "save")
+    assert response["Location"] == reverse("awards:section", args=[application_a.pk, S.BASIC])
