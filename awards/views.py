@@ -146,12 +146,7 @@ def application_overview(request, pk):
             "complete": done == len(rows),
             "editable": editable,
             "deadline": services.submission_deadline(application),
-            "window_open": application.cycle.is_application_window_open()
-            or (
-                application.status == ApplicationStatus.RETURNED
-                and application.resubmit_by
-                and application.resubmit_by > timezone.now()
-            ),
+            "window_open": _window_open(application),
             "snapshots": snapshots,
             "latest": latest,
             "view": S.snapshot_view(latest.data, categories) if latest and not editable else None,
@@ -352,22 +347,72 @@ def attachment_download(request, pk, attachment_id):
     return response
 
 
+def _window_open(application) -> bool:
+    """May the application be submitted now: the window, or a returned application's own deadline."""
+    return application.cycle.is_application_window_open() or (
+        application.status == ApplicationStatus.RETURNED
+        and application.resubmit_by is not None
+        and application.resubmit_by > timezone.now()
+    )
+
+
 @login_required
-@require_POST
 def application_submit(request, pk):
-    """Applicants: submit (or resubmit) the application."""
+    """Applicants: submit (or resubmit) the application. GET (or a POST without `confirm`) shows
+    what will be locked and asks to confirm; the confirming POST submits and leads to the receipt."""
     application = _applicant_application(request, pk)
-    try:
-        application = services.application_submit(application=application, by=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            application = services.application_submit(application=application, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("awards:application", pk=application.pk)
         messages.success(
             request,
             _("Your application has been submitted. Receipt number: %(receipt)s. A confirmation e-mail is on its way.")
             % {"receipt": application.receipt_number},
         )
-    return redirect("awards:application", pk=application.pk)
+        return redirect("awards:receipt", pk=application.pk)
+    if application.status not in EDITABLE_STATUSES:
+        messages.info(request, _("This application has already been submitted."))
+        return redirect("awards:application", pk=application.pk)
+    categories = selectors.framework_categories(application.cycle)
+    attachments = selectors.attachments_active(application)
+    rows, done = _progress(application, attachments, categories)
+    return render(
+        request,
+        "awards/submit_confirm.html",
+        {
+            "application": application,
+            "rows": rows,
+            "complete": done == len(rows),
+            "window_open": _window_open(application),
+            "deadline": services.submission_deadline(application),
+            "attachments": attachments,
+        },
+    )
+
+
+@login_required
+def application_receipt(request, pk):
+    """Applicants: the receipt of the latest submission, laid out to be printed."""
+    application = _applicant_application(request, pk)
+    snapshots = selectors.application_snapshots(application)
+    if not snapshots:
+        raise Http404
+    snapshot = snapshots[-1]
+    return render(
+        request,
+        "awards/receipt.html",
+        {
+            "application": application,
+            "snapshot": snapshot,
+            "sections": [S.SECTION_TITLES[s] for s in S.SECTIONS],
+            "attachments": [
+                {**a, "kind_label": AttachmentKind(a["kind"]).label} for a in snapshot.data.get(S.ATTACHMENTS) or []
+            ],
+        },
+    )
 
 
 @login_required

@@ -5,7 +5,10 @@ import pytest
 from django.urls import reverse
 
 from awards import sections as S
+from awards import services
+from awards.enums import ApplicationStatus
 from awards.views import EDIT_SECTIONS
+from tests.factories.awards import fill_application
 
 
 def _post_unchanged(client, application, section, button):
@@ -60,3 +63,51 @@ def test_the_last_section_says_it_leads_to_the_overview(client_for, applicant_a,
 def test_save_without_continue_stays_on_the_section(client_for, applicant_a, application_a):
     response = _post_unchanged(client_for(applicant_a), application_a, S.BASIC, "save")
     assert response["Location"] == reverse("awards:section", args=[application_a.pk, S.BASIC])
+
+
+# --- submitting: confirmation, then the receipt -----------------------------------------------
+
+
+def test_submit_asks_first_listing_what_will_be_locked(client_for, applicant_a, application_a):
+    fill_application(application_a, applicant_a)
+    client = client_for(applicant_a)
+    url = reverse("awards:submit", args=[application_a.pk])
+    body = client.get(url).content.decode()
+    assert 'name="confirm"' in body
+    for title in S.SECTION_TITLES.values():
+        assert str(title) in body
+    for attachment in application_a.attachments.all():
+        assert attachment.original_name in body
+    # A POST without the confirmation (the old one-click form) shows the question, submits nothing.
+    response = client.post(url)
+    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
+    application_a.refresh_from_db()
+    assert application_a.status == ApplicationStatus.DRAFT and application_a.snapshots.count() == 0
+
+
+def test_confirming_submits_and_shows_the_printable_receipt(client_for, applicant_a, application_a):
+    fill_application(application_a, applicant_a)
+    client = client_for(applicant_a)
+    response = client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"})
+    application_a.refresh_from_db()
+    assert application_a.status == ApplicationStatus.SUBMITTED
+    assert response["Location"] == reverse("awards:receipt", args=[application_a.pk])
+    body = client.get(response["Location"]).content.decode()
+    assert f'<strong class="receipt">{application_a.receipt_number}</strong>' in body
+    assert "data-print" in body and "self-assessment.pdf" in body
+    assert application_a.enterprise.credit_code in body
+    # The confirmation page is no longer offered once submitted.
+    again = client.get(reverse("awards:submit", args=[application_a.pk]))
+    assert again["Location"] == reverse("awards:application", args=[application_a.pk])
+
+
+def test_receipt_before_any_submission_is_404(client_for, applicant_a, application_a):
+    assert client_for(applicant_a).get(reverse("awards:receipt", args=[application_a.pk])).status_code == 404
+
+
+def test_receipt_is_the_enterprises_own(client_for, applicant_a, applicant_b, secretary, application_a):
+    fill_application(application_a, applicant_a)
+    services.application_submit(application=application_a, by=applicant_a, notify=False)
+    url = reverse("awards:receipt", args=[application_a.pk])
+    assert client_for(applicant_b).get(url).status_code == 404
+    assert client_for(secretary).get(url).status_code == 403
