@@ -229,6 +229,17 @@ def missing_by_section(application, attachments=None, categories=None) -> dict[s
     return missing
 
 
+def section_changed(application, submitted: dict, section: str, attachments) -> bool:
+    """Does the section as it stands differ from the submitted version `submitted` (snapshot data)?
+    For the attachments: the set of files (by checksum) differs."""
+    if section == ATTACHMENTS:
+        before = {a["sha256"] for a in submitted.get(ATTACHMENTS) or []}
+        return before != {a.sha256 for a in attachments}
+    if section not in SECTION_FIELDS:
+        return False
+    return (getattr(application, SECTION_FIELDS[section]) or {}) != (submitted.get(section) or {})
+
+
 # --- automatic eligibility checks ----------------------------------------------------------------
 
 

@@ -154,6 +154,7 @@ def application_overview(request, pk):
             "checks": S.eligibility_checks(application, attachments=attachments),
             "can_withdraw": services.can_withdraw(application),
             "section_titles": S.SECTION_TITLES,
+            "commented": selectors.open_return_comments(application, attachments),
         },
     )
 
@@ -250,6 +251,7 @@ def application_section(request, pk, section):
         form = _section_form(section, application, categories=categories)
     attachments = selectors.attachments_active(application)
     rows, done = _progress(application, attachments, categories or selectors.framework_categories(application.cycle))
+    commented = selectors.open_return_comments(application, attachments)
     return render(
         request,
         "awards/section.html",
@@ -266,6 +268,8 @@ def application_section(request, pk, section):
             "checks": S.eligibility_checks(application, attachments=attachments) if section == S.ELIGIBILITY else None,
             "years": S.result_years(application.cycle),
             "is_last": S.section_after(section) is None,
+            "commented": commented,
+            "return_comments": commented.get(section, []),
         },
     )
 
@@ -295,6 +299,7 @@ def application_attachments(request, pk):
                 return redirect("awards:attachments", pk=application.pk)
     attachments = selectors.attachments_active(application)
     rows, done = _progress(application, attachments, selectors.framework_categories(application.cycle))
+    commented = selectors.open_return_comments(application, attachments)
     return render(
         request,
         "awards/attachments.html",
@@ -312,6 +317,8 @@ def application_attachments(request, pk):
             "done": done,
             "next_url": _section_url(application, S.section_after(S.ATTACHMENTS)),
             "next_title": S.SECTION_TITLES.get(S.section_after(S.ATTACHMENTS)),
+            "commented": commented,
+            "return_comments": commented.get(S.ATTACHMENTS, []),
         },
     )
 

@@ -1,14 +1,17 @@
 """The applicant's path through the sections: save and continue, confirmation before submitting,
 the printable receipt, and the office's return comments where the applicant edits."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from awards import sections as S
 from awards import services
-from awards.enums import ApplicationStatus
+from awards.enums import ApplicationStatus, AttachmentKind, EligibilityDecision
 from awards.views import EDIT_SECTIONS
-from tests.factories.awards import fill_application
+from tests.factories.awards import fill_application, pdf_file
 
 
 def _post_unchanged(client, application, section, button):
@@ -111,3 +114,73 @@ def test_receipt_is_the_enterprises_own(client_for, applicant_a, applicant_b, se
     url = reverse("awards:receipt", args=[application_a.pk])
     assert client_for(applicant_b).get(url).status_code == 404
     assert client_for(secretary).get(url).status_code == 403
+
+
+# --- return comments where the applicant edits ------------------------------------------------
+
+
+@pytest.fixture
+def returned_a(application_a, applicant_a, secretary):
+    fill_application(application_a, applicant_a)
+    services.application_submit(application=application_a, by=applicant_a, notify=False)
+    application_a.refresh_from_db()
+    return services.application_decide_eligibility(
+        application=application_a,
+        by=secretary,
+        decision=EligibilityDecision.RETURNED,
+        section_comments={S.RESULTS: "请核对上一年度研发投入。", S.ATTACHMENTS: "营业执照扫描件不清晰。"},
+        resubmit_by=timezone.now() + dt.timedelta(days=7),
+        notify=False,
+    )
+
+
+def test_return_comment_shown_on_its_section_and_marked_in_the_list(client_for, applicant_a, returned_a):
+    client = client_for(applicant_a)
+    body = client.get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    assert 'class="card return-comments"' in body and "请核对上一年度研发投入。" in body
+    assert body.count('class="badge badge-commented"') == 2  # results and attachments in the section list
+    body = client.get(reverse("awards:section", args=[returned_a.pk, S.BASIC])).content.decode()
+    assert "return-comments" not in body and body.count("badge-commented") == 2
+    body = client.get(reverse("awards:attachments", args=[returned_a.pk])).content.decode()
+    assert "营业执照扫描件不清晰。" in body
+    body = client.get(reverse("awards:application", args=[returned_a.pk])).content.decode()
+    assert body.count('class="badge badge-commented"') == 2
+
+
+def test_return_comment_goes_once_the_section_is_changed(client_for, applicant_a, returned_a):
+    results = dict(returned_a.key_results)
+    last = str(returned_a.cycle.year - 1)
+    results[last] = {**results[last], "rnd": "610"}
+    services.application_section_save(
+        application=returned_a, section=S.RESULTS, data=results, version=returned_a.key_results_version, by=applicant_a
+    )
+    client = client_for(applicant_a)
+    body = client.get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    assert "return-comments" not in body and body.count('class="badge badge-commented"') == 1
+    # The attachments' comment goes when the set of files changes.
+    services.attachment_add(
+        application=returned_a,
+        kind=AttachmentKind.BUSINESS_LICENCE,
+        upload=pdf_file("licence-2.pdf", "x"),
+        by=applicant_a,
+    )
+    body = client.get(reverse("awards:attachments", args=[returned_a.pk])).content.decode()
+    assert "return-comments" not in body and "badge-commented" not in body
+
+
+def test_saving_a_section_unchanged_keeps_the_comment(client_for, applicant_a, returned_a):
+    services.application_section_save(
+        application=returned_a,
+        section=S.RESULTS,
+        data=dict(returned_a.key_results),
+        version=returned_a.key_results_version,
+        by=applicant_a,
+    )
+    body = client_for(applicant_a).get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    assert "请核对上一年度研发投入。" in body
+
+
+def test_no_comment_marks_once_resubmitted(client_for, applicant_a, returned_a):
+    services.application_submit(application=returned_a, by=applicant_a, notify=False)
+    body = client_for(applicant_a).get(reverse("awards:application", args=[returned_a.pk])).content.decode()
+    assert "badge-commented" not in body

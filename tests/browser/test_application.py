@@ -216,9 +216,20 @@ def test_application_journey(page, cycle, applicant_a, secretary):
     shot(page, "dashboard-applicant-zh")
     page.goto(f"{page.base}/applications/{pk}/")
     assert "请核对上一年度研发投入。" in page.content()
+    # The comment stands at the top of its section and marks the section in the list.
     _open_section(page, pk, "results")
+    assert "请核对上一年度研发投入。" in page.locator(".return-comments").inner_text()
+    assert page.locator(".section-nav .badge-commented").count() == 1
+    _no_serious_a11y(page)
+    shot(page, "application-return-comment-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "application-return-comment-en")
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state("load")
     page.locator(f"input[name=rnd_{cycle.year - 1}]").fill("610")
     _save(page)
+    assert page.locator(".return-comments").count() == 0  # changed after the return
     page.goto(f"{page.base}/applications/{pk}/")
     _submit_after_confirming(page)
     app = Application.objects.get(pk=pk)
