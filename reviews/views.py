@@ -130,6 +130,9 @@ def _sheet_context(assignment, overrides=None, **extra):
     from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
     n_items = sum(len(c.items) for c in categories)
+    submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
+    # Past the round's close the services refuse every save: show the sheet read-only and say why.
+    closed = not submitted and timezone.now() >= assignment.panel.round.closes_at
     return {
         "assignment": assignment,
         "round": assignment.panel.round,
@@ -139,7 +142,9 @@ def _sheet_context(assignment, overrides=None, **extra):
         "done": done,
         "n_items": n_items,
         "sheet": sheet,
-        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
+        "locked": submitted or closed,
+        "submitted": submitted,
+        "closed": closed,
         "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
         "bands": BANDS,
         "process_dimensions": PROCESS_DIMENSIONS,

@@ -178,3 +178,24 @@ def test_expert_scores_leader_agrees_secretary_ranks(
     page.goto(page.base + f"/reviews/office/sheet/{sheet_pk}/reopen/")
     assert axe_violations(page) == []
     shot(page, "reviews-reopen-zh")
+
+
+def test_sheet_of_a_closed_round_is_read_only(page, cycle, application_a, enterprise_b, expert, secretary, applicant_a):
+    """Past the round's close the sheet says so and offers nothing to save (zh and en screenshots)."""
+    _panel, lead, _pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary, applicant_a)
+    lead.status = AssignmentStatus.ACCEPTED
+    lead.save(update_fields=["status"])
+    rnd = lead.panel.round
+    rnd.closes_at = timezone.now() - dt.timedelta(hours=2)
+    rnd.save(update_fields=["closes_at"])
+    login(page, expert.email)
+    page.goto(page.base + f"/reviews/assignment/{lead.pk}/")
+    assert "本轮评分已于" in page.locator(".sheet-closed").inner_text()
+    assert page.locator("button[value=submit]").count() == 0
+    assert page.locator("fieldset.category input[type=number]").first.is_disabled()
+    assert axe_violations(page) == []
+    shot(page, "reviews-sheet-closed-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    assert "read-only" in page.locator(".sheet-closed").inner_text()
+    shot(page, "reviews-sheet-closed-en")

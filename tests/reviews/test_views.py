@@ -401,3 +401,21 @@ def test_panel_form_marks_conflicts_and_refuses_them(
     response = c.post(url, {"experts": [conflicted_expert.pk, expert.pk], "leader": expert.pk})
     assert response.status_code == 200
     assert not panel.assignments.filter(expert=conflicted_expert).exists()
+
+
+def test_sheet_of_a_closed_round_is_read_only_and_says_why(client_for, review, expert, cycle, material_round):
+    _panel, lead, _peers = review
+    material_round.closes_at = timezone.now() - dt.timedelta(hours=1)
+    material_round.save()
+    html = client_for(expert).get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
+    assert "sheet-closed" in html
+    assert timezone.localtime(material_round.closes_at).strftime("%Y-%m-%d %H:%M") in html
+    assert 'value="submit"' not in html and 'value="save"' not in html
+    assert "hx-post" not in html  # no autosave either
+    assert html.count("disabled") >= len(framework_items(cycle)[0].category.framework.categories.all())
+
+
+def test_sheet_of_an_open_round_is_editable(client_for, review, expert):
+    _panel, lead, _peers = review
+    html = client_for(expert).get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
+    assert "sheet-closed" not in html and 'value="submit"' in html and "hx-post" in html
