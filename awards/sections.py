@@ -433,11 +433,17 @@ def snapshot_diff(old: dict, new: dict, categories) -> dict[str, list[FieldChang
     new_files = {a["sha256"]: a for a in new.get(ATTACHMENTS) or []}
     for sha in old_files.keys() - new_files.keys():
         a = old_files[sha]
-        changes[ATTACHMENTS].append(FieldChange(str(AttachmentKind(a["kind"]).label), a["name"], ""))
+        changes[ATTACHMENTS].append(FieldChange(attachment_label(a), a["name"], ""))
     for sha in new_files.keys() - old_files.keys():
         a = new_files[sha]
-        changes[ATTACHMENTS].append(FieldChange(str(AttachmentKind(a["kind"]).label), "", a["name"]))
+        changes[ATTACHMENTS].append(FieldChange(attachment_label(a), "", a["name"]))
     return changes
+
+
+def attachment_label(meta: dict) -> str:
+    """A submitted file's kind in words (from its snapshot metadata); for "other", what it is."""
+    label = str(AttachmentKind(meta["kind"]).label)
+    return f"{label}: {meta['description']}" if meta.get("description") else label
 
 
 def to_decimal(value) -> Decimal | None:
@@ -450,8 +456,6 @@ def to_decimal(value) -> Decimal | None:
 def snapshot_view(data: dict, categories) -> dict[str, Any]:
     """A submitted version laid out for reading (labels in the reader's language)."""
     from enterprises.enums import District, Industry
-
-    from .enums import AttachmentKind
 
     basic = data.get(BASIC) or {}
     labels = {"district": dict(District.choices), "industry": dict(Industry.choices)}
@@ -474,7 +478,7 @@ def snapshot_view(data: dict, categories) -> dict[str, Any]:
     files = [
         {
             **a,
-            "kind_label": AttachmentKind(a["kind"]).label,
+            "kind_label": attachment_label(a),
             "evidence_for": EVIDENCE_KEYS.get(a.get("declaration"), ""),
         }
         for a in data.get(ATTACHMENTS) or []

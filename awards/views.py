@@ -290,6 +290,7 @@ def application_attachments(request, pk):
                     application=application,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
                     by=request.user,
                 )
             except ValidationError as exc:
@@ -415,9 +416,7 @@ def application_receipt(request, pk):
             "application": application,
             "snapshot": snapshot,
             "sections": [S.SECTION_TITLES[s] for s in S.SECTIONS],
-            "attachments": [
-                {**a, "kind_label": AttachmentKind(a["kind"]).label} for a in snapshot.data.get(S.ATTACHMENTS) or []
-            ],
+            "attachments": [{**a, "kind_label": S.attachment_label(a)} for a in snapshot.data.get(S.ATTACHMENTS) or []],
         },
     )
 

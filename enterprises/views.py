@@ -163,9 +163,8 @@ def enterprise_create(request):
         except ServiceError as exc:
             form.add_error("credit_code", exc.message)
         else:
+            # The profile page shows the outside-the-city warning itself: no second copy as a message.
             messages.success(request, _("The profile of %(name)s is registered.") % {"name": enterprise})
-            if not enterprise.registered_in_city:
-                messages.warning(request, _outside_city_warning(enterprise))
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "creating": True})
 

@@ -18,7 +18,11 @@ from tests.factories.awards import fill_application, pdf_file
 @pytest.fixture
 def attachment_a(application_a, applicant_a):
     return services.attachment_add(
-        application=application_a, kind=AttachmentKind.OTHER, upload=pdf_file("other.pdf"), by=applicant_a
+        application=application_a,
+        kind=AttachmentKind.OTHER,
+        description="补充材料",
+        upload=pdf_file("other.pdf"),
+        by=applicant_a,
     )
 
 
@@ -321,6 +325,7 @@ def test_attachment_of_another_application_under_my_url_is_404(client_for, appli
     other = services.attachment_add(
         application=application_b,
         kind=AttachmentKind.OTHER,
+        description="补充材料",
         upload=pdf_file(),
         by=application_b.enterprise.memberships.first().user
         if application_b.enterprise.memberships.exists()
