@@ -419,3 +419,12 @@ def test_sheet_of_an_open_round_is_editable(client_for, review, expert):
     _panel, lead, _peers = review
     html = client_for(expert).get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
     assert "sheet-closed" not in html and 'value="submit"' in html and "hx-post" in html
+
+
+def test_profile_keeps_the_time_zone_for_the_mails(client_for, review, expert):
+    data = {"title": "教授", "employer": "湘南学院", "industries": ["C"], "time_zone": "Europe/Berlin"}
+    assert client_for(expert).post(reverse("reviews:profile"), data).status_code == 302
+    expert.expert_profile.refresh_from_db()
+    assert expert.expert_profile.time_zone == "Europe/Berlin"
+    page = client_for(expert).get(reverse("reviews:profile")).content.decode()
+    assert '<option value="Europe/Berlin" selected>' in page
