@@ -46,8 +46,9 @@ def _no_serious_a11y(page):
 def _save_and_continue(page, expect_path):
     """Press "save and continue" and land on the next step (its path ends with `expect_path`)."""
     page.locator("button[name=next]").click()
+    # The click may wait for an autosave on its way (awards.js): wait for the next page itself.
+    page.wait_for_url(re.compile(re.escape(expect_path) + "$"), timeout=15_000)
     page.wait_for_load_state("load")
-    assert page.url.endswith(expect_path), (page.url, page.locator("main").inner_text()[:2000])
     assert page.locator(".message-success").count() == 1, page.locator("main").inner_text()[:2000]
 
 
@@ -135,8 +136,7 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     if screenshots:
         shot(page, "application-attachments-zh")
     page.locator("a[data-next]").click()
-    page.wait_for_load_state("load")
-    assert page.url.endswith(base + "commitment/")
+    page.wait_for_url(re.compile(re.escape(base + "commitment/") + "$"))
 
     # Commitment letter, the last section: continuing leads to the overview.
     page.locator("input[name=name]").fill("王建设")
@@ -151,8 +151,7 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
 
     # Submit: the confirmation lists what will be locked; confirming leads to the receipt.
     page.locator(".submit-form a.button").click()
-    page.wait_for_load_state("load")
-    assert page.url.endswith(base + "submit/")
+    page.wait_for_url(re.compile(re.escape(base + "submit/") + "$"))
     locked = page.locator(".locked-list").inner_text()
     assert "excellence.pdf" in locked and "licence.pdf" in locked
     assert Application.objects.get(pk=pk).status == ApplicationStatus.DRAFT
@@ -160,8 +159,7 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     if screenshots:
         shot(page, "application-submit-confirm-zh")
     page.locator("button[name=confirm]").click()
-    page.wait_for_load_state("load")
-    assert page.url.endswith(base + "receipt/")
+    page.wait_for_url(re.compile(re.escape(base + "receipt/") + "$"))
     receipt = f"CZMQA-{cycle.year}-0001"
     assert receipt in page.locator(".message-success").inner_text()
     assert page.locator(".receipt").inner_text() == receipt
@@ -175,11 +173,11 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
 
 
 def _submit_after_confirming(page):
-    """From the overview: the submit button, then the confirmation."""
+    """From the overview: the submit button, then the confirmation; ends on the receipt."""
     page.locator(".submit-form a.button").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/submit/$"))
     page.locator("button[name=confirm]").click()
-    page.wait_for_load_state("load")
+    page.wait_for_url(re.compile(r"/receipt/$"))
 
 
 def test_application_journey(page, cycle, applicant_a, secretary):
