@@ -57,10 +57,12 @@ class Actor(models.TextChoices):
 class AttachmentKind(models.TextChoices):
     BUSINESS_LICENCE = "business_licence", _("Business licence")
     SELF_ASSESSMENT_REPORT = "self_assessment_report", _("Self-assessment report")
+    AUDIT_REPORT = "audit_report", _("Audit report")
     MANAGEMENT_CERTIFICATE = "management_certificate", _("Management system certificate")
+    QUALITY_CERTIFICATION = "quality_certification", _("Product or service quality certification")
     COMPLIANCE_CERTIFICATE = "compliance_certificate", _("Compliance certificate")
     DECLARATION_EVIDENCE = "declaration_evidence", _("Evidence for a declaration")
-    OTHER = "other", _("Other")
+    OTHER = "other", _("Other (describe it)")
 
 
 class EligibilityDecision(models.TextChoices):

@@ -21,7 +21,7 @@ from enterprises.enums import District, Industry
 from enterprises.validators import district_mismatch, normalize_credit_code
 
 from . import sections as S
-from .enums import EligibilityDecision
+from .enums import ApplicationStatus, AttachmentKind, EligibilityDecision
 
 YES_NO = [("yes", _("Yes, I declare this")), ("no", _("No"))]
 
@@ -326,6 +326,12 @@ class CommitmentForm(SectionForm):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in S.UPLOAD_KINDS])
+    description = forms.CharField(
+        label=_("What the file is"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for “Other”, e.g. “patent certificate” or “customer satisfaction survey 2024”."),
+    )
     # Empty files reach validate_upload, whose message names the file.
     file = forms.FileField(
         label=_("File"),
@@ -346,6 +352,12 @@ class AttachmentForm(forms.Form):
         if self.application is not None:
             attachment_total_check(application=self.application, adding=upload.size, name=upload.name)
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == AttachmentKind.OTHER and not (cleaned.get("description") or "").strip():
+            self.add_error("description", _("Say what this file is."))
+        return cleaned
 
 
 class WithdrawForm(forms.Form):

@@ -415,6 +415,8 @@ class ApplicationAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
     declaration = models.CharField(_("declaration"), max_length=30, blank=True)
+    # What an "other" file is (required for that kind, see services.attachment_add).
+    description = models.CharField(_("description"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -434,11 +436,19 @@ class ApplicationAttachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in words; for "other", what the enterprise said the file is."""
+        if self.kind == AttachmentKind.OTHER and self.description:
+            return f"{AttachmentKind(self.kind).label}: {self.description}"
+        return str(AttachmentKind(self.kind).label)
+
     def as_metadata(self) -> dict:
         return {
             "id": self.pk,
             "kind": self.kind,
             "declaration": self.declaration,
+            "description": self.description,
             "name": self.original_name,
             "size": self.size,
             "mime_type": self.mime_type,

@@ -38,6 +38,15 @@ SECTION_TITLES = {
     COMMITMENT: _("Commitment letter"),
 }
 SECTIONS = list(SECTION_TITLES)
+
+
+def section_after(section: str) -> str | None:
+    """The section that "save and continue" leads to, in the order of SECTIONS; None after the last
+    one (the overview follows, with what is still missing)."""
+    position = SECTIONS.index(section)
+    return SECTIONS[position + 1] if position + 1 < len(SECTIONS) else None
+
+
 # Sections stored as a JSON field of the same name on Application.
 SECTION_FIELDS = {
     BASIC: "basic_info",
@@ -238,6 +247,17 @@ def missing_by_section(application, attachments=None, categories=None) -> dict[s
     return missing
 
 
+def section_changed(application, submitted: dict, section: str, attachments) -> bool:
+    """Does the section as it stands differ from the submitted version `submitted` (snapshot data)?
+    For the attachments: the set of files (by checksum) differs."""
+    if section == ATTACHMENTS:
+        before = {a["sha256"] for a in submitted.get(ATTACHMENTS) or []}
+        return before != {a.sha256 for a in attachments}
+    if section not in SECTION_FIELDS:
+        return False
+    return (getattr(application, SECTION_FIELDS[section]) or {}) != (submitted.get(section) or {})
+
+
 # --- automatic eligibility checks ----------------------------------------------------------------
 
 
@@ -431,11 +451,17 @@ def snapshot_diff(old: dict, new: dict, categories) -> dict[str, list[FieldChang
     new_files = {a["sha256"]: a for a in new.get(ATTACHMENTS) or []}
     for sha in old_files.keys() - new_files.keys():
         a = old_files[sha]
-        changes[ATTACHMENTS].append(FieldChange(str(AttachmentKind(a["kind"]).label), a["name"], ""))
+        changes[ATTACHMENTS].append(FieldChange(attachment_label(a), a["name"], ""))
     for sha in new_files.keys() - old_files.keys():
         a = new_files[sha]
-        changes[ATTACHMENTS].append(FieldChange(str(AttachmentKind(a["kind"]).label), "", a["name"]))
+        changes[ATTACHMENTS].append(FieldChange(attachment_label(a), "", a["name"]))
     return changes
+
+
+def attachment_label(meta: dict) -> str:
+    """A submitted file's kind in words (from its snapshot metadata); for "other", what it is."""
+    label = str(AttachmentKind(meta["kind"]).label)
+    return f"{label}: {meta['description']}" if meta.get("description") else label
 
 
 def to_decimal(value) -> Decimal | None:
@@ -448,8 +474,6 @@ def to_decimal(value) -> Decimal | None:
 def snapshot_view(data: dict, categories) -> dict[str, Any]:
     """A submitted version laid out for reading (labels in the reader's language)."""
     from enterprises.enums import District, Industry
-
-    from .enums import AttachmentKind
 
     basic = data.get(BASIC) or {}
     labels = {"district": dict(District.choices), "industry": dict(Industry.choices)}
@@ -472,7 +496,7 @@ def snapshot_view(data: dict, categories) -> dict[str, Any]:
     files = [
         {
             **a,
-            "kind_label": AttachmentKind(a["kind"]).label,
+            "kind_label": attachment_label(a),
             "evidence_for": EVIDENCE_KEYS.get(a.get("declaration"), ""),
         }
         for a in data.get(ATTACHMENTS) or []

@@ -143,6 +143,29 @@ def office_messages(application: Application) -> list[ApplicationTransition]:
     )
 
 
+def open_return_comments(application: Application, attachments) -> dict[str, list[str]]:
+    """While the application is returned: the office's comments per section, for the sections not
+    changed since the version it returned (a changed section has been dealt with)."""
+    from . import sections as S
+
+    if application.status != ApplicationStatus.RETURNED:
+        return {}
+    transition = (
+        application.transitions.filter(to_status=ApplicationStatus.RETURNED)
+        .prefetch_related("section_comments")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    snapshot = application.snapshots.order_by("-number").first()
+    if transition is None or snapshot is None:
+        return {}
+    comments: dict[str, list[str]] = {}
+    for comment in transition.section_comments.all():
+        if not S.section_changed(application, snapshot.data, comment.section, attachments):
+            comments.setdefault(comment.section, []).append(comment.text)
+    return comments
+
+
 def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]:
     """The cycle's applications for the secretary (none for anyone else), work first; filtered by
     `awards.filters.ApplicationQueueFilter`, paged by the view; queries constant in the rows."""

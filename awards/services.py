@@ -22,7 +22,7 @@ from core.uploads import validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
 
 from . import sections
-from .enums import ApplicationAudit, ApplicationStatus, CycleStatus, EligibilityDecision
+from .enums import ApplicationAudit, ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision
 from .models import (
     Application,
     ApplicationAttachment,
@@ -188,11 +188,15 @@ def _basic_with_identity(application: Application, data: dict[str, Any]) -> dict
 
 
 def attachment_add(
-    *, application: Application, kind: str, upload, by: User, declaration: str = ""
+    *, application: Application, kind: str, upload, by: User, declaration: str = "", description: str = ""
 ) -> ApplicationAttachment:
-    """Store a checked file (see core.uploads) if the application's total stays within its limit."""
+    """Store a checked file (see core.uploads) if the application's total stays within its limit.
+    A file of the kind "other" must say what it is (`description`)."""
     if not rules.has_perm("awards.edit_application", by, application):
         raise PermissionDenied(_("You may not edit this application."))
+    description = description.strip()
+    if kind == AttachmentKind.OTHER and not description:
+        raise ValidationError(_("Say what this file is."), code="description_required")
     mime = validate_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -206,6 +210,7 @@ def attachment_add(
             application=application,
             kind=kind,
             declaration=declaration,
+            description=description[:200],
             original_name=upload.name[:200],
             size=upload.size,
             mime_type=mime,
@@ -218,7 +223,13 @@ def attachment_add(
             action=ApplicationAudit.ATTACHMENT_ADDED,
             obj=attachment,
             by=by,
-            payload={"application": application.pk, "kind": kind, "sha256": attachment.sha256, "size": upload.size},
+            payload={
+                "application": application.pk,
+                "kind": kind,
+                "description": attachment.description,
+                "sha256": attachment.sha256,
+                "size": upload.size,
+            },
         )
     return attachment
 

@@ -19,6 +19,7 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("applications/<int:pk>/submit/", views.application_submit, name="submit"),
+    path("applications/<int:pk>/receipt/", views.application_receipt, name="receipt"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("applications/<int:pk>/versions/<int:number>/", views.snapshot_detail, name="snapshot"),
     path("applications/<int:pk>/<slug:section>/", views.application_section, name="section"),

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,7 +43,17 @@ from .models import ApplicationAttachment, AwardCycle
 from .rules import is_applicant
 from .workflow import EDITABLE_STATUSES
 
-EDIT_SECTIONS = [S.BASIC, S.ELIGIBILITY, S.SELF_ASSESSMENT, S.RESULTS, S.COMMITMENT]
+# Sections edited with a form on the section page; the attachments have their own page.
+EDIT_SECTIONS = [s for s in S.SECTIONS if s in S.SECTION_FIELDS]
+
+
+def _section_url(application, section: str | None) -> str:
+    """Where a section is edited; the overview once there is no section left."""
+    if section is None:
+        return reverse("awards:application", kwargs={"pk": application.pk})
+    if section == S.ATTACHMENTS:
+        return reverse("awards:attachments", kwargs={"pk": application.pk})
+    return reverse("awards:section", kwargs={"pk": application.pk, "section": section})
 
 
 def _applicant_application(request, pk):
@@ -137,12 +148,7 @@ def application_overview(request, pk):
             "complete": done == len(rows),
             "editable": editable,
             "deadline": services.submission_deadline(application),
-            "window_open": application.cycle.is_application_window_open()
-            or (
-                application.status == ApplicationStatus.RETURNED
-                and application.resubmit_by
-                and application.resubmit_by > timezone.now()
-            ),
+            "window_open": _window_open(application),
             "snapshots": snapshots,
             "latest": latest,
             "view": S.snapshot_view(latest.data, categories) if latest and not editable else None,
@@ -150,6 +156,7 @@ def application_overview(request, pk):
             "checks": S.eligibility_checks(application, attachments=attachments),
             "can_withdraw": services.can_withdraw(application),
             "section_titles": S.SECTION_TITLES,
+            "commented": selectors.open_return_comments(application, attachments),
         },
     )
 
@@ -213,8 +220,7 @@ def application_section(request, pk, section):
                     return response
                 messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
                 if "next" in request.POST:
-                    following = EDIT_SECTIONS[(EDIT_SECTIONS.index(section) + 1) % len(EDIT_SECTIONS)]
-                    return redirect("awards:section", pk=application.pk, section=following)
+                    return redirect(_section_url(application, S.section_after(section)))
                 return redirect("awards:section", pk=application.pk, section=section)
         if autosave:
             # Only this status line is replaced: name the fields and their problems here.
@@ -247,6 +253,7 @@ def application_section(request, pk, section):
         form = _section_form(section, application, categories=categories)
     attachments = selectors.attachments_active(application)
     rows, done = _progress(application, attachments, categories or selectors.framework_categories(application.cycle))
+    commented = selectors.open_return_comments(application, attachments)
     return render(
         request,
         "awards/section.html",
@@ -262,6 +269,9 @@ def application_section(request, pk, section):
             "evidence": [a for a in attachments if a.kind == AttachmentKind.DECLARATION_EVIDENCE],
             "checks": S.eligibility_checks(application, attachments=attachments) if section == S.ELIGIBILITY else None,
             "years": S.result_years(application.cycle),
+            "is_last": S.section_after(section) is None,
+            "commented": commented,
+            "return_comments": commented.get(section, []),
         },
     )
 
@@ -282,6 +292,7 @@ def application_attachments(request, pk):
                     application=application,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
                     by=request.user,
                 )
             except ValidationError as exc:
@@ -291,6 +302,7 @@ def application_attachments(request, pk):
                 return redirect("awards:attachments", pk=application.pk)
     attachments = selectors.attachments_active(application)
     rows, done = _progress(application, attachments, selectors.framework_categories(application.cycle))
+    commented = selectors.open_return_comments(application, attachments)
     return render(
         request,
         "awards/attachments.html",
@@ -306,6 +318,10 @@ def application_attachments(request, pk):
             "limits": {"per_file": settings.ATTACHMENT_MAX_BYTES, "total": settings.APPLICATION_ATTACHMENTS_MAX_BYTES},
             "rows": rows,
             "done": done,
+            "next_url": _section_url(application, S.section_after(S.ATTACHMENTS)),
+            "next_title": S.SECTION_TITLES.get(S.section_after(S.ATTACHMENTS)),
+            "commented": commented,
+            "return_comments": commented.get(S.ATTACHMENTS, []),
         },
     )
 
@@ -341,22 +357,70 @@ def attachment_download(request, pk, attachment_id):
     return response
 
 
+def _window_open(application) -> bool:
+    """May the application be submitted now: the window, or a returned application's own deadline."""
+    return application.cycle.is_application_window_open() or (
+        application.status == ApplicationStatus.RETURNED
+        and application.resubmit_by is not None
+        and application.resubmit_by > timezone.now()
+    )
+
+
 @login_required
-@require_POST
 def application_submit(request, pk):
-    """Applicants: submit (or resubmit) the application."""
+    """Applicants: submit (or resubmit) the application. GET (or a POST without `confirm`) shows
+    what will be locked and asks to confirm; the confirming POST submits and leads to the receipt."""
     application = _applicant_application(request, pk)
-    try:
-        application = services.application_submit(application=application, by=request.user)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            application = services.application_submit(application=application, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("awards:application", pk=application.pk)
         messages.success(
             request,
             _("Your application has been submitted. Receipt number: %(receipt)s. A confirmation e-mail is on its way.")
             % {"receipt": application.receipt_number},
         )
-    return redirect("awards:application", pk=application.pk)
+        return redirect("awards:receipt", pk=application.pk)
+    if application.status not in EDITABLE_STATUSES:
+        messages.info(request, _("This application has already been submitted."))
+        return redirect("awards:application", pk=application.pk)
+    categories = selectors.framework_categories(application.cycle)
+    attachments = selectors.attachments_active(application)
+    rows, done = _progress(application, attachments, categories)
+    return render(
+        request,
+        "awards/submit_confirm.html",
+        {
+            "application": application,
+            "rows": rows,
+            "complete": done == len(rows),
+            "window_open": _window_open(application),
+            "deadline": services.submission_deadline(application),
+            "attachments": attachments,
+        },
+    )
+
+
+@login_required
+def application_receipt(request, pk):
+    """Applicants: the receipt of the latest submission, laid out to be printed."""
+    application = _applicant_application(request, pk)
+    snapshots = selectors.application_snapshots(application)
+    if not snapshots:
+        raise Http404
+    snapshot = snapshots[-1]
+    return render(
+        request,
+        "awards/receipt.html",
+        {
+            "application": application,
+            "snapshot": snapshot,
+            "sections": [S.SECTION_TITLES[s] for s in S.SECTIONS],
+            "attachments": [{**a, "kind_label": S.attachment_label(a)} for a in snapshot.data.get(S.ATTACHMENTS) or []],
+        },
+    )
 
 
 @login_required

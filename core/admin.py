@@ -34,9 +34,22 @@ class UserAdmin(BaseUserAdmin):
 class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: nobody can add, change or delete an event here."""
 
-    list_display = ["seq", "created_at", "actor_label", "action", "object_type", "object_repr", "ip_address"]
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action_in_words",
+        "action",
+        "object_type",
+        "object_repr",
+        "ip_address",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id", "hash"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    @admin.display(description=_("what happened"))
+    def action_in_words(self, event: AuditEvent) -> str:
+        return event.action_label

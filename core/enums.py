@@ -20,3 +20,32 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     MEMBERSHIP = "membership", _("Membership changed")
     OTHER = "other", _("Other")
+
+
+# Events recorded as AuditAction.OTHER name what happened in their payload's "event"; the
+# application's content events (awards.enums.ApplicationAudit) are their own actions. Both in words
+# here, so that the dashboard and the admin never print a raw code such as "meeting.scheduled".
+AUDIT_EVENT_LABELS = {
+    "application.started": _("Application started"),
+    "application.section_saved": _("Application section saved"),
+    "application.attachment_added": _("Attachment added"),
+    "application.attachment_removed": _("Attachment removed"),
+    "ballot.opened": _("Ballot opened"),
+    "certificate.retry": _("Certificate rendering retried"),
+    "certificates.regenerate": _("Certificates regenerated"),
+    "certificates.requeued": _("Certificates queued again"),
+    "enterprise.registered": _("Enterprise registered"),
+    "enterprise.updated": _("Enterprise profile updated"),
+    "meeting.agenda": _("Meeting agenda changed"),
+    "meeting.attendance": _("Attendance recorded"),
+    "meeting.invited": _("Committee members invited"),
+    "meeting.opened": _("Meeting opened"),
+    "meeting.ranks": _("Candidates' rank order recorded"),
+    "meeting.remark": _("Remark recorded"),
+    "meeting.scheduled": _("Meeting scheduled"),
+    "meeting.minutes_rendered": _("Minutes rendered as PDF"),
+    "meeting.report_rendered": _("Report rendered as PDF"),
+    "objection.lodged": _("Objection lodged"),
+    "user.email_verified": _("E-mail address verified"),
+    "user.registered": _("User registered"),
+}

@@ -93,11 +93,23 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         """The action in words (the events "other" say what happened in their payload's "event")."""
-        from .enums import AuditAction
+        from .enums import AUDIT_EVENT_LABELS, AuditAction
 
+        code = self.action
         if self.action == AuditAction.OTHER and isinstance(self.payload, dict) and self.payload.get("event"):
-            return str(self.payload["event"])
+            code = str(self.payload["event"])
+        if code in AUDIT_EVENT_LABELS:
+            return str(AUDIT_EVENT_LABELS[code])
         try:
-            return str(AuditAction(self.action).label)
+            return str(AuditAction(code).label)
         except ValueError:
-            return self.action
+            return code  # an event recorded before it had words: its code beats nothing
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, for people: the person, or "the system" for the project's own scheduled work."""
+        from django.utils.translation import gettext
+
+        if self.actor is not None:
+            return str(self.actor)
+        return self.actor_label if self.actor_label and self.actor_label != "system" else gettext("the system")

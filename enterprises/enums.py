@@ -19,23 +19,28 @@ class District(models.TextChoices):
 
 
 class Industry(models.TextChoices):
-    """Sections of the national industry classification (GB/T 4754) that apply here."""
+    """The 20 sections (门类) of the national industry classification GB/T 4754-2017, A to T."""
 
-    AGRICULTURE = "A", _("Agriculture, forestry and fishing")
+    AGRICULTURE = "A", _("Agriculture, forestry, animal husbandry and fishery")
     MINING = "B", _("Mining")
     MANUFACTURING = "C", _("Manufacturing")
-    UTILITIES = "D", _("Electricity, heat, gas and water")
+    UTILITIES = "D", _("Production and supply of electricity, heat, gas and water")
     CONSTRUCTION = "E", _("Construction")
-    TRADE = "F", _("Wholesale and retail")
-    TRANSPORT = "G", _("Transport, storage and post")
+    TRADE = "F", _("Wholesale and retail trade")
+    TRANSPORT = "G", _("Transport, storage and postal services")
     HOSPITALITY = "H", _("Accommodation and catering")
-    IT = "I", _("Information technology and software")
+    IT = "I", _("Information transmission, software and information technology services")
     FINANCE = "J", _("Finance")
+    REAL_ESTATE = "K", _("Real estate")
     SERVICES = "L", _("Leasing and business services")
-    RESEARCH = "M", _("Research and technical services")
-    ENVIRONMENT = "N", _("Water, environment and public facilities")
+    RESEARCH = "M", _("Scientific research and technical services")
+    ENVIRONMENT = "N", _("Water conservancy, environment and public facilities management")
+    RESIDENT_SERVICES = "O", _("Resident services, repair and other services")
+    EDUCATION = "P", _("Education")
     HEALTH = "Q", _("Health and social work")
     CULTURE = "R", _("Culture, sports and entertainment")
+    PUBLIC_ADMINISTRATION = "S", _("Public administration, social security and social organisations")
+    INTERNATIONAL = "T", _("International organisations")
 
 
 class MemberRole(models.TextChoices):

@@ -3,7 +3,9 @@
 Hard constraints (never broken): an expert is never put on the panel of an enterprise whose credit
 code is their employer's, that they declared as a past consulting client, or with which they
 declared a conflict. Soft ones, in order: every panel full, load balanced (no expert more than one
-panel more than another), matching industry expertise. Whatever could not be met is reported.
+panel more than another), matching industry expertise, and no panel led by an expert whose employer
+applies in the same cycle (a competitor's employee may score, but should not lead). Whatever could
+not be met is reported.
 The same input and seed always give the same panels.
 """
 
@@ -21,6 +23,7 @@ class ExpertCandidate:
     conflict_enterprise_ids: frozenset[int] = frozenset()
     industries: frozenset[str] = frozenset()
     load: int = 0  # panels already held in this round
+    employer_applies: bool = False  # the employer has an application in the same cycle
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class PanelRequest:
 
 @dataclass(frozen=True)
 class Problem:
-    code: str  # panel_short | load_unbalanced | no_industry_match
+    code: str  # panel_short | load_unbalanced | no_industry_match | leader_employer_applies
     application_id: int | None
     detail: dict = field(default_factory=dict, hash=False, compare=False)
 
@@ -55,6 +58,12 @@ def hard_conflict(expert: ExpertCandidate, request: PanelRequest) -> bool:
         or code in {c.upper() for c in expert.client_codes}
         or request.enterprise_id in expert.conflict_enterprise_ids
     )
+
+
+def soft_conflict(expert: ExpertCandidate, request: PanelRequest) -> bool:
+    """True when the expert's employer competes in the same cycle (another applicant than this one:
+    their own employer is a hard conflict). Allowed on a panel; avoided for its leader."""
+    return expert.employer_applies and not hard_conflict(expert, request)
 
 
 def assign_panels(
@@ -96,7 +105,13 @@ def assign_panels(
         if panel and not matching:
             problems.append(Problem("no_industry_match", req.application_id, {"industry": req.industry}))
         if chosen[req.application_id] and not req.existing:
-            leaders[req.application_id] = (matching or panel)[0]
+            # Prefer a leader of the industry, but above all one whose employer does not compete.
+            candidates = [x for x in matching + panel if not soft_conflict(by_id.get(x, ExpertCandidate(x)), req)]
+            leaders[req.application_id] = (candidates or matching or panel)[0]
+            if not candidates:
+                problems.append(
+                    Problem("leader_employer_applies", req.application_id, {"expert": leaders[req.application_id]})
+                )
     if loads and max(loads.values()) - min(loads.values()) > 1:
         problems.append(Problem("load_unbalanced", None, {"max": max(loads.values()), "min": min(loads.values())}))
     return Plan(panels=chosen, leaders=leaders, loads=loads, problems=problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from decimal import Decimal
 
 from django import forms
@@ -13,6 +14,13 @@ from enterprises.enums import District, Industry
 from enterprises.validators import validate_credit_code
 
 from .scoring import PERCENT_CHOICES
+
+# China first; then every IANA zone, for experts who work from abroad.
+TIME_ZONE_CHOICES = (
+    [("Asia/Shanghai", "Asia/Shanghai")]
+    + [(z, z) for z in sorted(zoneinfo.available_timezones()) if z != "Asia/Shanghai" and "/" in z]
+    + [("UTC", "UTC")]
+)
 
 
 class ExpertProfileForm(forms.Form):
@@ -28,6 +36,13 @@ class ExpertProfileForm(forms.Form):
         label=_("Fields of expertise"), choices=Industry.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     district = forms.ChoiceField(label=_("District or county"), choices=[("", "—"), *District.choices], required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIME_ZONE_CHOICES,
+        initial="Asia/Shanghai",
+        required=False,
+        help_text=_("Deadlines in the e-mails you receive are given in this time zone."),
+    )
     past_clients = forms.CharField(
         label=_("Past consulting clients"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -36,6 +51,10 @@ class ExpertProfileForm(forms.Form):
             "One per line: the client's credit code, then its name. You will never be assigned to review them."
         ),
     )
+
+    def clean_time_zone(self):
+        # Left out of the form: keep the zone on record (services.expert_profile_save).
+        return self.cleaned_data["time_zone"] or None
 
     def clean_employer_credit_code(self):
         code = self.cleaned_data["employer_credit_code"].strip().upper()

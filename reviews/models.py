@@ -29,6 +29,8 @@ class ExpertProfile(models.Model):
     )
     industries = models.JSONField(_("fields of expertise (industries)"), default=list, blank=True)
     district = models.CharField(_("district or county"), max_length=6, choices=District.choices, blank=True)
+    # Deadlines in the expert's e-mails are written in this zone (pages show China Standard Time).
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -19,13 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards.enums import CycleRole, ItemKind
+from awards.enums import ApplicationStatus, CycleRole, ItemKind
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
 from core.models import User
 
 from . import scoring
 from .enums import AssignmentStatus, CellStatus, RoundKind, SheetStatus
-from .models import Assignment, CategoryFeedback, Consensus, ItemScore, Panel, ReviewRound, ScoreSheet
+from .models import (
+    Assignment,
+    CategoryFeedback,
+    Consensus,
+    ExpertProfile,
+    ItemScore,
+    Panel,
+    ReviewRound,
+    ScoreSheet,
+)
 
 ROUND_ORDER = [RoundKind.MATERIAL, RoundKind.ONSITE]
 
@@ -711,6 +720,32 @@ def review_matrix(*, rnd: ReviewRound) -> Matrix:
     return Matrix(rnd, experts, rows, counts)
 
 
+# An application in these states no longer competes in its cycle.
+NOT_COMPETING = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.INELIGIBLE)
+
+
+def competing_credit_codes(cycle_id: int) -> set[str]:
+    """Credit codes (upper case) of the enterprises that apply in the cycle and are still in it."""
+    return {
+        code.upper()
+        for code in Application.objects.filter(cycle_id=cycle_id)
+        .exclude(status__in=NOT_COMPETING)
+        .values_list("enterprise__credit_code", flat=True)
+    }
+
+
+def experts_whose_employer_applies(cycle_id: int) -> dict[int, str]:
+    """Experts of the cycle whose employer applies in it (a soft conflict): expert id -> employer."""
+    competing = competing_credit_codes(cycle_id)
+    return {
+        p.user_id: p.employer or p.employer_credit_code
+        for p in ExpertProfile.objects.filter(
+            user__cycle_memberships__cycle_id=cycle_id, user__cycle_memberships__role=CycleRole.EXPERT
+        ).exclude(employer_credit_code="")
+        if p.employer_credit_code.upper() in competing
+    }
+
+
 def round_panels(*, rnd: ReviewRound):
     from .services import round_applications
 
@@ -814,7 +849,7 @@ def export_score_rows(*, cycle: AwardCycle):
 
 def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int, str]:
     """For the hand-made panel form: each expert's load in the round, industry match, hard conflict."""
-    from .assignment import hard_conflict
+    from .assignment import hard_conflict, soft_conflict
     from .services import _candidates, _request_for
 
     request = _request_for(application)
@@ -825,5 +860,7 @@ def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int,
             parts.append(_("knows the industry"))
         if hard_conflict(c, request):
             parts.append(_("CONFLICT OF INTEREST"))
+        elif soft_conflict(c, request):
+            parts.append(_("employer applies in this cycle: should not lead the panel"))
         notes[c.id] = " · ".join(str(p) for p in parts)
     return notes

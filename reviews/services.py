@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import zoneinfo
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from core.mail import mail_queue
 from core.models import User
 from core.text import join_list
 
+from . import selectors
 from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
 from .enums import AssignmentStatus, RoundKind, SheetStatus
 from .models import (
@@ -71,8 +74,10 @@ def expert_profile_save(
     industries: Sequence[str],
     district: str,
     past_clients: Sequence[tuple[str, str]],
+    time_zone: str | None = None,
 ) -> ExpertProfile:
-    """An expert keeps their own profile; the office (or an admin) may keep anyone's."""
+    """An expert keeps their own profile; the office (or an admin) may keep anyone's.
+    `time_zone` None keeps the one on record."""
     if by.pk != user.pk and not by.is_superuser:
         raise PermissionDenied(_("You may not do this."))
     with transaction.atomic():
@@ -80,6 +85,12 @@ def expert_profile_save(
         profile.title, profile.employer = title, employer
         profile.employer_credit_code = employer_credit_code.upper()
         profile.industries, profile.district = sorted(set(industries)), district
+        if time_zone is not None:
+            try:
+                zoneinfo.ZoneInfo(time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+                raise NotAllowed(_("“%(zone)s” is not a known time zone.") % {"zone": time_zone}) from exc
+            profile.time_zone = time_zone
         profile.save()
         profile.past_clients.all().delete()
         PastClient.objects.bulk_create(
@@ -162,6 +173,7 @@ def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at
 
 
 def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
+    competing = selectors.competing_credit_codes(rnd.cycle_id)
     experts = list(
         User.objects.filter(cycle_memberships__cycle_id=rnd.cycle_id, cycle_memberships__role=CycleRole.EXPERT)
         .select_related("expert_profile")
@@ -188,6 +200,7 @@ def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
                 | frozenset(m.enterprise_id for m in e.enterprise_memberships.all()),
                 industries=frozenset(profile.industries if profile else ()),
                 load=loads.get(e.pk, 0),
+                employer_applies=bool(profile and profile.employer_credit_code.upper() in competing),
             )
         )
     return result
@@ -216,6 +229,16 @@ def _open_for_round(*, application: Application, rnd: ReviewRound, by: User | No
         )
 
 
+def deadline_for(expert: User, value: dt.datetime) -> dict[str, str]:
+    """A deadline written for one expert: the time in their time zone (their profile's; China
+    Standard Time without one), the zone's name and its offset from UTC."""
+    profile = ExpertProfile.objects.filter(user=expert).only("time_zone").first()
+    zone = zoneinfo.ZoneInfo(profile.time_zone if profile and profile.time_zone else settings.TIME_ZONE)
+    local = value.astimezone(zone)
+    offset = local.strftime("%z")
+    return {"at": local.strftime("%Y-%m-%d %H:%M"), "zone": zone.key, "offset": f"UTC{offset[:3]}:{offset[3:]}"}
+
+
 def _notify_assigned(assignment_ids: list[int]) -> None:
     for a in Assignment.objects.filter(pk__in=assignment_ids).select_related(
         "expert", "panel__round__cycle", "panel__application__enterprise"
@@ -228,6 +251,7 @@ def _notify_assigned(assignment_ids: list[int]) -> None:
                 "enterprise": a.panel.application.enterprise.official_name,
                 "round_kind": a.panel.round.kind,
                 "closes_at": a.panel.round.closes_at.isoformat(),
+                "deadline": deadline_for(a.expert, a.panel.round.closes_at),
                 "is_leader": a.is_leader,
             },
         )
@@ -693,7 +717,9 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
                     {
                         "assignment_id": a.pk,
                         "enterprise": a.panel.application.enterprise.official_name,
-                        "closes_at": _local(a.panel.round.closes_at),
+                        "closes_at": "{at} ({zone}, {offset})".format(
+                            **deadline_for(a.expert, a.panel.round.closes_at)
+                        ),
                         "overdue": a.panel.round.closes_at <= now,
                         "declared": a.status == AssignmentStatus.ACCEPTED,
                     }

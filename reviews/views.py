@@ -90,6 +90,7 @@ def profile(request):
             "employer_credit_code": current.employer_credit_code,
             "industries": current.industries,
             "district": current.district,
+            "time_zone": current.time_zone,
             "past_clients": "\n".join(f"{c.credit_code} {c.name}" for c in current.past_clients.all()),
         }
     form = ExpertProfileForm(request.POST or None, initial=initial)
@@ -131,6 +132,9 @@ def _sheet_context(assignment, overrides=None, **extra):
     from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
     n_items = sum(len(c.items) for c in categories)
+    submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
+    # Past the round's close the services refuse every save: show the sheet read-only and say why.
+    closed = not submitted and timezone.now() >= assignment.panel.round.closes_at
     return {
         "assignment": assignment,
         "round": assignment.panel.round,
@@ -140,7 +144,9 @@ def _sheet_context(assignment, overrides=None, **extra):
         "done": done,
         "n_items": n_items,
         "sheet": sheet,
-        "locked": sheet is not None and sheet.status == SheetStatus.SUBMITTED,
+        "locked": submitted or closed,
+        "submitted": submitted,
+        "closed": closed,
         "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
         "bands": BANDS,
         "process_dimensions": PROCESS_DIMENSIONS,
@@ -370,13 +376,21 @@ def panels(request, pk):
     return render(
         request,
         "reviews/panels.html",
-        {"round": rnd, "rows": selectors.round_panels(rnd=rnd), "form": form, "report": report},
+        {
+            "round": rnd,
+            "rows": selectors.round_panels(rnd=rnd),
+            "form": form,
+            "report": report,
+            "employer_applies": selectors.experts_whose_employer_applies(rnd.cycle_id),
+        },
     )
 
 
 def _plan_report(plan):
     ids = {p.application_id for p in plan.problems if p.application_id}
     names = {a.pk: str(a.enterprise) for a in Application.objects.filter(pk__in=ids).select_related("enterprise")}
+    expert_ids = {p.detail["expert"] for p in plan.problems if p.code == "leader_employer_applies"}
+    experts = {u.pk: str(u) for u in User.objects.filter(pk__in=expert_ids)}
     lines = []
     for p in plan.problems:
         name = names.get(p.application_id, "")
@@ -387,6 +401,14 @@ def _plan_report(plan):
             )
         elif p.code == "no_industry_match":
             lines.append(_("%(name)s: no expert of the panel has expertise in its industry.") % {"name": name})
+        elif p.code == "leader_employer_applies":
+            lines.append(
+                _(
+                    "%(name)s: every expert of the panel works for an enterprise that applies in this cycle; "
+                    "%(expert)s leads it. Consider setting the panel by hand."
+                )
+                % {"name": name, "expert": experts.get(p.detail["expert"], "")}
+            )
         elif p.code == "load_unbalanced":
             lines.append(
                 _("The load could not be balanced within one: some experts have %(max)s panels, others %(min)s.")

@@ -8,6 +8,10 @@
       event.preventDefault();
     }
   });
+  // Buttons with data-print print the page (the receipt); print styles are in app.css.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  });
   // htmx sends the CSRF token from the meta-free cookie-less page: read it from the form field.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");

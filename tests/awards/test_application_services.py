@@ -120,14 +120,18 @@ def test_no_edit_after_submission(complete, applicant_a):
             application=app, section=S.BASIC, data={"name_zh": "改"}, version=app.basic_info_version, by=applicant_a
         )
     with pytest.raises(PermissionDenied):
-        services.attachment_add(application=app, kind=AttachmentKind.OTHER, upload=pdf_file(), by=applicant_a)
+        services.attachment_add(
+            application=app, kind=AttachmentKind.OTHER, description="补充材料", upload=pdf_file(), by=applicant_a
+        )
 
 
 # --- attachments ------------------------------------------------------------------------------
 
 
 def test_attachment_add_records_checksum_and_type(draft, applicant_a):
-    att = services.attachment_add(application=draft, kind=AttachmentKind.OTHER, upload=pdf_file(), by=applicant_a)
+    att = services.attachment_add(
+        application=draft, kind=AttachmentKind.OTHER, description="补充材料", upload=pdf_file(), by=applicant_a
+    )
     assert att.mime_type == "application/pdf" and len(att.sha256) == 64 and att.size > 0
     assert att.file.name.startswith(f"applications/{draft.pk}/") and att.file.name.endswith(".pdf")
 
@@ -135,23 +139,33 @@ def test_attachment_add_records_checksum_and_type(draft, applicant_a):
 def test_attachment_executable_renamed_pdf_refused(draft, applicant_a):
     exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:
-        services.attachment_add(application=draft, kind=AttachmentKind.OTHER, upload=exe, by=applicant_a)
+        services.attachment_add(
+            application=draft, kind=AttachmentKind.OTHER, description="补充材料", upload=exe, by=applicant_a
+        )
     assert "report.pdf" in str(exc.value)
     assert not draft.attachments.exists()
 
 
 def test_attachment_total_limit(draft, applicant_a, settings):
     settings.APPLICATION_ATTACHMENTS_MAX_BYTES = 1000
-    services.attachment_add(application=draft, kind=AttachmentKind.OTHER, upload=pdf_file(), by=applicant_a)
+    services.attachment_add(
+        application=draft, kind=AttachmentKind.OTHER, description="补充材料", upload=pdf_file(), by=applicant_a
+    )
     with pytest.raises(ValidationError) as exc:
         services.attachment_add(
-            application=draft, kind=AttachmentKind.OTHER, upload=pdf_file("second.pdf"), by=applicant_a
+            application=draft,
+            kind=AttachmentKind.OTHER,
+            description="补充材料",
+            upload=pdf_file("second.pdf"),
+            by=applicant_a,
         )
     assert "second.pdf" in str(exc.value) and "1000" in str(exc.value)
 
 
 def test_attachment_remove_hides_but_keeps_the_file(draft, applicant_a, applicant_b):
-    att = services.attachment_add(application=draft, kind=AttachmentKind.OTHER, upload=pdf_file(), by=applicant_a)
+    att = services.attachment_add(
+        application=draft, kind=AttachmentKind.OTHER, description="补充材料", upload=pdf_file(), by=applicant_a
+    )
     with pytest.raises(PermissionDenied):
         services.attachment_remove(attachment=att, by=applicant_b)
     services.attachment_remove(attachment=att, by=applicant_a)

@@ -18,7 +18,11 @@ from tests.factories.awards import fill_application, pdf_file
 @pytest.fixture
 def attachment_a(application_a, applicant_a):
     return services.attachment_add(
-        application=application_a, kind=AttachmentKind.OTHER, upload=pdf_file("other.pdf"), by=applicant_a
+        application=application_a,
+        kind=AttachmentKind.OTHER,
+        description="补充材料",
+        upload=pdf_file("other.pdf"),
+        by=applicant_a,
     )
 
 
@@ -39,7 +43,10 @@ def applicant_urls(app, att):
         ("post", reverse("awards:attachments", args=[pk])),
         ("get", reverse("awards:attachment", args=[pk, att.pk])),
         ("post", reverse("awards:attachment_remove", args=[pk, att.pk])),
+        ("get", reverse("awards:submit", args=[pk])),
         ("post", reverse("awards:submit", args=[pk])),
+        ("post", reverse("awards:submit", args=[pk]), {"confirm": "1"}),
+        ("get", reverse("awards:receipt", args=[pk])),
         ("get", reverse("awards:withdraw", args=[pk])),
         ("post", reverse("awards:withdraw", args=[pk])),
         ("get", reverse("awards:snapshot", args=[pk, 1])),
@@ -52,8 +59,8 @@ def applicant_urls(app, att):
 @pytest.mark.parametrize("role", ["applicant_b", "expert", "conflicted_expert", "committee_member"])
 def test_every_url_of_a_is_404_for_others(request, client_for, application_a, attachment_a, role):
     client = client_for(request.getfixturevalue(role))
-    for method, url in applicant_urls(application_a, attachment_a):
-        response = getattr(client, method)(url)
+    for method, url, *data in applicant_urls(application_a, attachment_a):
+        response = getattr(client, method)(url, *data)
         assert response.status_code == 404, (method, url, response.status_code)
     application_a.refresh_from_db()
     assert application_a.status == ApplicationStatus.DRAFT
@@ -66,13 +73,13 @@ def test_every_url_of_a_is_404_for_the_secretary_of_another_cycle(client_for, ap
 
     other = CycleMembershipFactory(role=CycleRole.SECRETARY).user
     client = client_for(other)
-    for method, url in applicant_urls(application_a, attachment_a):
-        assert getattr(client, method)(url).status_code == 404, url
+    for method, url, *data in applicant_urls(application_a, attachment_a):
+        assert getattr(client, method)(url, *data).status_code == 404, url
 
 
 def test_anonymous_is_sent_to_login(anonymous, application_a, attachment_a):
-    for method, url in applicant_urls(application_a, attachment_a):
-        response = getattr(anonymous, method)(url)
+    for method, url, *data in applicant_urls(application_a, attachment_a):
+        response = getattr(anonymous, method)(url, *data)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
@@ -81,7 +88,8 @@ def test_the_secretary_cannot_act_as_the_enterprise(client_for, secretary, appli
     pk = application_a.pk
     for url in [reverse("awards:section", args=[pk, "basic"]), reverse("awards:attachments", args=[pk])]:
         assert client.get(url).status_code == 403
-    assert client.post(reverse("awards:submit", args=[pk])).status_code == 403
+    assert client.get(reverse("awards:submit", args=[pk])).status_code == 403
+    assert client.post(reverse("awards:submit", args=[pk]), {"confirm": "1"}).status_code == 403
     assert client.post(reverse("awards:attachment_remove", args=[pk, attachment_a.pk])).status_code == 403
     assert client.get(reverse("awards:withdraw", args=[pk])).status_code == 403
     # ... but may read it and its files.
@@ -318,6 +326,7 @@ def test_attachment_of_another_application_under_my_url_is_404(client_for, appli
     other = services.attachment_add(
         application=application_b,
         kind=AttachmentKind.OTHER,
+        description="补充材料",
         upload=pdf_file(),
         by=application_b.enterprise.memberships.first().user
         if application_b.enterprise.memberships.exists()
@@ -337,7 +346,12 @@ def _member(app):
 
 
 def test_submit_incomplete_lists_what_is_missing(client_for, applicant_a, application_a):
-    response = client_for(applicant_a).post(reverse("awards:submit", args=[application_a.pk]), follow=True)
+    client = client_for(applicant_a)
+    response = client.get(reverse("awards:submit", args=[application_a.pk]))
+    body = response.content.decode()
+    assert "form-errors" in body and str(S.SECTION_TITLES[S.COMMITMENT]) in body
+    assert 'name="confirm"' not in body
+    response = client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"}, follow=True)
     body = response.content.decode()
     assert "message-error" in body and str(S.SECTION_TITLES[S.COMMITMENT]) in body
     application_a.refresh_from_db()
@@ -347,7 +361,7 @@ def test_submit_incomplete_lists_what_is_missing(client_for, applicant_a, applic
 def test_submit_then_read_only(client_for, applicant_a, application_a):
     fill_application(application_a, applicant_a)
     client = client_for(applicant_a)
-    response = client.post(reverse("awards:submit", args=[application_a.pk]), follow=True)
+    response = client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"}, follow=True)
     application_a.refresh_from_db()
     body = response.content.decode()
     assert application_a.status == ApplicationStatus.SUBMITTED
@@ -363,7 +377,7 @@ def test_submit_then_read_only(client_for, applicant_a, application_a):
     assert application_a.basic_info["name_zh"] != "x"
     assert client.post(reverse("awards:attachments", args=[application_a.pk]), {}).status_code == 403
     # A second click changes nothing.
-    client.post(reverse("awards:submit", args=[application_a.pk]))
+    client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"})
     assert application_a.snapshots.count() == 1
     assert client.get(reverse("awards:snapshot", args=[application_a.pk, 1])).status_code == 200
 
@@ -374,7 +388,9 @@ def test_submit_after_the_deadline_shows_it(client_for, applicant_a, application
     AwardCycle.objects.filter(pk=application_a.cycle_id).update(
         applications_open_at=close - dt.timedelta(days=30), applications_close_at=close
     )
-    response = client_for(applicant_a).post(reverse("awards:submit", args=[application_a.pk]), follow=True)
+    client = client_for(applicant_a)
+    assert "提交期限已过" in client.get(reverse("awards:submit", args=[application_a.pk])).content.decode()
+    response = client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"}, follow=True)
     assert timezone.localtime(close).strftime("%Y-%m-%d %H:%M") in response.content.decode()
     application_a.refresh_from_db()
     assert application_a.status == ApplicationStatus.DRAFT

@@ -155,7 +155,7 @@ def test_return_resubmit_and_diff(client_for, secretary, applicant_a, submitted_
         version=submitted_a.self_assessment_version,
         by=applicant_a,
     )
-    app_client.post(reverse("awards:submit", args=[submitted_a.pk]))
+    app_client.post(reverse("awards:submit", args=[submitted_a.pk]), {"confirm": "1"})
     submitted_a.refresh_from_db()
     assert submitted_a.status == ApplicationStatus.SUBMITTED and submitted_a.snapshots.count() == 2
     response = sec.get(reverse("awards:review", args=[submitted_a.pk]))

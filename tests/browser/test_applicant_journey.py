@@ -15,7 +15,13 @@ from awards.models import Application
 from enterprises.models import Enterprise
 
 from .conftest import login
-from .test_application import _no_serious_a11y, _open_section, _save, applicant_fills_and_submits
+from .test_application import (
+    _no_serious_a11y,
+    _open_section,
+    _save,
+    _submit_after_confirming,
+    applicant_fills_and_submits,
+)
 from .test_registration import CODE, PASSWORD, link_in
 
 
@@ -84,8 +90,7 @@ def test_register_apply_return_resubmit_eligible(page, cycle, secretary):
     page.locator(f"input[name=rnd_{cycle.year - 1}]").fill("655")
     _save(page)
     page.goto(f"{page.base}/applications/{pk}/")
-    page.locator("form.submit-form button").click()
-    page.wait_for_load_state("load")
+    _submit_after_confirming(page)
     assert Application.objects.get(pk=pk).status == ApplicationStatus.SUBMITTED
 
     # The secretary sees the change and marks it eligible; the applicant's dashboard says so.

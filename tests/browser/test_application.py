@@ -43,45 +43,53 @@ def _no_serious_a11y(page):
     assert axe_violations(page) == [], page.url
 
 
+def _save_and_continue(page, expect_path):
+    """Press "save and continue" and land on the next step (its path ends with `expect_path`)."""
+    page.locator("button[name=next]").click()
+    # The click may wait for an autosave on its way (awards.js): wait for the next page itself.
+    page.wait_for_url(re.compile(re.escape(expect_path) + "$"), timeout=15_000)
+    page.wait_for_load_state("load")
+    assert page.locator(".message-success").count() == 1, page.locator("main").inner_text()[:2000]
+
+
 def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
-    """From a logged-in applicant with no application yet: start, fill every section, submit.
-    Returns the application's id."""
+    """From a logged-in applicant with no application yet: start, then go through every section with
+    "save and continue" only (no typed URLs), confirm and submit. Returns the application's id."""
     page.goto(page.base + "/applications/")
     if screenshots:
         shot(page, "application-start-zh")
     page.locator("form[action$='/applications/start/'] button").click()
     page.wait_for_load_state("load")
     pk = int(re.search(r"/applications/(\d+)/", page.url).group(1))
+    base = f"/applications/{pk}/"
     assert page.locator(".missing-list li").count() > 5
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-overview-zh")
 
-    # Basic information: pre-filled from the profile; add what the profile lacks.
-    _open_section(page, pk, "basic")
+    # Basic information (the first section, from the overview): pre-filled from the profile.
+    page.locator(f"table a[href='{base}basic/']").click()
+    page.wait_for_load_state("load")
     assert page.locator("input[name=credit_code]").input_value() != ""
     page.locator("input[name=legal_representative]").fill("王建设")
     page.locator("textarea[name=main_business]").fill("精密机械零部件的研发、生产和销售")
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-basic-zh")
-    _save(page)
+    _save_and_continue(page, base + "eligibility/")
 
     # Eligibility declarations, with an evidence file.
-    _open_section(page, pk, "eligibility")
     page.locator("input[name=excellence_since]").fill("2015-03-01")
     page.locator("textarea[name=excellence_note]").fill("2015年起导入卓越绩效模式，每年自评。")
     page.locator("input[name=no_incident][value=yes]").check()
     page.locator("input[name=good_record][value=yes]").check()
     page.locator("input[name=evidence_excellence]").set_input_files(_pdf("excellence.pdf"))
-    _save(page)
-    assert "excellence.pdf" in page.content()
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-eligibility-zh")
+    _save_and_continue(page, base + "self_assessment/")
 
-    # Self-assessment: live counter, autosave, then explicit save.
-    _open_section(page, pk, "self_assessment")
+    # Self-assessment: live counter, autosave, then save and continue.
     areas = page.locator("textarea[data-counter]")
     first = areas.nth(0)
     first.fill(NARRATIVE)
@@ -97,10 +105,9 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-self-assessment-zh")
-    _save(page)
+    _save_and_continue(page, base + "results/")
 
-    # Key results: three years of figures.
-    _open_section(page, pk, "results")
+    # Key results: three years of figures; continuing leads to the attachments.
     values = {
         "revenue": "12500",
         "profit": "980.5",
@@ -116,10 +123,9 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-results-zh")
-    _save(page)
+    _save_and_continue(page, base + "attachments/")
 
-    # Attachments: the two required files.
-    page.goto(f"{page.base}/applications/{pk}/attachments/")
+    # Attachments: the two required files, then on to the commitment letter.
     for kind, name in (("business_licence", "licence.pdf"), ("self_assessment_report", "self-assessment.pdf")):
         page.locator("select[name=kind]").select_option(kind)
         page.locator("input[name=file]").set_input_files(_pdf(name))
@@ -129,9 +135,10 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-attachments-zh")
+    page.locator("a[data-next]").click()
+    page.wait_for_url(re.compile(re.escape(base + "commitment/") + "$"))
 
-    # Commitment letter.
-    _open_section(page, pk, "commitment")
+    # Commitment letter, the last section: continuing leads to the overview.
     page.locator("input[name=name]").fill("王建设")
     page.locator("input[name=position]").fill("总经理")
     page.locator("input[name=date]").fill(timezone.localdate().isoformat())
@@ -139,26 +146,46 @@ def applicant_fills_and_submits(page, *, cycle, screenshots=True) -> int:
     _no_serious_a11y(page)
     if screenshots:
         shot(page, "application-commitment-zh")
-    _save(page)
-
-    # Submit and see the receipt.
-    page.goto(f"{page.base}/applications/{pk}/")
+    _save_and_continue(page, base)
     assert page.locator(".missing-list").count() == 0
-    page.locator("form.submit-form button").click()
-    page.wait_for_load_state("load")
+
+    # Submit: the confirmation lists what will be locked; confirming leads to the receipt.
+    page.locator(".submit-form a.button").click()
+    page.wait_for_url(re.compile(re.escape(base + "submit/") + "$"))
+    locked = page.locator(".locked-list").inner_text()
+    assert "excellence.pdf" in locked and "licence.pdf" in locked
+    assert Application.objects.get(pk=pk).status == ApplicationStatus.DRAFT
+    _no_serious_a11y(page)
+    if screenshots:
+        shot(page, "application-submit-confirm-zh")
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url(re.compile(re.escape(base + "receipt/") + "$"))
     receipt = f"CZMQA-{cycle.year}-0001"
     assert receipt in page.locator(".message-success").inner_text()
     assert page.locator(".receipt").inner_text() == receipt
     _no_serious_a11y(page)
     if screenshots:
-        shot(page, "application-submitted-zh")
+        shot(page, "application-receipt-zh")
+        page.emulate_media(media="print")
+        shot(page, "application-receipt-print-zh")
+        page.emulate_media(media="screen")
     return pk
+
+
+def _submit_after_confirming(page):
+    """From the overview: the submit button, then the confirmation; ends on the receipt."""
+    page.locator(".submit-form a.button").click()
+    page.wait_for_url(re.compile(r"/submit/$"))
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url(re.compile(r"/receipt/$"))
 
 
 def test_application_journey(page, cycle, applicant_a, secretary):
     login(page, applicant_a.email)
     pk = applicant_fills_and_submits(page, cycle=cycle)
     assert Application.objects.get(pk=pk).status == ApplicationStatus.SUBMITTED
+    page.goto(f"{page.base}/applications/{pk}/")
+    shot(page, "application-submitted-zh")
 
     # The secretary returns it with a comment on the key results.
     login(page, secretary.email)
@@ -187,12 +214,22 @@ def test_application_journey(page, cycle, applicant_a, secretary):
     shot(page, "dashboard-applicant-zh")
     page.goto(f"{page.base}/applications/{pk}/")
     assert "请核对上一年度研发投入。" in page.content()
+    # The comment stands at the top of its section and marks the section in the list.
     _open_section(page, pk, "results")
+    assert "请核对上一年度研发投入。" in page.locator(".return-comments").inner_text()
+    assert page.locator(".section-nav .badge-commented").count() == 1
+    _no_serious_a11y(page)
+    shot(page, "application-return-comment-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "application-return-comment-en")
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state("load")
     page.locator(f"input[name=rnd_{cycle.year - 1}]").fill("610")
     _save(page)
+    assert page.locator(".return-comments").count() == 0  # changed after the return
     page.goto(f"{page.base}/applications/{pk}/")
-    page.locator("form.submit-form button").click()
-    page.wait_for_load_state("load")
+    _submit_after_confirming(page)
     app = Application.objects.get(pk=pk)
     assert app.status == ApplicationStatus.SUBMITTED and app.snapshots.count() == 2
 
@@ -227,6 +264,13 @@ def test_application_journey(page, cycle, applicant_a, secretary):
     page.goto(f"{page.base}/applications/{pk}/")
     _no_serious_a11y(page)
     shot(page, "application-submitted-phone-en")
+    page.set_viewport_size({"width": 320, "height": 720})
+    page.goto(f"{page.base}/applications/{pk}/receipt/")
+    _no_serious_a11y(page)
+    shot(page, "application-receipt-phone-en")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{page.base}/applications/{pk}/receipt/")
+    shot(page, "application-receipt-en")
 
 
 def test_application_pages_in_english(page, cycle, applicant_a):
@@ -256,6 +300,11 @@ def test_application_pages_in_english(page, cycle, applicant_a):
     page.wait_for_load_state("load")
     assert "setup.pdf" in page.locator(".error").inner_text()
     shot(page, "application-attachments-en")
+    page.goto(page.base + f"/applications/{app.pk}/submit/")
+    assert "Still missing" in page.locator(".form-errors").inner_text()
+    assert page.locator("button[name=confirm]").count() == 0
+    _no_serious_a11y(page)
+    shot(page, "application-submit-incomplete-en")
 
     # Saving while an autosave is on its way waits for it, so the user never conflicts with themself.
     _open_section(page, app.pk, "commitment")

@@ -178,3 +178,53 @@ def test_expert_scores_leader_agrees_secretary_ranks(
     page.goto(page.base + f"/reviews/office/sheet/{sheet_pk}/reopen/")
     assert axe_violations(page) == []
     shot(page, "reviews-reopen-zh")
+
+
+def test_sheet_of_a_closed_round_is_read_only(page, cycle, application_a, enterprise_b, expert, secretary, applicant_a):
+    """Past the round's close the sheet says so and offers nothing to save (zh and en screenshots)."""
+    _panel, lead, _pending_b = _setup(cycle, application_a, enterprise_b, expert, secretary, applicant_a)
+    lead.status = AssignmentStatus.ACCEPTED
+    lead.save(update_fields=["status"])
+    rnd = lead.panel.round
+    rnd.closes_at = timezone.now() - dt.timedelta(hours=2)
+    rnd.save(update_fields=["closes_at"])
+    login(page, expert.email)
+    page.goto(page.base + f"/reviews/assignment/{lead.pk}/")
+    assert "本轮评分已于" in page.locator(".sheet-closed").inner_text()
+    assert page.locator("button[value=submit]").count() == 0
+    assert page.locator("fieldset.category input[type=number]").first.is_disabled()
+    assert axe_violations(page) == []
+    shot(page, "reviews-sheet-closed-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    assert "read-only" in page.locator(".sheet-closed").inner_text()
+    shot(page, "reviews-sheet-closed-en")
+
+
+def test_panels_show_the_employer_applying(page, cycle, application_a, application_b, expert, secretary):
+    """An expert whose employer (B) applies sits on A's panel but does not lead it; the panels page says so."""
+    from reviews import services
+    from reviews.models import ExpertProfile
+
+    for app in (application_a, application_b):
+        Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.ELIGIBLE)
+    ExpertProfileFactory(user=expert)
+    ExpertProfile.objects.filter(user=expert).update(
+        employer="郴州乙企业有限公司", employer_credit_code=application_b.enterprise.credit_code
+    )
+    for i in range(4):
+        u = CycleMembershipFactory(
+            cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email=f"peer{i}@pool.example.cn", full_name=f"专家{i}")
+        ).user
+        ExpertProfileFactory(user=u)
+    rnd = ReviewRoundFactory(cycle=cycle, kind=RoundKind.MATERIAL)
+    services.panels_auto_assign(rnd=rnd, by=secretary, seed=1)
+    login(page, secretary.email)
+    page.goto(page.base + f"/reviews/office/round/{rnd.pk}/panels/")
+    assert page.locator(".badge-conflict").count() == 1
+    assert axe_violations(page) == []
+    shot(page, "reviews-panels-soft-conflict-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    assert "employer applies" in page.locator(".badge-conflict").inner_text()
+    shot(page, "reviews-panels-soft-conflict-en")

@@ -208,8 +208,22 @@ def test_recent_actions_on_the_dashboard_are_for_administrators_only(client_for,
     assert "Recent actions" not in office and "最近操作" not in office
     admin = client_for(admin_user).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Vote cast" in admin or "投票" in admin
-    assert "user.registered" in admin
+    assert "user.registered" not in admin and "用户已注册" in admin  # the event in words, not its code
     assert "committee.vote" not in admin  # the label, not the stored code
+    client = client_for(admin_user)
+    client.post(reverse("core:language"), {"language": "en", "next": "/"})
+    admin_en = client.get(reverse("core:dashboard")).content.decode()
+    assert "User registered" in admin_en and "Vote cast" in admin_en and "user.registered" not in admin_en
+
+
+def test_events_of_the_system_are_named_in_words(client_for, admin_user, applicant_a):
+    from core.audit import audit_record
+    from core.enums import AuditAction
+
+    audit_record(action=AuditAction.OTHER, obj=applicant_a, by=None, payload={"event": "meeting.scheduled"})
+    admin = client_for(admin_user).get(reverse("core:dashboard")).content.decode()
+    assert "会议已安排" in admin and "meeting.scheduled" not in admin
+    assert "<td>系统</td>" in admin and "<td>system</td>" not in admin
 
 
 def test_an_objection_is_named_without_its_objector(db):

@@ -87,3 +87,41 @@ def test_existing_members_are_kept_and_topped_up():
     plan = assign_panels(apps, _experts(6), size=5, seed=0)
     assert len(plan.panels[100]) == 3 and not {1, 2} & set(plan.panels[100])
     assert 100 not in plan.leaders  # the panel already has members (and its leader)
+
+
+# --- soft conflict: the employer applies in the same cycle ------------------------------------
+
+
+def test_an_expert_whose_employer_applies_may_score_but_is_not_made_leader():
+    apps = _apps(3)
+    # Experts 1-3 work for competitors and know the industry best; 4-7 do not know it.
+    experts = [ExpertCandidate(id=i, industries=frozenset({"C"}), employer_applies=True) for i in (1, 2, 3)] + [
+        ExpertCandidate(id=i) for i in (4, 5, 6, 7)
+    ]
+    for seed in range(10):
+        plan = assign_panels(apps, experts, size=5, seed=seed)
+        for app in apps:
+            panel = plan.panels[app.application_id]
+            assert len(panel) == 5 and any(x in (1, 2, 3) for x in panel)  # allowed on the panel
+            assert plan.leaders[app.application_id] not in (1, 2, 3)
+        assert not [p for p in plan.problems if p.code == "leader_employer_applies"]
+
+
+def test_a_leader_whose_employer_applies_is_reported_when_unavoidable():
+    apps = _apps(1)
+    experts = [ExpertCandidate(id=i, employer_applies=True) for i in range(1, 6)]
+    plan = assign_panels(apps, experts, size=5, seed=0)
+    assert plan.leaders[100] in range(1, 6)
+    problems = [p for p in plan.problems if p.code == "leader_employer_applies"]
+    assert len(problems) == 1 and problems[0].application_id == 100
+    assert problems[0].detail["expert"] == plan.leaders[100]
+
+
+def test_the_soft_conflict_is_not_the_hard_one():
+    from reviews.assignment import soft_conflict
+
+    app = _apps(1)[0]
+    own = ExpertCandidate(id=1, employer_code=CODES[0], employer_applies=True)  # works for this applicant
+    rival = ExpertCandidate(id=2, employer_code=CODES[5], employer_applies=True)
+    assert hard_conflict(own, app) and not soft_conflict(own, app)
+    assert soft_conflict(rival, app) and not hard_conflict(rival, app)

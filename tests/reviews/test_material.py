@@ -125,7 +125,11 @@ def test_a_file_uploaded_after_submission_is_not_served_to_experts(client_for, p
 
     set_status(panel.application, ApplicationStatus.DRAFT)
     new = award_services.attachment_add(
-        application=panel.application, kind=AttachmentKind.OTHER, upload=pdf_file("later.pdf"), by=applicant_a
+        application=panel.application,
+        kind=AttachmentKind.OTHER,
+        description="补充材料",
+        upload=pdf_file("later.pdf"),
+        by=applicant_a,
     )
     assert _download(client_for(applicant_a), new).status_code == 200
     assert _download(client_for(expert), new).status_code == 404

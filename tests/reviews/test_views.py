@@ -453,3 +453,30 @@ def test_streamed_xlsx_matches_the_csv_cell_by_cell(client_for, review, secretar
                 checked += 1
     assert len(tables[1][1]) == 1 + 5 * 23  # header and every item score of the five experts
     assert checked > 5 * 23 * 9
+
+
+def test_sheet_of_a_closed_round_is_read_only_and_says_why(client_for, review, expert, cycle, material_round):
+    _panel, lead, _peers = review
+    material_round.closes_at = timezone.now() - dt.timedelta(hours=1)
+    material_round.save()
+    html = client_for(expert).get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
+    assert "sheet-closed" in html
+    assert timezone.localtime(material_round.closes_at).strftime("%Y-%m-%d %H:%M") in html
+    assert 'value="submit"' not in html and 'value="save"' not in html
+    assert "hx-post" not in html  # no autosave either
+    assert html.count("disabled") >= len(framework_items(cycle)[0].category.framework.categories.all())
+
+
+def test_sheet_of_an_open_round_is_editable(client_for, review, expert):
+    _panel, lead, _peers = review
+    html = client_for(expert).get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
+    assert "sheet-closed" not in html and 'value="submit"' in html and "hx-post" in html
+
+
+def test_profile_keeps_the_time_zone_for_the_mails(client_for, review, expert):
+    data = {"title": "教授", "employer": "湘南学院", "industries": ["C"], "time_zone": "Europe/Berlin"}
+    assert client_for(expert).post(reverse("reviews:profile"), data).status_code == 302
+    expert.expert_profile.refresh_from_db()
+    assert expert.expert_profile.time_zone == "Europe/Berlin"
+    page = client_for(expert).get(reverse("reviews:profile")).content.decode()
+    assert '<option value="Europe/Berlin" selected>' in page
