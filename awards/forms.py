@@ -21,7 +21,7 @@ from enterprises.enums import District, Industry
 from enterprises.validators import district_mismatch, normalize_credit_code
 
 from . import sections as S
-from .enums import ApplicationStatus, AttachmentKind, EligibilityDecision
+from .enums import AttachmentKind, EligibilityDecision
 
 YES_NO = [("yes", _("Yes, I declare this")), ("no", _("No"))]
 
