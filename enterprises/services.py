@@ -7,6 +7,7 @@ from typing import Any
 
 import rules
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -72,6 +73,7 @@ def user_register(
     with transaction.atomic():
         existing = User.objects.filter(email__iexact=email).first()
         if existing is not None:
+            make_password(password)  # the same hashing work as a new account: the time tells nothing either
             mail_queue(
                 template="account_exists",
                 to_user=existing,

@@ -233,3 +233,17 @@ def test_an_admin_resets_a_lost_device_from_the_people_list(settings, client_for
     assert response.status_code == 302
     assert not selectors.twofactor_enabled(expert)
     assert AuditEvent.objects.filter(payload__event="twofactor.reset", actor=admin_user).count() == 1
+
+
+@pytest.mark.parametrize("bad", ["\x00", "NaN", "1e309", "-0", "٣٤٥٦٧٨", "x" * 10_000, "\u200b123456", "\u202e123456"])
+def test_odd_codes_and_next_values_are_refused_politely(settings, client_for, expert, committee_member, bad):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    enable(expert)
+    client = password_login(expert)
+    assert client.post(reverse("twofactor:verify"), {"code": bad, "next": bad}).status_code == 400
+    assert client.get(reverse("twofactor:verify"), {"next": bad}).status_code == 200
+    setting_up = client_for(committee_member)
+    assert setting_up.get(reverse("twofactor:setup")).status_code == 200
+    assert setting_up.post(reverse("twofactor:setup"), {"code": bad}).status_code == 400
+    assert not selectors.twofactor_enabled(committee_member)
