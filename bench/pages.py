@@ -10,6 +10,8 @@ HTML size, and the ratio 2,000 / 10. Then the exports: CSV against XLSX (time an
 under tracemalloc).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_pages .venv/bin/python bench/pages.py
+
+With BENCH_PAGES=0 it measures the exports only.
 """
 
 from __future__ import annotations
@@ -185,7 +187,11 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             print(f"built {n} applications in {time.perf_counter() - t0:.1f} s")
-            measured[n] = [(label, cost(clients[persona], url)) for label, persona, url in pages(cycle, extra)]
+            measured[n] = [
+                (label, cost(clients[persona], url))
+                for label, persona, url in pages(cycle, extra)
+                if os.environ.get("BENCH_PAGES", "1") != "0"  # BENCH_PAGES=0: the exports only
+            ]
             cycles[n] = cycle
         small, big = cycles[N_SMALL], cycles[N_BIG]
         print(f"{'page':32}{'queries':>14}{'ms ' + str(N_SMALL):>10}{'ms ' + str(N_BIG):>10}{'ratio':>7}{'KB':>9}")

@@ -9,6 +9,7 @@ the result (tests/reviews/test_views.py reads it back cell by cell against the C
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -35,35 +36,38 @@ _STYLES = (
     "</styleSheet>"
 )
 # XML 1.0 refuses most control characters; a spreadsheet cell has no use for them either.
-_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
-
-
-def _column(n: int) -> str:
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EMPTY = "<c/>"
 
 
 def _text(value: str) -> str:
-    return escape(value.translate(_CONTROL))
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    return value
 
 
-def _row_xml(number: int, values: Iterable, columns: list[str], *, style: str = "") -> str:
-    cells = []
-    for col, value in zip(columns, values, strict=False):
-        if value is None or value == "":
-            continue
-        ref = f"{col}{number}"
-        if isinstance(value, bool):
-            cells.append(f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>')
-        elif isinstance(value, int | float | Decimal):
-            cells.append(f'<c r="{ref}"{style}><v>{value}</v></c>')
-        else:
-            text = _text(str(value))
-            cells.append(f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
+def _cell(value, style: str = "") -> str:
+    # Cells carry no reference: each row lists every column in order (<c/> for an empty one).
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return _EMPTY
+        return f'<c t="inlineStr"{style}><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    if value is None:
+        return _EMPTY
+    if kind is bool:
+        return f'<c t="b"{style}><v>{int(value)}</v></c>'
+    if kind is int or kind is float or kind is Decimal:
+        return f"<c{style}><v>{value}</v></c>"
+    return _cell(str(value), style)
+
+
+def _row_xml(values: Iterable, *, style: str = "") -> str:
+    if style:
+        return "<row>" + "".join([_cell(v, style) for v in values]) + "</row>"
+    return "<row>" + "".join([_cell(v) for v in values]) + "</row>"
 
 
 def write_xlsx(sheets: Iterable[tuple[str, list, Iterable[Iterable]]], *, chunk_rows: int = 2000) -> IO[bytes]:
@@ -112,18 +116,16 @@ def write_xlsx(sheets: Iterable[tuple[str, list, Iterable[Iterable]]], *, chunk_
             )
             zf.writestr("xl/styles.xml", _STYLES)
             for n, (_title, header, rows) in enumerate(sheets, start=1):
-                columns = [_column(i) for i in range(1, len(header) + 1)]
                 with zf.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as f:
                     f.write(
                         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_MAIN}">'
                         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                         'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'.encode()
                     )
-                    f.write(_row_xml(1, [str(h) for h in header], columns, style=' s="1"').encode())
-                    buffer, number = [], 1
+                    f.write(_row_xml([str(h) for h in header], style=' s="1"').encode())
+                    buffer = []
                     for row in rows:
-                        number += 1
-                        buffer.append(_row_xml(number, row, columns))
+                        buffer.append(_row_xml(row))
                         if len(buffer) >= chunk_rows:
                             f.write("".join(buffer).encode())
                             buffer = []
