@@ -80,6 +80,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # task: a Celery worker rendering certificates otherwise connects to PostgreSQL for every one.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must take two requests at once (an autosave racing a submit): WAL lets
+    # readers run beside the writer, a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock
+    # instead of failing with "database is locked", and IMMEDIATE takes the write lock when a
+    # transaction begins, so a transaction that read first cannot fail when it later writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
