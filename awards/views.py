@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, ServiceError
 from core.selectors import user_roles
+from core.uploads import download_name
 from enterprises.models import Enterprise
 
 from . import sections as S
@@ -333,7 +334,7 @@ def attachment_download(request, pk, attachment_id):
         attachment.file.open("rb"),
         content_type=attachment.mime_type,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.mime_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

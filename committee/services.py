@@ -7,7 +7,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.uploads import discard_stored, store_upload, validate_upload
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -599,22 +601,35 @@ def objection_lodge(
             _("Too many objections from your network address in the last hour. Please try again later."),
             code="rate_limited",
         )
-    with transaction.atomic():
-        objection = Objection.objects.create(
-            notice=notice,
-            application=application,
-            name=name.strip(),
-            contact=contact.strip(),
-            reasons=reasons.strip(),
-            evidence=evidence or "",
-            ip_address=ip,
-        )
-        audit_record(
-            action=AuditAction.OTHER,
-            obj=objection,
-            by=None,
-            payload={"event": "objection.lodged", "application": application.pk},
-        )
+    stored = ""
+    if evidence:
+        # Stored under a generated name with the extension of the type its content proves: never
+        # under the objector's own file name (core.uploads).
+        try:
+            mime = validate_upload(evidence, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+            stored = store_upload(evidence, folder="committee/objections", mime=mime)
+        except ValidationError as exc:
+            raise NotAllowed(exc.messages[0], code=exc.code or "evidence") from exc
+    try:
+        with transaction.atomic():
+            objection = Objection.objects.create(
+                notice=notice,
+                application=application,
+                name=name.strip(),
+                contact=contact.strip(),
+                reasons=reasons.strip(),
+                evidence=stored,
+                ip_address=ip,
+            )
+            audit_record(
+                action=AuditAction.OTHER,
+                obj=objection,
+                by=None,
+                payload={"event": "objection.lodged", "application": application.pk},
+            )
+    except BaseException:
+        discard_stored(stored)
+        raise
     ratelimit.count("objections", ip, window=3600)
     return objection
 

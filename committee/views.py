@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from awards.models import Application, AwardCycle
 from core.errors import ServiceError
 from core.net import client_address
+from core.uploads import download_name, mime_of_stored
 
 from . import selectors, services
 from .forms import (
@@ -490,9 +491,15 @@ def objection_evidence(request, pk):
     _checked(request, objection.notice, MANAGE)
     if not objection.evidence:
         raise Http404
-    return FileResponse(
-        objection.evidence.open("rb"), as_attachment=True, filename=objection.evidence.name.rsplit("/", 1)[-1]
+    mime = mime_of_stored(objection.evidence.name)
+    response = FileResponse(
+        objection.evidence.open("rb"),
+        content_type=mime,
+        as_attachment=True,
+        filename=download_name(f"objection-{objection.pk}", mime),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
