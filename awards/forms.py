@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NameField
 from core.uploads import validate_upload
 from enterprises.enums import District, Industry
 from enterprises.validators import normalize_credit_code, validate_credit_code
@@ -270,7 +271,7 @@ class KeyResultsForm(SectionForm):
 
 
 class CommitmentForm(SectionForm):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = NameField(label=_("Name"), required=False)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     confirmed = forms.BooleanField(

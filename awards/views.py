@@ -26,7 +26,7 @@ from enterprises.models import Enterprise
 
 from . import sections as S
 from . import selectors, services
-from .enums import ApplicationStatus, AttachmentKind
+from .enums import ApplicationStatus, AttachmentKind, EligibilityDecision
 from .forms import (
     AttachmentForm,
     BasicInfoForm,
@@ -419,6 +419,29 @@ def eligibility_queue(request):
     )
 
 
+def _late_return(application) -> bool:
+    return (
+        application.status == ApplicationStatus.RETURNED
+        and application.resubmit_by is not None
+        and application.resubmit_by <= timezone.now()
+    )
+
+
+def _decided_meanwhile(request, application):
+    """A decision posted for an application that can no longer be decided (another secretary was
+    quicker, or it left the queue): say so above the page, which shows what it is now."""
+    status = {"status": application.get_status_display()}
+    if application.status in EligibilityDecision.values:
+        text = _(
+            "Someone else decided this application a moment ago: it is now “%(status)s”. "
+            "Your decision was not recorded."
+        )
+    else:
+        text = _("This application is “%(status)s” and cannot be decided now. Your decision was not recorded.")
+    messages.warning(request, text % status)
+    return redirect("awards:review", pk=application.pk)
+
+
 @login_required
 def eligibility_review(request, pk):
     """Secretaries (and admins): the submitted application, automatic checks, changes since the
@@ -427,6 +450,10 @@ def eligibility_review(request, pk):
     if not request.user.has_perm("awards.manage_cycle", application):
         raise PermissionDenied
     form = EligibilityDecisionForm(request.POST or None)
+    if request.method == "POST" and not (
+        application.status == ApplicationStatus.SUBMITTED or _late_return(application)
+    ):
+        return _decided_meanwhile(request, application)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_decide_eligibility(
@@ -437,6 +464,9 @@ def eligibility_review(request, pk):
                 section_comments=form.section_comments(),
                 resubmit_by=form.cleaned_data.get("resubmit_by"),
             )
+        except Conflict:
+            application.refresh_from_db()
+            return _decided_meanwhile(request, application)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -466,9 +496,7 @@ def eligibility_review(request, pk):
             "form": form,
             "can_decide": application.status == ApplicationStatus.SUBMITTED,
             # Returned and not resubmitted in time: the office may close it as ineligible.
-            "late_return": application.status == ApplicationStatus.RETURNED
-            and application.resubmit_by is not None
-            and application.resubmit_by <= timezone.now(),
+            "late_return": _late_return(application),
             "messages_office": selectors.office_messages(application),
             "history": selectors.application_history(application),
         },

@@ -25,6 +25,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
 
 from . import decisions
@@ -313,6 +314,9 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote:
             raise NotAllowed(
                 _("You are a member of this candidate's enterprise and may not vote on it."), code="member"
             )
+        existing = Vote.objects.filter(ballot=locked, member=by).first()
+        if existing is not None and existing.choice == choice:
+            return existing  # the same vote again (a double click, a reload): nothing changes, no event
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
         audit_record(
             action=AuditAction.VOTE,
@@ -590,7 +594,8 @@ def objection_lodge(
             % {"start": notice.starts_on, "end": notice.ends_on},
             code="period",
         )
-    if not name.strip() or not contact.strip():
+    name = visible_text(name)  # a zero-width space is not a name
+    if not name or not contact.strip():
         raise NotAllowed(_("Anonymous objections are not accepted: give your real name and a contact."), code="anon")
     if not reasons.strip():
         raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
+from core.forms import NameField
 from core.models import User
 
 from .enums import MemberRole
@@ -22,9 +23,7 @@ class RegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a link to this address to confirm it is yours."),
     )
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    full_name = NameField(label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=Language.choices,

@@ -386,3 +386,31 @@ def test_objection_on_a_full_disk_keeps_the_text_and_leaves_nothing(notice, cand
     assert "未能保存" in page
     assert not Objection.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\u2060\ufeff", "\u3164\u3164"])
+def test_a_zero_width_name_is_not_a_real_name(notice, candidates, anonymous, name):
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    r = anonymous.post(reverse("committee:objection_new", args=[notice.pk]), post | {"name": name})
+    page = r.content.decode()
+    assert r.status_code == 200 and "该企业存在虚报数据，详见附件。" in page
+    assert not Objection.objects.exists()
+
+
+def test_a_full_width_name_is_normalised(notice, candidates, anonymous):
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    anonymous.post(reverse("committee:objection_new", args=[notice.pk]), post | {"name": "Ｗａｎｇ\u200b　Ｗｕ"})
+    assert Objection.objects.get().name == "Wang Wu"
+
+
+def test_objection_text_has_a_stated_maximum(notice, candidates, anonymous):
+    url = reverse("committee:objection_new", args=[notice.pk])
+    page = anonymous.get(url).content.decode()
+    assert 'maxlength="5000"' in page and "5000" in page.split('maxlength="5000"', 1)[1]
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    r = anonymous.post(url, post | {"reasons": "很" * 5001})
+    assert r.status_code == 200 and not Objection.objects.exists()
+    assert r.context["form"].errors["reasons"]
