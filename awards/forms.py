@@ -68,7 +68,7 @@ class BasicInfoForm(SectionForm):
     )
     contact_name = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_name"]), max_length=100, required=False)
     contact_phone = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_phone"]), max_length=30, required=False)
-    contact_email = forms.EmailField(label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
+    contact_email = forms.EmailField(max_length=254, label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
     main_business = forms.CharField(
         label=capfirst(S.BASIC_FIELDS["main_business"]),
         max_length=2000,
@@ -391,3 +391,10 @@ class EligibilityDecisionForm(forms.Form):
 
 def validation_error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+class StartForm(forms.Form):
+    """The "start the application" button: which enterprise, for which cycle."""
+
+    enterprise = forms.IntegerField(min_value=1)
+    cycle = forms.IntegerField(min_value=1)

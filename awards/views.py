@@ -36,6 +36,7 @@ from .forms import (
     KeyResultsForm,
     QueueFilterForm,
     SelfAssessmentForm,
+    StartForm,
     WithdrawForm,
 )
 from .models import ApplicationAttachment, AwardCycle
@@ -100,10 +101,13 @@ def my_application(request):
 @require_POST
 def application_start(request):
     """Applicants: start their enterprise's application for the open cycle."""
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        raise Http404  # the buttons post ids of the user's enterprises and open cycles only
     enterprise = get_object_or_404(
-        Enterprise.objects.filter(memberships__user=request.user), pk=request.POST.get("enterprise")
+        Enterprise.objects.filter(memberships__user=request.user), pk=form.cleaned_data["enterprise"]
     )
-    cycle = get_object_or_404(AwardCycle, pk=request.POST.get("cycle"))
+    cycle = get_object_or_404(AwardCycle, pk=form.cleaned_data["cycle"])
     try:
         application = services.application_start(enterprise=enterprise, cycle=cycle, by=request.user)
     except ServiceError as exc:

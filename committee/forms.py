@@ -101,6 +101,16 @@ class TieForm(forms.Form):
     def order(self) -> dict[int, int]:
         return {int(k.split("_")[1]): v for k, v in self.cleaned_data.items()}
 
+    @staticmethod
+    def posted_ballot_ids(data) -> set[int]:
+        """The ballots a posted tie form names (fields order_<ballot id>); malformed names are ignored."""
+        ids = set()
+        for key in data:
+            number = key.removeprefix("order_")
+            if number != key and number.isascii() and number.isdigit() and len(number) < 19:
+                ids.add(int(number))
+        return ids
+
 
 def validate_contact(value: str) -> None:
     value = value.strip()

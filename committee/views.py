@@ -238,7 +238,7 @@ def meeting_ranks(request, pk):
 def meeting_tie(request, pk):
     meeting = _meeting(request, pk, MANAGE)
     ties = selectors.level_preview(meeting)["ties"]
-    ballot_ids = {int(k.split("_")[1]) for k in request.POST if k.startswith("order_")}
+    ballot_ids = TieForm.posted_ballot_ids(request.POST)
     tie = next((t for t in ties if {b.pk for b in t["ballots"]} == ballot_ids), None)
     if tie is None:
         messages.error(request, _("This tie has changed; please reload the page."))

@@ -9,7 +9,9 @@ __all__ = ["TEXT_LONG", "TEXT_MEDIUM", "TEXT_SHORT", "EmailAuthenticationForm", 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        max_length=254,
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 

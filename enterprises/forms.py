@@ -19,6 +19,7 @@ from .validators import normalize_credit_code, validate_credit_code
 
 class RegistrationForm(forms.Form):
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a link to this address to confirm it is yours."),
@@ -135,7 +136,7 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = forms.EmailField(max_length=254, label=_("Colleague's e-mail address"))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=MemberRole.choices,

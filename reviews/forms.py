@@ -172,6 +172,7 @@ class DecideForm(forms.Form):
 class InviteForm(forms.Form):
     expert = forms.ChoiceField(label=_("Expert from the pool"), required=False)
     email = forms.EmailField(
+        max_length=254,
         label=_("Or a new expert's e-mail address"),
         required=False,
         help_text=_("A new account is opened; the e-mail tells the expert how to set a password."),
