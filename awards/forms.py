@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NameField
 from core.uploads import validate_upload
 from enterprises.enums import District, Industry
 from enterprises.validators import district_mismatch, normalize_credit_code
@@ -78,7 +79,7 @@ class BasicInfoForm(SectionForm):
     )
     contact_name = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_name"]), max_length=100, required=False)
     contact_phone = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_phone"]), max_length=30, required=False)
-    contact_email = forms.EmailField(label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
+    contact_email = forms.EmailField(max_length=254, label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
     main_business = forms.CharField(
         label=capfirst(S.BASIC_FIELDS["main_business"]),
         max_length=2000,
@@ -312,7 +313,7 @@ class KeyResultsForm(SectionForm):
 
 
 class CommitmentForm(SectionForm):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = NameField(label=_("Name"), required=False)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     confirmed = forms.BooleanField(
@@ -421,3 +422,10 @@ class EligibilityDecisionForm(forms.Form):
 
 def validation_error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+class StartForm(forms.Form):
+    """The "start the application" button: which enterprise, for which cycle."""
+
+    enterprise = forms.IntegerField(min_value=1)
+    cycle = forms.IntegerField(min_value=1)

@@ -18,7 +18,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
-from core.uploads import validate_upload
+from core.uploads import discard_stored, store_upload, validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
 
 from . import sections
@@ -217,20 +217,26 @@ def attachment_add(
             sha256=digest.hexdigest(),
             uploaded_by=by,
         )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        audit_record(
-            action=ApplicationAudit.ATTACHMENT_ADDED,
-            obj=attachment,
-            by=by,
-            payload={
-                "application": application.pk,
-                "kind": kind,
-                "description": attachment.description,
-                "sha256": attachment.sha256,
-                "size": upload.size,
-            },
-        )
+        # A generated name with the extension of the detected type; the enterprise's name is kept
+        # in original_name only. A disk error raises a ValidationError and rolls the row back.
+        attachment.file.name = store_upload(upload, folder=f"applications/{application.pk}", mime=mime)
+        try:
+            attachment.save()
+            audit_record(
+                action=ApplicationAudit.ATTACHMENT_ADDED,
+                obj=attachment,
+                by=by,
+                payload={
+                    "application": application.pk,
+                    "kind": kind,
+                    "description": attachment.description,
+                    "sha256": attachment.sha256,
+                    "size": upload.size,
+                },
+            )
+        except BaseException:
+            discard_stored(attachment.file.name)
+            raise
     return attachment
 
 

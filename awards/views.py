@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
 from core.selectors import user_roles
+from core.uploads import download_name
 from enterprises.models import Enterprise
 
 from . import sections as S
 from . import selectors, services
-from .enums import ApplicationStatus, AttachmentKind
+from .enums import ApplicationStatus, AttachmentKind, EligibilityDecision
 from .filters import ApplicationQueueFilter
 from .forms import (
     AttachmentForm,
@@ -37,6 +38,7 @@ from .forms import (
     EligibilityDecisionForm,
     KeyResultsForm,
     SelfAssessmentForm,
+    StartForm,
     WithdrawForm,
 )
 from .models import ApplicationAttachment, AwardCycle
@@ -112,10 +114,13 @@ def my_application(request):
 @require_POST
 def application_start(request):
     """Applicants: start their enterprise's application for the open cycle."""
+    form = StartForm(request.POST)
+    if not form.is_valid():
+        raise Http404  # the buttons post ids of the user's enterprises and open cycles only
     enterprise = get_object_or_404(
-        Enterprise.objects.filter(memberships__user=request.user), pk=request.POST.get("enterprise")
+        Enterprise.objects.filter(memberships__user=request.user), pk=form.cleaned_data["enterprise"]
     )
-    cycle = get_object_or_404(AwardCycle, pk=request.POST.get("cycle"))
+    cycle = get_object_or_404(AwardCycle, pk=form.cleaned_data["cycle"])
     try:
         application = services.application_start(enterprise=enterprise, cycle=cycle, by=request.user)
     except ServiceError as exc:
@@ -351,7 +356,7 @@ def attachment_download(request, pk, attachment_id):
         attachment.file.open("rb"),
         content_type=attachment.mime_type,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=download_name(attachment.original_name, attachment.mime_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -477,6 +482,29 @@ def eligibility_queue(request):
     )
 
 
+def _late_return(application) -> bool:
+    return (
+        application.status == ApplicationStatus.RETURNED
+        and application.resubmit_by is not None
+        and application.resubmit_by <= timezone.now()
+    )
+
+
+def _decided_meanwhile(request, application):
+    """A decision posted for an application that can no longer be decided (another secretary was
+    quicker, or it left the queue): say so above the page, which shows what it is now."""
+    status = {"status": application.get_status_display()}
+    if application.status in EligibilityDecision.values:
+        text = _(
+            "Someone else decided this application a moment ago: it is now “%(status)s”. "
+            "Your decision was not recorded."
+        )
+    else:
+        text = _("This application is “%(status)s” and cannot be decided now. Your decision was not recorded.")
+    messages.warning(request, text % status)
+    return redirect("awards:review", pk=application.pk)
+
+
 @login_required
 def eligibility_review(request, pk):
     """Secretaries (and admins): the submitted application, automatic checks, changes since the
@@ -485,6 +513,10 @@ def eligibility_review(request, pk):
     if not request.user.has_perm("awards.manage_cycle", application):
         raise PermissionDenied
     form = EligibilityDecisionForm(request.POST or None)
+    if request.method == "POST" and not (
+        application.status == ApplicationStatus.SUBMITTED or _late_return(application)
+    ):
+        return _decided_meanwhile(request, application)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_decide_eligibility(
@@ -495,6 +527,9 @@ def eligibility_review(request, pk):
                 section_comments=form.section_comments(),
                 resubmit_by=form.cleaned_data.get("resubmit_by"),
             )
+        except Conflict:
+            application.refresh_from_db()
+            return _decided_meanwhile(request, application)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -524,9 +559,7 @@ def eligibility_review(request, pk):
             "form": form,
             "can_decide": application.status == ApplicationStatus.SUBMITTED,
             # Returned and not resubmitted in time: the office may close it as ineligible.
-            "late_return": application.status == ApplicationStatus.RETURNED
-            and application.resubmit_by is not None
-            and application.resubmit_by <= timezone.now(),
+            "late_return": _late_return(application),
             "messages_office": selectors.office_messages(application),
             "history": selectors.application_history(application),
         },

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import converters  # noqa: F401 -- registers the <token:…> converter
+
 from . import views
 
 app_name = "certificates"
@@ -12,5 +14,5 @@ urlpatterns = [
     path("certificates/<int:pk>/retry/", views.certificate_retry_view, name="retry"),
     path("certificates/<int:pk>/revoke/", views.certificate_revoke_view, name="revoke"),
     path("certificates/<int:pk>/download/", views.certificate_download, name="download"),
-    path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<token:code>/", views.verify, name="verify"),
 ]

@@ -11,9 +11,13 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TEXT_LONG, TEXT_MEDIUM, NameField
 from core.uploads import validate_upload
 
 from .enums import ObjectionStatus, VoteChoice
+
+# An objection states facts, not a dossier: evidence goes in the attached file.
+OBJECTION_REASONS_MAX = 5000
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,19}$")
 
@@ -23,7 +27,9 @@ class MeetingForm(forms.Form):
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     place = forms.CharField(label=_("Place"), max_length=200)
-    notes = forms.CharField(label=_("Notes for the members"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes for the members"), max_length=TEXT_LONG, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RescheduleForm(forms.Form):
@@ -95,7 +101,9 @@ class RecusalForm(forms.Form):
 
 
 class RemarkForm(forms.Form):
-    text = forms.CharField(label=_("Suggestion or remark"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Suggestion or remark"), max_length=TEXT_MEDIUM, widget=forms.Textarea(attrs={"rows": 3})
+    )
     member = forms.TypedChoiceField(label=_("Made by"), coerce=int, required=False, empty_value=None)
     application = forms.TypedChoiceField(label=_("About the candidate"), coerce=int, required=False, empty_value=None)
 
@@ -134,6 +142,16 @@ class TieForm(forms.Form):
     def order(self) -> dict[int, int]:
         return {int(k.split("_")[1]): v for k, v in self.cleaned_data.items()}
 
+    @staticmethod
+    def posted_ballot_ids(data) -> set[int]:
+        """The ballots a posted tie form names (fields order_<ballot id>); malformed names are ignored."""
+        ids = set()
+        for key in data:
+            number = key.removeprefix("order_")
+            if number != key and number.isascii() and number.isdigit() and len(number) < 19:
+                ids.add(int(number))
+        return ids
+
 
 def validate_contact(value: str) -> None:
     value = value.strip()
@@ -147,9 +165,8 @@ def validate_contact(value: str) -> None:
 
 class ObjectionForm(forms.Form):
     application = forms.TypedChoiceField(label=_("Candidate concerned"), coerce=int)
-    name = forms.CharField(
+    name = NameField(
         label=_("Your real name"),
-        max_length=100,
         error_messages={"required": _("Anonymous objections are not accepted: please give your real name.")},
     )
     contact = forms.CharField(
@@ -160,6 +177,7 @@ class ObjectionForm(forms.Form):
     )
     reasons = forms.CharField(
         label=_("Facts and reasons"),
+        max_length=OBJECTION_REASONS_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("State the facts your objection rests on, as precisely as you can."),
     )
@@ -184,7 +202,9 @@ class ObjectionHandleForm(forms.Form):
         choices=[c for c in ObjectionStatus.choices if c[0] != ObjectionStatus.OPEN],
         widget=forms.RadioSelect,
     )
-    reply = forms.CharField(label=_("Reply to the objector"), widget=forms.Textarea(attrs={"rows": 4}))
+    reply = forms.CharField(
+        label=_("Reply to the objector"), max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ConfirmForm(forms.Form):

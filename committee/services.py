@@ -8,7 +8,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -26,6 +27,8 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.text import visible_text
+from core.uploads import discard_stored, store_upload, validate_upload
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -482,6 +485,9 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
             # That the member voted, never how: nothing here or in the audit links the two.
             audit_record(action=AuditAction.VOTE, obj=locked, by=by, payload={"secret": True})
             return None
+        existing = Vote.objects.filter(ballot=locked, member=by).first()
+        if existing is not None and existing.choice == choice:
+            return existing  # the same vote again (a double click, a reload): nothing changes, no event
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
         BallotVoter.objects.get_or_create(ballot=locked, member=by)
         audit_record(
@@ -887,7 +893,8 @@ def objection_lodge(
             % {"start": notice.starts_on, "end": notice.ends_on},
             code="period",
         )
-    if not name.strip() or not contact.strip():
+    name = visible_text(name)  # a zero-width space is not a name
+    if not name or not contact.strip():
         raise NotAllowed(_("Anonymous objections are not accepted: give your real name and a contact."), code="anon")
     if not reasons.strip():
         raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")
@@ -898,22 +905,35 @@ def objection_lodge(
             _("Too many objections from your network address in the last hour. Please try again later."),
             code="rate_limited",
         )
-    with transaction.atomic():
-        objection = Objection.objects.create(
-            notice=notice,
-            application=application,
-            name=name.strip(),
-            contact=contact.strip(),
-            reasons=reasons.strip(),
-            evidence=evidence or "",
-            ip_address=ip,
-        )
-        audit_record(
-            action=AuditAction.OTHER,
-            obj=objection,
-            by=None,
-            payload={"event": "objection.lodged", "application": application.pk},
-        )
+    stored = ""
+    if evidence:
+        # Stored under a generated name with the extension of the type its content proves: never
+        # under the objector's own file name (core.uploads).
+        try:
+            mime = validate_upload(evidence, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+            stored = store_upload(evidence, folder="committee/objections", mime=mime)
+        except ValidationError as exc:
+            raise NotAllowed(exc.messages[0], code=exc.code or "evidence") from exc
+    try:
+        with transaction.atomic():
+            objection = Objection.objects.create(
+                notice=notice,
+                application=application,
+                name=name.strip(),
+                contact=contact.strip(),
+                reasons=reasons.strip(),
+                evidence=stored,
+                ip_address=ip,
+            )
+            audit_record(
+                action=AuditAction.OTHER,
+                obj=objection,
+                by=None,
+                payload={"event": "objection.lodged", "application": application.pk},
+            )
+    except BaseException:
+        discard_stored(stored)
+        raise
     ratelimit.count("objections", ip, window=3600)
     return objection
 

@@ -18,6 +18,7 @@ from core.errors import ServiceError
 from core.http_cache import public_page
 from core.net import client_address
 from core.pagination import paginate
+from core.uploads import download_name, mime_of_stored
 
 from . import selectors, services
 from .filters import ObjectionFilter
@@ -298,7 +299,7 @@ def meeting_ranks(request, pk):
 def meeting_tie(request, pk):
     meeting = _meeting(request, pk, MANAGE)
     ties = selectors.level_preview(meeting)["ties"]
-    ballot_ids = {int(k.split("_")[1]) for k in request.POST if k.startswith("order_")}
+    ballot_ids = TieForm.posted_ballot_ids(request.POST)
     tie = next((t for t in ties if {b.pk for b in t["ballots"]} == ballot_ids), None)
     if tie is None:
         messages.error(request, _("This tie has changed; please reload the page."))
@@ -582,9 +583,15 @@ def objection_evidence(request, pk):
     _checked(request, objection.notice, MANAGE)
     if not objection.evidence:
         raise Http404
-    return FileResponse(
-        objection.evidence.open("rb"), as_attachment=True, filename=objection.evidence.name.rsplit("/", 1)[-1]
+    mime = mime_of_stored(objection.evidence.name)
+    response = FileResponse(
+        objection.evidence.open("rb"),
+        content_type=mime,
+        as_attachment=True,
+        filename=download_name(f"objection-{objection.pk}", mime),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

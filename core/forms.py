@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TEXT_LONG, TEXT_MEDIUM, TEXT_SHORT, visible_text
+
 from . import ratelimit
 from .net import client_address
 
@@ -12,10 +14,14 @@ log = logging.getLogger(__name__)
 
 PASSWORD_RESET_WINDOW = 3600  # seconds
 
+__all__ = ["TEXT_LONG", "TEXT_MEDIUM", "TEXT_SHORT", "EmailAuthenticationForm", "NameField", "ThrottledPasswordResetForm"]
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        max_length=254,
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
@@ -41,3 +47,17 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             log.warning("password reset throttled (%s)", "address" if by_address else "account")
             return
         super().save(*args, request=request, **kwargs)
+
+
+class NameField(forms.CharField):
+    """A person's name: NFKC-normalised, without invisible or control characters.
+
+    A value made only of such characters (a zero-width space, say) counts as empty, so a required
+    name is refused with the field's "required" message.
+    """
+
+    def __init__(self, *, max_length=100, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        return visible_text(super().to_python(value))

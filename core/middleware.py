@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .context import client_ip
 from .net import client_address
@@ -39,6 +40,55 @@ class UserLanguageMiddleware:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 when a query parameter or a form field (name or value) holds a NUL character.
+
+    No text a person types contains NUL, and PostgreSQL refuses it in every string, so a request
+    carrying one is malformed: it is refused here, before any view or query sees it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(_("The request contains a character that is not allowed."))
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+class AdminSelectionMiddleware:
+    """Answer 400 when an admin action names objects by ids that are not ids of that model.
+
+    The admin's action handler filters by the posted ids without checking them (a ValueError,
+    answered with an error page); the id field's own check decides here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        model_admin = getattr(view_func, "model_admin", None)
+        if model_admin is None or request.method != "POST":
+            return None
+        from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: PLC0415 -- admin requests only
+        from django.core.exceptions import ValidationError  # noqa: PLC0415
+
+        pk = model_admin.model._meta.pk
+        try:
+            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                pk.get_prep_value(pk.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            return HttpResponseBadRequest(_("The request names objects that do not exist."))
+        return None
 
 
 class OwnNotFoundPageMiddleware:

@@ -30,3 +30,12 @@ def client_address(request) -> str | None:
     if len(hops) < proxies:
         return remote  # not (entirely) through our proxies: the direct peer is all we know
     return _valid(hops[-proxies]) or remote
+
+
+def login_username(request, credentials) -> str | None:
+    """The username axes records for a log-in attempt, at most 254 characters (the e-mail column)."""
+    if credentials:
+        value = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        value = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return None if value is None else str(value)[:254]

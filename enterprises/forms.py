@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
+from core.forms import NameField
 from core.models import User
 
 from .enums import District, MemberRole
@@ -18,13 +19,12 @@ from .validators import district_mismatch, normalize_credit_code, validate_credi
 
 class RegistrationForm(forms.Form):
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a link to this address to confirm it is yours."),
     )
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
+    full_name = NameField(label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=Language.choices,
@@ -200,7 +200,7 @@ class NameChangeDecisionForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = forms.EmailField(max_length=254, label=_("Colleague's e-mail address"))
     role = forms.ChoiceField(
         label=_("Role"),
         choices=MemberRole.choices,

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TEXT_LONG, TEXT_MEDIUM, NameField
 from enterprises.enums import District, Industry
 from enterprises.validators import validate_credit_code
 
@@ -45,6 +46,7 @@ class ExpertProfileForm(forms.Form):
     )
     past_clients = forms.CharField(
         label=_("Past consulting clients"),
+        max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_(
@@ -89,6 +91,7 @@ class DeclarationForm(forms.Form):
     declaration = forms.ChoiceField(label=_("Declaration"), choices=CHOICES, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason for the conflict"),
+        max_length=TEXT_MEDIUM,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("E.g. employer, consulting work, a relative working there."),
@@ -118,7 +121,7 @@ def sheet_post(post, categories) -> tuple[dict[int, str], dict[int, tuple[str, s
 
 class ConsensusForm(forms.Form):
     percent = forms.TypedChoiceField(label=_("Consensus percentage"), choices=PERCENT_CHOICES, coerce=int)
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(label=_("Rationale"), max_length=TEXT_MEDIUM, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RoundForm(forms.Form):
@@ -165,7 +168,7 @@ class AutoAssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_MEDIUM, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecideForm(forms.Form):
@@ -188,11 +191,12 @@ class DecideForm(forms.Form):
 class InviteForm(forms.Form):
     expert = forms.ChoiceField(label=_("Expert from the pool"), required=False)
     email = forms.EmailField(
+        max_length=254,
         label=_("Or a new expert's e-mail address"),
         required=False,
         help_text=_("A new account is opened; the e-mail tells the expert how to set a password."),
     )
-    full_name = forms.CharField(label=_("New expert's full name"), max_length=100, required=False)
+    full_name = NameField(label=_("New expert's full name"), required=False)
 
     def __init__(self, *args, profiles, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,6 +71,8 @@ def parse_percent(raw) -> int | None:
         value = Decimal(str(raw).strip().rstrip("%").strip())
     except Exception:
         raise PercentError(_("Enter a whole percentage such as 65."))
+    if not value.is_finite():  # NaN, sNaN and Infinity compare with nothing
+        raise PercentError(_("Enter a whole percentage such as 65."))
     if value < 0 or value > 100:
         raise PercentError(_("A score must lie between 0 % and 100 %."))
     if value != value.to_integral_value() or int(value) % STEP:

@@ -22,7 +22,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
-from core.text import join_list
+from core.text import TEXT_LONG, join_list
 
 from . import selectors
 from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
@@ -40,6 +40,8 @@ from .models import (
     ScoreSheet,
 )
 from .scoring import parse_percent
+
+SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
 
 # Which application status each round takes as input, and what the secretary's decision leads to.
 ROUND_INPUT = {
@@ -511,6 +513,12 @@ def sheet_save(
             errors[item_id] = str(exc)
     if errors:
         raise ScoreErrors(errors)
+    texts = [t for pair in (feedback or {}).values() for t in pair] + [overall_comment or ""]
+    if any(len(t.strip()) > SHEET_TEXT_MAX for t in texts):
+        raise NotAllowed(
+            _("Each strengths, opportunities and comment box holds at most %(n)s characters.") % {"n": SHEET_TEXT_MAX},
+            code="too_long",
+        )
     with transaction.atomic():
         sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
         sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)

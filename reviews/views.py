@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards.models import Application, AwardCycle, CriteriaItem
-from core.errors import ServiceError
+from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
 
@@ -101,12 +101,23 @@ def profile(request):
     return render(request, "reviews/profile.html", {"form": form})
 
 
+def _already_declared(request, assignment):
+    """A double click on the declaration: the first click was recorded; say so instead of failing."""
+    assignment.refresh_from_db(fields=["status"])
+    messages.info(request, _("Your declaration was already recorded; nothing more is needed."))
+    if assignment.status == AssignmentStatus.CONFLICT:
+        return redirect("reviews:my_work")
+    return redirect("reviews:sheet", pk=assignment.pk)
+
+
 @login_required
 def declare(request, pk):
     """The assigned expert: declare no conflict or a conflict, before any material is shown."""
     assignment = _own_assignment(request, pk)
     if assignment.status != AssignmentStatus.PENDING:
         if assignment.status == AssignmentStatus.CONFLICT:
+            if request.method == "POST":
+                return _already_declared(request, assignment)  # a second click on the declaration
             raise Http404
         return redirect("reviews:sheet", pk=pk)
     form = DeclarationForm(request.POST or None)
@@ -116,6 +127,8 @@ def declare(request, pk):
             services.assignment_declare(
                 assignment=assignment, by=request.user, conflict=conflict, reason=form.cleaned_data["reason"]
             )
+        except Conflict:
+            return _already_declared(request, assignment)  # two clicks at once: the first one was recorded
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -151,6 +164,7 @@ def _sheet_context(assignment, overrides=None, **extra):
         "bands": BANDS,
         "process_dimensions": PROCESS_DIMENSIONS,
         "results_dimensions": RESULTS_DIMENSIONS,
+        "text_max": services.SHEET_TEXT_MAX,
         **extra,
     }
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "twofactor.middleware.TwoFactorMiddleware",
     "core.middleware.OwnNotFoundPageMiddleware",  # DEBUG only
+    "core.middleware.AdminSelectionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +90,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # task: a Celery worker rendering certificates otherwise connects to PostgreSQL for every one.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must take two requests at once (an autosave racing a submit): WAL lets
+    # readers run beside the writer, a writer waits up to SQLITE_BUSY_TIMEOUT seconds for the lock
+    # instead of failing with "database is locked", and IMMEDIATE takes the write lock when a
+    # transaction begins, so a transaction that read first cannot fail when it later writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -121,6 +135,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# What axes records as the username is cut to the column's length: a 10,000-character "username"
+# is a failed log-in like any other, not a database error.
+AXES_USERNAME_CALLABLE = "core.net.login_username"
 
 # Two-factor log-in (django-otp: TOTP app plus recovery codes). Whoever turned it on is always asked
 # for a code; with MFA_REQUIRED admins and secretaries must set it up before anything else (production
@@ -144,7 +161,7 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploaded files are never served by the web server: only permission-checked views stream them.
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

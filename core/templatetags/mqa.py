@@ -24,3 +24,12 @@ def listing(items) -> str:
     from core.text import join_list
 
     return join_list(items)
+
+
+@register.filter
+def max_chars(bound_field) -> int | None:
+    """The maximum length of a free-text (multi-line) field, to state next to it; None otherwise."""
+    field = getattr(bound_field, "field", None)
+    if getattr(bound_field, "widget_type", "") == "textarea" and getattr(field, "max_length", None):
+        return field.max_length
+    return None

@@ -31,3 +31,24 @@
   window.addEventListener("resize", focusableScrollers);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
 })();
+// A form that autosaves (hx-post) and is also sent normally (save, submit): the normal send waits
+// for an autosave in flight and stops any further autosave of the page, so the two never race
+// (the application's sections, whose autosave answer carries the new version, and the scoring sheet).
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("hx-post")) { return; }
+    if (form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      form.addEventListener("htmx:afterSettle", function () { form.requestSubmit(submitter); }, { once: true });
+      return;
+    }
+    form.setAttribute("data-submitting", "1");
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.getAttribute && form.getAttribute("data-submitting")) { event.preventDefault(); }
+  });
+})();

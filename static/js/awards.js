@@ -34,26 +34,6 @@
     btn.setAttribute("data-sent", "1");
   });
 })();
-// Explicit save and autosave share the form's version: an explicit save waits for an autosave in
-// flight (whose answer carries the new version) and stops any further autosave of the page.
-(function () {
-  "use strict";
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.hasAttribute("hx-post")) { return; }
-    if (form.classList.contains("htmx-request")) {
-      event.preventDefault();
-      var submitter = event.submitter;
-      form.addEventListener("htmx:afterSettle", function () { form.requestSubmit(submitter); }, { once: true });
-      return;
-    }
-    form.setAttribute("data-submitting", "1");
-  });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = event.detail.elt;
-    if (form && form.getAttribute && form.getAttribute("data-submitting")) { event.preventDefault(); }
-  });
-})();
 // After an autosave the server announces the application's new version (HX-Trigger: mqa:saved).
 document.addEventListener("mqa:saved", function (event) {
   "use strict";

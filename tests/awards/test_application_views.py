@@ -1,7 +1,10 @@
 """The enterprise's application pages: happy paths, denials per role, cross-enterprise 404s."""
 
 import datetime as dt
+import errno
 import json
+import os
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -465,3 +468,42 @@ def test_autosave_with_a_wrong_value_names_the_field_and_the_problem(client_for,
     status = response.content.decode()
     assert "Not saved automatically" in status or "未能自动保存" in status
     assert f'href="#id_satisfaction_{year}"' in status and ("100" in status)  # the field and its problem
+
+
+def _filling_disk(err=errno.ENOSPC):
+    """Patch the media storage's temporary file so that writing to it fails like a full disk."""
+
+    def fdopen(fd, mode):
+        os.close(fd)
+        raise OSError(err, os.strerror(err))
+
+    return mock.patch("core.storage.os.fdopen", fdopen)
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EROFS])
+def test_upload_on_a_full_or_read_only_disk_says_so_and_leaves_nothing(
+    client_for, applicant_a, application_a, settings, tmp_path, err
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    url = reverse("awards:attachments", args=[application_a.pk])
+    with _filling_disk(err):
+        response = client_for(applicant_a).post(url, {"kind": "other", "file": pdf_file("report.pdf")})
+    body = response.content.decode()
+    assert response.status_code == 200 and "report.pdf" in body and "未能保存" in body
+    assert 'value="other" selected' in body
+    assert not ApplicationAttachment.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_attachment_is_stored_under_a_generated_name_and_served_safely(client_for, applicant_a, application_a):
+    client = client_for(applicant_a)
+    upload = SimpleUploadedFile("../report\u202e.html", pdf_file().read(), content_type="text/html")
+    client.post(reverse("awards:attachments", args=[application_a.pk]), {"kind": "other", "file": upload})
+    att = ApplicationAttachment.objects.get()
+    assert att.file.name.endswith(".pdf") and "report" not in att.file.name
+    response = client.get(reverse("awards:attachment", args=[application_a.pk, att.pk]))
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        response["Content-Disposition"].startswith("attachment;")
+        and 'filename="report.pdf"' in response["Content-Disposition"]
+    )

@@ -1,6 +1,7 @@
 """The secretary's eligibility queue and review page."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -164,8 +165,11 @@ def test_return_resubmit_and_diff(client_for, secretary, applicant_a, submitted_
 
 
 def test_decision_refused_when_not_submitted(client_for, secretary, application_a):
-    response = client_for(secretary).post(reverse("awards:review", args=[application_a.pk]), {"decision": "eligible"})
-    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    response = client_for(secretary).post(
+        reverse("awards:review", args=[application_a.pk]), {"decision": "eligible"}, follow=True
+    )
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
     application_a.refresh_from_db()
     assert application_a.status == ApplicationStatus.DRAFT
 
@@ -192,3 +196,39 @@ def test_office_closes_a_late_returned_application_from_the_review_page(client_f
     assert response.status_code == 302
     submitted_a.refresh_from_db()
     assert submitted_a.status == "ineligible"
+
+
+def test_the_secretary_who_loses_a_concurrent_decision_is_told(client_for, secretary, submitted_a, cycle):
+    from tests.factories.awards import CycleMembershipFactory
+    from tests.factories.core import UserFactory
+
+    other = CycleMembershipFactory(cycle=cycle, role="secretary", user=UserFactory(email="sec2@office.example.cn")).user
+    first, second = client_for(secretary), client_for(other)
+    second.get(reverse("awards:review", args=[submitted_a.pk]))  # both have the page open
+    first.post(reverse("awards:review", args=[submitted_a.pk]), {"decision": "eligible"})
+    response = second.post(
+        reverse("awards:review", args=[submitted_a.pk]),
+        {"decision": "ineligible", "reason": "近三年发生重大质量事故"},
+        follow=True,
+    )
+    text = [str(m) for m in response.context["messages"]]
+    assert len(text) == 1 and ("Someone else decided" in text[0] or "其他人" in text[0])
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == ApplicationStatus.ELIGIBLE
+
+
+def test_the_loser_of_a_simultaneous_decision_is_told(client_for, secretary, submitted_a):
+    """Both requests read "submitted"; the conditional update lets only one through (Conflict)."""
+    from awards.models import Application
+    from core.errors import Conflict
+
+    def decided_by_someone_else(**kwargs):
+        Application.objects.filter(pk=submitted_a.pk).update(status=ApplicationStatus.ELIGIBLE)
+        raise Conflict("lost")
+
+    with mock.patch("awards.services.application_decide_eligibility", decided_by_someone_else):
+        response = client_for(secretary).post(
+            reverse("awards:review", args=[submitted_a.pk]), {"decision": "eligible"}, follow=True
+        )
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+    assert response.context["can_decide"] is False

@@ -22,6 +22,7 @@ from committee.models import (
     SecretChoice,
     Vote,
 )
+from core.enums import AuditAction
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.committee import schedule
@@ -475,3 +476,24 @@ def test_no_meeting_is_scheduled_for_a_concluded_cycle(cycle, secretary):
     with pytest.raises(NotAllowed) as e:
         schedule(cycle, secretary)
     assert e.value.code == "concluded"
+
+
+def test_a_repeated_identical_vote_changes_nothing_and_writes_no_event(open_ballot, members):
+    services.vote_cast(ballot=open_ballot, by=members[0], choice="approve")
+    events = AuditEvent.objects.filter(action=AuditAction.VOTE).count()
+    vote = Vote.objects.get()
+    for _ in range(5):
+        assert services.vote_cast(ballot=open_ballot, by=members[0], choice="approve").pk == vote.pk
+    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == events == 1
+    services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")  # a change is still recorded
+    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == 2
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u2060", " \u3000\ufeff ", "\u3164", "\x00\x07"])
+def test_an_objection_under_an_invisible_name_is_refused(open_meeting, members, secretary, cycle, candidates, name):
+    notice = _published(open_meeting, members, secretary, cycle)
+    with pytest.raises(NotAllowed) as e:
+        services.objection_lodge(
+            notice=notice, application=candidates[0], name=name, contact="a@b.cn", reasons="事实与理由"
+        )
+    assert e.value.code == "anon"

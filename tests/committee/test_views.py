@@ -1,6 +1,9 @@
 """Committee pages: happy paths, and a denial for every URL and every role that must not use it."""
 
 import datetime as dt
+import errno
+import os
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,10 +13,11 @@ from django.utils import timezone
 from awards.enums import ApplicationStatus as S
 from committee import services
 from committee.models import Objection, Vote
+from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -376,3 +380,78 @@ def test_objection_with_a_disguised_evidence_file_refused_text_kept(notice, cand
     page = r.content.decode()
     assert r.status_code == 200 and "附件是证据。" in page and "evidence.pdf" in page
     assert not Objection.objects.exists()
+
+
+def _objection_post(candidates, evidence):
+    return {
+        "application": candidates[0].pk,
+        "name": "王五",
+        "contact": "wangwu@example.cn",
+        "reasons": "该企业存在虚报数据，详见附件。",
+        "evidence": evidence,
+    }
+
+
+def test_objection_evidence_is_stored_under_a_generated_name_and_served_safely(
+    notice, candidates, anonymous, client_for, secretary
+):
+    upload = SimpleUploadedFile("poly.html", PDF, content_type="text/html")
+    anonymous.post(reverse("committee:objection_new", args=[notice.pk]), _objection_post(candidates, upload))
+    o = Objection.objects.get()
+    assert o.evidence.name.startswith("committee/objections/") and o.evidence.name.endswith(".pdf")
+    assert "poly" not in o.evidence.name
+    r = client_for(secretary).get(reverse("committee:objection_evidence", args=[o.pk]))
+    assert r["Content-Type"] == "application/pdf" and r["X-Content-Type-Options"] == "nosniff"
+    assert r["Content-Disposition"] == f'attachment; filename="objection-{o.pk}.pdf"'
+
+
+def test_objection_with_an_html_polyglot_is_refused(notice, candidates, anonymous):
+    poly = SimpleUploadedFile("e.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF")
+    r = anonymous.post(reverse("committee:objection_new", args=[notice.pk]), _objection_post(candidates, poly))
+    assert r.status_code == 200 and "e.pdf" in r.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_objection_on_a_full_disk_keeps_the_text_and_leaves_nothing(notice, candidates, anonymous, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def fdopen(fd, mode):
+        os.close(fd)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    upload = SimpleUploadedFile("e.pdf", PDF, content_type="application/pdf")
+    with mock.patch("core.storage.os.fdopen", fdopen):
+        r = anonymous.post(reverse("committee:objection_new", args=[notice.pk]), _objection_post(candidates, upload))
+    page = r.content.decode()
+    assert r.status_code == 200 and "该企业存在虚报数据，详见附件。" in page and "wangwu@example.cn" in page
+    assert "未能保存" in page
+    assert not Objection.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\u2060\ufeff", "\u3164\u3164"])
+def test_a_zero_width_name_is_not_a_real_name(notice, candidates, anonymous, name):
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    r = anonymous.post(reverse("committee:objection_new", args=[notice.pk]), post | {"name": name})
+    page = r.content.decode()
+    assert r.status_code == 200 and "该企业存在虚报数据，详见附件。" in page
+    assert not Objection.objects.exists()
+
+
+def test_a_full_width_name_is_normalised(notice, candidates, anonymous):
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    anonymous.post(reverse("committee:objection_new", args=[notice.pk]), post | {"name": "Ｗａｎｇ\u200b　Ｗｕ"})
+    assert Objection.objects.get().name == "Wang Wu"
+
+
+def test_objection_text_has_a_stated_maximum(notice, candidates, anonymous):
+    url = reverse("committee:objection_new", args=[notice.pk])
+    page = anonymous.get(url).content.decode()
+    assert 'maxlength="5000"' in page and "5000" in page.split('maxlength="5000"', 1)[1]
+    post = _objection_post(candidates, "")
+    post.pop("evidence")
+    r = anonymous.post(url, post | {"reasons": "很" * 5001})
+    assert r.status_code == 200 and not Objection.objects.exists()
+    assert r.context["form"].errors["reasons"]

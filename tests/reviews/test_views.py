@@ -3,6 +3,7 @@ committee members (and anonymous visitors)."""
 
 import datetime as dt
 import io
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -480,3 +481,40 @@ def test_profile_keeps_the_time_zone_for_the_mails(client_for, review, expert):
     assert expert.expert_profile.time_zone == "Europe/Berlin"
     page = client_for(expert).get(reverse("reviews:profile")).content.decode()
     assert '<option value="Europe/Berlin" selected>' in page
+
+
+def test_a_double_clicked_conflict_declaration_answers_with_a_message(client_for, review, expert):
+    _panel, lead, _peers = review
+    Assignment.objects.filter(pk=lead.pk).update(status=AssignmentStatus.PENDING)
+    c = client_for(expert)
+    url = reverse("reviews:declare", args=[lead.pk])
+    data = {"declaration": "conflict", "reason": "我曾为该企业提供咨询。"}
+    assert c.post(url, data).status_code == 302
+    response = c.post(url, data, follow=True)  # the second click
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("reviews:my_work")
+    text = [str(m) for m in response.context["messages"]]
+    assert any("already recorded" in t or "已记录" in t for t in text)
+
+
+def test_two_simultaneous_declarations_answer_with_a_message(client_for, review, expert):
+    _panel, lead, _peers = review
+    Assignment.objects.filter(pk=lead.pk).update(status=AssignmentStatus.PENDING)
+    from core.errors import Conflict
+
+    def first_click_won(**kwargs):
+        Assignment.objects.filter(pk=lead.pk).update(status=AssignmentStatus.ACCEPTED)
+        raise Conflict("already")
+
+    with mock.patch("reviews.services.assignment_declare", first_click_won):
+        response = client_for(expert).post(reverse("reviews:declare", args=[lead.pk]), {"declaration": "none"})
+    assert response.status_code == 302 and response["Location"] == reverse("reviews:sheet", args=[lead.pk])
+
+
+def test_sheet_texts_have_a_stated_maximum(client_for, review, expert):
+    _panel, lead, _peers = review
+    c = client_for(expert)
+    page = c.get(reverse("reviews:sheet", args=[lead.pk])).content.decode()
+    assert 'maxlength="4000"' in page and "4000" in page
+    response = c.post(reverse("reviews:autosave", args=[lead.pk]), {"overall_comment": "长" * 4001})
+    assert "4000" in response.content.decode()
+    assert not ScoreSheet.objects.filter(assignment=lead, overall_comment__startswith="长").exists()
