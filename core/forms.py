@@ -14,7 +14,14 @@ log = logging.getLogger(__name__)
 
 PASSWORD_RESET_WINDOW = 3600  # seconds
 
-__all__ = ["TEXT_LONG", "TEXT_MEDIUM", "TEXT_SHORT", "EmailAuthenticationForm", "NameField", "ThrottledPasswordResetForm"]
+__all__ = [
+    "TEXT_LONG",
+    "TEXT_MEDIUM",
+    "TEXT_SHORT",
+    "EmailAuthenticationForm",
+    "NameField",
+    "ThrottledPasswordResetForm",
+]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
