@@ -26,6 +26,7 @@ from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.models import User
+from core.outbox import outbox_add_tasks
 
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
@@ -61,11 +62,13 @@ def serial_for(cycle: AwardCycle, number: int) -> str:
     return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{cycle.year}-{number:03d}"
 
 
-def _queue_render(ids: list[int]) -> None:
-    from .tasks import render_certificate
-
-    for pk in ids:
-        render_certificate.delay(certificate_id=pk)
+def _queue_render(ids: list[int], cycle_id: int | None = None) -> None:
+    """Outbox rows in the current transaction; rendered once it commits and the broker answers."""
+    outbox_add_tasks(
+        task_name="certificates.tasks.render_certificate",
+        kwargs_list=[{"certificate_id": pk} for pk in ids],
+        cycle_id=cycle_id,
+    )
 
 
 def _locked_counter(cycle: AwardCycle) -> CertificateCounter:
@@ -121,7 +124,7 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
         counter.save(update_fields=["last_number"])
         ids = [c.pk for c in created]
         if ids:
-            transaction.on_commit(lambda: _queue_render(ids))
+            _queue_render(ids, cycle.pk)
     return created
 
 
@@ -244,7 +247,7 @@ def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
         if not queued:
             raise NotAllowed(_("Only a failed certificate can be rendered again."), code="not_failed")
         audit_record(action=AuditAction.OTHER, obj=certificate, by=by, payload={"event": "certificate.retry"})
-        transaction.on_commit(lambda: _queue_render([certificate.pk]))
+        _queue_render([certificate.pk], certificate.cycle_id)
     certificate.refresh_from_db()
     return certificate
 
@@ -279,7 +282,7 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
             by=by,
             payload={"event": "certificates.regenerate", "certificates": len(ids)},
         )
-        transaction.on_commit(lambda: _queue_render(ids))
+        _queue_render(ids, cycle.pk)
     return len(ids)
 
 
@@ -327,7 +330,8 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
                     "abandoned_renders": sum(status == CS.RENDERING for _pk, status in rows),
                 },
             )
-        transaction.on_commit(lambda: _queue_render(ids))
+        for cycle_id in sorted(cycles):
+            _queue_render([pk for pk, cycle, _status in stuck if cycle == cycle_id], cycle_id)
     logger.warning("Queued %s stuck certificate(s) again: %s", len(ids), ids)
     return len(ids)
 

@@ -24,6 +24,7 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.outbox import outbox_add_task
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -509,20 +510,22 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
                 "vacancies": {str(k): v for k, v in assignment.vacancies.items()},
             },
         )
-        transaction.on_commit(lambda: _queue("render_minutes", meeting.pk))
+        _queue("render_minutes", meeting)
     return meeting
 
 
-def _queue(task_name: str, meeting_id: int) -> None:
-    from . import tasks
-
-    getattr(tasks, task_name).delay(meeting_id=meeting_id)
+def _queue(task_name: str, meeting: Meeting) -> None:
+    """An outbox row in the current transaction: the PDF is rendered once it commits."""
+    outbox_add_task(
+        task_name=f"committee.tasks.{task_name}", kwargs={"meeting_id": meeting.pk}, cycle_id=meeting.cycle_id
+    )
 
 
 def meeting_report_request(*, meeting: Meeting, by: User) -> None:
     """Queue the meeting report's PDF rendering."""
     _require(by, "committee.view_meeting", meeting)
-    transaction.on_commit(lambda: _queue("render_report", meeting.pk))
+    with transaction.atomic():
+        _queue("render_report", meeting)
 
 
 # --- public notice, objections, confirmation -----------------------------------------------------

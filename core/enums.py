@@ -20,3 +20,16 @@ class AuditAction(models.TextChoices):
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     MEMBERSHIP = "membership", _("Membership changed")
     OTHER = "other", _("Other")
+
+
+class OutboxKind(models.TextChoices):
+    MAIL = "mail", _("E-mail")
+    TASK = "task", _("Task")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")  # waiting for the broker (first try or a retry after backoff)
+    QUEUED = "queued", _("Queued")  # handed to the broker; a mail is not sent yet
+    SENDING = "sending", _("Sending")  # a worker holds the mail
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")  # gave up after the last attempt; the office may retry

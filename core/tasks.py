@@ -9,15 +9,11 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import outbox
 from .models import User
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, OSError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    acks_late=True,
-)
+@shared_task(acks_late=True)
 def send_templated_mail(
     *,
     template: str,
@@ -25,8 +21,30 @@ def send_templated_mail(
     user_id: int | None = None,
     email: str | None = None,
     language: str | None = None,
+    outbox_id: int | None = None,
 ) -> str:
-    """Render and send one e-mail in the recipient's language. Returns the address used."""
+    """Render and send one e-mail in the recipient's language. Returns the address used.
+
+    With `outbox_id` the row is claimed first (a message the broker delivers twice is sent once) and
+    a failure is recorded on it: the outbox retries with backoff, not Celery.
+    """
+    if outbox_id is not None and not outbox.outbox_mail_claim(outbox_id):
+        return ""
+    try:
+        address = _send(template=template, context=context, user_id=user_id, email=email, language=language)
+    except Exception as exc:
+        if outbox_id is None:
+            raise
+        outbox.outbox_mail_failed(outbox_id, error=f"{type(exc).__name__}: {exc}")
+        return ""
+    if outbox_id is not None:
+        outbox.outbox_mail_sent(outbox_id)
+    return address
+
+
+def _send(
+    *, template: str, context: dict[str, Any], user_id: int | None, email: str | None, language: str | None
+) -> str:
     user = User.objects.filter(pk=user_id).first() if user_id else None
     address = user.email if user else email
     if not address:
@@ -44,3 +62,9 @@ def send_templated_mail(
 def worker_health() -> dict[str, Any]:
     """A cheap round trip through the worker: proves it runs and reaches the database."""
     return {"database": connection.vendor, "users": User.objects.count()}
+
+
+@shared_task(ignore_result=True)
+def outbox_dispatch_due() -> str:
+    """On beat, every 30 s: hand over what the requests could not (broker away, failed, lost)."""
+    return str(outbox.outbox_dispatch_due())
