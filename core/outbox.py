@@ -79,7 +79,7 @@ def outbox_add_mail(
         language=language,
         cycle_id=cycle_id,
     )
-    _dispatch_on_commit([message.pk])
+    dispatch_on_commit([message.pk])
     return message
 
 
@@ -94,11 +94,11 @@ def outbox_add_tasks(
     messages = OutboxMessage.objects.bulk_create(
         [OutboxMessage(kind=OutboxKind.TASK, task_name=task_name, kwargs=kw, cycle_id=cycle_id) for kw in kwargs_list]
     )
-    _dispatch_on_commit([m.pk for m in messages])
+    dispatch_on_commit([m.pk for m in messages])
     return messages
 
 
-def _dispatch_on_commit(ids: list[int]) -> None:
+def dispatch_on_commit(ids: list[int]) -> None:
     # robust: an error while dispatching is logged, never turned into an error page after the commit.
     transaction.on_commit(lambda: outbox_dispatch(ids=ids, after_commit=True), robust=True)
 
