@@ -597,7 +597,8 @@ def objection_lodge(
         raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")
     if not notice.applications.filter(pk=application.pk).exists():
         raise NotAllowed(_("This candidate is not on the public notice."), code="not_listed")
-    if ratelimit.attempts("objections", ip) >= OBJECTIONS_PER_HOUR:
+    # Counted and checked in one step, so parallel submissions cannot all pass.
+    if ratelimit.exceeded("objections", ip, limit=OBJECTIONS_PER_HOUR, window=3600):
         raise NotAllowed(
             _("Too many objections from your network address in the last hour. Please try again later."),
             code="rate_limited",
@@ -618,7 +619,6 @@ def objection_lodge(
             by=None,
             payload={"event": "objection.lodged", "application": application.pk},
         )
-    ratelimit.count("objections", ip, window=3600)
     return objection
 
 

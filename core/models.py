@@ -143,3 +143,22 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         what = self.template or self.task_name.rsplit(".", 1)[-1]
         return f"#{self.pk} {what} → {self.recipient}" if self.recipient else f"#{self.pk} {what}"
+
+
+class RateLimitCounter(models.Model):
+    """Attempts per scope and client address in the current window, shared by every process.
+
+    Used where the cache is not Redis (`make run`, SQLite or PostgreSQL without Redis): an UPDATE …
+    SET count = count + 1 counts and reads in one step, so parallel requests cannot all pass.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_ends_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

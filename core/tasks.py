@@ -9,7 +9,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import outbox
+from . import outbox, ratelimit
 from .models import User
 
 
@@ -68,3 +68,9 @@ def worker_health() -> dict[str, Any]:
 def outbox_dispatch_due() -> str:
     """On beat, every 30 s: hand over what the requests could not (broker away, failed, lost)."""
     return str(outbox.outbox_dispatch_due())
+
+
+@shared_task(ignore_result=True)
+def ratelimit_purge() -> int:
+    """Daily: drop expired rate-limit counters."""
+    return ratelimit.counters_purge()

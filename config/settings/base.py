@@ -155,6 +155,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where rate-limit counters live (core/ratelimit.py): "database" (shared by every process, the default)
+# or "redis" (the default cache, production).
+RATELIMIT_STORE = env("RATELIMIT_STORE", default="database")
 
 # Content-Security-Policy: our pages load scripts and styles from our own origin only.
 CONTENT_SECURITY_POLICY = {
@@ -239,4 +242,8 @@ OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=900)
 # The office's dashboard warns when a message has been pending longer than this.
 OUTBOX_WARN_PENDING_SECONDS = env.int("OUTBOX_WARN_PENDING_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE["core-outbox-dispatch"] = {"task": "core.tasks.outbox_dispatch_due", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE["core-ratelimit-purge"] = {
+    "task": "core.tasks.ratelimit_purge",
+    "schedule": crontab(hour=3, minute=15),
+}
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # its INFO lines narrate every render

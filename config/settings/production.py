@@ -22,5 +22,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("CACHE_URL", default=env("REDIS_URL", default="redis://redis:6379/1")),
+        # A request must not hang on an absent Redis: the rate limits then let it through.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+RATELIMIT_STORE = env("RATELIMIT_STORE", default="redis")
