@@ -25,6 +25,7 @@ from awards.services import application_transition
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
 
@@ -204,20 +205,48 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         return RenderOutcome(CS.FAILED)
 
     done = timezone.now()
-    finished = mine.update(
-        status=CS.READY,
-        file=name,
-        checksum=hashlib.sha256(pdf).hexdigest(),
-        size_bytes=len(pdf),
-        rendered_at=done,
-        error="",
-        claim_token="",
-        updated_at=done,
-    )
+    with transaction.atomic():
+        first_render = Certificate.objects.filter(pk=certificate_id, rendered_at__isnull=True).exists()
+        finished = mine.update(
+            status=CS.READY,
+            file=name,
+            checksum=hashlib.sha256(pdf).hexdigest(),
+            size_bytes=len(pdf),
+            rendered_at=done,
+            error="",
+            claim_token="",
+            updated_at=done,
+        )
+        if finished and first_render:
+            _notify_ready(certificate_id)
     if not finished:
         # Revoked meanwhile, or our claim went stale and another worker took it over.
         return RenderOutcome(Certificate.objects.filter(pk=certificate_id).values_list("status", flat=True).first())
     return RenderOutcome(CS.READY)
+
+
+def _notify_ready(certificate_id: int) -> None:
+    """The enterprise's members learn that the certificate can be downloaded (first rendering only)."""
+    from enterprises.models import EnterpriseMembership  # noqa: PLC0415 -- enterprises imports awards: avoid a cycle
+
+    certificate = Certificate.objects.select_related("application__enterprise", "award_level", "cycle").get(
+        pk=certificate_id
+    )
+    application = certificate.application
+    context = {
+        "enterprise": application.enterprise.official_name,
+        "serial": certificate.serial,
+        "level_zh": certificate.award_level.name_zh,
+        "level_en": certificate.award_level.name_en,
+        "cycle_zh": certificate.cycle.title_zh,
+        "cycle_en": certificate.cycle.title_en,
+        "download": settings.SITE_URL + reverse("certificates:download", args=[certificate.pk]),
+        "verification_url": certificate.verification_url,
+    }
+    for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
+        "user"
+    ):
+        mail_queue(template="certificate_ready", context=context, to_user=membership.user, cycle=certificate.cycle_id)
 
 
 def _retryable(now: dt.datetime) -> Q:

@@ -663,6 +663,20 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
             by=by,
             payload={"event": "objection.handled", "outcome": outcome, "reply": reply.strip()},
         )
+        if "@" in objection.contact:
+            # The objector gave an e-mail address: they receive the reply (in the site's language).
+            mail_queue(
+                template="objection_reply",
+                to_email=objection.contact.strip(),
+                cycle=objection.notice.cycle_id,
+                context={
+                    "name": objection.name,
+                    "candidate": app.enterprise.official_name,
+                    "outcome": outcome,
+                    "reply": reply.strip(),
+                    "lodged_on": timezone.localtime(objection.created_at).strftime("%Y-%m-%d"),
+                },
+            )
     return objection
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template import Context
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
 
 from .models import User
 from .outbox import outbox_add_mail
@@ -19,7 +24,8 @@ def mail_queue(
     language: str | None = None,
     cycle: Any = None,
 ) -> None:
-    """Send `emails/<template>_subject.txt` and `emails/<template>.txt` once the transaction commits.
+    """Send `emails/<template>_subject.txt` and `emails/<template>.txt` (and its HTML part, see
+    `mail_render`) once the transaction commits.
 
     The message is an outbox row of the current transaction (nothing is sent if it rolls back).
     `context` must be JSON-serialisable: it travels through the broker. `cycle` (optional) files the
@@ -37,3 +43,40 @@ def mail_queue(
         language=lang,
         cycle_id=getattr(cycle, "pk", cycle),
     )
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """A text template rendered without HTML escaping: plain text shows `&` and `<` as they are.
+
+    Returned as a plain `str`, not the template's SafeString, so that HTML built from it escapes it.
+    """
+    return get_template(name).template.render(Context(context, autoescape=False)) + ""
+
+
+def mail_render(
+    *, template: str, context: dict[str, Any], language: str, recipient: User | None = None
+) -> RenderedMail:
+    """Subject, plain text and HTML of one e-mail in `language`.
+
+    The HTML part is `emails/<template>.html` where it exists, otherwise the plain text set in
+    `emails/_base.html` (escaped there, links made clickable).
+    """
+    ctx = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = " ".join(_plain(f"emails/{template}_subject.txt", ctx).split())
+        text = _plain(f"emails/{template}.txt", ctx)
+        try:
+            html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            html = render_to_string(
+                "emails/_base.html",
+                {"subject": subject, "body": text, "language": language, "site_url": settings.SITE_URL},
+            )
+    return RenderedMail(subject=subject, text=text, html=html)

@@ -4,12 +4,11 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from . import outbox, ratelimit
+from .mail import mail_render
 from .models import User
 
 
@@ -50,11 +49,10 @@ def _send(
     if not address:
         return ""
     lang = language or (user.preferred_language if user else settings.LANGUAGE_CODE)
-    ctx = {**context, "recipient": user, "site_url": settings.SITE_URL}
-    with translation.override(lang):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
-        body = render_to_string(f"emails/{template}.txt", ctx)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    rendered = mail_render(template=template, context=context, language=lang, recipient=user)
+    message = EmailMultiAlternatives(rendered.subject, rendered.text, settings.DEFAULT_FROM_EMAIL, [address])
+    message.attach_alternative(rendered.html, "text/html")
+    message.send()
     return address
 
 

@@ -119,7 +119,7 @@ def test_a_failed_send_backs_off_then_gives_up(admin_user, settings, monkeypatch
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("SMTP server refused")
 
-    monkeypatch.setattr("core.tasks.send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     mail_queue(template="welcome", to_user=admin_user)
     assert outbox.outbox_dispatch().published == 1
     row = OutboxMessage.objects.get()
