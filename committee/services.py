@@ -566,6 +566,8 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
             by=by,
             payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
         )
+        # The chain's head at publication goes to a witness outside the database (core/witness.py).
+        outbox_add_task(task_name="core.tasks.audit_witness", kwargs={"reason": f"notice {notice.pk} published"})
     return notice
 
 
@@ -725,6 +727,9 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             obj=approval,
             by=by,
             payload={"event": "winners.confirmed", "applications": [a.pk for a in confirmed]},
+        )
+        outbox_add_task(
+            task_name="core.tasks.audit_witness", kwargs={"reason": f"winners of cycle {cycle.pk} confirmed"}
         )
         # The winners' certificates follow from the confirmation itself (the person confirming was
         # checked above); they are rendered by the worker once this transaction commits.

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .enums import OutboxStatus
-from .models import OutboxMessage, User
+from .models import AuditEvent, OutboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,14 @@ def outbox_overdue_count(user: User, *, now: dt.datetime | None = None) -> int:
         .filter(status__in=[OutboxStatus.PENDING, OutboxStatus.QUEUED, OutboxStatus.SENDING], created_at__lt=before)
         .count()
     )
+
+
+def audit_event_of(obj, *, event: str = "", to_status: str = "") -> AuditEvent | None:
+    """The audit event that recorded `obj`'s publication (payload "event") or status change ("to"): its
+    number and hash are the chain's head at that moment, shown on the public pages."""
+    qs = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    if event:
+        qs = qs.filter(payload__event=event)
+    if to_status:
+        qs = qs.filter(payload__to=to_status)
+    return qs.order_by("-seq").first()

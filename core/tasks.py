@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 
-from . import outbox, ratelimit
+from . import outbox, ratelimit, witness
 from .mail import mail_render
 from .models import User
 
@@ -72,3 +72,10 @@ def outbox_dispatch_due() -> str:
 def ratelimit_purge() -> int:
     """Daily: drop expired rate-limit counters."""
     return ratelimit.counters_purge()
+
+
+@shared_task(ignore_result=True)
+def audit_witness(*, reason: str = "daily") -> str:
+    """Daily on beat, and after each publication: a signed witness of the audit chain's head."""
+    path = witness.witness_write(reason=reason)
+    return str(path or "")

@@ -242,6 +242,12 @@ OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=900)
 # The office's dashboard warns when a message has been pending longer than this.
 OUTBOX_WARN_PENDING_SECONDS = env.int("OUTBOX_WARN_PENDING_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE["core-outbox-dispatch"] = {"task": "core.tasks.outbox_dispatch_due", "schedule": 30.0}
+# Witnesses of the audit chain (core/witness.py): signed with a key that is not in the database, written to
+# a directory outside it (a separate volume in production), optionally mailed to a supervising address.
+AUDIT_WITNESS_KEY = env("AUDIT_WITNESS_KEY", default="")
+AUDIT_WITNESS_DIR = env("AUDIT_WITNESS_DIR", default=str(BASE_DIR / "witness"))
+AUDIT_WITNESS_EMAIL = env("AUDIT_WITNESS_EMAIL", default="")
+CELERY_BEAT_SCHEDULE["core-audit-witness"] = {"task": "core.tasks.audit_witness", "schedule": crontab(hour=0, minute=5)}
 CELERY_BEAT_SCHEDULE["core-ratelimit-purge"] = {
     "task": "core.tasks.ratelimit_purge",
     "schedule": crontab(hour=3, minute=15),

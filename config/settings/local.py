@@ -14,3 +14,6 @@ if not env.bool("CELERY_TASK_ALWAYS_EAGER", default=False) and not url_reachable
     CELERY_TASK_ALWAYS_EAGER = True
     if "runserver" in sys.argv:
         print("Redis is not reachable: Celery tasks run in-process.", file=sys.stderr)
+
+# A development key so that `make run` writes witnesses; production sets its own (never in the database).
+AUDIT_WITNESS_KEY = env("AUDIT_WITNESS_KEY", default="development-only-audit-witness-key")

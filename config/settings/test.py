@@ -44,3 +44,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+AUDIT_WITNESS_KEY = "test-audit-witness-key"
+AUDIT_WITNESS_DIR = tempfile.mkdtemp(prefix="mqa-test-witness-")

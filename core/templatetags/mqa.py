@@ -24,3 +24,14 @@ def listing(items) -> str:
     from core.text import join_list
 
     return join_list(items)
+
+
+@register.inclusion_tag("core/_audit_head.html")
+def audit_head(obj, event: str = "", to_status: str = ""):
+    """The audit chain's head when `obj` was published (its event's number and hash), for public pages."""
+    from core.selectors import audit_event_of  # noqa: PLC0415 -- template tags load before the app registry
+
+    return {
+        "event": audit_event_of(obj, event=event, to_status=to_status) if obj is not None else None,
+        "at_award": bool(to_status),
+    }
