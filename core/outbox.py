@@ -78,8 +78,9 @@ def outbox_add_mail(
         recipient=recipient,
         language=language,
         cycle_id=cycle_id,
+        **_fresh_state(),
     )
-    dispatch_on_commit([message.pk])
+    _publish_on_commit([message])
     return message
 
 
@@ -91,16 +92,77 @@ def outbox_add_task(*, task_name: str, kwargs: dict[str, Any], cycle_id: int | N
 def outbox_add_tasks(
     *, task_name: str, kwargs_list: list[dict[str, Any]], cycle_id: int | None = None
 ) -> list[OutboxMessage]:
+    state = _fresh_state()
     messages = OutboxMessage.objects.bulk_create(
-        [OutboxMessage(kind=OutboxKind.TASK, task_name=task_name, kwargs=kw, cycle_id=cycle_id) for kw in kwargs_list]
+        [
+            OutboxMessage(kind=OutboxKind.TASK, task_name=task_name, kwargs=kw, cycle_id=cycle_id, **state)
+            for kw in kwargs_list
+        ]
     )
-    dispatch_on_commit([m.pk for m in messages])
+    _publish_on_commit(messages)
     return messages
 
 
+def _broker_quiet() -> bool:
+    return time.monotonic() < _broker_down_until
+
+
+def _fresh_state() -> dict[str, Any]:
+    """A new row is claimed by its own request (`queued`), so publishing after the commit costs no
+    further query; while the broker is known to be away it is simply left `pending` for beat."""
+    if _broker_quiet():
+        return {"status": OutboxStatus.PENDING}
+    return {"status": OutboxStatus.QUEUED, "claimed_at": timezone.now()}
+
+
+def _publish_on_commit(messages: list[OutboxMessage]) -> None:
+    claimed = [m for m in messages if m.status == OutboxStatus.QUEUED]
+    if claimed:
+        # robust: an error while publishing is logged, never turned into an error page after the commit.
+        transaction.on_commit(lambda: _publish_claimed(claimed), robust=True)
+
+
 def dispatch_on_commit(ids: list[int]) -> None:
-    # robust: an error while dispatching is logged, never turned into an error page after the commit.
+    """Dispatch these pending rows once the transaction commits (the office's retry)."""
     transaction.on_commit(lambda: outbox_dispatch(ids=ids, after_commit=True), robust=True)
+
+
+def _publish_claimed(messages: list[OutboxMessage]) -> DispatchReport:
+    """Publish rows this process claimed when it wrote them. A row the broker does not take goes back
+    to `pending`; after the first broker error the rest go back untried (a request waits once)."""
+    global _broker_down_until
+    report = DispatchReport()
+    broker_errors = _broker_errors()
+    for index, message in enumerate(messages):
+        if _broker_quiet():
+            rest = [m.pk for m in messages[index:]]
+            OutboxMessage.objects.filter(pk__in=rest, status=OutboxStatus.QUEUED).update(status=OutboxStatus.PENDING)
+            report.skipped += len(rest)
+            break
+        try:
+            _publish(message)
+        except broker_errors as exc:
+            _broker_down_until = time.monotonic() + _BROKER_QUIET_SECONDS
+            _release(message, error=f"broker: {exc}", delay=min(backoff_seconds(message.attempts + 1), 60))
+            report.broker_errors += 1
+            logger.warning("Outbox: broker unreachable, %s left pending: %s", message, exc)
+            continue
+        except Exception as exc:  # the task itself raised (it ran in-process, eager mode)
+            logger.exception("Outbox: %s failed", message)
+            _delivery_failed(message.pk, error=repr(exc), claimed_status=OutboxStatus.QUEUED)
+            report.failed += 1
+            continue
+        _handed_over(message)
+        report.published += 1
+    return report
+
+
+def _handed_over(message: OutboxMessage) -> None:
+    """A task is done once the broker has it (the task is idempotent); a mail once the worker sent it."""
+    if message.kind == OutboxKind.TASK:
+        OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.QUEUED).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
 
 
 # --- dispatching -----------------------------------------------------------------------------------
@@ -146,7 +208,7 @@ def outbox_dispatch(*, ids: list[int] | None = None, limit: int = 500, after_com
     """
     global _broker_down_until
     report = DispatchReport()
-    if after_commit and time.monotonic() < _broker_down_until:
+    if after_commit and _broker_quiet():
         report.skipped = len(ids or [])
         return report
     now = timezone.now()
@@ -172,10 +234,7 @@ def outbox_dispatch(*, ids: list[int] | None = None, limit: int = 500, after_com
             report.failed += 1
             continue
         _broker_down_until = 0.0
-        if message.kind == OutboxKind.TASK:
-            OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.QUEUED).update(
-                status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-            )
+        _handed_over(message)
         report.published += 1
     return report
 
