@@ -52,3 +52,24 @@ def test_the_office_retries_a_failed_message(page, cycle, secretary):
     expect(page.locator("h1")).to_have_text("Outbox")
     assert axe_violations(page) == []
     screenshot(page, "outbox-en")
+
+
+def test_the_verification_page_shows_the_audit_chain_at_the_award(page, cycle):
+    from core.models import AuditEvent
+    from tests.factories.certificates import issued_certificate
+
+    certificate = issued_certificate(cycle=cycle)
+    event = AuditEvent.objects.get(
+        object_type="awards.application", object_id=str(certificate.application_id), payload__to="awarded"
+    )
+    page.goto(certificate.verification_url)
+    expect(page.locator(".audit-head")).to_contain_text(f"获奖时的审计链：第 {event.seq} 号事件")
+    expect(page.locator(".audit-head code")).to_have_text(event.hash)
+    assert axe_violations(page) == []
+    screenshot(page, "certificate-verify-audit-head-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".audit-head")).to_contain_text(f"Audit chain at the award: event #{event.seq}")
+    screenshot(page, "certificate-verify-audit-head-en")
+    page.set_viewport_size({"width": 320, "height": 800})
+    screenshot(page, "certificate-verify-audit-head-phone-en")
