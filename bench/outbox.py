@@ -112,7 +112,7 @@ def main() -> None:
     # Throughput: empty the queue (both kinds of message are in it), make every outbox row pending
     # again, start one worker and dispatch them as beat would.
     redis.Redis.from_url(REDIS_URL).flushdb()
-    OutboxMessage.objects.update(status=OutboxStatus.PENDING, claimed_at=None)
+    OutboxMessage.objects.update(status=OutboxStatus.PENDING, claimed_at=None, attempts=0, sent_at=None)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],

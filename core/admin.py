@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_mixins import ReadOnly
-from .models import AuditEvent, OutboxMessage, User
+from .models import AuditEvent, OutboxMessage, RateLimitCounter, User
 
 
 @admin.register(User)
@@ -52,3 +52,12 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["cycle"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+
+@admin.register(RateLimitCounter)
+class RateLimitCounterAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: counters change only by counting (core/ratelimit.py) and expire on their own."""
+
+    list_display = ["key", "count", "window_ends_at"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "count", "window_ends_at"]
