@@ -3,6 +3,7 @@ import threading
 import time
 
 import pytest
+from celery.result import _set_task_join_will_block
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -172,10 +173,15 @@ def test_two_racing_dispatchers_send_a_row_once(admin_user):
             connection.close()
 
     threads = [threading.Thread(target=dispatch) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        # Eager tasks in two threads interleave Celery's process-wide "joining would block" flag and can
+        # leave it set, which would make later tests' result.get() refuse: put it back.
+        _set_task_join_will_block(False)
     assert sum(r.published for r in reports) == 20
     assert len(mail.outbox) == 20
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 20
