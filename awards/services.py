@@ -45,8 +45,12 @@ def application_transition(
     payload: dict[str, Any] | None = None,
     extra_fields: dict[str, Any] | None = None,
     system: bool = False,
+    notify: bool = True,
 ) -> Application:
     """Move an application to `to_status` if the table allows it and `by` may make the move.
+
+    The enterprise's members are told of each step after the eligibility decision (`STEP_MAILS`),
+    in the same transaction (an outbox row each), unless `notify=False`.
 
     The status changes with a conditional update, so of two concurrent transitions from the same
     status exactly one succeeds; the other gets a Conflict. `system=True` is for the project's own
@@ -90,8 +94,48 @@ def application_transition(
             by=by,
             payload={"from": from_status, "to": to_status, "comment": comment, **(payload or {})},
         )
-    application.refresh_from_db()
+        application.refresh_from_db()
+        if notify and to_status in STEP_MAILS:
+            _notify_step(application, comment=comment, payload=payload or {})
     return application
+
+
+# Steps after the eligibility decision that the enterprise hears about (that decision has its own mail).
+STEP_MAILS = frozenset(
+    {
+        ApplicationStatus.ONSITE_REVIEW,
+        ApplicationStatus.NOMINATED,
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.NOT_APPROVED,
+        ApplicationStatus.PUBLIC_NOTICE,
+        ApplicationStatus.AWARDED,
+        ApplicationStatus.REVOKED,
+    }
+)
+
+
+def _notify_step(application: Application, *, comment: str, payload: dict[str, Any]) -> None:
+    level = application.award_level
+    cycle = application.cycle
+    _notify_enterprise(
+        application,
+        template="application_step",
+        context={
+            "status": application.status,
+            "comment": comment,
+            "enterprise": application.enterprise.official_name,
+            "cycle_zh": cycle.title_zh,
+            "cycle_en": cycle.title_en,
+            "receipt_number": application.receipt_number or "",
+            "level_zh": level.name_zh if level else "",
+            "level_en": level.name_en if level else "",
+            "decree_number": str(payload.get("decree_number", "")),
+            "decree_date": str(payload.get("decree_date", "")),
+            "onsite_from": str(payload.get("onsite_from", "")),
+            "onsite_to": str(payload.get("onsite_to", "")),
+            "application_id": application.pk,
+        },
+    )
 
 
 # --- the application itself ---------------------------------------------------------------------
@@ -104,7 +148,7 @@ def _notify_enterprise(application: Application, *, template: str, context: dict
     for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
         "user"
     ):
-        mail_queue(template=template, context=context, to_user=membership.user)
+        mail_queue(template=template, context=context, to_user=membership.user, cycle=application.cycle_id)
 
 
 def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) -> Application:
@@ -421,7 +465,11 @@ def application_decide_eligibility(
                 context={
                     "decision": decision,
                     "reason": reason,
-                    "section_comments": [{"section_zh": s, "text": t} for s, t in section_comments.items()],
+                    # Each comment under its section's title, in both languages (the mail picks the reader's).
+                    "section_comments": [
+                        {"section": s, "title_zh": _title_in(s, "zh-hans"), "title_en": _title_in(s, "en"), "text": t}
+                        for s, t in section_comments.items()
+                    ],
                     "resubmit_by": timezone.localtime(resubmit_by).strftime("%Y-%m-%d %H:%M") if resubmit_by else "",
                     "receipt_number": app.receipt_number or "",
                     "cycle_zh": app.cycle.title_zh,

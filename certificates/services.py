@@ -25,7 +25,9 @@ from awards.services import application_transition
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
+from core.mail import mail_queue
 from core.models import User
+from core.outbox import outbox_add_tasks
 
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
@@ -61,11 +63,13 @@ def serial_for(cycle: AwardCycle, number: int) -> str:
     return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{cycle.year}-{number:03d}"
 
 
-def _queue_render(ids: list[int]) -> None:
-    from .tasks import render_certificate
-
-    for pk in ids:
-        render_certificate.delay(certificate_id=pk)
+def _queue_render(ids: list[int], cycle_id: int | None = None) -> None:
+    """Outbox rows in the current transaction; rendered once it commits and the broker answers."""
+    outbox_add_tasks(
+        task_name="certificates.tasks.render_certificate",
+        kwargs_list=[{"certificate_id": pk} for pk in ids],
+        cycle_id=cycle_id,
+    )
 
 
 def _locked_counter(cycle: AwardCycle) -> CertificateCounter:
@@ -121,7 +125,7 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
         counter.save(update_fields=["last_number"])
         ids = [c.pk for c in created]
         if ids:
-            transaction.on_commit(lambda: _queue_render(ids))
+            _queue_render(ids, cycle.pk)
     return created
 
 
@@ -201,20 +205,48 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         return RenderOutcome(CS.FAILED)
 
     done = timezone.now()
-    finished = mine.update(
-        status=CS.READY,
-        file=name,
-        checksum=hashlib.sha256(pdf).hexdigest(),
-        size_bytes=len(pdf),
-        rendered_at=done,
-        error="",
-        claim_token="",
-        updated_at=done,
-    )
+    with transaction.atomic():
+        first_render = Certificate.objects.filter(pk=certificate_id, rendered_at__isnull=True).exists()
+        finished = mine.update(
+            status=CS.READY,
+            file=name,
+            checksum=hashlib.sha256(pdf).hexdigest(),
+            size_bytes=len(pdf),
+            rendered_at=done,
+            error="",
+            claim_token="",
+            updated_at=done,
+        )
+        if finished and first_render:
+            _notify_ready(certificate_id)
     if not finished:
         # Revoked meanwhile, or our claim went stale and another worker took it over.
         return RenderOutcome(Certificate.objects.filter(pk=certificate_id).values_list("status", flat=True).first())
     return RenderOutcome(CS.READY)
+
+
+def _notify_ready(certificate_id: int) -> None:
+    """The enterprise's members learn that the certificate can be downloaded (first rendering only)."""
+    from enterprises.models import EnterpriseMembership  # noqa: PLC0415 -- enterprises imports awards: avoid a cycle
+
+    certificate = Certificate.objects.select_related("application__enterprise", "award_level", "cycle").get(
+        pk=certificate_id
+    )
+    application = certificate.application
+    context = {
+        "enterprise": application.enterprise.official_name,
+        "serial": certificate.serial,
+        "level_zh": certificate.award_level.name_zh,
+        "level_en": certificate.award_level.name_en,
+        "cycle_zh": certificate.cycle.title_zh,
+        "cycle_en": certificate.cycle.title_en,
+        "download": settings.SITE_URL + reverse("certificates:download", args=[certificate.pk]),
+        "verification_url": certificate.verification_url,
+    }
+    for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
+        "user"
+    ):
+        mail_queue(template="certificate_ready", context=context, to_user=membership.user, cycle=certificate.cycle_id)
 
 
 def _retryable(now: dt.datetime) -> Q:
@@ -244,7 +276,7 @@ def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
         if not queued:
             raise NotAllowed(_("Only a failed certificate can be rendered again."), code="not_failed")
         audit_record(action=AuditAction.OTHER, obj=certificate, by=by, payload={"event": "certificate.retry"})
-        transaction.on_commit(lambda: _queue_render([certificate.pk]))
+        _queue_render([certificate.pk], certificate.cycle_id)
     certificate.refresh_from_db()
     return certificate
 
@@ -279,7 +311,7 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
             by=by,
             payload={"event": "certificates.regenerate", "certificates": len(ids)},
         )
-        transaction.on_commit(lambda: _queue_render(ids))
+        _queue_render(ids, cycle.pk)
     return len(ids)
 
 
@@ -358,7 +390,8 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
                     "abandoned_renders": sum(status == CS.RENDERING for _pk, status in rows),
                 },
             )
-        transaction.on_commit(lambda: _queue_render(ids))
+        for cycle_id in sorted(cycles):
+            _queue_render([pk for pk, cycle, _status in stuck if cycle == cycle_id], cycle_id)
     logger.warning("Queued %s stuck certificate(s) again: %s", len(ids), ids)
     return len(ids)
 

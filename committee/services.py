@@ -29,6 +29,7 @@ from core.mail import mail_queue
 from core.models import User
 from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
+from core.outbox import outbox_add_task
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -770,20 +771,22 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
                 "vacancies": {str(k): v for k, v in assignment.vacancies.items()},
             },
         )
-        transaction.on_commit(lambda: _queue("render_minutes", meeting.pk))
+        _queue("render_minutes", meeting)
     return meeting
 
 
-def _queue(task_name: str, meeting_id: int) -> None:
-    from . import tasks
-
-    getattr(tasks, task_name).delay(meeting_id=meeting_id)
+def _queue(task_name: str, meeting: Meeting) -> None:
+    """An outbox row in the current transaction: the PDF is rendered once it commits."""
+    outbox_add_task(
+        task_name=f"committee.tasks.{task_name}", kwargs={"meeting_id": meeting.pk}, cycle_id=meeting.cycle_id
+    )
 
 
 def meeting_report_request(*, meeting: Meeting, by: User) -> None:
     """Queue the meeting report's PDF rendering."""
     _require(by, "committee.view_meeting", meeting)
-    transaction.on_commit(lambda: _queue("render_report", meeting.pk))
+    with transaction.atomic():
+        _queue("render_report", meeting)
 
 
 # --- public notice, objections, confirmation -----------------------------------------------------
@@ -824,6 +827,8 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
             by=by,
             payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
         )
+        # The chain's head at publication goes to a witness outside the database (core/witness.py).
+        outbox_add_task(task_name="core.tasks.audit_witness", kwargs={"reason": f"notice {notice.pk} published"})
     return notice
 
 
@@ -900,7 +905,8 @@ def objection_lodge(
         raise NotAllowed(_("Please state the facts and reasons of your objection."), code="reasons")
     if not notice.applications.filter(pk=application.pk).exists():
         raise NotAllowed(_("This candidate is not on the public notice."), code="not_listed")
-    if ratelimit.attempts("objections", ip) >= OBJECTIONS_PER_HOUR:
+    # Counted and checked in one step, so parallel submissions cannot all pass.
+    if ratelimit.exceeded("objections", ip, limit=OBJECTIONS_PER_HOUR, window=3600):
         raise NotAllowed(
             _("Too many objections from your network address in the last hour. Please try again later."),
             code="rate_limited",
@@ -934,7 +940,6 @@ def objection_lodge(
     except BaseException:
         discard_stored(stored)
         raise
-    ratelimit.count("objections", ip, window=3600)
     return objection
 
 
@@ -979,6 +984,20 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
             by=by,
             payload={"event": "objection.handled", "outcome": outcome, "reply": reply.strip()},
         )
+        if "@" in objection.contact:
+            # The objector gave an e-mail address: they receive the reply (in the site's language).
+            mail_queue(
+                template="objection_reply",
+                to_email=objection.contact.strip(),
+                cycle=objection.notice.cycle_id,
+                context={
+                    "name": objection.name,
+                    "candidate": app.enterprise.official_name,
+                    "outcome": outcome,
+                    "reply": reply.strip(),
+                    "lodged_on": timezone.localtime(objection.created_at).strftime("%Y-%m-%d"),
+                },
+            )
     return objection
 
 
@@ -1033,6 +1052,9 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             obj=approval,
             by=by,
             payload={"event": "winners.confirmed", "applications": [a.pk for a in confirmed]},
+        )
+        outbox_add_task(
+            task_name="core.tasks.audit_witness", kwargs={"reason": f"winners of cycle {cycle.pk} confirmed"}
         )
         # The winners' certificates follow from the confirmation itself (the person confirming was
         # checked above); they are rendered by the worker once this transaction commits.

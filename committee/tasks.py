@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import translation
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def render_minutes(*, meeting_id: int) -> str:
     from .services import meeting_pdf_render
 
@@ -12,7 +12,7 @@ def render_minutes(*, meeting_id: int) -> str:
         return meeting_pdf_render(meeting_id=meeting_id, kind="minutes")
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def render_report(*, meeting_id: int) -> str:
     from .services import meeting_pdf_render
 

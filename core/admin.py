@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_mixins import ReadOnly
-from .models import AuditEvent, User
+from .models import AuditEvent, OutboxMessage, RateLimitCounter, User
 
 
 @admin.register(User)
@@ -53,3 +53,23 @@ class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description=_("what happened"))
     def action_in_words(self, event: AuditEvent) -> str:
         return event.action_label
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: the office retries failed messages on its outbox page (through the service)."""
+
+    list_display = ["pk", "created_at", "kind", "template", "task_name", "recipient", "language", "status", "attempts"]
+    list_filter = ["status", "kind", "cycle"]
+    search_fields = ["recipient", "template", "task_name", "last_error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["cycle"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+
+@admin.register(RateLimitCounter)
+class RateLimitCounterAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: counters change only by counting (core/ratelimit.py) and expire on their own."""
+
+    list_display = ["key", "count", "window_ends_at"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "count", "window_ends_at"]

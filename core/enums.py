@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Language(models.TextChoices):
@@ -49,3 +50,17 @@ AUDIT_EVENT_LABELS = {
     "user.email_verified": _("E-mail address verified"),
     "user.registered": _("User registered"),
 }
+class OutboxKind(models.TextChoices):
+    MAIL = "mail", pgettext_lazy("outbox kind", "E-mail")
+    TASK = "task", pgettext_lazy("outbox kind", "Task")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = (
+        "pending",
+        pgettext_lazy("outbox status", "Pending"),
+    )  # waiting for the broker (first try or a retry after backoff)
+    QUEUED = "queued", pgettext_lazy("outbox status", "Queued")  # handed to the broker; a mail is not sent yet
+    SENDING = "sending", pgettext_lazy("outbox status", "Sending")  # a worker holds the mail
+    SENT = "sent", pgettext_lazy("outbox status", "Sent")
+    FAILED = "failed", pgettext_lazy("outbox status", "Failed")  # gave up after the last attempt; the office may retry

@@ -1,12 +1,18 @@
-"""Queue e-mails after commit; the task renders them in the recipient's language."""
+"""Queue e-mails through the outbox; the task renders them in the recipient's language."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.template import Context
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
 
 from .models import User
+from .outbox import outbox_add_mail
 
 
 def mail_queue(
@@ -16,20 +22,61 @@ def mail_queue(
     to_user: User | None = None,
     to_email: str | None = None,
     language: str | None = None,
+    cycle: Any = None,
 ) -> None:
-    """Send `emails/<template>_subject.txt` and `emails/<template>.txt` once the transaction commits.
+    """Send `emails/<template>_subject.txt` and `emails/<template>.txt` (and its HTML part, see
+    `mail_render`) once the transaction commits.
 
-    `context` must be JSON-serialisable: it travels through the broker.
+    The message is an outbox row of the current transaction (nothing is sent if it rolls back).
+    `context` must be JSON-serialisable: it travels through the broker. `cycle` (optional) files the
+    message under its award cycle on the office's outbox page.
     """
-    from .tasks import send_templated_mail
-
     if to_user is None and not to_email:
         raise ValueError("mail_queue needs to_user or to_email")
-    kwargs = {
-        "template": template,
-        "context": context or {},
-        "user_id": to_user.pk if to_user else None,
-        "email": to_email,
-        "language": language,
-    }
-    transaction.on_commit(lambda: send_templated_mail.delay(**kwargs))
+    lang = language or (to_user.preferred_language if to_user else settings.LANGUAGE_CODE)
+    outbox_add_mail(
+        template=template,
+        context=context or {},
+        user_id=to_user.pk if to_user else None,
+        email=to_email,
+        recipient=to_user.email if to_user else to_email,
+        language=lang,
+        cycle_id=getattr(cycle, "pk", cycle),
+    )
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """A text template rendered without HTML escaping: plain text shows `&` and `<` as they are.
+
+    Returned as a plain `str`, not the template's SafeString, so that HTML built from it escapes it.
+    """
+    return get_template(name).template.render(Context(context, autoescape=False)) + ""
+
+
+def mail_render(
+    *, template: str, context: dict[str, Any], language: str, recipient: User | None = None
+) -> RenderedMail:
+    """Subject, plain text and HTML of one e-mail in `language`.
+
+    The HTML part is `emails/<template>.html` where it exists, otherwise the plain text set in
+    `emails/_base.html` (escaped there, links made clickable).
+    """
+    ctx = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = " ".join(_plain(f"emails/{template}_subject.txt", ctx).split())
+        text = _plain(f"emails/{template}.txt", ctx)
+        try:
+            html = render_to_string(f"emails/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            html = render_to_string(
+                "emails/_base.html",
+                {"subject": subject, "body": text, "language": language, "site_url": settings.SITE_URL},
+            )
+    return RenderedMail(subject=subject, text=text, html=html)

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Language
+from .enums import Language, OutboxKind, OutboxStatus
 from .managers import AuditEventQuerySet, UserManager
 
 
@@ -113,3 +113,65 @@ class AuditEvent(models.Model):
         if self.actor is not None:
             return str(self.actor)
         return self.actor_label if self.actor_label and self.actor_label != "system" else gettext("the system")
+
+
+
+class OutboxMessage(models.Model):
+    """An e-mail or task the application queued, written in the transaction that caused it.
+
+    Dispatched after the commit; whatever the broker did not take is dispatched again later
+    (`core.outbox`), so nothing is lost while the broker is away.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=OutboxKind.choices)
+    task_name = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    cycle = models.ForeignKey(
+        "awards.AwardCycle",
+        verbose_name=_("cycle"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        what = self.template or self.task_name.rsplit(".", 1)[-1]
+        return f"#{self.pk} {what} → {self.recipient}" if self.recipient else f"#{self.pk} {what}"
+
+
+class RateLimitCounter(models.Model):
+    """Attempts per scope and client address in the current window, shared by every process.
+
+    Used where the cache is not Redis (`make run`, SQLite or PostgreSQL without Redis): an UPDATE …
+    SET count = count + 1 counts and reads in one step, so parallel requests cannot all pass.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_ends_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -686,6 +686,11 @@ def ranking_decide(
     chosen_ids = {r.application.pk for r in chosen}
     moved, dropped = [], []
     rule = {"top_n": top_n} if top_n is not None else {"threshold": str(threshold)}
+    if target == ApplicationStatus.ONSITE_REVIEW:
+        # The shortlisted enterprise's mail gives the on-site round's dates (China Standard Time).
+        onsite = ReviewRound.objects.filter(cycle=cycle, kind=RoundKind.ONSITE).first()
+        if onsite is not None:
+            rule = {**rule, "onsite_from": _local(onsite.opens_at), "onsite_to": _local(onsite.closes_at)}
     with transaction.atomic():
         for r in rows:
             to = target if r.application.pk in chosen_ids else ApplicationStatus.NOT_APPROVED

@@ -29,6 +29,12 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_witnesses(settings, tmp_path_factory):
+    """Audit witnesses live outside the database, so they outlive a test's rollback: one folder per test."""
+    settings.AUDIT_WITNESS_DIR = str(tmp_path_factory.mktemp("witness"))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and throttles live in the cache: every test starts without them."""
     cache.clear()

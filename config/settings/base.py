@@ -190,6 +190,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where rate-limit counters live (core/ratelimit.py): "database" (shared by every process, the default)
+# or "redis" (the default cache, production).
+RATELIMIT_STORE = env("RATELIMIT_STORE", default="database")
 
 # Content-Security-Policy: our pages load scripts and styles from our own origin only.
 CONTENT_SECURITY_POLICY = {
@@ -278,5 +281,37 @@ PASSWORD_RESET_RATE_LIMIT_ACCOUNT = env.int("PASSWORD_RESET_RATE_LIMIT_ACCOUNT",
 PASSWORD_RESET_RATE_LIMIT_ADDRESS = env.int("PASSWORD_RESET_RATE_LIMIT_ADDRESS", default=10)  # per address per hour
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=20)  # attempts per address per hour
 # A task whose worker died unacknowledged is redelivered after this long (Redis transport).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A request that hands a message to an absent broker waits about a second, then the outbox keeps it.
+    "socket_connect_timeout": 1.0,
+    "socket_timeout": 5.0,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+CELERY_REDIS_SOCKET_TIMEOUT = 5.0
+# The result backend retried 20 times a second before raising; results are read by few (tests, health).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+}
+
+# Outbox (core/outbox.py): give up on a message after this many failed deliveries (the office may retry);
+# a message handed over this long ago and not finished is dispatched again.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=900)
+# The office's dashboard warns when a message has been pending longer than this.
+OUTBOX_WARN_PENDING_SECONDS = env.int("OUTBOX_WARN_PENDING_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["core-outbox-dispatch"] = {"task": "core.tasks.outbox_dispatch_due", "schedule": 30.0}
+# Witnesses of the audit chain (core/witness.py): signed with a key that is not in the database, written to
+# a directory outside it (a separate volume in production), optionally mailed to a supervising address.
+AUDIT_WITNESS_KEY = env("AUDIT_WITNESS_KEY", default="")
+AUDIT_WITNESS_DIR = env("AUDIT_WITNESS_DIR", default=str(BASE_DIR / "witness"))
+AUDIT_WITNESS_EMAIL = env("AUDIT_WITNESS_EMAIL", default="")
+CELERY_BEAT_SCHEDULE["core-audit-witness"] = {"task": "core.tasks.audit_witness", "schedule": crontab(hour=0, minute=5)}
+CELERY_BEAT_SCHEDULE["core-ratelimit-purge"] = {
+    "task": "core.tasks.ratelimit_purge",
+    "schedule": crontab(hour=3, minute=15),
+}
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # its INFO lines narrate every render

@@ -28,3 +28,6 @@ if not env.bool("CELERY_TASK_ALWAYS_EAGER", default=False) and not url_reachable
     # Once: not again in the autoreloader's child process, nor when scripts/serve.sh said it already.
     if "runserver" in sys.argv and os.environ.get("RUN_MAIN") != "true" and not os.environ.get("MQA_SERVE"):
         print("Redis is not reachable: Celery tasks run in-process.", file=sys.stderr)
+
+# A development key so that `make run` writes witnesses; production sets its own (never in the database).
+AUDIT_WITNESS_KEY = env("AUDIT_WITNESS_KEY", default="development-only-audit-witness-key")

@@ -45,7 +45,15 @@ def _redis_db(url: str, db: int) -> str:
 CACHE_URL = env("CACHE_URL", default=_redis_db(REDIS_URL, 1))
 if CACHE_URL.rstrip("/") == CELERY_BROKER_URL.rstrip("/"):
     raise ImproperlyConfigured("CACHE_URL and the Celery broker share a Redis database: give the cache its own.")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # A request must not hang on an absent Redis: the rate limits then let it through.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+RATELIMIT_STORE = env("RATELIMIT_STORE", default="redis")
 
 # Errors of requests are mailed to ADMINS ("Name <a@b>, c@d"); SERVER_EMAIL is their sender.
 ADMINS = [(name, addr) for name, addr in getaddresses(env.list("ADMINS", default=[])) if addr]

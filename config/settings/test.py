@@ -27,6 +27,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker process started by a test may write its mail to files the test reads (tests/core/test_outbox_worker.py).
+if env("TEST_EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")
 # A worker process started by tests/worker.py shares the test run's media folder.
 MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="mqa-test-media-")
 # Eager in the test run itself; a real worker started by tests/worker.py sends its retries through Redis.
@@ -40,3 +44,5 @@ STORAGES = {
     "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+AUDIT_WITNESS_KEY = "test-audit-witness-key"
+AUDIT_WITNESS_DIR = tempfile.mkdtemp(prefix="mqa-test-witness-")

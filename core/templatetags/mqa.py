@@ -33,3 +33,14 @@ def max_chars(bound_field) -> int | None:
     if getattr(bound_field, "widget_type", "") == "textarea" and getattr(field, "max_length", None):
         return field.max_length
     return None
+
+
+@register.inclusion_tag("core/_audit_head.html")
+def audit_head(obj, event: str = "", to_status: str = ""):
+    """The audit chain's head when `obj` was published (its event's number and hash), for public pages."""
+    from core.selectors import audit_event_of  # noqa: PLC0415 -- template tags load before the app registry
+
+    return {
+        "event": audit_event_of(obj, event=event, to_status=to_status) if obj is not None else None,
+        "at_award": bool(to_status),
+    }

@@ -70,7 +70,7 @@ def test_the_office_follows_the_batch_and_revokes_a_certificate(
 
     awarded_application(cycle=cycle, enterprise=enterprise_a)
     awarded_application(cycle=cycle, enterprise=enterprise_b, level_code="nomination")
-    monkeypatch.setattr(services, "_queue_render", lambda ids: None)  # the "worker" is this test
+    monkeypatch.setattr(services, "_queue_render", lambda ids, cycle_id=None: None)  # the "worker" is this test
     first, second = certificates_issue_for_cycle(cycle=cycle, by=secretary)
 
     login(page, secretary.email)

@@ -445,7 +445,7 @@ def test_concurrent_regenerate_is_never_doubled(cycle, secretary, enterprise_a, 
         Certificate.objects.filter(pk=cert.pk).update(status=CS.READY)
     queued = []
     original = services._queue_render
-    services._queue_render = lambda ids: queued.extend(ids)
+    services._queue_render = lambda ids, cycle_id=None: queued.extend(ids)
     try:
         results, errors = _in_threads(3, lambda: certificates_regenerate(cycle=cycle, by=secretary))
     finally:

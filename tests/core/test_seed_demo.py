@@ -40,3 +40,13 @@ def test_seed_demo_content(db, capsys):
     assert CycleMembership.objects.filter(cycle=current, role=CycleRole.EXPERT).count() == 8
     assert CycleMembership.objects.filter(cycle=current, role=CycleRole.COMMITTEE).count() == 7
     assert CycleMembership.objects.filter(cycle=current, role=CycleRole.SECRETARY).count() == 1
+
+
+def test_seed_demo_fills_the_outbox_with_one_failed_message(db):
+    from core.enums import OutboxStatus
+    from core.models import OutboxMessage
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert OutboxMessage.objects.filter(kind="mail").count() > 10  # what the demo's actions queued
+    (failed,) = OutboxMessage.objects.filter(status=OutboxStatus.FAILED)
+    assert "550" in failed.last_error and failed.cycle is not None

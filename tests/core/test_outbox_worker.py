@@ -1,0 +1,172 @@
+"""Redis stops while people work; once it is back every message arrives exactly once.
+
+The test runs its own redis-server on its own port (never the shared one) and a real worker on it.
+"""
+
+import email
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from awards import services as award_services
+from awards.enums import EligibilityDecision
+from certificates.enums import CertificateStatus as CS
+from certificates.models import Certificate
+from certificates.services import certificates_issue_for_cycle
+from config.celery import app
+from core import outbox
+from core.enums import OutboxStatus
+from core.models import OutboxMessage
+from enterprises import services as enterprise_services
+from tests.factories.awards import fill_application
+from tests.factories.certificates import awarded_application
+from tests.worker import WorkerProcess
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+PORT = 6391
+
+
+class RedisServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def _reset_pools():
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_redis_and_worker(settings):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process shares the test database only on PostgreSQL")
+    url = f"redis://127.0.0.1:{PORT}/0"
+    mail_dir = tempfile.mkdtemp(prefix="mqa-outbox-mail-")
+    redis = RedisServer(PORT).start()
+    old = app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager
+    app.conf.broker_url = app.conf.result_backend = url
+    app.conf.task_always_eager = False
+    _reset_pools()
+    worker = WorkerProcess(env={"TEST_REDIS_URL": url, "TEST_EMAIL_FILE_PATH": mail_dir}).start()
+    try:
+        yield redis, worker, Path(mail_dir)
+    finally:
+        worker.stop()
+        redis.stop()
+        app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = old
+        _reset_pools()
+        outbox._broker_down_until = 0.0
+        shutil.rmtree(mail_dir, ignore_errors=True)
+
+
+def _recipients(mail_dir: Path) -> list[str]:
+    found = []
+    for path in mail_dir.iterdir():
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                found.append(email.message_from_string(chunk.strip() + "\n")["To"])
+    return sorted(found)
+
+
+def _wait_until_ready(worker):
+    """Timing the actions while the worker still boots would time the machine, not the outbox."""
+    deadline = time.monotonic() + 90
+    while "ready." not in worker.output():
+        assert time.monotonic() < deadline, worker.output()
+        time.sleep(0.2)
+
+
+def _timed(action):
+    started = time.monotonic()
+    result = action()
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0, f"an action took {elapsed:.1f} s with the broker down"
+    return result
+
+
+def test_actions_while_redis_is_down_are_delivered_once_when_it_is_back(
+    own_redis_and_worker, cycle, enterprise_a, applicant_a, application_a, secretary
+):
+    redis, worker, mail_dir = own_redis_and_worker
+    for level in ("mayor", "nomination"):
+        awarded_application(cycle=cycle, level_code=level)
+    complete = fill_application(application_a, applicant_a)
+    _wait_until_ready(worker)
+    redis.stop()
+
+    _timed(
+        lambda: enterprise_services.user_register(
+            email="newcomer@example.cn", full_name="New", password="Aw4rd-pass-2026", preferred_language="en"
+        )
+    )
+    _timed(
+        lambda: enterprise_services.invitation_create(
+            enterprise=enterprise_a, by=applicant_a, email="colleague@example.cn"
+        )
+    )
+    submitted = _timed(lambda: award_services.application_submit(application=complete, by=applicant_a))
+    _timed(
+        lambda: award_services.application_decide_eligibility(
+            application=submitted, by=secretary, decision=EligibilityDecision.ELIGIBLE
+        )
+    )
+    _timed(lambda: certificates_issue_for_cycle(cycle=cycle, by=secretary))
+
+    rows = OutboxMessage.objects.all()
+    assert rows.count() == 6  # verification, invitation, receipt, decision, two certificates
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+
+    redis.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        outbox.outbox_dispatch_due()  # what beat does every 30 s
+        outbox.outbox_dispatch_due()  # a second dispatcher: it must find nothing left to send
+        done = not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
+        ready = set(Certificate.objects.values_list("status", flat=True)) == {CS.READY}
+        if done and ready:
+            break
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
+        time.sleep(0.5)
+    else:
+        print(worker.output())
+        raise AssertionError(list(OutboxMessage.objects.values_list("template", "status", "last_error")))
+
+    time.sleep(1)  # a duplicate would have arrived by now
+    recipients = _recipients(mail_dir)
+    assert recipients == sorted(
+        ["newcomer@example.cn", "colleague@example.cn", applicant_a.email, applicant_a.email]
+    ), recipients
+    assert OutboxMessage.objects.filter(kind="mail", attempts=1).count() == 4
