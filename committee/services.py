@@ -27,9 +27,9 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.outbox import outbox_add_task
 from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
-from core.outbox import outbox_add_task
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice

@@ -54,6 +54,7 @@ class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
     def action_in_words(self, event: AuditEvent) -> str:
         return event.action_label
 
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the office retries failed messages on its outbox page (through the service)."""

@@ -50,6 +50,8 @@ AUDIT_EVENT_LABELS = {
     "user.email_verified": _("E-mail address verified"),
     "user.registered": _("User registered"),
 }
+
+
 class OutboxKind(models.TextChoices):
     MAIL = "mail", pgettext_lazy("outbox kind", "E-mail")
     TASK = "task", pgettext_lazy("outbox kind", "Task")

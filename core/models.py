@@ -115,7 +115,6 @@ class AuditEvent(models.Model):
         return self.actor_label if self.actor_label and self.actor_label != "system" else gettext("the system")
 
 
-
 class OutboxMessage(models.Model):
     """An e-mail or task the application queued, written in the transaction that caused it.
 

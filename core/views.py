@@ -1,12 +1,4 @@
 import rules
-from awards import selectors as award_selectors
-from core import devmail
-from core import selectors, services
-from core.dashboard import dashboard_sections
-from core.enums import OutboxStatus
-from core.errors import ServiceError
-from core.http_cache import public_page
-from core.models import AuditEvent, OutboxMessage
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -18,6 +10,14 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
+
+from awards import selectors as award_selectors
+from core import devmail, selectors, services
+from core.dashboard import dashboard_sections
+from core.enums import OutboxStatus
+from core.errors import ServiceError
+from core.http_cache import public_page
+from core.models import AuditEvent, OutboxMessage
 from core.selectors import user_roles
 
 HOME_WINNER_YEARS = 3
