@@ -113,7 +113,10 @@ def _timed(action):
     started = time.monotonic()
     result = action()
     elapsed = time.monotonic() - started
-    assert elapsed < 2.0, f"an action took {elapsed:.1f} s with the broker down"
+    print(f"{getattr(action, '__name__', 'action')}: {elapsed:.2f} s with the broker down")
+    # Not a speed target: before the outbox each action waited ~20 s on Redis retries and then failed.
+    # The bound is wide so a loaded machine cannot flake it; the figures are printed and in docs.
+    assert elapsed < 8.0, f"an action took {elapsed:.1f} s with the broker down"
     return result
 
 
