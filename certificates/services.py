@@ -342,7 +342,7 @@ def certificates_reissue_for_enterprise(*, enterprise_id: int, by: User | None, 
                 by=by,
                 payload={"event": "certificate.reissued", "serial": certificate.serial, "name_change": name_change_id},
             )
-        transaction.on_commit(lambda: _queue_render(ids))
+        _queue_render(ids)  # outbox rows in this transaction: rendered once it commits
     return ids
 
 

@@ -487,9 +487,12 @@ def test_upload_on_a_full_or_read_only_disk_says_so_and_leaves_nothing(
     settings.MEDIA_ROOT = str(tmp_path)
     url = reverse("awards:attachments", args=[application_a.pk])
     with _filling_disk(err):
-        response = client_for(applicant_a).post(url, {"kind": "other", "file": pdf_file("report.pdf")})
+        response = client_for(applicant_a).post(
+            url, {"kind": "other", "description": "质量信用报告", "file": pdf_file("report.pdf")}
+        )
     body = response.content.decode()
     assert response.status_code == 200 and "report.pdf" in body and "未能保存" in body
+    assert "质量信用报告" in body  # what was typed is kept
     assert 'value="other" selected' in body
     assert not ApplicationAttachment.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -498,7 +501,10 @@ def test_upload_on_a_full_or_read_only_disk_says_so_and_leaves_nothing(
 def test_attachment_is_stored_under_a_generated_name_and_served_safely(client_for, applicant_a, application_a):
     client = client_for(applicant_a)
     upload = SimpleUploadedFile("../report\u202e.html", pdf_file().read(), content_type="text/html")
-    client.post(reverse("awards:attachments", args=[application_a.pk]), {"kind": "other", "file": upload})
+    client.post(
+        reverse("awards:attachments", args=[application_a.pk]),
+        {"kind": "other", "description": "年度报告", "file": upload},
+    )
     att = ApplicationAttachment.objects.get()
     assert att.file.name.endswith(".pdf") and "report" not in att.file.name
     response = client.get(reverse("awards:attachment", args=[application_a.pk, att.pk]))

@@ -107,8 +107,9 @@ def test_expert_scores_leader_agrees_secretary_ranks(
     assert "42.50" in page.locator(f"#item-{items[0].pk} .item-points").inner_text()
     assert axe_violations(page) == []
     shot(page, "reviews-sheet-zh")
-    page.get_by_role("button", name="提交评分表").click()
-    page.wait_for_load_state("load")
+    # The sheet first waits for an autosave in flight, then submits: wait for that navigation.
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交评分表").click()
     assert ScoreSheet.objects.get(assignment=lead).status == "submitted"
     sheet_pk = ScoreSheet.objects.get(assignment=lead).pk
 

@@ -478,15 +478,26 @@ def test_no_meeting_is_scheduled_for_a_concluded_cycle(cycle, secretary):
     assert e.value.code == "concluded"
 
 
-def test_a_repeated_identical_vote_changes_nothing_and_writes_no_event(open_ballot, members):
-    services.vote_cast(ballot=open_ballot, by=members[0], choice="approve")
+def test_a_repeated_identical_vote_changes_nothing_and_writes_no_event(roll_call_ballot, members):
+    services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="approve")
     events = AuditEvent.objects.filter(action=AuditAction.VOTE).count()
     vote = Vote.objects.get()
     for _ in range(5):
-        assert services.vote_cast(ballot=open_ballot, by=members[0], choice="approve").pk == vote.pk
+        assert services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="approve").pk == vote.pk
     assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == events == 1
-    services.vote_cast(ballot=open_ballot, by=members[0], choice="reject")  # a change is still recorded
+    services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="reject")  # a change is still recorded
     assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == 2
+
+
+def test_a_repeated_secret_vote_is_refused_and_writes_no_event(open_ballot, members):
+    services.vote_cast(ballot=open_ballot, by=members[0], choice="approve")
+    for choice in ("approve", "reject"):
+        with pytest.raises(NotAllowed) as e:
+            services.vote_cast(ballot=open_ballot, by=members[0], choice=choice)
+        assert e.value.code == "already_voted"
+    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == 1
+    assert SecretChoice.objects.filter(ballot=open_ballot).count() == 1
+    assert BallotVoter.objects.filter(ballot=open_ballot, member=members[0]).count() == 1
 
 
 @pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u2060", " \u3000\ufeff ", "\u3164", "\x00\x07"])

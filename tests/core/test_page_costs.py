@@ -24,6 +24,9 @@ from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole
 from committee.enums import VoteChoice
 from committee.models import Ballot, Objection, PublicNotice, Vote
+from core.enums import OutboxKind, OutboxStatus
+from core.models import OutboxMessage
+from enterprises.models import NameChangeRequest
 from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
 from tests.factories.certificates import issued_certificate
 from tests.factories.committee import committee_of, nominated_application, schedule
@@ -95,6 +98,25 @@ class World:
             notice=self.notice, application=candidate, name=f"王{i}", contact="0735-7654321", reasons="事实与理由"
         )
         ExpertProfileFactory()  # one more expert in the pool, not in the cycle
+        enterprise = candidate.enterprise
+        NameChangeRequest.objects.create(
+            enterprise=enterprise,
+            old_name_zh=enterprise.name_zh,
+            old_credit_code=enterprise.credit_code,
+            new_name_zh=f"{enterprise.name_zh}（新）",
+            new_credit_code=enterprise.credit_code,
+            reason="更名",
+            requested_by=self.secretary,
+        )
+        OutboxMessage.objects.create(
+            kind=OutboxKind.MAIL,
+            task_name="core.tasks.send_templated_mail",
+            template="application_received",
+            recipient=f"r{i}@costs.example.cn",
+            cycle=self.cycle,
+            status=OutboxStatus.FAILED if i % 2 else OutboxStatus.SENT,
+            last_error="connection refused" if i % 2 else "",
+        )
 
 
 # --- the pages -------------------------------------------------------------------------------------
@@ -122,6 +144,9 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "certificates:index": ("secretary", {}),
         "certificates:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
         "certificates:progress": ("secretary", {"cycle_id": w.cycle.pk}),
+        "committee:notice_year": ("anonymous", {"year": w.cycle.year}),
+        "enterprises:office_name_changes": ("secretary", {}),
+        "core:outbox": ("secretary", {}),
     }
 
 
@@ -204,6 +229,20 @@ EXEMPT = {
     "certificates:revoke": "one certificate",
     "certificates:download": "file",
     "certificates:verify": "one certificate",
+    "awards:receipt": "one application",
+    "committee:meeting_reschedule": "form",
+    "committee:notice_period": "form with one notice's changes (a handful)",
+    "core:dev_mail": "DEBUG-only development mailbox (files on disk, not the database)",
+    "core:dev_mail_detail": "one message",
+    "core:outbox_retry": "POST only",
+    "enterprises:name_change": "form",
+    "enterprises:office_name_change": "one request",
+    "enterprises:register_done": "message",
+    "twofactor:overview": "one person's devices",
+    "twofactor:setup": "form",
+    "twofactor:verify": "form",
+    "twofactor:recovery_codes": "one person's codes",
+    "twofactor:disable": "form",
 }
 
 

@@ -242,7 +242,8 @@ def test_odd_codes_and_next_values_are_refused_politely(settings, client_for, ex
     enable(expert)
     client = password_login(expert)
     assert client.post(reverse("twofactor:verify"), {"code": bad, "next": bad}).status_code == 400
-    assert client.get(reverse("twofactor:verify"), {"next": bad}).status_code == 200
+    # A NUL never reaches a view: core.middleware.RefuseNulMiddleware answers 400 with a message.
+    assert client.get(reverse("twofactor:verify"), {"next": bad}).status_code == (400 if "\x00" in bad else 200)
     setting_up = client_for(committee_member)
     assert setting_up.get(reverse("twofactor:setup")).status_code == 200
     assert setting_up.post(reverse("twofactor:setup"), {"code": bad}).status_code == 400
