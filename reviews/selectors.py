@@ -521,6 +521,41 @@ def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRo
     return rows
 
 
+# Applications that were shortlisted for on-site review (wherever they went from there), and nominated.
+SHORTLISTED = (
+    ApplicationStatus.ONSITE_REVIEW,
+    ApplicationStatus.NOMINATED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.PUBLIC_NOTICE,
+    ApplicationStatus.AWARDED,
+)
+NOMINATED = SHORTLISTED[1:]
+
+
+@dataclass
+class RankingSummary:
+    """What the ranking page shows above every page of rows: counts and the cut-off line."""
+
+    ranked: int
+    shortlisted: int
+    nominated: int
+    cut: int | None  # the line is drawn after this rank
+    cut_score: Decimal | None
+
+
+def ranking_summary(rows: list[RankingRow], *, by: str, cut: int | None = None) -> RankingSummary:
+    """Counts over the whole ranking; the cut-off is `cut` (a preview) if it is a rank, else where the
+    last decision drew it (the shortlisted for material, the nominated otherwise)."""
+    ranked = [r for r in rows if r.rank is not None]
+    shortlisted = sum(1 for r in rows if r.application.status in SHORTLISTED or r.onsite is not None)
+    nominated = sum(1 for r in rows if r.application.status in NOMINATED)
+    if cut is None or not 1 <= cut <= len(ranked):
+        cut = (shortlisted if by == "material" else nominated) or None
+        cut = cut if cut is not None and cut <= len(ranked) else None
+    score = ranked[cut - 1].score(by) if cut else None
+    return RankingSummary(len(ranked), shortlisted, nominated, cut, score)
+
+
 @dataclass
 class RoundSummary:
     kind: str
@@ -692,19 +727,51 @@ class Matrix:
     counts: dict[str, int]
 
 
-def review_matrix(*, rnd: ReviewRound) -> Matrix:
-    """Applications × experts of one round with each sheet's status; constant queries."""
-    now = timezone.now()
-    experts = list(cycle_experts(rnd.cycle))
-    panels = (
+def matrix_counts(*, rnd: ReviewRound, now: dt.datetime) -> dict[str, int]:
+    """How many cells of the round's matrix have each status, counted in the database (as cell_status)."""
+    conflict = Q(status=AssignmentStatus.CONFLICT)
+    submitted = ~conflict & Q(sheet__status=SheetStatus.SUBMITTED)
+    open_cell = ~conflict & ~Q(sheet__status=SheetStatus.SUBMITTED)  # no sheet yet counts as open
+    overdue = open_cell & Q(panel__round__closes_at__lte=now)
+    running = open_cell & Q(panel__round__closes_at__gt=now)
+    # Only the columns the matrix shows: the cycle's experts.
+    counted = Assignment.objects.filter(
+        panel__round=rnd,
+        expert__cycle_memberships__cycle_id=rnd.cycle_id,
+        expert__cycle_memberships__role=CycleRole.EXPERT,
+    )
+    return counted.aggregate(
+        **{
+            CellStatus.NOT_DECLARED.value: Count("id", filter=running & Q(status=AssignmentStatus.PENDING)),
+            CellStatus.CONFLICT.value: Count("id", filter=conflict),
+            CellStatus.IN_PROGRESS.value: Count("id", filter=running & ~Q(status=AssignmentStatus.PENDING)),
+            CellStatus.SUBMITTED.value: Count("id", filter=submitted),
+            CellStatus.OVERDUE.value: Count("id", filter=overdue),
+        }
+    )
+
+
+def round_matrix_panels(rnd: ReviewRound):
+    """The round's panels in the matrix's order with what a row shows; page it, then `review_matrix`."""
+    return (
         Panel.objects.filter(round=rnd)
         .select_related("application__enterprise", "round")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("sheet")))
         .order_by("application__enterprise__name_zh", "pk")
     )
-    counts: dict[str, int] = {s.value: 0 for s in CellStatus}
+
+
+def review_matrix(*, rnd: ReviewRound, panels=None) -> Matrix:
+    """Applications × experts of one round with each sheet's status; constant queries.
+
+    `panels` is the page of `round_matrix_panels(rnd)` to show (all of them when None); the counts
+    are the whole round's, counted in the database.
+    """
+    now = timezone.now()
+    experts = list(cycle_experts(rnd.cycle))
+    chosen = round_matrix_panels(rnd) if panels is None else panels
     rows = []
-    for panel in panels:
+    for panel in chosen:
         by_expert = {}
         for a in panel.assignments.all():
             a.panel = panel
@@ -712,12 +779,9 @@ def review_matrix(*, rnd: ReviewRound) -> Matrix:
         cells = []
         for e in experts:
             a = by_expert.get(e.pk)
-            status = cell_status(a, now) if a else None
-            if status:
-                counts[status] += 1
-            cells.append((a, status))
+            cells.append((a, cell_status(a, now) if a else None))
         rows.append(MatrixRow(panel, cells))
-    return Matrix(rnd, experts, rows, counts)
+    return Matrix(rnd, experts, rows, matrix_counts(rnd=rnd, now=now))
 
 
 # An application in these states no longer competes in its cycle.
@@ -746,13 +810,14 @@ def experts_whose_employer_applies(cycle_id: int) -> dict[int, str]:
     }
 
 
-def round_panels(*, rnd: ReviewRound):
+def round_panels(*, rnd: ReviewRound, applications=None):
+    """(application, panel or None) for the round's applications, or for the page of them given."""
     from .services import round_applications
 
-    apps = list(round_applications(rnd))
+    apps = list(round_applications(rnd) if applications is None else applications)
     panels = {
         p.application_id: p
-        for p in Panel.objects.filter(round=rnd).prefetch_related(
+        for p in Panel.objects.filter(round=rnd, application__in=[a.pk for a in apps]).prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("expert").order_by("-is_leader", "expert__email"),

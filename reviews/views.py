@@ -332,11 +332,20 @@ def cycle_dashboard(request, pk):
     rounds = {r.kind: r for r in cycle.review_rounds.all()}
     kind = request.GET.get("round") or (RoundKind.ONSITE if RoundKind.ONSITE in rounds else RoundKind.MATERIAL)
     rnd = rounds.get(kind)
-    matrix = selectors.review_matrix(rnd=rnd) if rnd else None
+    page = paginate(request, selectors.round_matrix_panels(rnd)) if rnd else None
+    matrix = selectors.review_matrix(rnd=rnd, panels=page) if rnd else None
     return render(
         request,
         "reviews/cycle.html",
-        {"cycle": cycle, "rounds": rounds, "kinds": RoundKind.choices, "current": rnd, "kind": kind, "matrix": matrix},
+        {
+            "cycle": cycle,
+            "rounds": rounds,
+            "kinds": RoundKind.choices,
+            "current": rnd,
+            "kind": kind,
+            "matrix": matrix,
+            "page": page,
+        },
     )
 
 
@@ -387,12 +396,14 @@ def panels(request, pk):
                 request,
                 _("%(n)s experts were assigned.") % {"n": sum(len(v) for v in plan.panels.values())},
             )
+    page = paginate(request, services.round_applications(rnd))
     return render(
         request,
         "reviews/panels.html",
         {
             "round": rnd,
-            "rows": selectors.round_panels(rnd=rnd),
+            "rows": selectors.round_panels(rnd=rnd, applications=page),
+            "page": page,
             "form": form,
             "report": report,
             "employer_applies": selectors.experts_whose_employer_applies(rnd.cycle_id),
@@ -496,10 +507,16 @@ def ranking(request, pk):
         by = None
     rows = selectors.cycle_ranking(cycle=cycle, by=by)
     by = by or ("combined" if any(r.onsite is not None for r in rows) else "material")
+    try:
+        cut = int(request.GET.get("cut", ""))
+    except ValueError:
+        cut = None
+    summary = selectors.ranking_summary(rows, by=by, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
-    for r in rows:
+    page = paginate(request, rows)
+    for r in page:
         r.category_list = [r.categories.get(code) for code, _label in cat_labels]
     top = [r for r in rows if r.rank is not None][:25]
     chart = {
@@ -515,7 +532,9 @@ def ranking(request, pk):
         "reviews/ranking.html",
         {
             "cycle": cycle,
-            "rows": rows,
+            "rows": page,
+            "page": page,
+            "summary": summary,
             "by": by,
             "cat_labels": cat_labels,
             "chart": chart,

@@ -136,6 +136,8 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "reviews:cycles": ("secretary", {}),
         "reviews:experts": ("secretary", c),
         "reviews:panels": ("secretary", {"pk": w.round.pk}),
+        "reviews:cycle": ("secretary", c),
+        "reviews:ranking": ("secretary", c),
         "reviews:my_work": ("expert", {}),
         "reviews:panel": ("expert", {"pk": w.panel.pk}),
         "committee:my_committee": ("member", {}),
@@ -192,11 +194,9 @@ EXEMPT = {
     "reviews:sheet": "one score sheet",
     "reviews:autosave": "POST only",
     "reviews:consensus": "one item",
-    "reviews:cycle": "cycle dashboard: the review matrix, left to the committee/review work (issue 14 item 1)",
     "reviews:round_edit": "form",
     "reviews:panel_edit": "one panel",
     "reviews:sheet_reopen": "one sheet",
-    "reviews:ranking": "ranking: left for a later change (issue 14 item 1)",
     "reviews:ranking_decide": "POST only",
     "reviews:export": "file: measured by bench/pages.py (streamed)",
     "committee:meeting_new": "form",
@@ -418,8 +418,10 @@ def office(db):
     return cycle, client
 
 
-def _rows_on(html: str) -> int:
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+def _rows_on(html: str, table: str = "") -> int:
+    """Rows of the first table body (after `table`, when the page has more than one table)."""
+    body = html.split(table, 1)[1] if table else html
+    body = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return body.count("<tr")
 
 
@@ -462,3 +464,109 @@ def test_bad_page_numbers_and_sizes_never_fail(office):
             response = client.get(url, {"page": page, "size": size})
             assert response.status_code == 200, (page, size)
             assert _rows_on(response.content.decode()) == rows, (page, size)
+
+
+# --- the review pages: panels, the matrix (paged by panel) and the ranking ----------------------
+
+
+def _review_rows(cycle, n=ROWS):
+    """`n` applications in material review, each with a panel of the round (no sheets yet)."""
+    from tests.factories.enterprises import EnterpriseFactory
+
+    rnd = ReviewRoundFactory(cycle=cycle)
+    for i in range(n):
+        app = ApplicationFactory(
+            cycle=cycle, enterprise=EnterpriseFactory(name_zh=f"分页企业{i:02d}"), status=S.MATERIAL_REVIEW
+        )
+        PanelFactory(round=rnd, application=app)
+    return rnd
+
+
+REVIEW_PAGES = {
+    "panels": (lambda cycle, rnd: reverse("reviews:panels", args=[rnd.pk]), ""),
+    "matrix": (lambda cycle, rnd: reverse("reviews:cycle", args=[cycle.pk]), 'class="table table-compact matrix"'),
+    "ranking": (lambda cycle, rnd: reverse("reviews:ranking", args=[cycle.pk]), 'class="table table-compact ranking"'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVIEW_PAGES))
+def test_each_review_page_pages_first_middle_and_last(office, name):
+    cycle, client = office
+    rnd = _review_rows(cycle)
+    url_of, table = REVIEW_PAGES[name]
+    url = url_of(cycle, rnd)
+    first = client.get(url, {"size": 25}).content.decode()
+    assert _rows_on(first, table) == 25
+    assert f"1–25 of {ROWS}" in first or f"第 1–25 条，共 {ROWS} 条" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    middle = client.get(url, {"size": 25, "page": 2}).content.decode()
+    assert _rows_on(middle, table) == 25 and 'rel="next"' in middle and 'rel="prev"' in middle
+    assert "分页企业25" in middle and "分页企业24" not in middle
+    last = client.get(url, {"size": 25, "page": 3}).content.decode()
+    assert _rows_on(last, table) == 1 and 'rel="next"' not in last and "51–51" in last
+    assert _rows_on(client.get(url).content.decode(), table) == 50
+
+
+@pytest.mark.parametrize("name", sorted(REVIEW_PAGES))
+def test_each_review_page_says_when_there_is_nothing_to_list(office, name):
+    cycle, client = office
+    rnd = ReviewRoundFactory(cycle=cycle)
+    url_of, _table = REVIEW_PAGES[name]
+    response = client.get(url_of(cycle, rnd))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No rows" in html or "没有记录" in html
+    assert 'rel="next"' not in html
+
+
+def test_matrix_counts_are_the_whole_rounds_on_every_page(office):
+    from reviews.selectors import cell_status, review_matrix
+
+    cycle, client = office
+    rnd = _review_rows(cycle, n=3)
+    experts = [CycleMembershipFactory(cycle=cycle, role=CycleRole.EXPERT).user for _ in range(2)]
+    panels = list(rnd.panels.order_by("pk"))
+    submitted_sheet(AssignmentFactory(panel=panels[0], expert=experts[0], status="accepted"), 80)
+    AssignmentFactory(panel=panels[0], expert=experts[1], status="conflict")
+    AssignmentFactory(panel=panels[1], expert=experts[0], status="pending")
+    AssignmentFactory(panel=panels[2], expert=experts[1], status="accepted")
+    AssignmentFactory(panel=panels[2], expert=UserFactory())  # not one of the cycle's experts: no column
+    matrix = review_matrix(rnd=rnd)
+    now = timezone.now()
+    by_hand = {}
+    for row in matrix.rows:
+        for a, status in row.cells:
+            if a is not None:
+                assert status == cell_status(a, now)
+                by_hand[status] = by_hand.get(status, 0) + 1
+    assert {k: v for k, v in matrix.counts.items() if v} == by_hand
+    assert by_hand == {"submitted": 1, "conflict": 1, "not_declared": 1, "in_progress": 1}
+    # Page 2 of one row a page still shows the round's counts.
+    html = client.get(reverse("reviews:cycle", args=[cycle.pk]), {"size": 25, "page": 9}).content.decode()
+    assert _rows_on(html, 'class="table table-compact matrix"') == 3
+
+
+def test_ranking_shows_the_cut_off_line_and_the_shortlisted_count_on_every_page(office):
+    cycle, client = office
+    rnd = _review_rows(cycle)
+    experts = [CycleMembershipFactory(cycle=cycle, role=CycleRole.EXPERT).user for _ in range(3)]
+    # Three scored panels: 90, 80, 70 percent; one of them already shortlisted.
+    for panel, percent in zip(rnd.panels.order_by("pk")[:3], (90, 80, 70), strict=True):
+        for e in experts:
+            submitted_sheet(AssignmentFactory(panel=panel, expert=e, status="accepted"), percent)
+    shortlisted = rnd.panels.order_by("pk").first().application
+    shortlisted.status = S.ONSITE_REVIEW
+    shortlisted.save(update_fields=["status"])
+    url = reverse("reviews:ranking", args=[cycle.pk])
+    for page in (1, 3):
+        html = client.get(url, {"size": 25, "page": page}).content.decode()
+        assert ("shortlisted for on-site review: 1" in html) or ("入围现场评审：1" in html)
+        assert ("Cut-off line after rank 1" in html) or ("分数线：第 1 名之后" in html)
+        assert html.count('class="cutoff"') == (1 if page == 1 else 0)
+    # A preview of another cut-off: the line moves to rank 2 and says its score.
+    html = client.get(url, {"cut": 2}).content.decode()
+    first_rows = html.split('class="table table-compact ranking"', 1)[1].split("</tbody>", 1)[0].split("<tr")
+    assert 'class="cutoff"' in first_rows[3]  # the header row, rank 1, rank 2
+    # A cut-off past the ranked rows falls back to the decision's.
+    past = client.get(url, {"cut": 40}).content.decode()
+    assert "Cut-off line after rank 1" in past or "分数线：第 1 名之后" in past
