@@ -4,6 +4,7 @@ consensus; the secretary sees the ranking. Screenshots of every review page in z
 import datetime as dt
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application
@@ -229,3 +230,65 @@ def test_panels_show_the_employer_applying(page, cycle, application_a, applicati
     page.wait_for_load_state("load")
     assert "employer applies" in page.locator(".badge-conflict").inner_text()
     shot(page, "reviews-panels-soft-conflict-en")
+
+
+def test_the_secretary_pages_the_ranking_and_the_matrix(page, cycle, secretary):
+    """60 applications: the ranking shows 50 a page with the counts and the cut-off line above every
+    page; the matrix pages by panel; both read well on a 320 px phone."""
+    from tests.factories.enterprises import EnterpriseFactory
+
+    rnd = ReviewRoundFactory(cycle=cycle, kind=RoundKind.MATERIAL)
+    experts = [
+        CycleMembershipFactory(
+            cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email=f"rank{i}@pool.example.cn", full_name=f"评审{i}")
+        ).user
+        for i in range(3)
+    ]
+    for i in range(60):
+        app = ApplicationFactory(
+            cycle=cycle,
+            enterprise=EnterpriseFactory(name_zh=f"郴州排名企业{i:02d}有限公司", name_en=f"Ranked Co. {i:02d}"),
+            status=ApplicationStatus.ONSITE_REVIEW if i < 3 else ApplicationStatus.MATERIAL_REVIEW,
+            submitted_at=timezone.now() - dt.timedelta(days=30 - i % 30),
+        )
+        panel = PanelFactory(round=rnd, application=app)
+        for k, e in enumerate(experts):
+            a = AssignmentFactory(panel=panel, expert=e, is_leader=k == 0, status=AssignmentStatus.ACCEPTED)
+            if i < 12:
+                submitted_sheet(a, 90 - 5 * i)
+    login(page, secretary.email)
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/")
+    summary = page.locator(".ranking-summary")
+    expect(summary).to_contain_text("入围现场评审：3")
+    expect(summary).to_contain_text("分数线：第 3 名之后")
+    assert page.locator("table.ranking tbody tr").count() == 50
+    assert page.locator("table.ranking tr.cutoff").count() == 1
+    assert axe_violations(page) == []
+    shot(page, "reviews-ranking-paged-zh")
+    page.locator("nav.pager").first.get_by_role("link", name="2", exact=True).click()
+    page.wait_for_load_state("load")
+    assert page.locator("table.ranking tbody tr").count() == 10
+    expect(summary).to_contain_text("分数线：第 3 名之后")  # still visible on the last page
+    page.get_by_label("预览分数线，划在第几名之后").fill("10")
+    page.get_by_role("button", name="显示").click()
+    page.wait_for_load_state("load")
+    expect(summary).to_contain_text("分数线：第 10 名之后")
+    expect(page.locator("table.ranking tr.cutoff")).to_contain_text("郴州排名企业09有限公司")  # rank 10, page 1
+    page.set_viewport_size({"width": 320, "height": 800})
+    shot(page, "reviews-ranking-phone-zh")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/?size=25")
+    assert page.locator("table.matrix tbody tr").count() == 25
+    expect(page.locator("nav.pager").first).to_contain_text("第 1–25 条，共 60 条")
+    shot(page, "reviews-dashboard-paged-zh")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "reviews-dashboard-paged-en")
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/")
+    expect(summary).to_contain_text("shortlisted for on-site review: 3")
+    expect(summary).to_contain_text("Cut-off line after rank 3")
+    assert axe_violations(page) == []
+    shot(page, "reviews-ranking-paged-en")
+    page.set_viewport_size({"width": 320, "height": 800})
+    shot(page, "reviews-ranking-phone-en")
+    page.set_viewport_size({"width": 1280, "height": 900})
