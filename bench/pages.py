@@ -11,7 +11,8 @@ under tracemalloc).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_pages .venv/bin/python bench/pages.py
 
-With BENCH_PAGES=0 it measures the exports only.
+With BENCH_PAGES=0 it measures the exports only; BENCH_ONLY="ranking,round panels" measures only the
+pages whose labels start with one of those (and no exports).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from django.utils import timezone  # noqa: E402
 from review_ranking import build  # noqa: E402
 
 N_SMALL, N_BIG, POOL = 10, int(os.environ.get("BENCH_BIG", "2000")), 100
+ONLY = tuple(label.strip() for label in os.environ.get("BENCH_ONLY", "").split(",") if label.strip())
 
 
 def decorate(cycle, secretary, members):
@@ -191,6 +193,7 @@ def main():
                 (label, cost(clients[persona], url))
                 for label, persona, url in pages(cycle, extra)
                 if os.environ.get("BENCH_PAGES", "1") != "0"  # BENCH_PAGES=0: the exports only
+                and (not ONLY or label.startswith(ONLY))
             ]
             cycles[n] = cycle
         small, big = cycles[N_SMALL], cycles[N_BIG]
@@ -201,7 +204,7 @@ def main():
                 f"{label:32}{a['queries']:>6} → {b['queries']:<5}{a['ms']:>10.1f}{b['ms']:>10.1f}{ratio:>7.2f}"
                 f"{b['kb']:>9.1f}"
             )
-        for cycle, n in ((small, N_SMALL), (big, N_BIG)):
+        for cycle, n in () if ONLY else ((small, N_SMALL), (big, N_BIG)):
             csv_s, csv_mb, csv_peak = export(clients["secretary"], cycle, "csv")
             xlsx_s, xlsx_mb, xlsx_peak = export(clients["secretary"], cycle, "xlsx")
             print(
