@@ -810,10 +810,24 @@ def experts_whose_employer_applies(cycle_id: int) -> dict[int, str]:
     }
 
 
+# Which application status each round takes as input.
+ROUND_INPUT = {
+    RoundKind.MATERIAL: (ApplicationStatus.ELIGIBLE, ApplicationStatus.MATERIAL_REVIEW),
+    RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW,),
+}
+
+
+def round_applications(rnd: ReviewRound):
+    """The applications a round takes, oldest first (the panels page pages them)."""
+    return (
+        Application.objects.filter(cycle_id=rnd.cycle_id, status__in=ROUND_INPUT[rnd.kind])
+        .select_related("enterprise")
+        .order_by("pk")
+    )
+
+
 def round_panels(*, rnd: ReviewRound, applications=None):
     """(application, panel or None) for the round's applications, or for the page of them given."""
-    from .services import round_applications
-
     apps = list(round_applications(rnd) if applications is None else applications)
     panels = {
         p.application_id: p

@@ -43,11 +43,9 @@ from .scoring import parse_percent
 
 SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
 
-# Which application status each round takes as input, and what the secretary's decision leads to.
-ROUND_INPUT = {
-    RoundKind.MATERIAL: (ApplicationStatus.ELIGIBLE, ApplicationStatus.MATERIAL_REVIEW),
-    RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW,),
-}
+# What the secretary's decision leads to (what each round takes as input: selectors.ROUND_INPUT).
+ROUND_INPUT = selectors.ROUND_INPUT
+round_applications = selectors.round_applications
 ROUND_DECISION = {
     RoundKind.MATERIAL: (ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW),
     RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED),
@@ -316,14 +314,6 @@ def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[U
         )
         _notify_assigned(new_ids)
     return panel
-
-
-def round_applications(rnd: ReviewRound):
-    return (
-        Application.objects.filter(cycle_id=rnd.cycle_id, status__in=ROUND_INPUT[rnd.kind])
-        .select_related("enterprise")
-        .order_by("pk")
-    )
 
 
 def panels_auto_assign(*, rnd: ReviewRound, by: User, seed: int = 0) -> Plan:

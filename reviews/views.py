@@ -396,7 +396,7 @@ def panels(request, pk):
                 request,
                 _("%(n)s experts were assigned.") % {"n": sum(len(v) for v in plan.panels.values())},
             )
-    page = paginate(request, services.round_applications(rnd))
+    page = paginate(request, selectors.round_applications(rnd))
     return render(
         request,
         "reviews/panels.html",
