@@ -117,8 +117,8 @@ STEP_MAILS = frozenset(
 def _notify_step(application: Application, *, comment: str, payload: dict[str, Any]) -> None:
     level = application.award_level
     cycle = application.cycle
-    _notify_enterprise(
-        application,
+    application_notify_members(
+        application=application,
         template="application_step",
         context={
             "status": application.status,
@@ -141,7 +141,7 @@ def _notify_step(application: Application, *, comment: str, payload: dict[str, A
 # --- the application itself ---------------------------------------------------------------------
 
 
-def _notify_enterprise(application: Application, *, template: str, context: dict[str, Any]) -> None:
+def application_notify_members(*, application: Application, template: str, context: dict[str, Any]) -> None:
     """Mail every member of the enterprise (after commit), each in their own language."""
     from enterprises.models import EnterpriseMembership
 
@@ -386,8 +386,8 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
             created_at=now,
         )
         if notify:
-            _notify_enterprise(
-                app,
+            application_notify_members(
+                application=app,
                 template="application_received",
                 context={
                     "receipt_number": receipt,
@@ -459,8 +459,8 @@ def application_decide_eligibility(
             SectionComment(transition=transition, section=s, text=t) for s, t in section_comments.items()
         )
         if notify:
-            _notify_enterprise(
-                app,
+            application_notify_members(
+                application=app,
                 template="application_decision",
                 context={
                     "decision": decision,
@@ -472,12 +472,21 @@ def application_decide_eligibility(
                     ],
                     "resubmit_by": timezone.localtime(resubmit_by).strftime("%Y-%m-%d %H:%M") if resubmit_by else "",
                     "receipt_number": app.receipt_number or "",
+                    "enterprise": app.official_name,
                     "cycle_zh": app.cycle.title_zh,
                     "cycle_en": app.cycle.title_en,
+                    # What happens next, with the cycle's planned dates where the office has set them.
+                    "material_review_due": _date_or_blank(app.cycle.material_review_due),
+                    "onsite_from": _date_or_blank(app.cycle.onsite_review_start),
+                    "onsite_to": _date_or_blank(app.cycle.onsite_review_end),
                     "application_id": app.pk,
                 },
             )
     return app
+
+
+def _date_or_blank(day) -> str:
+    return day.isoformat() if day else ""
 
 
 def can_withdraw(application: Application) -> bool:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, CycleStatus
 from awards.models import Application, AwardCycle
-from awards.services import application_transition
+from awards.services import application_notify_members, application_transition
 from certificates.services import certificates_issue_for_cycle
 from core import ratelimit
 from core.audit import audit_record
@@ -963,7 +963,9 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
             handled_at=timezone.now(),
         )
         app = objection.application
-        if outcome != ObjectionStatus.DISMISSED and app.status == S.PUBLIC_NOTICE:
+        level = app.award_level  # the level proposed on the notice (an upheld objection clears it)
+        moved = outcome != ObjectionStatus.DISMISSED and app.status == S.PUBLIC_NOTICE
+        if moved:
             application_transition(
                 application=app,
                 to_status=S.NOMINATED if outcome == ObjectionStatus.UPHELD_RETURNED else S.NOT_APPROVED,
@@ -977,6 +979,7 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                 else _("An objection raised during the public notice was upheld; the proposal is withdrawn."),
                 extra_fields={"award_level": None},
                 payload={"objection": objection.pk},
+                notify=False,  # the enterprise hears of it from the objection's own mail below
             )
         audit_record(
             action=AuditAction.DECISION,
@@ -996,6 +999,22 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                     "outcome": outcome,
                     "reply": reply.strip(),
                     "lodged_on": timezone.localtime(objection.created_at).strftime("%Y-%m-%d"),
+                },
+            )
+        if outcome == ObjectionStatus.DISMISSED or moved:
+            # The enterprise hears the outcome in neutral words: neither the objector nor the reply.
+            application_notify_members(
+                application=app,
+                template="objection_outcome",
+                context={
+                    "outcome": outcome,
+                    "enterprise": app.enterprise.official_name,
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "level_zh": level.name_zh if level else "",
+                    "level_en": level.name_en if level else "",
+                    "receipt_number": app.receipt_number or "",
+                    "application_id": app.pk,
                 },
             )
     return objection

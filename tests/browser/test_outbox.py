@@ -73,3 +73,46 @@ def test_the_verification_page_shows_the_audit_chain_at_the_award(page, cycle):
     screenshot(page, "certificate-verify-audit-head-en")
     page.set_viewport_size({"width": 320, "height": 800})
     screenshot(page, "certificate-verify-audit-head-phone-en")
+
+
+def test_the_outbox_page_fits_a_phone(page, cycle, secretary):
+    """At 320 px the table scrolls inside its own box; the page itself does not scroll sideways."""
+    from django.conf import settings as django_settings
+
+    from .test_reflow import WIDTH, _measure
+
+    _message(cycle, OutboxStatus.SENT, "alice.longname@alpha-quality.example.cn", attempts=1, sent_at=timezone.now())
+    _message(
+        cycle,
+        OutboxStatus.FAILED,
+        "carol@gamma.example.cn",
+        attempts=8,
+        last_error="SMTPRecipientsRefused: {'carol@gamma.example.cn': (550, b'Mailbox unavailable')}",
+    )
+    _message(
+        cycle,
+        OutboxStatus.PENDING,
+        "dave@delta.example.cn",
+        attempts=3,
+        next_attempt_at=timezone.now(),
+        last_error="kombu.exceptions.OperationalError:Error111connecting_to_127.0.0.1:6379.Connection_refused.",
+    )
+    OutboxMessage.objects.create(
+        kind=OutboxKind.TASK,
+        task_name="certificates.tasks.certificate_render_and_store",
+        kwargs={"certificate_id": 1},
+        cycle=cycle,
+        status=OutboxStatus.PENDING,
+    )
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+    login(page, secretary.email)
+    for lang, suffix, heading in (("zh-hans", "zh", "发件箱"), ("en", "en", "Outbox")):
+        page.context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": page.base}])
+        page.goto(page.base + "/office/outbox/")
+        expect(page.locator("h1")).to_have_text(heading)
+        measured = _measure(page)
+        assert measured["width"] <= WIDTH, measured
+        box = page.locator(".table-scroll")
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the table scrolls in its box
+        assert axe_violations(page) == []
+        screenshot(page, f"outbox-320-{suffix}")

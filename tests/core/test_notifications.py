@@ -178,3 +178,164 @@ def test_the_certificate_ready_mail_gives_the_download_link():
     assert "CZMQA-2026-001" in rendered.subject
     assert "http://testserver/certificates/5/download/" in rendered.text
     assert "Mayor Quality Award" in rendered.text
+
+
+# --- the eligibility decision: what happens next ---------------------------------------------------
+
+
+def _decision(decision, **extra):
+    context = {
+        "decision": decision,
+        "reason": "",
+        "section_comments": [],
+        "resubmit_by": "",
+        "receipt_number": "MQA-2026-001",
+        "enterprise": "郴州甲企业有限公司",
+        "cycle_zh": "第七届郴州市市长质量奖",
+        "cycle_en": "7th Chenzhou Mayor Quality Award",
+        "material_review_due": "",
+        "onsite_from": "",
+        "onsite_to": "",
+        "application_id": 7,
+    }
+    return {**context, **extra}
+
+
+def test_the_eligible_mail_says_what_happens_next_with_the_cycles_dates():
+    context = _decision("eligible", material_review_due="2026-04-30", onsite_from="2026-05-10", onsite_to="2026-05-31")
+    english = mail_render(template="application_decision", context=context, language="en")
+    assert english.subject == "7th Chenzhou Mayor Quality Award: Your application is eligible (MQA-2026-001)"
+    assert "for the 7th Chenzhou Mayor Quality Award: it is eligible and complete" in english.text
+    assert "What happens next:" in english.text
+    assert "the material review is planned to end by 2026-04-30" in english.text
+    assert "on-site review between 2026-05-10 and 2026-05-31" in english.text
+    assert "You will receive an e-mail at each step." in english.text
+    chinese = mail_render(template="application_decision", context=context, language="zh-hans")
+    assert chinese.subject.startswith("第七届郴州市市长质量奖：") or chinese.subject.startswith(
+        "第七届郴州市市长质量奖:"
+    )
+    assert "您的申报已通过资格审查" in chinese.subject
+    assert "后续安排：" in chinese.text and "2026-04-30 前完成" in chinese.text
+    assert "2026-05-10 至 2026-05-31" in chinese.text
+
+
+def test_the_eligible_mail_without_planned_dates_still_says_what_comes_next():
+    text = mail_render(template="application_decision", context=_decision("eligible"), language="en").text
+    assert "A panel of experts reviews and scores the submitted material." in text
+    assert "planned to end by" not in text and "between" not in text
+
+
+def test_the_ineligible_mail_gives_the_reason_and_what_happens_next():
+    context = _decision("ineligible", reason="The enterprise has been operating for less than 3 years.")
+    english = mail_render(template="application_decision", context=context, language="en")
+    assert "Your application is not eligible" in english.subject
+    assert "does not meet the conditions of this cycle" in english.text
+    assert "The enterprise has been operating for less than 3 years." in english.text
+    assert "will not go further in this cycle" in english.text and "apply again in a later cycle" in english.text
+    chinese = mail_render(template="application_decision", context=context, language="zh-hans")
+    assert "不符合本届申报条件" in chinese.text and "以后各届再次申报" in chinese.text
+    assert "eligible and complete" not in english.text  # not the eligible mail's next steps
+
+
+def test_the_eligible_mail_reaches_every_member_in_their_language_with_the_cycles_dates(
+    cycle, applicant_a, application_a, secretary, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from awards.enums import EligibilityDecision
+    from tests.factories.awards import fill_application
+
+    type(cycle).objects.filter(pk=cycle.pk).update(material_review_due=dt.date(2026, 4, 30))
+    submitted = award_services.application_submit(
+        application=fill_application(application_a, applicant_a), by=applicant_a
+    )
+    applicant_a.preferred_language = "en"
+    applicant_a.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        award_services.application_decide_eligibility(
+            application=submitted, by=secretary, decision=EligibilityDecision.ELIGIBLE
+        )
+    (message,) = mail.outbox
+    assert message.to == [applicant_a.email]
+    assert "Your application is eligible" in message.subject and cycle.title_en in message.subject
+    assert "planned to end by 2026-04-30" in message.body
+    assert submitted.official_name in message.body
+
+
+# --- an objection about the enterprise: upheld or dismissed, in neutral words ----------------------
+
+
+def _on_notice(cycle, secretary):
+    """An application of a new enterprise on public notice for the Mayor level, with an objection."""
+    from django.utils import timezone
+
+    from committee.models import Objection, PublicNotice
+
+    enterprise = EnterpriseFactory(name_zh="郴州丁企业有限公司", name_en="Chenzhou Delta Co., Ltd.")
+    owner = MembershipFactory(enterprise=enterprise).user
+    editor = MembershipFactory(enterprise=enterprise).user
+    editor.preferred_language = "en"
+    editor.save()
+    application = ApplicationFactory(
+        cycle=cycle, enterprise=enterprise, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+    )
+    today = timezone.localdate()
+    notice = PublicNotice.objects.create(cycle=cycle, starts_on=today, ends_on=today, published_by=secretary)
+    notice.applications.add(application)
+    objection = Objection.objects.create(
+        notice=notice,
+        application=application,
+        name="王举报",
+        contact="wang.objector@example.cn",
+        reasons="理由",
+    )
+    return application, objection, owner, editor
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "zh", "en"),
+    [
+        ("dismissed", S.PUBLIC_NOTICE, "该异议不成立", "The proposed award “Mayor Quality Award” stands."),
+        ("upheld_returned", S.NOMINATED, "退回评审委员会重新审议", "goes back to the review committee"),
+        ("upheld_withdrawn", S.NOT_APPROVED, "予以撤回", "will not go further in this cycle"),
+    ],
+)
+def test_the_enterprise_hears_the_objection_outcome_without_the_objector(
+    cycle, secretary, django_capture_on_commit_callbacks, outcome, status, zh, en
+):
+    from committee import services as committee_services
+
+    application, objection, owner, editor = _on_notice(cycle, secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        committee_services.objection_handle(
+            objection=objection, by=secretary, outcome=outcome, reply="王举报先生：经核查，情况如下。"
+        )
+    application.refresh_from_db()
+    assert application.status == status
+    by_address = {m.to[0]: m for m in mail.outbox}
+    # The objector gets the reply; each member of the enterprise one neutral mail, nothing more.
+    assert set(by_address) == {owner.email, editor.email, "wang.objector@example.cn"}
+    assert len(mail.outbox) == 3
+    chinese, english = by_address[owner.email], by_address[editor.email]
+    assert zh in chinese.body and "市长质量奖" in chinese.body and cycle.title_zh in chinese.subject
+    assert en in english.body and cycle.title_en in english.subject
+    assert "does not disclose who raised it" in english.body
+    for message in (chinese, english):
+        text = message.body + message.subject + message.alternatives[0][0]
+        assert "王举报" not in text and "wang.objector" not in text and "情况如下" not in text
+    assert "upheld" in english.subject and ("not upheld" in english.subject) == (outcome == "dismissed")
+    rows = OutboxMessage.objects.filter(template="objection_outcome")
+    assert {(r.recipient, r.language) for r in rows} == {(owner.email, owner.preferred_language), (editor.email, "en")}
+    # The upheld step is told once, by this mail, not again by the generic step mail.
+    assert not OutboxMessage.objects.filter(template="application_step").exists()
+
+
+def test_an_objection_refused_for_lack_of_a_reply_tells_nobody(cycle, secretary, django_capture_on_commit_callbacks):
+    from committee import services as committee_services
+    from core.errors import NotAllowed
+
+    _application, objection, _owner, _editor = _on_notice(cycle, secretary)
+    with pytest.raises(NotAllowed), django_capture_on_commit_callbacks(execute=True):
+        committee_services.objection_handle(objection=objection, by=secretary, outcome="dismissed", reply=" ")
+    assert mail.outbox == [] and not OutboxMessage.objects.filter(template="objection_outcome").exists()

@@ -3,6 +3,7 @@
 The test runs its own redis-server on its own port (never the shared one) and a real worker on it.
 """
 
+import datetime as dt
 import email
 import shutil
 import socket
@@ -120,6 +121,24 @@ def _timed(action):
     return result
 
 
+def _deliver_everything(worker):
+    """Dispatch as beat would until every row is sent and every certificate rendered (within a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        outbox.outbox_dispatch_due()  # what beat does every 30 s
+        outbox.outbox_dispatch_due()  # a second dispatcher: it must find nothing left to send
+        done = not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
+        ready = set(Certificate.objects.values_list("status", flat=True)) <= {CS.READY}
+        if done and ready:
+            break
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
+        time.sleep(0.5)
+    else:
+        print(worker.output())
+        raise AssertionError(list(OutboxMessage.objects.values_list("template", "status", "last_error")))
+    time.sleep(1)  # a duplicate would have arrived by now
+
+
 def test_actions_while_redis_is_down_are_delivered_once_when_it_is_back(
     own_redis_and_worker, cycle, enterprise_a, applicant_a, application_a, secretary
 ):
@@ -153,23 +172,86 @@ def test_actions_while_redis_is_down_are_delivered_once_when_it_is_back(
     assert set(rows.values_list("status", flat=True)) == {OutboxStatus.PENDING}
 
     redis.start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        outbox.outbox_dispatch_due()  # what beat does every 30 s
-        outbox.outbox_dispatch_due()  # a second dispatcher: it must find nothing left to send
-        done = not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
-        ready = set(Certificate.objects.values_list("status", flat=True)) == {CS.READY}
-        if done and ready:
-            break
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
-        time.sleep(0.5)
-    else:
-        print(worker.output())
-        raise AssertionError(list(OutboxMessage.objects.values_list("template", "status", "last_error")))
-
-    time.sleep(1)  # a duplicate would have arrived by now
+    _deliver_everything(worker)
     recipients = _recipients(mail_dir)
     assert recipients == sorted(
         ["newcomer@example.cn", "colleague@example.cn", applicant_a.email, applicant_a.email]
     ), recipients
     assert OutboxMessage.objects.filter(kind="mail", attempts=1).count() == 4
+
+
+def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
+    own_redis_and_worker, cycle, secretary, expert
+):
+    """The meeting invitation, an expert's conflict declaration and the confirmation of the winners."""
+    from awards.enums import ApplicationStatus as S
+    from committee import services as committee_services
+    from committee.models import PublicNotice
+    from reviews import services as review_services
+    from reviews.enums import AssignmentStatus
+    from tests.factories.awards import ApplicationFactory
+    from tests.factories.committee import committee_of, schedule
+    from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
+    from tests.factories.reviews import AssignmentFactory, PanelFactory, ReviewRoundFactory
+
+    redis, worker, mail_dir = own_redis_and_worker
+    members = committee_of(cycle, 3)
+    meeting = schedule(cycle, secretary)
+    winner = EnterpriseFactory()
+    owner = MembershipFactory(enterprise=winner).user
+    candidate = ApplicationFactory(
+        cycle=cycle, enterprise=winner, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+    )
+    today = timezone.localdate()
+    notice = PublicNotice.objects.create(
+        cycle=cycle,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today - dt.timedelta(days=3),
+        published_by=secretary,
+    )
+    notice.applications.add(candidate)
+    reviewed = ApplicationFactory(cycle=cycle, status=S.MATERIAL_REVIEW)
+    assignment = AssignmentFactory(
+        panel=PanelFactory(round=ReviewRoundFactory(cycle=cycle), application=reviewed),
+        expert=expert,
+        status=AssignmentStatus.PENDING,
+    )
+    assert not OutboxMessage.objects.exists()  # nothing queued before Redis stops
+    _wait_until_ready(worker)
+    redis.stop()
+
+    invited = _timed(lambda: committee_services.meeting_invite(meeting=meeting, by=secretary))
+    assert invited == 3
+    _timed(
+        lambda: review_services.assignment_declare(
+            assignment=assignment, by=expert, conflict=True, reason="My brother manages this enterprise."
+        )
+    )
+    confirmed = _timed(
+        lambda: committee_services.winners_confirm(
+            cycle=cycle, by=secretary, decree_number="郴政函〔2026〕9号", decree_date=today
+        )
+    )
+    assert [a.pk for a in confirmed] == [candidate.pk]
+
+    rows = OutboxMessage.objects.all()
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.PENDING}
+    assert sorted(rows.filter(kind="mail").values_list("template", flat=True)) == [
+        "application_step",  # awarded, to the winner's member
+        "committee_invitation",
+        "committee_invitation",
+        "committee_invitation",
+        "reviews/conflict_declared",  # to the secretary
+    ]
+    assert rows.filter(kind="task").count() >= 2  # the certificate's rendering and the audit witness
+
+    redis.start()
+    _deliver_everything(worker)
+    assert Certificate.objects.get(application=candidate).status == CS.READY
+    # The worker queued the winner's "certificate ready" mail once it had rendered the certificate.
+    assert OutboxMessage.objects.filter(template="certificate_ready", recipient=owner.email).count() == 1
+    recipients = _recipients(mail_dir)
+    expected = [*(m.email for m in members), secretary.email, owner.email, owner.email]  # awarded, certificate
+    assert recipients == sorted(expected), recipients
+    assert len(recipients) == OutboxMessage.objects.filter(kind="mail").count()  # each row arrived once
+    assert not OutboxMessage.objects.filter(kind="mail").exclude(attempts=1).exists()
