@@ -331,7 +331,7 @@ class Application(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "cycle"], name="uniq_application_per_cycle")]
 
     def __str__(self) -> str:
-        return f"{self.official_name} · {self.cycle.year}"
+        return f"{self.display_name} · {self.cycle.year}"
 
     @property
     def has_names_of_record(self) -> bool:
