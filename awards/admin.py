@@ -247,7 +247,15 @@ class ApplicationAdmin(admin.ModelAdmin):
         "status_changed_at",
     ]
     list_filter = ["cycle", "status", "enterprise__district", "enterprise__industry"]
-    search_fields = ["enterprise__name_zh", "enterprise__name_en", "enterprise__credit_code", "receipt_number"]
+    # The names and code of record (what it was submitted and decided under); a draft has only the live profile's.
+    search_fields = [
+        "record_name_zh",
+        "record_name_en",
+        "record_credit_code",
+        "receipt_number",
+        "enterprise__name_zh",
+        "enterprise__name_en",
+    ]
     list_select_related = ["enterprise", "cycle", "award_level"]
     readonly_fields = [
         "status",
@@ -316,7 +324,7 @@ class ApplicationTransitionAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["application", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status", "application__cycle"]
-    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en", "comment"]
+    search_fields = ["application__record_name_zh", "application__record_name_en", "comment"]
     list_select_related = ["application__enterprise", "application__cycle", "by"]
     readonly_fields = ["application", "from_status", "to_status", "by", "at", "comment"]
 
@@ -327,7 +335,7 @@ class ApplicationSnapshotAdmin(admin.ModelAdmin):
 
     list_display = ["receipt_number", "number", "application", "created_at", "submitted_by"]
     list_filter = ["application__cycle"]
-    search_fields = ["receipt_number", "application__enterprise__name_zh", "application__enterprise__name_en"]
+    search_fields = ["receipt_number", "application__record_name_zh", "application__record_name_en"]
     list_select_related = ["application__enterprise", "application__cycle", "submitted_by"]
     readonly_fields = ["application", "number", "receipt_number", "created_at", "submitted_by", "data"]
 
@@ -347,7 +355,7 @@ class ApplicationAttachmentAdmin(NoAddDelete, admin.ModelAdmin):
 
     list_display = ["original_name", "kind", "application", "size", "mime_type", "uploaded_at", "removed_at"]
     list_filter = ["kind", "mime_type", "application__cycle"]
-    search_fields = ["original_name", "sha256", "application__enterprise__name_zh"]
+    search_fields = ["original_name", "sha256", "application__record_name_zh"]
     list_select_related = ["application__enterprise", "application__cycle"]
     readonly_fields = [
         "application",
@@ -383,6 +391,6 @@ class SectionCommentAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["section", "text", "transition"]
     list_filter = ["section"]
-    search_fields = ["text", "transition__application__enterprise__name_zh"]
+    search_fields = ["text", "transition__application__record_name_zh"]
     list_select_related = ["transition__application__enterprise", "transition__application__cycle"]
     readonly_fields = ["transition", "section", "text"]

@@ -367,7 +367,8 @@ def seed_applications(ctx: DemoContext) -> None:
                 if step == S.SUBMITTED:
                     extra.update(sections.names_of_record(ent))
                 if step == S.AWARDED and level_code:
-                    extra["award_level"] = cycle.levels.get(code=level_code)
+                    level = cycle.levels.get(code=level_code)
+                    extra.update(award_level=level, record_level_zh=level.name_zh, record_level_en=level.name_en)
                 app = application_transition(
                     application=app,
                     to_status=step,

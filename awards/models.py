@@ -317,6 +317,10 @@ class Application(models.Model):
     record_name_zh = models.CharField(_("Chinese name of record"), max_length=200, blank=True)
     record_name_en = models.CharField(_("English name of record"), max_length=200, blank=True)
     record_credit_code = models.CharField(_("credit code of record"), max_length=18, blank=True)
+    # The award level's names as the committee decided them (copied from the closed meeting's stored
+    # levels when the candidate is published): renaming the level afterwards changes nothing decided.
+    record_level_zh = models.CharField(_("Chinese level name of record"), max_length=100, blank=True)
+    record_level_en = models.CharField(_("English level name of record"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -327,7 +331,7 @@ class Application(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "cycle"], name="uniq_application_per_cycle")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} · {self.cycle.year}"
+        return f"{self.display_name} · {self.cycle.year}"
 
     @property
     def has_names_of_record(self) -> bool:
@@ -345,6 +349,26 @@ class Application(models.Model):
     @property
     def credit_code(self) -> str:
         return self.record_credit_code if self.has_names_of_record else self.enterprise.credit_code
+
+    @property
+    def level_name_zh(self) -> str:
+        """The award level's Chinese name as decided (today's name only for a level set before names were kept)."""
+        if self.record_level_zh or self.award_level_id is None:
+            return self.record_level_zh
+        return self.award_level.name_zh
+
+    @property
+    def level_name_en(self) -> str:
+        if self.record_level_en or self.award_level_id is None:
+            return self.record_level_en
+        return self.award_level.name_en
+
+    @property
+    def level_name(self) -> str:
+        """The decided level's name in the reader's language."""
+        if (get_language() or "").startswith("en"):
+            return self.level_name_en or self.level_name_zh
+        return self.level_name_zh or self.level_name_en
 
     @property
     def registered_in_city(self) -> bool:

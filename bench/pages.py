@@ -59,11 +59,10 @@ def decorate(cycle, secretary, members):
     )
     apps = list(cycle.applications.order_by("pk"))
     awarded, listed = apps[:8], apps[8:13]
-    for a in awarded:
-        a.status, a.award_level = S.AWARDED, level
-    for a in listed:
-        a.status, a.award_level = S.PUBLIC_NOTICE, level
-    type(apps[0]).objects.bulk_update(awarded + listed, ["status", "award_level"])
+    for a in awarded + listed:
+        a.status = S.AWARDED if a in awarded else S.PUBLIC_NOTICE
+        a.award_level, a.record_level_zh, a.record_level_en = level, level.name_zh, level.name_en
+    type(apps[0]).objects.bulk_update(awarded + listed, ["status", "award_level", "record_level_zh", "record_level_en"])
     Certificate.objects.bulk_create(
         Certificate(
             application=a,

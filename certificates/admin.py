@@ -21,7 +21,7 @@ class CertificateAdmin(NoAddDelete, admin.ModelAdmin):
 
     list_display = ["serial", "application", "award_level", "status", "issued_on", "attempts", "rendered_at"]
     list_filter = ["status", "cycle", "award_level__code"]
-    search_fields = ["serial", "application__enterprise__name_zh", "application__enterprise__name_en"]
+    search_fields = ["serial", "application__record_name_zh", "application__record_name_en"]
     list_select_related = ["application__enterprise", "application__cycle", "award_level"]
     actions = ["retry_render", "revoke"]
     exclude = ["claim_token", "verification_code"]

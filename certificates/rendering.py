@@ -28,6 +28,9 @@ def certificate_context(certificate: Certificate) -> dict:
         "certificate": certificate,
         "cycle": cycle,
         "level": level,
+        # The level's names as decided (stored on the application when published), not today's.
+        "level_zh": app.level_name_zh,
+        "level_en": app.level_name_en,
         # Only the cycle's highest level is "the" award (荣获…市长质量奖); a lower one is named as what it is.
         "top_level": not cycle.levels.filter(rank__lt=level.rank).exists(),
         # The names of record (as submitted, or as changed on an approved request), never the live profile.

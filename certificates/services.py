@@ -236,8 +236,8 @@ def _notify_ready(certificate_id: int) -> None:
     context = {
         "enterprise": application.enterprise.official_name,
         "serial": certificate.serial,
-        "level_zh": certificate.award_level.name_zh,
-        "level_en": certificate.award_level.name_en,
+        "level_zh": application.level_name_zh,
+        "level_en": application.level_name_en,
         "cycle_zh": certificate.cycle.title_zh,
         "cycle_en": certificate.cycle.title_en,
         "download": settings.SITE_URL + reverse("certificates:download", args=[certificate.pk]),

@@ -152,7 +152,7 @@ def certificate_revoke_view(request, pk: int):
 
 def download_filename(certificate: Certificate) -> str:
     name = certificate.application.official_name
-    parts = [str(certificate.cycle.year), certificate.award_level.name_zh, name, certificate.serial]
+    parts = [str(certificate.cycle.year), certificate.application.level_name_zh, name, certificate.serial]
     return "-".join(p.replace("/", "_").replace("\\", "_").strip() for p in parts) + ".pdf"
 
 

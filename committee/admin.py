@@ -155,7 +155,7 @@ class BallotAdmin(NoAddDelete, admin.ModelAdmin):
         "award_level",
     ]
     list_filter = ["status", "passed", "meeting__cycle"]
-    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
+    search_fields = ["application__record_name_zh", "application__record_name_en"]
     list_select_related = ["application__enterprise", "application__cycle", "meeting__cycle", "award_level"]
     readonly_fields = [
         "meeting",
@@ -216,7 +216,7 @@ class _ReadOnly(ReadOnly, admin.ModelAdmin):
 class VoteAdmin(_ReadOnly):
     list_display = ["ballot", "member", "choice", "cast_at", "changed_at"]
     list_filter = ["choice", "ballot__meeting__cycle"]
-    search_fields = ["member__email", "ballot__application__enterprise__name_zh"]
+    search_fields = ["member__email", "ballot__application__record_name_zh", "ballot__application__record_name_en"]
     list_select_related = ["ballot__application__enterprise", "ballot__meeting__cycle", "member"]
 
 
@@ -299,7 +299,7 @@ class ObjectionAdmin(NoAddDelete, admin.ModelAdmin):
     # confirmation of winners, so none is ever removed here.
     list_display = ["application", "name", "contact", "status", "created_at", "handled_at"]
     list_filter = ["status", "notice__cycle"]
-    search_fields = ["name", "contact", "reasons", "application__enterprise__name_zh"]
+    search_fields = ["name", "contact", "reasons", "application__record_name_zh", "application__record_name_en"]
     list_select_related = ["application__enterprise", "application__cycle"]
     readonly_fields = [
         "notice",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from awards.enums import ApplicationStatus as S
 from core.demo import DemoContext
 
+from . import decisions
 from .enums import BallotStatus, MeetingStatus, VoteChoice
 from .models import (
     Attendance,
@@ -26,6 +27,7 @@ from .models import (
     GovernmentApproval,
     Meeting,
     PublicNotice,
+    Recusal,
     Remark,
     SecretChoice,
 )
@@ -34,14 +36,21 @@ from .selectors import attendance_now, quorum_now
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
 
-# enterprise key -> (rank, votes of committee1..committee6; committee7 was absent). The ranks are the
-# expert ranking's (combined scores from reviews/demo.py: dijing, jinxing, xiangnan, dongjiang).
+# enterprise key -> (rank, choices of committee1..committee7). None: not present when the ballot was
+# held (committee7 arrived after the first ballot); RECUSED: declared a conflict and did not vote.
+# The ranks are the expert ranking's (combined scores from reviews/demo.py: dijing, jinxing,
+# xiangnan, dongjiang). The base is the members present and not recused (the default rule).
+RECUSED = "recused"
 BALLOTS_2017 = {
-    "dijing": (1, [A, A, A, A, A, X]),
-    "jinxing": (2, [A, A, A, A, A, A]),
-    "xiangnan": (3, [A, A, R, R, R, X]),
-    "dongjiang": (4, [A, A, A, R, R, X]),  # 3 of 6 voting: 9 < 12, not passed
+    "dijing": (1, [A, A, A, A, A, X, None]),  # 5 of 6 present: 15 ≥ 12, passed
+    "jinxing": (2, [A, A, A, A, A, A, A]),  # 7 of 7: passed
+    "xiangnan": (3, [A, A, RECUSED, R, R, X, R]),  # 2 of 6 (7 present, 1 recused): 6 < 12, not passed
+    "dongjiang": (4, [A, A, A, R, R, X, X]),  # 3 of 7: 9 < 14, not passed
 }
+# Who declared a conflict on which candidate, and why (printed in the minutes under that ballot).
+RECUSALS_2017 = {("xiangnan", "committee3"): "曾在近三年内为该企业提供质量管理体系咨询服务"}
+# committee7 arrived after the first ballot had closed and before the second opened.
+LATE_ARRIVAL_2017 = ("committee7", dt.datetime(2018, 1, 15, 11, 45, tzinfo=SH))
 REMARKS_2017 = [
     ("committee2", None, "建议获奖企业在全市范围内分享卓越绩效管理经验，发挥示范引领作用。"),
     ("committee4", "dongjiang", "东江水务的供水质量结果指标趋势良好，建议继续完善顾客满意度测量方法后再次申报。"),
@@ -72,21 +81,39 @@ def _seed_2017(ctx: DemoContext) -> None:
             created_by=ctx.users["secretary"],
         )
         members = [ctx.users[f"committee{i}"] for i in range(1, 8)]
-        present = members[:6]
-        for i, member in enumerate(members):
-            Attendance.objects.create(meeting=meeting, member=member, present=i < 6)
+        late_key, late_at = LATE_ARRIVAL_2017
+        late = ctx.users[late_key]
+        # By the close every member was present: the arrival is what the per-ballot attendance shows.
+        for member in members:
+            Attendance.objects.create(meeting=meeting, member=member, present=True)
         AttendanceEvent.objects.bulk_create(
-            AttendanceEvent(
-                meeting=meeting, member=m, present=True, at=meeting.opened_at, recorded_by=meeting.created_by
-            )
-            for m in present
+            [
+                *(
+                    AttendanceEvent(
+                        meeting=meeting, member=m, present=True, at=meeting.opened_at, recorded_by=meeting.created_by
+                    )
+                    for m in members
+                    if m != late
+                ),
+                AttendanceEvent(meeting=meeting, member=late, present=True, at=late_at, recorded_by=meeting.created_by),
+            ]
         )
-        named = [{"id": m.pk, "name": m.get_full_name()} for m in sorted(present, key=lambda u: (u.full_name, u.email))]
+
+        def named(users):
+            return [
+                {"id": m.pk, "name": m.get_full_name()} for m in sorted(users, key=lambda u: (u.full_name, u.email))
+            ]
+
         mayor = cycle.levels.get(code="mayor")
-        for key, (rank, votes) in BALLOTS_2017.items():
+        for key, (rank, choices) in BALLOTS_2017.items():
             app = ctx.applications[(key, "2017")]
+            present = [m for m, c in zip(members, choices, strict=True) if c is not None]
+            recused = [m for m, c in zip(members, choices, strict=True) if c == RECUSED]
+            voted = [m for m, c in zip(members, choices, strict=True) if c not in (None, RECUSED)]
+            votes = [c for c in choices if c not in (None, RECUSED)]
             counts = {c: votes.count(c) for c in (A, R, X)}
             passed = app.status == S.AWARDED
+            reasons = {ctx.users[who].pk: why for (on, who), why in RECUSALS_2017.items() if on == key}
             ballot = Ballot.objects.create(
                 meeting=meeting,
                 application=app,
@@ -95,8 +122,8 @@ def _seed_2017(ctx: DemoContext) -> None:
                 opened_at=dt.datetime(2018, 1, 15, 10 + rank, 0, tzinfo=SH),
                 closed_at=dt.datetime(2018, 1, 15, 10 + rank, 30, tzinfo=SH),
                 members=7,
-                present=6,
-                recused=0,
+                present=len(present),
+                recused=len(recused),
                 approvals=counts[A],
                 rejections=counts[R],
                 abstentions=counts[X],
@@ -105,15 +132,31 @@ def _seed_2017(ctx: DemoContext) -> None:
                 pass_base=cycle.pass_base,
                 pass_numerator=cycle.pass_numerator,
                 pass_denominator=cycle.pass_denominator,
-                eligible=6,
-                voted=6,
-                base=6,
-                roll={"present_open": named, "present_close": named, "recused": [], "voted": named, "not_voted": []},
+                eligible=len(voted),
+                voted=len(voted),
+                base=decisions.count_base(
+                    cycle.pass_base,
+                    eligible=len(present) - len(recused),
+                    members=len(members) - len(recused),
+                    cast=len(votes),
+                ),
+                roll={
+                    "present_open": named(present),
+                    "present_close": named(present),
+                    "recused": [{**m, "reason": reasons[m["id"]]} for m in named(recused)],
+                    "voted": named(voted),
+                    "not_voted": [],
+                },
                 award_level=mayor if passed else None,
                 level_quota=mayor.quota if passed else None,
             )
             # Secret ballot: who voted, and separately the anonymous choices.
-            BallotVoter.objects.bulk_create(BallotVoter(ballot=ballot, member=m) for m in present)
+            BallotVoter.objects.bulk_create(BallotVoter(ballot=ballot, member=m) for m in voted)
+            for member in recused:
+                recusal = Recusal.objects.create(
+                    ballot=ballot, member=member, reason=reasons[member.pk], recorded_by=member
+                )
+                Recusal.objects.filter(pk=recusal.pk).update(created_at=ballot.opened_at)
             SecretChoice.objects.bulk_create(SecretChoice(ballot=ballot, choice=c) for c in votes)
         winners_2017 = Ballot.objects.filter(meeting=meeting, passed=True)
         Meeting.objects.filter(pk=meeting.pk).update(

@@ -177,7 +177,7 @@ class Ballot(models.Model):
         constraints = [models.UniqueConstraint(fields=["meeting", "application"], name="uniq_ballot_candidate")]
 
     def __str__(self) -> str:
-        return f"{self.application.enterprise} · {self.meeting}"
+        return f"{self.application.display_name} · {self.meeting}"
 
     @property
     def voting(self) -> int | None:
@@ -362,7 +362,7 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         # Not the objector's name: this text is copied into audit events and shown in lists.
-        return _("Objection %(n)s · %(enterprise)s") % {"n": self.pk, "enterprise": self.application.enterprise}
+        return _("Objection %(n)s · %(enterprise)s") % {"n": self.pk, "enterprise": self.application.display_name}
 
 
 class NoticePeriodChange(models.Model):

@@ -523,8 +523,10 @@ def winners_by_year_and_level(*, years: list[int] | None = None) -> list[dict[st
             years[-1]["revoked"].append({"application": app, "on": app.status_changed_at})
             continue
         levels = years[-1]["levels"]
-        if not levels or levels[-1]["level"] != app.award_level:
-            levels.append({"level": app.award_level, "winners": []})
+        # Grouped by the level and its name as decided: a level renamed since keeps its awarded name.
+        key = (app.award_level_id, app.level_name)
+        if not levels or levels[-1]["key"] != key:
+            levels.append({"key": key, "level": app.award_level, "name": app.level_name, "winners": []})
         levels[-1]["winners"].append(app)
     return years
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, CycleStatus
-from awards.models import Application, AwardCycle
+from awards.models import Application, AwardCycle, AwardLevel
 from awards.services import application_notify_members, application_transition
 from certificates.services import certificates_issue_for_cycle
 from core import ratelimit
@@ -792,6 +793,18 @@ def meeting_report_request(*, meeting: Meeting, by: User) -> None:
 # --- public notice, objections, confirmation -----------------------------------------------------
 
 
+def decided_level_fields(level_id: int | None, record: list[dict[str, Any]]) -> dict[str, Any]:
+    """An application's level as the meeting decided it: the level and its names as stored at the close
+    (Meeting.levels_record), so a level renamed later keeps the name under which it was awarded."""
+    if level_id is None:
+        return {"award_level_id": None, "record_level_zh": "", "record_level_en": ""}
+    entry = next((e for e in record or [] if e.get("id") == level_id), None)
+    if entry is None:  # a meeting closed before the levels were stored: the names as they are now
+        level = AwardLevel.objects.get(pk=level_id)
+        entry = {"name_zh": level.name_zh, "name_en": level.name_en}
+    return {"award_level_id": level_id, "record_level_zh": entry["name_zh"], "record_level_en": entry["name_en"]}
+
+
 def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = None) -> PublicNotice:
     """Publish the approved candidates, with the level the committee assigned, for the notice period."""
     _require(by, "committee.manage_meeting", cycle)
@@ -802,11 +815,12 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
         raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
     starts_on = starts_on or timezone.localdate()
     ends_on = starts_on + dt.timedelta(days=max(cycle.public_notice_days, 1) - 1)
-    levels = dict(
-        Ballot.objects.filter(application__in=approved, meeting__status=MeetingStatus.CLOSED, passed=True)
-        .order_by("meeting__closed_at")
-        .values_list("application_id", "award_level_id")
-    )
+    decided = Ballot.objects.filter(
+        application__in=approved, meeting__status=MeetingStatus.CLOSED, passed=True
+    ).order_by("meeting__closed_at")
+    levels: dict[int, dict[str, Any]] = {}
+    for app_id, level_id, record in decided.values_list("application_id", "award_level_id", "meeting__levels_record"):
+        levels[app_id] = decided_level_fields(level_id, record)
     with transaction.atomic():
         notice = PublicNotice.objects.create(cycle=cycle, starts_on=starts_on, ends_on=ends_on, published_by=by)
         notice.applications.set(approved)
@@ -815,7 +829,7 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
                 application=app,
                 to_status=S.PUBLIC_NOTICE,
                 by=by,
-                extra_fields={"award_level_id": levels.get(app.pk)},
+                extra_fields=levels.get(app.pk) or decided_level_fields(None, []),
                 payload={"notice": notice.pk},
             )
         AwardCycle.objects.filter(pk=cycle.pk).exclude(status=CycleStatus.CONCLUDED).update(
@@ -977,7 +991,7 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                 )
                 if outcome == ObjectionStatus.UPHELD_RETURNED
                 else _("An objection raised during the public notice was upheld; the proposal is withdrawn."),
-                extra_fields={"award_level": None},
+                extra_fields=decided_level_fields(None, []),
                 payload={"objection": objection.pk},
                 notify=False,  # the enterprise hears of it from the objection's own mail below
             )

@@ -69,7 +69,7 @@ class AssignmentInline(NoAddDelete, SelectRelatedInline, admin.TabularInline):
 class PanelAdmin(admin.ModelAdmin):
     list_display = ["application", "round", "created_at"]
     list_filter = ["round__kind", "round__cycle"]
-    search_fields = ["application__enterprise__name_zh", "application__enterprise__name_en"]
+    search_fields = ["application__record_name_zh", "application__record_name_en"]
     list_select_related = ["application__enterprise", "application__cycle", "round__cycle"]
     # Set on the review pages; a select of every application would also cost a query per option.
     readonly_fields = ["round", "application", "created_at"]
@@ -80,7 +80,7 @@ class PanelAdmin(admin.ModelAdmin):
 class AssignmentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["expert", "panel", "is_leader", "status", "declared_at"]
     list_filter = ["status", "is_leader", "panel__round__kind"]
-    search_fields = ["expert__email", "panel__application__enterprise__name_zh"]
+    search_fields = ["expert__email", "panel__application__record_name_zh", "panel__application__record_name_en"]
     readonly_fields = ["status", "declared_at", "conflict_reason"]
     list_select_related = ["expert", "panel__application__enterprise", "panel__round"]
 
@@ -109,7 +109,11 @@ class ReopenForm(forms.Form):
 class ScoreSheetAdmin(NoAddDelete, admin.ModelAdmin):
     list_display = ["assignment", "status", "submitted_at", "updated_at"]
     list_filter = ["status", "assignment__panel__round__kind"]
-    search_fields = ["assignment__expert__email", "assignment__panel__application__enterprise__name_zh"]
+    search_fields = [
+        "assignment__expert__email",
+        "assignment__panel__application__record_name_zh",
+        "assignment__panel__application__record_name_en",
+    ]
     readonly_fields = ["status", "submitted_at", "overall_comment", "assignment"]
     inlines = [ItemScoreInline, FeedbackInline]
     actions = ["reopen"]
@@ -128,7 +132,7 @@ class ScoreSheetAdmin(NoAddDelete, admin.ModelAdmin):
 class ConsensusAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["panel", "item", "percent", "recorded_by", "recorded_at"]
     list_filter = ["panel__round__kind"]
-    search_fields = ["panel__application__enterprise__name_zh", "rationale"]
+    search_fields = ["panel__application__record_name_zh", "panel__application__record_name_en", "rationale"]
     readonly_fields = ["panel", "item", "percent", "rationale", "recorded_by", "recorded_at"]
 
 

@@ -53,9 +53,10 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[l
         for row in (
             [
                 r.rank or "",
-                r.enterprise.name_zh,
-                r.enterprise.name_en,
-                r.enterprise.credit_code,
+                # The names of record (as submitted), not the profile as edited since.
+                r.application.name_zh,
+                r.application.name_en,
+                r.application.credit_code,
                 r.application.get_status_display(),
                 r.material if r.material is not None else "",
                 r.onsite if r.onsite is not None else "",

@@ -126,7 +126,7 @@ class Panel(models.Model):
         constraints = [models.UniqueConstraint(fields=["round", "application"], name="uniq_panel")]
 
     def __str__(self) -> str:
-        return f"{self.application.enterprise} · {self.round.get_kind_display()}"
+        return f"{self.application.display_name} · {self.round.get_kind_display()}"
 
 
 class Assignment(models.Model):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Case, Count, F, Prefetch, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -77,9 +77,10 @@ def material_for_expert(application: Application) -> MaterialView:
     profile = MaterialSection(
         _("Enterprise"),
         [
-            (_("Chinese name"), ent.name_zh or "—"),
-            (_("English name"), ent.name_en or "—"),
-            (_("Unified social credit code"), ent.credit_code),
+            # The names and code the application was submitted under, not the profile as edited since.
+            (_("Chinese name"), application.name_zh or "—"),
+            (_("English name"), application.name_en or "—"),
+            (_("Unified social credit code"), application.credit_code),
             (_("District or county"), ent.get_district_display()),
             (_("Industry"), ent.get_industry_display()),
             (_("Founding date"), ent.founded_on.isoformat() if ent.founded_on else "—"),
@@ -114,7 +115,7 @@ def assignments_of_expert(user: User):
     return (
         Assignment.objects.filter(expert=user)
         .select_related("panel__round__cycle", "panel__application__enterprise", "sheet")
-        .order_by("-panel__round__closes_at", "panel__application__enterprise__name_zh")
+        .order_by("-panel__round__closes_at", "panel__application__record_name_zh")
     )
 
 
@@ -438,6 +439,9 @@ RANKING_APPLICATION_FIELDS = (
     "enterprise__name_zh",
     "enterprise__name_en",
     "enterprise__credit_code",
+    "record_name_zh",
+    "record_name_en",
+    "record_credit_code",
     "enterprise__industry",
     "enterprise__district",
 )
@@ -757,7 +761,7 @@ def round_matrix_panels(rnd: ReviewRound):
         Panel.objects.filter(round=rnd)
         .select_related("application__enterprise", "round")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("sheet")))
-        .order_by("application__enterprise__name_zh", "pk")
+        .order_by("application__record_name_zh", "pk")
     )
 
 
@@ -901,6 +905,15 @@ def pool_experts_not_in(cycle: AwardCycle):
     return ExpertProfile.objects.exclude(user__in=members).select_related("user").order_by("user__email")
 
 
+def _of_record(prefix: str, field: str) -> Case:
+    """An application's name or code of record in SQL (the live profile's only for one never submitted),
+    like Application.name_zh / name_en / credit_code."""
+    return Case(
+        When(**{f"{prefix}record_credit_code": ""}, then=F(f"{prefix}enterprise__{field}")),
+        default=F(f"{prefix}record_{field}"),
+    )
+
+
 def export_score_rows(*, cycle: AwardCycle):
     """Every counted item score of the cycle, for the exports: one query, streamed."""
     return (
@@ -913,11 +926,16 @@ def export_score_rows(*, cycle: AwardCycle):
             "item__category__order",
             "item__order",
         )
+        .annotate(
+            of_record_zh=_of_record("sheet__assignment__panel__application__", "name_zh"),
+            of_record_en=_of_record("sheet__assignment__panel__application__", "name_en"),
+            of_record_code=_of_record("sheet__assignment__panel__application__", "credit_code"),
+        )
         .values_list(
             "sheet__assignment__panel__round__kind",
-            "sheet__assignment__panel__application__enterprise__name_zh",
-            "sheet__assignment__panel__application__enterprise__name_en",
-            "sheet__assignment__panel__application__enterprise__credit_code",
+            "of_record_zh",
+            "of_record_en",
+            "of_record_code",
             "sheet__assignment__expert__email",
             "item__code",
             "item__points",

@@ -248,7 +248,7 @@ def _notify_assigned(assignment_ids: list[int]) -> None:
             to_user=a.expert,
             context={
                 "assignment_id": a.pk,
-                "enterprise": a.panel.application.enterprise.official_name,
+                "enterprise": a.panel.application.official_name,
                 "round_kind": a.panel.round.kind,
                 "closes_at": a.panel.round.closes_at.isoformat(),
                 "deadline": deadline_for(a.expert, a.panel.round.closes_at),
@@ -421,7 +421,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
                     to_user=secretary,
                     context={
                         "expert": str(by),
-                        "enterprise": application.enterprise.official_name,
+                        "enterprise": application.official_name,
                         "reason": reason.strip(),
                         "round_id": panel.round_id,
                         "cycle_id": panel.round.cycle_id,
@@ -593,7 +593,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
             to_user=sheet.assignment.expert,
             context={
                 "assignment_id": sheet.assignment_id,
-                "enterprise": sheet.assignment.panel.application.enterprise.official_name,
+                "enterprise": sheet.assignment.panel.application.official_name,
                 "reason": reason.strip(),
             },
         )
@@ -719,7 +719,7 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
                 "items": [
                     {
                         "assignment_id": a.pk,
-                        "enterprise": a.panel.application.enterprise.official_name,
+                        "enterprise": a.panel.application.official_name,
                         "closes_at": "{at} ({zone}, {offset})".format(
                             **deadline_for(a.expert, a.panel.round.closes_at)
                         ),

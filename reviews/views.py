@@ -413,7 +413,7 @@ def panels(request, pk):
 
 def _plan_report(plan):
     ids = {p.application_id for p in plan.problems if p.application_id}
-    names = {a.pk: str(a.enterprise) for a in Application.objects.filter(pk__in=ids).select_related("enterprise")}
+    names = {a.pk: a.display_name for a in Application.objects.filter(pk__in=ids).select_related("enterprise")}
     expert_ids = {p.detail["expert"] for p in plan.problems if p.code == "leader_employer_applies"}
     experts = {u.pk: str(u) for u in User.objects.filter(pk__in=expert_ids)}
     lines = []
@@ -520,7 +520,7 @@ def ranking(request, pk):
         r.category_list = [r.categories.get(code) for code, _label in cat_labels]
     top = [r for r in rows if r.rank is not None][:25]
     chart = {
-        "labels": [str(r.enterprise) for r in top],
+        "labels": [r.application.display_name for r in top],
         "stacked": True,
         "series": [
             {"label": f"{code} {label}", "data": [float(r.categories.get(code, 0)) for r in top]}

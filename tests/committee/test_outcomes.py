@@ -255,6 +255,28 @@ def test_outcomes_stand_when_quotas_rules_and_membership_change_afterwards(
     assert levels == {"mayor"}
 
 
+def test_level_names_stand_when_a_level_is_renamed_afterwards(
+    open_meeting, members, secretary, cycle, client_for, tmp_path, django_capture_on_commit_callbacks
+):
+    _confirmed(open_meeting, members, secretary, cycle, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.order_by("pk").first()
+    verify = reverse("certificates:verify", args=[certificate.verification_code])
+    notice_year = reverse("committee:notice_year", args=[cycle.year])
+    before = _snapshot(open_meeting, members[0], client_for, tmp_path, "before")
+    before_public = [client_for(None).get(url).content.decode() for url in (verify, notice_year)]
+    assert "市长质量奖" in before[1] and "市长质量奖" in before[2] and "市长质量奖" in before[3]
+    # Rename the top level in the database, as an administrator might years later.
+    cycle.levels.filter(code="mayor").update(name_zh="更名后的奖项", name_en="Renamed award")
+    after = _snapshot(open_meeting, members[0], client_for, tmp_path, "after")
+    after_public = [client_for(None).get(url).content.decode() for url in (verify, notice_year)]
+    assert after == before
+    assert [_strip(p) for p in after_public] == [_strip(p) for p in before_public]
+    for text in (*after, *after_public):
+        assert "更名后的奖项" not in text and "Renamed award" not in text
+    english = client_for(None).get(reverse("committee:winners"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Renamed award" not in english
+
+
 # --- attendance by the minute -----------------------------------------------------------------------
 
 

@@ -12,12 +12,14 @@ def awarded_application(*, cycle, enterprise=None, level_code: str = "mayor"):
     if enterprise is not None:
         kwargs["enterprise"] = enterprise
     application = ApplicationFactory(**kwargs)
+    level = cycle.levels.get(code=level_code)
     return application_transition(
         application=application,
         to_status=ApplicationStatus.AWARDED,
         by=None,
         system=True,
-        extra_fields={"award_level": cycle.levels.get(code=level_code)},
+        # The level and its names as the committee decided them (see committee.services.decided_level_fields).
+        extra_fields={"award_level": level, "record_level_zh": level.name_zh, "record_level_en": level.name_en},
     )
 
 
