@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, with a translated name
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -181,6 +181,13 @@ def test_admin_index_for_admin(client_for, admin_user):
     assert client_for(admin_user).get("/admin/").status_code == 200
 
 
+def test_the_admin_names_the_log_in_protection_in_chinese(client_for, admin_user):
+    admin_user.preferred_language = "zh-hans"
+    admin_user.save()
+    page = client_for(admin_user).get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "登录保护" in page and ">Axes<" not in page
+
+
 def test_healthz(anonymous, db):
     response = anonymous.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
