@@ -255,3 +255,111 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
     assert recipients == sorted(expected), recipients
     assert len(recipients) == OutboxMessage.objects.filter(kind="mail").count()  # each row arrived once
     assert not OutboxMessage.objects.filter(kind="mail").exclude(attempts=1).exists()
+
+
+def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
+    own_redis_and_worker, cycle, enterprise_a, applicant_a, application_a, secretary, expert
+):
+    """The same actions as people do them: HTTP requests through every middleware and view, each
+    answering its usual redirect (no error page, no 20 s wait); after Redis is back each mail
+    arrives once and each certificate renders."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from awards.enums import ApplicationStatus as S
+    from committee.models import PublicNotice
+    from reviews.enums import AssignmentStatus
+    from tests.factories.awards import ApplicationFactory
+    from tests.factories.committee import committee_of, schedule
+    from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
+    from tests.factories.reviews import AssignmentFactory, PanelFactory, ReviewRoundFactory
+
+    redis, worker, mail_dir = own_redis_and_worker
+    awarded_application(cycle=cycle, level_code="mayor")
+    complete = fill_application(application_a, applicant_a)
+    members = committee_of(cycle, 3)
+    meeting = schedule(cycle, secretary)
+    winner = EnterpriseFactory()
+    owner = MembershipFactory(enterprise=winner).user
+    candidate = ApplicationFactory(
+        cycle=cycle, enterprise=winner, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+    )
+    today = timezone.localdate()
+    notice = PublicNotice.objects.create(
+        cycle=cycle,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today - dt.timedelta(days=3),
+        published_by=secretary,
+    )
+    notice.applications.add(candidate)
+    reviewed = ApplicationFactory(cycle=cycle, status=S.MATERIAL_REVIEW)
+    assignment = AssignmentFactory(
+        panel=PanelFactory(round=ReviewRoundFactory(cycle=cycle), application=reviewed),
+        expert=expert,
+        status=AssignmentStatus.PENDING,
+    )
+    anonymous, owner_client, office, expert_client = Client(), Client(), Client(), Client()
+    owner_client.force_login(applicant_a)
+    office.force_login(secretary)
+    expert_client.force_login(expert)
+    assert not OutboxMessage.objects.exists()
+    _wait_until_ready(worker)
+    redis.stop()
+
+    def post(client, url, data):
+        def request():
+            return client.post(url, data)
+
+        request.__name__ = f"POST {url}"
+        response = _timed(request)
+        assert response.status_code == 302, (url, response.status_code)  # the usual redirect, no error page
+        return response
+
+    post(
+        anonymous,
+        reverse("enterprises:register"),
+        {
+            "email": "newcomer@example.cn",
+            "full_name": "New Comer",
+            "preferred_language": "en",
+            "password1": "Aw4rd-pass-2026",
+            "password2": "Aw4rd-pass-2026",
+        },
+    )
+    post(
+        owner_client,
+        reverse("enterprises:invite", args=[enterprise_a.pk]),
+        {"email": "colleague@example.cn", "role": "editor", "language": "zh-hans"},
+    )
+    post(owner_client, reverse("awards:submit", args=[complete.pk]), {"confirm": "1"})
+    complete.refresh_from_db()
+    assert complete.status == S.SUBMITTED
+    post(office, reverse("awards:review", args=[complete.pk]), {"decision": EligibilityDecision.ELIGIBLE})
+    post(office, reverse("certificates:issue", args=[cycle.pk]), {})
+    post(office, reverse("committee:meeting_invite", args=[meeting.pk]), {})
+    post(
+        expert_client,
+        reverse("reviews:declare", args=[assignment.pk]),
+        {"declaration": "conflict", "reason": "My brother manages this enterprise."},
+    )
+    post(
+        office,
+        reverse("committee:confirm", args=[cycle.pk]),
+        {"decree_number": "郴政函〔2026〕9号", "decree_date": today.isoformat()},
+    )
+
+    rows = OutboxMessage.objects.all()
+    assert set(rows.values_list("status", flat=True)) == {OutboxStatus.PENDING}  # nothing lost, nothing sent
+    templates = sorted(rows.filter(kind="mail").values_list("template", flat=True))
+    assert templates.count("committee_invitation") == 3
+    assert "reviews/conflict_declared" in templates
+
+    redis.start()
+    _deliver_everything(worker)
+    assert set(Certificate.objects.values_list("status", flat=True)) == {CS.READY}
+    recipients = _recipients(mail_dir)
+    assert len(recipients) == OutboxMessage.objects.filter(kind="mail").count()  # each row arrived once
+    assert not OutboxMessage.objects.filter(kind="mail").exclude(attempts=1).exists()
+    for address in ["newcomer@example.cn", "colleague@example.cn", applicant_a.email, owner.email, secretary.email]:
+        assert address in recipients, (address, recipients)
+    assert all(m.email in recipients for m in members)
