@@ -35,6 +35,9 @@ class Meeting(models.Model):
     levels_record = models.JSONField(_("award levels as decided"), default=list, blank=True, editable=False)
     # The committee and its attendance at the close, and the quorum then in force: what the minutes print.
     attendance_record = models.JSONField(_("attendance at the close"), default=dict, blank=True, editable=False)
+    # Review health (agreement, leniency, drift, reordering by normalisation) as the committee saw it at
+    # the close (reviews.health_selectors.review_health): the report reads this, never today's scores.
+    health_record = models.JSONField(_("review health at the close"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.PROTECT, related_name="+"
     )

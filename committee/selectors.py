@@ -729,5 +729,17 @@ def candidate_scores(ballot: Ballot) -> Block | None:
     )
 
 
+def review_health_report(meeting: Meeting) -> Block | None:
+    """Review health: as stored when the meeting closed, computed from today's scores before that."""
+    from reviews.health_selectors import health_context, review_health
+
+    stored = meeting.status == MeetingStatus.CLOSED and bool(meeting.health_record)
+    health = health_context(meeting.health_record if stored else review_health(cycle=meeting.cycle))
+    if health is None:
+        return None
+    return Block("committee/_block_review_health.html", {"health": health, "stored": stored})
+
+
 REPORT_BLOCKS.append(expert_review_report)
+REPORT_BLOCKS.append(review_health_report)
 DOSSIER_BLOCKS.append(candidate_scores)

@@ -741,6 +741,9 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         "members": [asdict(row) for row in attendance_now(meeting)],
         "quorum": asdict(quorum_now(meeting)),
     }
+    from reviews.health_selectors import review_health
+
+    health = review_health(cycle=meeting.cycle)
     with transaction.atomic():
         _set_status(
             Meeting,
@@ -750,6 +753,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             closed_at=timezone.now(),
             levels_record=record,
             attendance_record=attendance,
+            health_record=health,
         )
         for ballot in meeting.ballots.select_related("application"):
             level_id = assignment.levels.get(ballot.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("office/cycle/<int:pk>/ranking/<slug:kind>/decide/", views.ranking_decide, name="ranking_decide"),
     path("office/cycle/<int:pk>/export.<slug:fmt>", views.export, name="export"),
     path("office/cycle/<int:pk>/experts/", views.experts, name="experts"),
+    path("office/cycle/<int:pk>/health/", health_views.cycle_health, name="health"),
 ]

@@ -138,6 +138,7 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "reviews:panels": ("secretary", {"pk": w.round.pk}),
         "reviews:cycle": ("secretary", c),
         "reviews:ranking": ("secretary", c),
+        "reviews:health": ("secretary", c),
         "reviews:my_work": ("expert", {}),
         "reviews:panel": ("expert", {"pk": w.panel.pk}),
         "committee:my_committee": ("member", {}),

@@ -1,0 +1,259 @@
+"""Reads for review health: the item scores of a cycle in a constant number of queries, turned into
+the figures of `reviews.health` as a JSON-ready record (the committee stores it when its meeting
+closes; the office's cycle page shows it live)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from django.db.models import Avg, Case, Count, F, FloatField, Sum, Value, When
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+
+from awards.models import Application, AwardCycle
+from core.models import User
+
+from . import health
+from .enums import RoundKind
+from .models import Panel
+from .selectors import NOMINATED, ROUND_ORDER, SHORTLISTED, _counting_scores, _of_record
+
+DIGITS = 3  # correlations
+POINTS = 1  # points (decimals shown)
+
+
+def _r(value: float | None, digits: int = POINTS) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _normalised_value(stats: dict[int, tuple[float, float]], pooled: tuple[float, float]):
+    """The SQL of `scoring.normalise` for one item score: the expert's z-score mapped onto the pooled mean
+    and SD, kept within 0–100 (a test holds the two equal). One CASE branch per expert of the round."""
+    mean, sd = pooled
+    whens = [
+        When(
+            sheet__assignment__expert_id=expert_id,
+            then=Value(mean) + (F("percent") - Value(own_mean)) * Value(sd / own_sd if own_sd else 0.0),
+        )
+        for expert_id, (own_mean, own_sd) in stats.items()
+    ]
+    return Greatest(Value(0.0), Least(Value(100.0), Case(*whens, default=Value(mean), output_field=FloatField())))
+
+
+def review_health(*, cycle: AwardCycle) -> dict:
+    """Agreement, leniency and the effect of normalisation per round, and the drift between the rounds.
+
+    A constant number of queries whatever the number of applications: the panels, each round's
+    experts' means and SDs, each round's sheet totals (raw and normalised, summed in the database),
+    the category points of applications scored in both rounds, the applications and the experts.
+    """
+    panels = {
+        pk: (app_id, kind)
+        for pk, app_id, kind in Panel.objects.filter(round__cycle=cycle).values_list(
+            "pk", "application_id", "round__kind"
+        )
+    }
+    if not panels:
+        return {}
+    counting = _counting_scores().filter(sheet__assignment__panel__round__cycle=cycle)
+    moments = (
+        counting.values_list("sheet__assignment__panel__round__kind", "sheet__assignment__expert_id")
+        .annotate(n=Count("id"), mean=Avg("percent"), sq=Avg(F("percent") * F("percent"), output_field=FloatField()))
+        .order_by()
+    )
+    stats: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
+    weights: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+    for kind, expert_id, n, mean, sq in moments:
+        stats[kind][expert_id] = (mean, math.sqrt(max(sq - mean * mean, 0.0)))
+        weights[kind].append((n, mean, sq))
+    points = F("item__points") * F("percent") / 100.0
+    totals: dict[str, dict[int, dict[int, float]]] = {k: defaultdict(dict) for k in ROUND_ORDER}
+    norm_totals: dict[str, dict[int, list[float]]] = {k: defaultdict(list) for k in ROUND_ORDER}
+    for kind in ROUND_ORDER:
+        if kind not in stats:
+            continue
+        n = sum(w[0] for w in weights[kind])
+        mean = sum(w[0] * w[1] for w in weights[kind]) / n
+        sd = math.sqrt(max(sum(w[0] * w[2] for w in weights[kind]) / n - mean * mean, 0.0))
+        sheets = (
+            counting.filter(sheet__assignment__panel__round__kind=kind)
+            .values_list("sheet__assignment__panel_id", "sheet__assignment__expert_id")
+            .annotate(
+                raw=Sum(points, output_field=FloatField()),
+                norm=Sum(
+                    F("item__points") * _normalised_value(stats[kind], (mean, sd)) / 100.0, output_field=FloatField()
+                ),
+            )
+            .order_by()
+        )
+        for panel_id, expert_id, raw_total, norm_total in sheets:
+            totals[kind][panel_id][expert_id] = raw_total
+            norm_totals[kind][panel_id].append(norm_total)
+    both = {panels[p][0] for p in totals[RoundKind.MATERIAL]} & {panels[p][0] for p in totals[RoundKind.ONSITE]}
+    cats: dict[str, dict[int, dict[str, float]]] = {k: defaultdict(dict) for k in ROUND_ORDER}
+    if both:
+        for kind, panel_id, code, value, experts_n in (
+            counting.filter(sheet__assignment__panel__application_id__in=both)
+            .values_list("sheet__assignment__panel__round__kind", "sheet__assignment__panel_id", "item__category__code")
+            .annotate(v=Sum(points, output_field=FloatField()), e=Count("sheet", distinct=True))
+            .order_by()
+        ):
+            cats[kind][panels[panel_id][0]][code] = value / experts_n
+    panel_app = {p: app for p, (app, _kind) in panels.items() if any(p in totals[k] for k in ROUND_ORDER)}
+    if not panel_app:
+        return {}
+    apps = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=set(panel_app.values()))
+        .annotate(zh=_of_record("", "name_zh"), en=_of_record("", "name_en"))
+        .values("pk", "zh", "en", "status")
+    }
+    expert_ids = {e for per in stats.values() for e in per}
+    experts = {
+        pk: name or email
+        for pk, name, email in User.objects.filter(pk__in=expert_ids).values_list("pk", "full_name", "email")
+    }
+    status = {pk: a["status"] for pk, a in apps.items()}
+    onsite_apps = {panel_app[p] for p in totals[RoundKind.ONSITE]}
+    cuts = {
+        # material: the line the shortlist for on-site review drew; on-site: the nominations
+        RoundKind.MATERIAL: len({a for a, s in status.items() if s in SHORTLISTED} | onsite_apps),
+        RoundKind.ONSITE: sum(1 for a in onsite_apps if status[a] in NOMINATED),
+    }
+
+    def name(app_id: int) -> dict:
+        a = apps[app_id]
+        return {"id": app_id, "zh": a["zh"] or a["en"], "en": a["en"] or a["zh"]}
+
+    rounds = []
+    for kind in ROUND_ORDER:
+        if not totals[kind]:
+            continue
+        per_panel = totals[kind]
+        agreement = health.icc_oneway([list(t.values()) for t in per_panel.values()])
+        lenient = health.leniency(per_panel)
+        raw_mean = {panel_app[p]: sum(t.values()) / len(t) for p, t in per_panel.items()}
+        norm_mean = {panel_app[p]: sum(v) / len(v) for p, v in norm_totals[kind].items()}
+        order = health.reordering(raw_mean, norm_mean, cut=cuts[kind] or None)
+        rounds.append(
+            {
+                "kind": kind,
+                "panels": len(per_panel),
+                "agreement": None
+                if agreement is None
+                else {
+                    "targets": agreement.targets,
+                    "ratings": agreement.ratings,
+                    "k": _r(agreement.k, 2),
+                    "f": _r(agreement.f, 2),
+                    "df1": agreement.df1,
+                    "df2": agreement.df2,
+                    "single": _r(agreement.single, DIGITS),
+                    "single_low": _r(agreement.single_low, DIGITS),
+                    "single_high": _r(agreement.single_high, DIGITS),
+                    "average": _r(agreement.average, DIGITS),
+                    "average_low": _r(agreement.average_low, DIGITS),
+                    "average_high": _r(agreement.average_high, DIGITS),
+                    "confidence": agreement.confidence,
+                },
+                "leniency": [
+                    {
+                        "id": row.expert,
+                        "name": experts.get(row.expert, ""),
+                        "deviation": _r(row.deviation),
+                        "count": row.count,
+                    }
+                    for row in lenient
+                ],
+                "reordering": {
+                    "spearman": _r(order.spearman, DIGITS),
+                    "kendall": _r(order.kendall, DIGITS),
+                    "moved": order.moved,
+                    "cut": order.cut,
+                    "crossed": order.crossed,
+                    "largest": order.largest,
+                    "ranked": len(order.rows),
+                    "rows": [
+                        {
+                            **name(r.key),
+                            "raw": _r(r.raw),
+                            "normalised": _r(r.normalised),
+                            "raw_rank": r.raw_rank,
+                            "normalised_rank": r.normalised_rank,
+                            "change": r.change,
+                        }
+                        for r in order.rows
+                    ],
+                },
+            }
+        )
+    drift_rows, drift_means = health.drift(cats[RoundKind.MATERIAL], cats[RoundKind.ONSITE])
+    return {
+        "computed_at": timezone.now().isoformat(),
+        "rounds": rounds,
+        "drift": {
+            "codes": sorted(drift_means),
+            "means": {c: _r(v) for c, v in drift_means.items()},
+            "rows": [
+                {
+                    **name(r.key),
+                    "material": _r(r.material),
+                    "onsite": _r(r.onsite),
+                    "change": _r(r.change),
+                    "categories": {c: _r(v) for c, v in r.categories.items()},
+                }
+                for r in drift_rows
+            ],
+        },
+    }
+
+
+SHOWN_ROWS = 50  # rows of rank changes and drift shown in the block (the record keeps every row)
+
+
+def health_context(record: dict) -> dict | None:
+    """What the block shows of a record: round labels, names in the reader's language, the rank changes
+    (every row up to SHOWN_ROWS applications, else the largest changes) and the largest drifts."""
+    if not record or not record.get("rounds"):
+        return None
+    english = (get_language() or "").startswith("en")
+    labels = dict(RoundKind.choices)
+
+    def named(row: dict) -> dict:
+        return {**row, "name": row["en"] if english else row["zh"]}
+
+    rounds = []
+    for r in record["rounds"]:
+        order = r["reordering"]
+        rows = order["rows"]
+        if len(rows) > SHOWN_ROWS:
+            rows = sorted(rows, key=lambda x: (-abs(x["change"]), x["raw_rank"]))[:SHOWN_ROWS]
+            rows.sort(key=lambda x: x["raw_rank"])
+        rounds.append(
+            {
+                **r,
+                "label": labels.get(r["kind"], r["kind"]),
+                "rank_rows": [named(x) for x in rows],
+                "rank_rows_hidden": len(order["rows"]) - len(rows),
+                "lenient": [x for x in r["leniency"] if x["deviation"] > 0][:3],
+                "severe": [x for x in reversed(r["leniency"]) if x["deviation"] < 0][:3],
+            }
+        )
+    drift = record.get("drift") or {}
+    drift_rows = [named(x) for x in (drift.get("rows") or [])[:SHOWN_ROWS]]
+    for x in drift_rows:
+        x["cells"] = [x["categories"].get(c) for c in drift.get("codes", [])]
+    return {
+        "rounds": rounds,
+        "computed_at": parse_datetime(record["computed_at"]) if record.get("computed_at") else None,
+        "drift": {
+            "codes": drift.get("codes", []),
+            "means": [drift.get("means", {}).get(c) for c in drift.get("codes", [])],
+            "rows": drift_rows,
+            "hidden": len(drift.get("rows") or []) - len(drift_rows),
+            "count": len(drift.get("rows") or []),
+        },
+    }
