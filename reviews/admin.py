@@ -11,6 +11,7 @@ from .models import (
     Consensus,
     DeclaredConflict,
     ExpertProfile,
+    ExpertRating,
     ItemScore,
     Panel,
     PastClient,
@@ -164,3 +165,24 @@ class CategoryFeedbackAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["strengths", "opportunities", "sheet__assignment__expert__email"]
     list_select_related = ["sheet__assignment__expert", "category"]
     readonly_fields = ["sheet", "category", "strengths", "opportunities"]
+
+
+@admin.register(ExpertRating)
+class ExpertRatingAdmin(ReadOnly, admin.ModelAdmin):
+    """Ratings change only through reviews.services.expert_rate (audited)."""
+
+    list_display = ["expert", "round", "rater_role", "rated_by", "timeliness", "comments", "conduct", "rated_at"]
+    list_filter = ["rater_role", "round__cycle", "round__kind"]
+    search_fields = ["expert__email", "rated_by__email", "note"]
+    list_select_related = ["expert", "rated_by", "round__cycle"]
+    readonly_fields = [
+        "round",
+        "expert",
+        "rated_by",
+        "rater_role",
+        "timeliness",
+        "comments",
+        "conduct",
+        "note",
+        "rated_at",
+    ]

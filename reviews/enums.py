@@ -26,3 +26,18 @@ class CellStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RaterRole(models.TextChoices):
+    LEADER = "leader", _("Panel leader")
+    OFFICE = "office", _("Award office")
+
+
+# The scale of an expert's rating: 1 (poor) to 5 (excellent).
+RATING_CHOICES = [
+    (1, _("1 · poor")),
+    (2, _("2 · fair")),
+    (3, _("3 · good")),
+    (4, _("4 · very good")),
+    (5, _("5 · excellent")),
+]

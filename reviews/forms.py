@@ -14,6 +14,7 @@ from core.forms import TEXT_LONG, TEXT_MEDIUM, NameField
 from enterprises.enums import District, Industry
 from enterprises.validators import validate_credit_code
 
+from .enums import RATING_CHOICES
 from .scoring import PERCENT_CHOICES
 
 # China first; then every IANA zone, for experts who work from abroad.
@@ -211,3 +212,36 @@ class InviteForm(forms.Form):
         if data.get("email") and not data.get("full_name", "").strip():
             self.add_error("full_name", _("Enter the new expert's name."))
         return data
+
+
+class ExpertRatingForm(forms.Form):
+    """The rating of an expert's work in a round: three marks from 1 to 5 and an optional note."""
+
+    timeliness = forms.TypedChoiceField(
+        label=_("Timeliness"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("Declared conflicts and submitted the sheets on time."),
+    )
+    comments = forms.TypedChoiceField(
+        label=_("Quality of comments"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("Strengths and opportunities that are specific, evidenced and useful to the enterprise."),
+    )
+    conduct = forms.TypedChoiceField(
+        label=_("Conduct"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("Confidentiality, independence, courtesy in the panel and on site."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=TEXT_MEDIUM,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At most 2,000 characters. The expert reads the note, not who wrote it."),
+    )

@@ -106,7 +106,8 @@ def icc_oneway(groups: Sequence[Sequence[float]], *, confidence: float = 0.95) -
     """ICC(1,1) and ICC(1,k) with their F-based intervals (Shrout & Fleiss 1979, McGraw & Wong 1996).
 
     `groups` holds one list of ratings per target. Targets with fewer than two ratings are left out;
-    None when fewer than two targets remain or the ratings within targets do not vary at all.
+    None when fewer than two targets remain, or the ratings vary not at all within or not at all
+    between targets.
     """
     groups = [list(map(float, g)) for g in groups if len(g) >= 2]
     n = len(groups)
@@ -119,8 +120,8 @@ def icc_oneway(groups: Sequence[Sequence[float]], *, confidence: float = 0.95) -
     ss_within = sum((x - m) ** 2 for g, m in zip(groups, means, strict=True) for x in g)
     df1, df2 = n - 1, total - n
     msb, msw = ss_between / df1, ss_within / df2
-    if msw == 0:
-        return None
+    if msw == 0 or msb == 0:
+        return None  # no disagreement, or no difference between targets: nothing to compare
     k = (total - sum(len(g) ** 2 for g in groups) / total) / df1
     f = msb / msw
     alpha = 1.0 - confidence

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.enums import District
 from enterprises.validators import validate_credit_code
 
-from .enums import AssignmentStatus, RoundKind, SheetStatus
+from .enums import RATING_CHOICES, AssignmentStatus, RaterRole, RoundKind, SheetStatus
 from .scoring import PERCENT_CHOICES
 
 
@@ -242,3 +242,36 @@ class Consensus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code}: {self.percent} % · {self.panel}"
+
+
+class ExpertRating(models.Model):
+    """After a round, the panel leader's or the award office's rating of one expert's work (1–5)."""
+
+    round = models.ForeignKey(ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ratings")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="ratings_received"
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="ratings_given"
+    )
+    rater_role = models.CharField(_("rated as"), max_length=10, choices=RaterRole.choices)
+    timeliness = models.PositiveSmallIntegerField(_("timeliness"), choices=RATING_CHOICES)
+    comments = models.PositiveSmallIntegerField(_("quality of comments"), choices=RATING_CHOICES)
+    conduct = models.PositiveSmallIntegerField(_("conduct"), choices=RATING_CHOICES)
+    note = models.TextField(_("note"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expert rating")
+        verbose_name_plural = _("expert ratings")
+        ordering = ["-rated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "expert", "rated_by"], name="uniq_expert_rating"),
+            models.CheckConstraint(
+                condition=models.Q(timeliness__range=(1, 5), comments__range=(1, 5), conduct__range=(1, 5)),
+                name="expert_rating_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.round} · {self.rated_by}"

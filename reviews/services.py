@@ -22,17 +22,18 @@ from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
-from core.text import TEXT_LONG, join_list
+from core.text import TEXT_LONG, TEXT_MEDIUM, join_list
 
 from . import selectors
 from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
-from .enums import AssignmentStatus, RoundKind, SheetStatus
+from .enums import AssignmentStatus, RaterRole, RoundKind, SheetStatus
 from .models import (
     Assignment,
     CategoryFeedback,
     Consensus,
     DeclaredConflict,
     ExpertProfile,
+    ExpertRating,
     ItemScore,
     Panel,
     PastClient,
@@ -42,6 +43,7 @@ from .models import (
 from .scoring import parse_percent
 
 SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
+RATING_NOTE_MAX = TEXT_MEDIUM  # the optional note of an expert's rating
 
 # What the secretary's decision leads to (what each round takes as input: selectors.ROUND_INPUT).
 ROUND_INPUT = selectors.ROUND_INPUT
@@ -731,3 +733,73 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
             },
         )
     return len(per_expert)
+
+
+# ---------------------------------------------------------------- the expert record
+
+
+def rater_role(*, rnd: ReviewRound, expert: User, by: User) -> str | None:
+    """As whom `by` may rate `expert` for the round: the award office, the leader of a panel the expert
+    sat on (never oneself), or None."""
+    if by.has_perm("reviews.manage_reviews", rnd):
+        return RaterRole.OFFICE
+    if by.pk == expert.pk:
+        return None
+    led = (
+        Assignment.objects.filter(panel__round=rnd, expert=by, is_leader=True)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values("panel_id")
+    )
+    on = Assignment.objects.filter(panel_id__in=led, expert=expert).exclude(status=AssignmentStatus.CONFLICT)
+    return RaterRole.LEADER if on.exists() else None
+
+
+def expert_rate(
+    *,
+    rnd: ReviewRound,
+    expert: User,
+    by: User,
+    timeliness: int,
+    comments: int,
+    conduct: int,
+    note: str = "",
+) -> ExpertRating:
+    """Rate one expert's work in a round (1–5 each), once the round has closed or the expert has
+    submitted every sheet of it. Rating again replaces the rater's earlier rating (audited)."""
+    role = rater_role(rnd=rnd, expert=expert, by=by)
+    if role is None:
+        raise PermissionDenied(_("You may not do this."))
+    values = {"timeliness": timeliness, "comments": comments, "conduct": conduct}
+    if any(v not in range(1, 6) for v in values.values()):
+        raise NotAllowed(_("Each rating is a whole number from 1 to 5."), code="scale")
+    note = (note or "").strip()
+    if len(note) > RATING_NOTE_MAX:
+        raise NotAllowed(
+            _("The note is %(n)d characters long; at most %(max)d are allowed.")
+            % {"n": len(note), "max": RATING_NOTE_MAX},
+            code="note_length",
+        )
+    open_sheets = (
+        Assignment.objects.filter(panel__round=rnd, expert=expert)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .exclude(sheet__status=SheetStatus.SUBMITTED)
+    )
+    if rnd.closes_at > timezone.now() and open_sheets.exists():
+        raise NotAllowed(
+            _("The expert can be rated once the round has closed or every one of their sheets is submitted."),
+            code="too_early",
+        )
+    with transaction.atomic():
+        rating, created = ExpertRating.objects.update_or_create(
+            round=rnd,
+            expert=expert,
+            rated_by=by,
+            defaults={**values, "note": note, "rater_role": role, "rated_at": timezone.now()},
+        )
+        audit_record(
+            action=AuditAction.OTHER,
+            obj=rating,
+            by=by,
+            payload={"event": "expert.rated" if created else "expert.rerated", "as": role, **values},
+        )
+    return rating

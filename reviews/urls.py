@@ -22,4 +22,7 @@ urlpatterns = [
     path("office/cycle/<int:pk>/export.<slug:fmt>", views.export, name="export"),
     path("office/cycle/<int:pk>/experts/", views.experts, name="experts"),
     path("office/cycle/<int:pk>/health/", health_views.cycle_health, name="health"),
+    path("office/cycle/<int:pk>/experts/<int:user_pk>/", health_views.expert_record, name="expert_record"),
+    path("round/<int:pk>/rate/<int:user_pk>/", health_views.rate, name="rate"),
+    path("record/", health_views.my_record, name="my_record"),
 ]

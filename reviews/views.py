@@ -17,7 +17,7 @@ from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
 
-from . import selectors, services
+from . import record_selectors, selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
 from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
@@ -473,8 +473,12 @@ def panel_edit(request, pk, app_pk):
         else:
             messages.success(request, _("The panel was saved."))
             return redirect("reviews:panels", pk=rnd.pk)
+    summaries = record_selectors.rating_summaries(e.pk for e in experts)
+    records = [(e, summaries.get(e.pk)) for e in experts]
     return render(
-        request, "reviews/panel_form.html", {"round": rnd, "application": application, "form": form, "panel": panel}
+        request,
+        "reviews/panel_form.html",
+        {"round": rnd, "application": application, "form": form, "panel": panel, "records": records},
     )
 
 
@@ -627,8 +631,20 @@ def experts(request, pk):
         ],
     }
     page = paginate(request, performance)  # the table; the chart shows every expert
+    summaries = record_selectors.rating_summaries([p.expert.pk for p in page] + [pr.user_id for pr in profiles])
+    for p in page:
+        p.rating = summaries.get(p.expert.pk)
+    pool = [(pr, summaries.get(pr.user_id)) for pr in profiles]
     return render(
         request,
         "reviews/experts.html",
-        {"cycle": cycle, "form": form, "profiles": profiles, "performance": page, "page": page, "chart": chart},
+        {
+            "cycle": cycle,
+            "form": form,
+            "profiles": profiles,
+            "pool": pool,
+            "performance": page,
+            "page": page,
+            "chart": chart,
+        },
     )

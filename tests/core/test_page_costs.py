@@ -139,6 +139,7 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "reviews:cycle": ("secretary", c),
         "reviews:ranking": ("secretary", c),
         "reviews:health": ("secretary", c),
+        "reviews:my_record": ("expert", {}),
         "reviews:my_work": ("expert", {}),
         "reviews:panel": ("expert", {"pk": w.panel.pk}),
         "committee:my_committee": ("member", {}),
@@ -155,6 +156,8 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
 
 # Pages not measured here, and why (each must say; a new URL without an entry fails the test below).
 EXEMPT = {
+    "reviews:expert_record": "one expert (a few queries per cycle the expert worked in, not per row)",
+    "reviews:rate": "form",
     "core:language": "POST only",
     "awards:mine": "redirects to the enterprise's application",
     "enterprises:mine": "redirects to the enterprise's profile",

@@ -71,6 +71,7 @@ def test_icc_needs_two_targets_with_two_ratings_and_some_spread():
     assert health.icc_oneway([[1, 2]]) is None
     assert health.icc_oneway([[1], [2], [3]]) is None
     assert health.icc_oneway([[5, 5], [7, 7]]) is None  # no disagreement at all: nothing to measure
+    assert health.icc_oneway([[4, 6], [6, 4]]) is None  # no difference between the targets
 
 
 def test_leniency_by_hand():
