@@ -175,11 +175,14 @@ def _seed_2017(ctx: DemoContext) -> None:
             ]
         )
         meeting.refresh_from_db()
+        from reviews.health_selectors import review_health
+
         Meeting.objects.filter(pk=meeting.pk).update(
             attendance_record={
                 "members": [asdict(row) for row in attendance_now(meeting)],
                 "quorum": asdict(quorum_now(meeting)),
-            }
+            },
+            health_record=review_health(cycle=cycle),  # what the committee saw when it closed
         )
         meeting.refresh_from_db()
         for member_key, app_key, text in REMARKS_2017:

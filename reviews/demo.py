@@ -27,6 +27,7 @@ from .models import (
     CategoryFeedback,
     Consensus,
     ExpertProfile,
+    ExpertRating,
     ItemScore,
     Panel,
     PastClient,
@@ -169,6 +170,38 @@ def seed_2017(ctx: DemoContext) -> None:
         _historic_panel(ctx, material, app, panels[key], mat, _at(2017, 11, 10), flag=flag if key == "dijing" else None)
         onsite_panel = ["expert3", "expert1", "expert2", "expert6", "expert8"]
         _historic_panel(ctx, onsite, app, onsite_panel, ons, _at(2017, 12, 18), feedback=key in ("dijing", "jinxing"))
+    _ratings_2017(ctx, material, onsite)
+
+
+# After each 2017 round: the panel leaders' and the office's ratings (timeliness, comments, conduct).
+RATINGS_2017 = [
+    ("material", "expert2", "expert1", "leader", (5, 4, 5), "意见具体，每条改进机会都有证据支撑。"),
+    ("material", "expert5", "expert1", "leader", (3, 3, 4), "评分提交较晚，部分意见偏笼统。"),
+    ("material", "expert4", "secretary", "office", (4, 4, 5), ""),
+    ("onsite", "expert1", "expert3", "leader", (5, 5, 5), "现场访谈准备充分，问题聚焦。"),
+    ("onsite", "expert8", "expert3", "leader", (4, 3, 4), ""),
+    ("onsite", "expert8", "secretary", "office", (4, 4, 4), "按时提交，遵守保密要求。"),
+]
+
+
+def _ratings_2017(ctx, material, onsite) -> None:
+    """Historical ratings, written with the date after each round closed."""
+    rounds = {"material": material, "onsite": onsite}
+    for kind, expert, rater, role, (t, c, d), note in RATINGS_2017:
+        rnd = rounds[kind]
+        ExpertRating.objects.get_or_create(
+            round=rnd,
+            expert=ctx.users[expert],
+            rated_by=ctx.users[rater],
+            defaults={
+                "rater_role": role,
+                "timeliness": t,
+                "comments": c,
+                "conduct": d,
+                "note": note,
+                "rated_at": rnd.closes_at + dt.timedelta(days=3),
+            },
+        )
 
 
 def _apply(ctx, ent_key: str, cycle) -> Application:

@@ -44,3 +44,22 @@ def test_demo_review_pages_render(db, client_for):
     expert = User.objects.get(email="expert8@demo.mqa.cn")
     page = client_for(expert).get(reverse("reviews:my_work"))
     assert page.status_code == 200 and "Qingshan" in page.content.decode() or "青山" in page.content.decode()
+
+
+def test_demo_shows_review_health_and_expert_ratings(db, client_for):
+    from committee.models import Meeting
+    from core.models import User
+    from reviews.models import ExpertRating
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    c2017 = AwardCycle.objects.get(year=2017)
+    record = Meeting.objects.get(cycle=c2017).health_record
+    material, onsite = record["rounds"]
+    assert material["agreement"]["targets"] == 4 and onsite["agreement"]["targets"] == 4
+    assert len(record["drift"]["rows"]) == 4 and material["leniency"]
+    assert ExpertRating.objects.filter(round__cycle=c2017).count() == 6
+    secretary = User.objects.get(email="secretary@demo.mqa.cn")
+    page = client_for(secretary).get(f"/reviews/office/cycle/{c2017.pk}/health/").content.decode()
+    assert "ICC(1,1)" in page
+    expert2 = User.objects.get(email="expert2@demo.mqa.cn")
+    assert "意见具体" in client_for(expert2).get("/reviews/record/").content.decode()
