@@ -26,7 +26,7 @@ class Shortlisted:
     items: list
 
 
-def shortlisted(cycle, *, enterprise=None, flags=True) -> Shortlisted:
+def shortlisted(cycle, *, enterprise=None, flags=True, leader=None) -> Shortlisted:
     def expert(name):
         return CycleMembershipFactory(
             cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email=f"{name}@pool.cn")
@@ -36,7 +36,7 @@ def shortlisted(cycle, *, enterprise=None, flags=True) -> Shortlisted:
         cycle=cycle, status=ApplicationStatus.ONSITE_REVIEW, **({"enterprise": enterprise} if enterprise else {})
     )
     m_experts = [expert(f"m{i}-{app.pk}") for i in range(3)]
-    o_experts = [expert(f"o{i}-{app.pk}") for i in range(3)]
+    o_experts = [leader or expert(f"o0-{app.pk}")] + [expert(f"o{i}-{app.pk}") for i in range(1, 3)]
     _p, material = panel_with(app, m_experts)
     _q, onsite = panel_with(app, o_experts, kind=RoundKind.ONSITE)
     items = framework_items(cycle)
