@@ -69,8 +69,9 @@ def test_the_leader_may_open_but_a_member_and_an_outsider_may_not(s):
 def test_an_application_not_shortlisted_has_no_visit(s, secretary):
     type(s.application).objects.filter(pk=s.application.pk).update(status=ApplicationStatus.MATERIAL_REVIEW)
     s.application.refresh_from_db()
-    with pytest.raises(NotAllowed, match="shortlisted"):
+    with pytest.raises(NotAllowed) as refused:
         services.visit_open(application=s.application, by=secretary)
+    assert refused.value.code == "wrong_status"
 
 
 def test_flags_are_saved_changed_and_removed_by_their_expert_only(s, expert):
@@ -154,7 +155,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_nothing_is_kept(s, vis
 
 def test_an_expert_not_on_the_team_cannot_log(s, visit, expert, secretary):
     for user in (s.outsider, s.material[0].expert, expert, secretary):
-        with pytest.raises(PermissionDenied, match="team"):
+        with pytest.raises(PermissionDenied):
             services.log_add(
                 visit=visit, issue=visit.issues.first(), kind=LogKind.DOCUMENT, subject="x", notes="y", by=user
             )
@@ -211,10 +212,11 @@ def test_closing_sends_the_summary_to_the_enterprise_and_freezes_the_visit(s, vi
     from core.models import OutboxMessage
 
     assert OutboxMessage.objects.filter(template="onsite_closed").count() == 1
-    with pytest.raises(NotAllowed, match="closed"):
+    with pytest.raises(NotAllowed) as refused:
         services.log_add(
             visit=closed, issue=closed.issues.first(), kind=LogKind.DOCUMENT, subject="x", notes="y", by=s.member
         )
+    assert refused.value.code == "visit_closed"
     with pytest.raises(NotAllowed):
         services.visit_close(visit=closed, summary="again", by=s.leader)
     with pytest.raises(NotAllowed):

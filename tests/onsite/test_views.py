@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from onsite import services
 from onsite.enums import Finding, LogKind
@@ -11,6 +12,12 @@ from tests.factories.files import png_upload
 from tests.factories.onsite import shortlisted
 
 pytestmark = pytest.mark.django_db
+
+
+def _zh(message: str) -> str:
+    """A message as the (Chinese-speaking, by default) test users read it."""
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
 
 
 @pytest.fixture
@@ -123,7 +130,7 @@ def test_a_log_after_the_visit_is_closed_is_refused_with_a_message(client_for, s
         {"issue": visit.issues.first().pk, "kind": "document", "subject": "x", "notes": "y"},
         follow=True,
     )
-    assert "The visit is closed" in r.content.decode()
+    assert _zh("The visit is closed: nothing more can be logged or changed.") in r.content.decode()
     assert VisitLog.objects.count() == 0
 
 
@@ -198,7 +205,7 @@ def test_a_material_expert_flags_an_item(client_for, s):
     r = c.post(page, {"item": s.items[2].pk, "kind": "clarify", "note": "请说明"})
     assert r.status_code == 302 and ItemFlag.objects.filter(assignment=a).count() == 1
     r = c.post(page, {"item": s.items[2].pk, "kind": "verify", "note": ""})
-    assert r.status_code == 400 and "Say what the team" in r.content.decode()
+    assert r.status_code == 400 and _zh("Say what the team should look at on site.") in r.content.decode()
     assert c.post(page, {"item": "abc", "kind": "verify", "note": "x"}).status_code == 400
 
 
