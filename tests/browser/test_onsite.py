@@ -128,3 +128,38 @@ def test_a_material_expert_flags_an_item_on_the_phone(page, cycle):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("load")
     shot(page, "onsite-flags-360-en")
+
+
+def test_the_enterprise_prints_its_application_and_receipt(page, cycle, enterprise_a, applicant_a):
+    """The printouts page on a phone: make the PDFs (the worker renders them), then download."""
+    from awards.services import application_submit
+    from printouts.models import Printout
+    from printouts.services import printout_render
+    from tests.factories.awards import ApplicationFactory, fill_application
+
+    app = ApplicationFactory(cycle=cycle, enterprise=enterprise_a)
+    fill_application(app, applicant_a)
+    app = application_submit(application=app, by=applicant_a, notify=False)
+    page.set_viewport_size(PHONE)
+    login(page, applicant_a.email)
+    page.goto(page.base + f"/applications/{app.pk}/")
+    page.get_by_role("link", name="申报书和受理回执（PDF）").click()
+    page.wait_for_load_state("load")
+    for _document in ("application", "receipt"):
+        page.get_by_role("button", name="生成 PDF").first.click()
+        page.wait_for_load_state("load")
+    assert Printout.objects.count() == 2
+    for p in Printout.objects.all():
+        printout_render(printout_id=p.pk)  # what the worker does
+    page.reload()
+    links = page.get_by_role("link", name="下载 PDF")
+    expect(links).to_have_count(2)
+    _fits(page)
+    assert axe_violations(page) == []
+    shot(page, "printouts-360-zh")
+    with page.expect_download() as download:
+        links.first.click()
+    assert download.value.suggested_filename == f"{app.receipt_number}-application.pdf"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("load")
+    shot(page, "printouts-360-en")
