@@ -176,3 +176,12 @@ def test_an_unknown_document_or_a_draft_is_not_found(client_for, applicant_a, su
     )
     draft = ApplicationFactory(cycle=CycleFactory(), enterprise=submitted.enterprise)
     assert c.get(reverse("printouts:index", kwargs={"application_id": draft.pk})).status_code == 404
+
+
+def test_the_office_finds_the_pdfs_from_the_eligibility_review(client_for, submitted, secretary):
+    r = client_for(secretary).get(reverse("awards:review", kwargs={"pk": submitted.pk}))
+    assert reverse("printouts:index", kwargs={"application_id": submitted.pk}) in r.content.decode()
+    assert (
+        client_for(secretary).get(reverse("printouts:index", kwargs={"application_id": submitted.pk})).status_code
+        == 200
+    )
