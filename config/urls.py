@@ -36,6 +36,8 @@ urlpatterns = [
     path("", include("committee.urls")),
     path("", include("awards.urls")),
     path("", include("certificates.urls")),
+    path("", include("onsite.urls")),
+    path("", include("printouts.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "reviews",
     "committee",
     "certificates",
+    "onsite",
+    "printouts",
     "twofactor",
 ]
 

@@ -108,6 +108,7 @@ class World:
             reason="更名",
             requested_by=self.secretary,
         )
+        self._site_visit(i)
         OutboxMessage.objects.create(
             kind=OutboxKind.MAIL,
             task_name="core.tasks.send_templated_mail",
@@ -116,6 +117,24 @@ class World:
             cycle=self.cycle,
             status=OutboxStatus.FAILED if i % 2 else OutboxStatus.SENT,
             last_error="connection refused" if i % 2 else "",
+        )
+
+    def _site_visit(self, i: int) -> None:
+        """A shortlisted application with its on-site panel (led by experts[0]) and an open visit with a log."""
+        from onsite.models import SiteVisit, VisitIssue, VisitLog
+        from reviews.enums import RoundKind
+
+        app = ApplicationFactory(cycle=self.cycle, status=S.ONSITE_REVIEW)
+        onsite_round = ReviewRoundFactory(cycle=self.cycle, kind=RoundKind.ONSITE)
+        panel = PanelFactory(round=onsite_round, application=app)
+        AssignmentFactory(panel=panel, expert=self.experts[0], is_leader=True)
+        visit = SiteVisit.objects.create(application=app, panel=panel)
+        item = self.cycle.framework.categories.first().items.first()
+        issue = VisitIssue.objects.create(
+            visit=visit, item=item, kind="verify", text=f"核实{i}", raised_by=self.experts[0]
+        )
+        VisitLog.objects.create(
+            visit=visit, issue=issue, kind="document", subject="制度", notes="n", author=self.experts[0]
         )
 
 
@@ -151,6 +170,7 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "committee:notice_year": ("anonymous", {"year": w.cycle.year}),
         "enterprises:office_name_changes": ("secretary", {}),
         "core:outbox": ("secretary", {}),
+        "onsite:my_visits": ("expert", {}),
     }
 
 
@@ -247,6 +267,21 @@ EXEMPT = {
     "twofactor:verify": "form",
     "twofactor:recovery_codes": "one person's codes",
     "twofactor:disable": "form",
+    "onsite:open": "POST only",
+    "onsite:flags": "one expert's sheet: the framework's items (fixed)",
+    "onsite:visit": "one visit (its queries are checked constant in tests/onsite/test_views.py)",
+    "onsite:dates": "POST only",
+    "onsite:plan_add": "POST only",
+    "onsite:plan_remove": "POST only",
+    "onsite:issue_add": "POST only",
+    "onsite:log": "form",
+    "onsite:consensus": "form",
+    "onsite:close": "form",
+    "onsite:evidence": "file",
+    "onsite:summary": "one visit's findings",
+    "printouts:index": "one application's two PDFs",
+    "printouts:request": "POST only",
+    "printouts:download": "file",
 }
 
 

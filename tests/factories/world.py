@@ -107,6 +107,25 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
     item = CriteriaItem.objects.filter(category__framework=cycle.framework).first()
     from enterprises.tokens import email_verification_token
 
+    # On site: a shortlisted application whose team the expert leads, with a plan, a log and a photo.
+    from onsite import services as onsite_services
+    from onsite.models import PlanEntry
+
+    from .files import png_upload
+    from .onsite import shortlisted
+
+    site = shortlisted(cycle, leader=expert)
+    visit = onsite_services.visit_open(application=site.application, by=secretary)
+    entry = PlanEntry.objects.create(visit=visit, kind="site", title="车间", added_by=expert)
+    log = onsite_services.log_add(
+        visit=visit,
+        issue=visit.issues.first(),
+        kind="document",
+        subject="记录",
+        notes="n",
+        files=[png_upload()],
+        by=expert,
+    )
     by_keyword = {
         "enterprise": enterprise_a.pk,
         "enterprises": enterprise_a.pk,
@@ -138,6 +157,13 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "section": S.SECTIONS,
         "code": [certificate.verification_code],
         "uidb64": ["MQ"],
+        "visit_id": [visit.pk],
+        "entry_id": [entry.pk],
+        "evidence_id": [log.evidence.get().pk],
+        "assignment_id": [site.material[0].pk, assignment.pk],
+        "application_id": [app.pk, in_review.pk],
+        "printout_id": [1],
+        "document": ["application", "receipt"],
     }
     tokens = {
         "invitation": [invitation.token],
