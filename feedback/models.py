@@ -95,7 +95,7 @@ class ReportCategory(models.Model):
     )
     strengths = models.TextField(_("strengths"), max_length=TEXT_MAX, blank=True)
     opportunities = models.TextField(_("opportunities for improvement"), max_length=TEXT_MAX, blank=True)
-    percent = models.PositiveSmallIntegerField(_("category percentage (on the 5 % step)"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("category percentage (on the scoring step)"), null=True, blank=True)
     band = models.PositiveSmallIntegerField(_("band"), null=True, blank=True)
     quartile = models.PositiveSmallIntegerField(_("quartile"), choices=Quartile.choices, null=True, blank=True)
     cohort = models.PositiveIntegerField(_("applications in the cohort"), null=True, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext_noop
 
 from core.pdf import html_to_pdf
 
@@ -13,20 +13,20 @@ from .enums import Quartile
 from .models import FeedbackReport
 
 LABELS = {
-    "title": N("Feedback report"),
-    "strengths": N("Strengths"),
-    "opportunities": N("Opportunities for improvement"),
-    "band": N("Scoring band reached"),
-    "next_band": N("What the next band looks like"),
-    "top_band": N("This is the highest band."),
-    "quartile": N("Position in this cycle's cohort"),
-    "change": N("Change since the previous report"),
-    "themes": N("Key themes across categories"),
-    "findings": N("Site-visit findings"),
-    "version": N("Version"),
-    "released": N("Released"),
-    "corrected": N("This version corrects an earlier one. Reason"),
-    "about": N(
+    "title": gettext_noop("Feedback report"),
+    "strengths": gettext_noop("Strengths"),
+    "opportunities": gettext_noop("Opportunities for improvement"),
+    "band": gettext_noop("Scoring band reached"),
+    "next_band": gettext_noop("What the next band looks like"),
+    "top_band": gettext_noop("This is the highest band."),
+    "quartile": gettext_noop("Position in this cycle's cohort"),
+    "change": gettext_noop("Change since the previous report"),
+    "themes": gettext_noop("Key themes across categories"),
+    "findings": gettext_noop("Site-visit findings"),
+    "version": gettext_noop("Version"),
+    "released": gettext_noop("Released on"),
+    "corrected": gettext_noop("This version corrects an earlier one. Reason"),
+    "about": gettext_noop(
         "Bands are the GB/T 19580 scoring bands of the panel's score for the category; no expert's individual "
         "score is shown. The quartile compares the category with the other applicants of the cycle, who are not named."
     ),
