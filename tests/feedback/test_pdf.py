@@ -27,7 +27,9 @@ def rendered(app_a, leader, secretary, experts):
         site_findings="现场核实了质量管理体系的运行记录。",
     )
     services.report_submit(report=report, by=leader)
-    services.report_approve(report=report, by=secretary, accurate=True, actionable=True, anonymous=True, release_on=None)
+    services.report_approve(
+        report=report, by=secretary, accurate=True, actionable=True, anonymous=True, release_on=None
+    )
     report = services.report_release(report=report, by=secretary)
     outcome = services.report_render(report_id=report.pk)
     report.refresh_from_db()
