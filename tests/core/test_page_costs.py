@@ -149,6 +149,8 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "committee:notice_year": ("anonymous", {"year": w.cycle.year}),
         "enterprises:office_name_changes": ("secretary", {}),
         "core:outbox": ("secretary", {}),
+        "feedback:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
+        "feedback:leader": ("expert", {}),
     }
 
 
@@ -243,6 +245,17 @@ EXEMPT = {
     "twofactor:verify": "form",
     "twofactor:recovery_codes": "one person's codes",
     "twofactor:disable": "form",
+    "feedback:archive": "file (streamed zip)",
+    "feedback:start": "POST only",
+    "feedback:opportunities": "one application's previous opportunities (a handful)",
+    "feedback:report": "one report",
+    "feedback:edit": "one report",
+    "feedback:approve": "POST only",
+    "feedback:return": "POST only",
+    "feedback:release_date": "form",
+    "feedback:correct": "form",
+    "feedback:pdf": "file",
+    "feedback:action": "POST only",
 }
 
 

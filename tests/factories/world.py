@@ -106,7 +106,13 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
 
     item = CriteriaItem.objects.filter(category__framework=cycle.framework).first()
     from enterprises.tokens import email_verification_token
+    from feedback.enums import ReportStatus
+    from feedback.models import FeedbackReport, ReportCategory
 
+    report = FeedbackReport.objects.create(application=in_review, status=ReportStatus.REVIEW, drafted_by=expert)
+    ReportCategory.objects.bulk_create(
+        ReportCategory(report=report, category=c) for c in cycle.framework.categories.all()
+    )
     by_keyword = {
         "enterprise": enterprise_a.pk,
         "enterprises": enterprise_a.pk,
@@ -122,6 +128,7 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "applications": app.pk,
         "eligibility": submitted.pk,
         "certificates": certificate.pk,
+        "reports": report.pk,
     }
     by_name = {
         "invitation_id": [invitation.pk],
@@ -137,6 +144,8 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "section": S.SECTIONS,
         "code": [certificate.verification_code],
         "uidb64": ["MQ"],
+        "application_id": [in_review.pk],
+        "action": ["release", "reopen"],
     }
     tokens = {
         "invitation": [invitation.token],
