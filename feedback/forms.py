@@ -93,6 +93,7 @@ class OpportunitiesForm(forms.Form):
     """Per opportunity of the previous report: what was done since."""
 
     def __init__(self, *args, opportunities=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")  # the label is the opportunity's own sentence
         super().__init__(*args, **kwargs)
         self.rows = []
         for o in opportunities:
