@@ -290,11 +290,13 @@ def report_set_release_date(*, report: FeedbackReport, by: User, release_on: dt.
     return report
 
 
-def report_release(*, report: FeedbackReport, by: User | None, system: bool = False) -> FeedbackReport:
+def report_release(
+    *, report: FeedbackReport, by: User | None, system: bool = False, today: dt.date | None = None
+) -> FeedbackReport:
     """Release an approved report once its date has come: render the PDF, tell the enterprise's owners.
 
     A corrected version replaces the released one it corrects, which becomes superseded."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if report.release_on and report.release_on > today:
         raise NotAllowed(
             _("This report is released on %(date)s, not before.") % {"date": report.release_on.isoformat()},
@@ -323,7 +325,7 @@ def reports_release_due(*, today: dt.date | None = None) -> int:
     n = 0
     for report in FeedbackReport.objects.filter(status=S.APPROVED, release_on__lte=today).select_related("supersedes"):
         try:
-            report_release(report=report, by=None, system=True)
+            report_release(report=report, by=None, system=True, today=today)
         except ServiceError:
             continue  # e.g. a panel reopened meanwhile: the office sees it on its list
         n += 1

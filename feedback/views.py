@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from awards.models import Application, AwardCycle
 from core.errors import ServiceError
 from core.pagination import paginate
+from reviews.enums import RoundKind
 
 from . import rules as R
 from . import selectors, services
@@ -77,6 +78,16 @@ def report_start(request, application_id: int):
     return redirect("feedback:edit", pk=report.pk)
 
 
+def _report_form(report, data=None) -> ReportForm:
+    """Site-visit findings only for an application that was reviewed on site."""
+    return ReportForm(
+        data,
+        categories=list(report.categories.all()),
+        show_findings=report.application.panels.filter(round__kind=RoundKind.ONSITE).exists(),
+        initial={"key_themes": report.key_themes, "site_findings": report.site_findings},
+    )
+
+
 def _edit_context(request, report, form, approve_form=None, return_form=None):
     categories = list(report.categories.all())
     comments = selectors.expert_comments(report.application)
@@ -100,9 +111,7 @@ def report_edit(request, pk: int):
     report = _report_for(request, pk)
     if not request.user.has_perm("feedback.edit_report", report):
         return redirect("feedback:report", pk=report.pk)
-    categories = list(report.categories.all())
-    initial = {"key_themes": report.key_themes, "site_findings": report.site_findings}
-    form = ReportForm(request.POST or None, categories=categories, initial=initial)
+    form = _report_form(report, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_save(
@@ -110,7 +119,7 @@ def report_edit(request, pk: int):
                 by=request.user,
                 categories=form.category_texts(),
                 key_themes=form.cleaned_data.get("key_themes", ""),
-                site_findings=form.cleaned_data.get("site_findings", ""),
+                site_findings=form.cleaned_data.get("site_findings", report.site_findings),
             )
         except services.ReportTextError as exc:
             for field, message in exc.errors.items():
@@ -161,10 +170,7 @@ def report_approve(request, pk: int):
     if report.status != S.REVIEW:
         messages.error(request, _("Only a report in review can be approved."))
         return redirect("feedback:report", pk=report.pk)
-    form = ReportForm(
-        categories=report.categories.all(),
-        initial={"key_themes": report.key_themes, "site_findings": report.site_findings},
-    )
+    form = _report_form(report)
     return render(request, "feedback/edit.html", _edit_context(request, report, form, approve_form=approve_form))
 
 
@@ -186,10 +192,7 @@ def report_return(request, pk: int):
         return redirect("feedback:report", pk=report.pk)
     if report.status != S.REVIEW:
         return redirect("feedback:report", pk=report.pk)
-    form = ReportForm(
-        categories=report.categories.all(),
-        initial={"key_themes": report.key_themes, "site_findings": report.site_findings},
-    )
+    form = _report_form(report)
     return render(request, "feedback/edit.html", _edit_context(request, report, form, return_form=return_form))
 
 

@@ -1,13 +1,29 @@
 """Journey: the panel leader drafts the feedback report, the secretary edits and releases it, the
 enterprise reads and downloads it, then applies in the next cycle and sees its previous opportunities."""
 
+import datetime as dt
 from pathlib import Path
+
+import pytest
+from django.utils import timezone
 
 from feedback.models import FeedbackReport
 from tests.factories.awards import ApplicationFactory, CycleFactory
-from tests.feedback.conftest import app_a, experts, leader, small_cycle  # noqa: F401 -- fixtures
+from tests.factories.feedback import experts_of, reviewed_application
+from tests.feedback.conftest import CODES
 
 from .conftest import axe_violations, login, screenshot
+
+
+@pytest.fixture
+def reviewed(cycle, enterprise_a, applicant_a):
+    """Four reviewed applications (as tests/feedback/conftest.py): A's 4.1 in the 70–85 % band."""
+    cycle.public_notice_end = timezone.localdate() - dt.timedelta(days=2)
+    cycle.save(update_fields=["public_notice_end"])
+    experts = experts_of(cycle)
+    apps = [reviewed_application(cycle, experts, {"4.1": 70, **dict.fromkeys(CODES[1:], 40)}, enterprise=enterprise_a)]
+    apps += [reviewed_application(cycle, experts, p) for p in (50, 30, 10)]
+    return apps[0], experts[0]
 
 
 def _english(page):
@@ -21,14 +37,9 @@ def _chinese(page):
 
 
 def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
-    page,
-    app_a,
-    leader,
-    secretary,
-    applicant_a,
-    enterprise_a,
-    tmp_path,  # noqa: F811
+    page, reviewed, secretary, applicant_a, enterprise_a, tmp_path
 ):
+    app_a, leader = reviewed
     # 1. The panel leader starts the report and merges the experts' comments.
     login(page, leader.email)
     page.goto(page.base + "/feedback/panel-leader/")

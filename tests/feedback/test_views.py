@@ -193,3 +193,19 @@ def test_the_returning_applicant_sees_its_previous_opportunities(
 def test_the_dashboard_shows_the_released_report(client_for, released, applicant_a):
     page = client_for(applicant_a).get(reverse("core:dashboard"))
     assert reverse("feedback:report", args=[released.pk]) in page.content.decode()
+
+
+def test_experts_see_the_previous_band_beside_their_sheet(client_for, released, enterprise_a, experts):
+    from awards.enums import ApplicationStatus
+    from reviews.models import Assignment
+    from tests.factories.reviews import panel_with
+
+    later = CycleFactory(year=released.application.cycle.year + 1)
+    new_app = ApplicationFactory(cycle=later, enterprise=enterprise_a, status=ApplicationStatus.MATERIAL_REVIEW)
+    panel, assignments = panel_with(new_app, experts[1:3])
+    page = client_for(experts[1]).get(reverse("reviews:sheet", args=[assignments[0].pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('class="help previous-band"') == 7
+    assert "70–85 %" in html.split('class="help previous-band"')[1]  # 4.1 was in band 70–85 %
+    assert Assignment.objects.filter(panel=panel).count() == 2
