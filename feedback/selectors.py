@@ -232,6 +232,15 @@ def previous_bands(application: Application) -> dict[str, int]:
     return dict(report.categories.filter(band__isnull=False).values_list("category__code", "band"))
 
 
+def previous_band_labels(application: Application) -> dict[str, tuple | None]:
+    """Category code → (low %, high %, description) of its band in the previous released report."""
+    report = previous_report(application)
+    if report is None:
+        return {}
+    rows = report.categories.filter(band__isnull=False).values_list("category__code", "category__kind", "band")
+    return {code: figures.band_label(kind, band) for code, kind, band in rows}
+
+
 @dataclass
 class Opportunity:
     source: ReportCategory

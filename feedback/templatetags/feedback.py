@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from .. import figures, selectors
+from .. import selectors
 
 register = template.Library()
 
@@ -20,19 +20,7 @@ def previous_opportunities(context, application):
 @register.simple_tag
 def previous_bands(application) -> dict:
     """Category code → (low, high, description) of the band in the enterprise's previous report."""
-    return {code: figures.band_label(kind, band) for code, (kind, band) in _bands_with_kind(application).items()}
-
-
-def _bands_with_kind(application) -> dict:
-    report = selectors.previous_report(application)
-    if report is None:
-        return {}
-    return {
-        code: (kind, band)
-        for code, kind, band in report.categories.filter(band__isnull=False).values_list(
-            "category__code", "category__kind", "band"
-        )
-    }
+    return selectors.previous_band_labels(application)
 
 
 @register.filter

@@ -26,6 +26,12 @@ def reviewed(cycle, enterprise_a, applicant_a):
     return apps[0], experts[0]
 
 
+def experts_of_panel(application):
+    from core.models import User
+
+    return User.objects.filter(review_assignments__panel__application=application).exclude(full_name="")
+
+
 def _english(page):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("load")
@@ -43,9 +49,16 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     # 1. The panel leader starts the report and merges the experts' comments.
     login(page, leader.email)
     page.goto(page.base + "/feedback/panel-leader/")
+    assert axe_violations(page) == []
+    screenshot(page, "feedback-leader-zh")
+    _english(page)
+    screenshot(page, "feedback-leader-en")
     page.locator(f"form[action$='/application/{app_a.pk}/start/'] button").click()
     page.wait_for_load_state("load")
+    screenshot(page, "feedback-edit-leader-en")
+    _chinese(page)
     assert "4.1 优势 0" in page.content()  # the anonymous material
+    assert not any(e.full_name in page.content() for e in experts_of_panel(app_a).exclude(pk=leader.pk))
     for area in page.locator("textarea[name^=strengths_]").all():
         area.fill("方法系统，展开较充分。")
     for area in page.locator("textarea[name^=opportunities_]").all():
@@ -68,6 +81,7 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     page.locator("input[name=accurate]").check()
     page.locator("input[name=actionable]").check()
     page.locator("input[name=anonymous]").check()
+    screenshot(page, "feedback-edit-office-zh")
     _english(page)
     screenshot(page, "feedback-edit-office-en")
     page.locator("input[name=accurate]").check()

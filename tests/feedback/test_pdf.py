@@ -8,6 +8,7 @@ from django.conf import settings
 from awards.models import CriteriaCategory
 from feedback import services
 from feedback.models import FeedbackReport
+from feedback.tasks import render_report
 from tests.certificates.pdfcheck import page_image, pdf_page_count, pdf_text
 from tests.factories.feedback import fill_report
 
@@ -31,9 +32,9 @@ def rendered(app_a, leader, secretary, experts):
         report=report, by=secretary, accurate=True, actionable=True, anonymous=True, release_on=None
     )
     report = services.report_release(report=report, by=secretary)
-    outcome = services.report_render(report_id=report.pk)
+    size = render_report.run(report_id=report.pk)  # what the worker runs for the outbox's task
     report.refresh_from_db()
-    return report, outcome
+    return report, services.Rendered(size, "")
 
 
 def test_the_pdf_holds_both_languages_and_every_category(rendered, experts):

@@ -10,7 +10,7 @@ from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from feedback import services
 from feedback.enums import ReportStatus as S
-from feedback.models import OpportunityResponse
+from feedback.models import FeedbackReport, OpportunityResponse
 from reviews.enums import SheetStatus
 from reviews.models import ScoreSheet
 from tests.factories.awards import ApplicationFactory, CycleFactory
@@ -256,3 +256,26 @@ def test_a_returning_applicant_answers_each_opportunity_and_sees_the_change(
     assert (leadership.previous_band, leadership.band) == (4, 4)
     strategy = new_report.categories.get(category__code="4.2")
     assert (strategy.previous_band, strategy.band) == (2, 4)
+
+
+def test_of_two_concurrent_moves_one_wins(report, leader, secretary):
+    report = _to_review(report, leader)
+    stale = FeedbackReport.objects.get(pk=report.pk)
+    _approve(report, secretary)
+    with pytest.raises(Conflict):
+        services.report_return(report=stale, by=secretary, note="太迟了")
+    assert FeedbackReport.objects.get(pk=report.pk).status == S.APPROVED
+
+
+def test_the_release_mail_reads_well_in_both_languages(report, leader, secretary, applicant_a):
+    from core.mail import mail_render
+
+    services.report_release(report=_approve(_to_review(report, leader), secretary), by=secretary)
+    message = OutboxMessage.objects.get(template="feedback_released")
+    context = message.kwargs["context"]
+    zh = mail_render(template="feedback_released", context=context, language="zh-hans", recipient=applicant_a)
+    en = mail_render(template="feedback_released", context=context, language="en", recipient=applicant_a)
+    assert "反馈报告" in zh.subject and "feedback report" in en.subject
+    assert report.application.cycle.title_zh in zh.text and report.application.cycle.title_en in en.text
+    assert context["link"].endswith(f"/feedback/reports/{report.pk}/") and context["link"] in en.text
+    assert "&amp;" not in en.text
