@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from core.dashboard import Section
 
-from .selectors import cycles_for_office, released_reports_of_user, reports_for_leader
+from .selectors import cycles_for_office, released_reports_of_user, report_rows, reports_for_leader
 
 
 def enterprise_feedback(request) -> list[Section]:
-    reports = list(released_reports_of_user(request.user)[:10])
+    reports = [(r, report_rows(r)) for r in released_reports_of_user(request.user)[:10]]
     if not reports:
         return []
     return [Section("feedback/_dashboard_enterprise.html", {"reports": reports})]

@@ -206,6 +206,7 @@ def released_reports_of_user(user: User) -> QuerySet[FeedbackReport]:
     return (
         FeedbackReport.objects.filter(application__enterprise_id__in=enterprises, status=ReportStatus.RELEASED)
         .select_related("application__cycle")
+        .prefetch_related(Prefetch("categories", queryset=ReportCategory.objects.select_related("category")))
         .order_by("-application__cycle__year")
     )
 
@@ -318,3 +319,11 @@ def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
     if not user.is_superuser:
         cycles = cycles.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
     return cycles.order_by("-year")
+
+
+def opportunity_answers(application: Application) -> dict[str, list[OpportunityResponse]]:
+    """Category code → the applicant's answers to its previous report's opportunities, as stored with it."""
+    result: dict[str, list[OpportunityResponse]] = defaultdict(list)
+    for r in OpportunityResponse.objects.filter(application=application).select_related("source__category"):
+        result[r.source.category.code].append(r)
+    return dict(result)

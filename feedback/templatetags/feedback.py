@@ -23,6 +23,12 @@ def previous_bands(application) -> dict:
     return selectors.previous_band_labels(application)
 
 
+@register.simple_tag
+def previous_answers(application) -> dict:
+    """Category code → what the applicant said it did about each opportunity of its previous report."""
+    return selectors.opportunity_answers(application)
+
+
 @register.filter
 def lookup(mapping, key):
     return (mapping or {}).get(key)
