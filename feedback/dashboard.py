@@ -9,7 +9,10 @@ from .selectors import cycles_for_office, released_reports_of_user, report_rows,
 
 
 def enterprise_feedback(request) -> list[Section]:
-    reports = [(r, report_rows(r)) for r in released_reports_of_user(request.user)[:10]]
+    reports = []
+    for report in released_reports_of_user(request.user)[:10]:
+        rows = report_rows(report)
+        reports.append((report, rows, any(row.previous for row in rows)))
     if not reports:
         return []
     return [Section("feedback/_dashboard_enterprise.html", {"reports": reports})]

@@ -102,6 +102,8 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     page.context.clear_cookies()
     page.set_viewport_size({"width": 320, "height": 800})
     login(page, applicant_a.email)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "feedback-dashboard-320-zh")
     page.get_by_role("link", name="阅读反馈报告").click()
     page.wait_for_load_state("load")
     assert "高层领导亲自推动卓越绩效模式" in page.content() and "70–85 %" in page.content()
@@ -115,6 +117,8 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     assert pdf.read_bytes() == Path(report.pdf.path).read_bytes()
     _english(page)
     screenshot(page, "feedback-report-320-en")
+    page.goto(page.base + "/dashboard/")
+    screenshot(page, "feedback-dashboard-320-en")
 
     # 4. Next cycle: the new application shows the previous opportunities and asks what was done.
     later = CycleFactory(year=app_a.cycle.year + 1)
