@@ -17,6 +17,7 @@ from awards.models import Application, AwardCycle
 from core.errors import ServiceError
 from core.pagination import paginate
 from reviews.enums import RoundKind
+from reviews.rules import is_pool_expert
 
 from . import rules as R
 from . import selectors, services
@@ -53,10 +54,10 @@ def cycle_reports(request, cycle_id: int):
 @login_required
 @require_GET
 def leader_reports(request):
-    """Panel leaders: the reports of the applications whose panel they lead."""
-    page = paginate(request, selectors.reports_for_leader(request.user))
-    if not page.paginator.count and not request.user.is_superuser:
+    """Experts of the pool (admins too): the reports of the applications whose panel they lead."""
+    if not (request.user.is_superuser or is_pool_expert.test(request.user)):
         raise PermissionDenied
+    page = paginate(request, selectors.reports_for_leader(request.user))
     rows = [(a, next(iter(a.feedback_reports.all()), None)) for a in page]
     return render(request, "feedback/leader.html", {"page": page, "rows": rows})
 

@@ -145,12 +145,14 @@ def test_the_pdf_and_the_archive(client_for, released, secretary, people):
     assert len(archive.namelist()) == 1 and archive.read(archive.namelist()[0]) == b"%PDF-1.4 test"
 
 
-def test_the_cycle_list_and_the_leader_list(client_for, report, secretary, leader, small_cycle):
+def test_the_cycle_list_and_the_leader_list(client_for, report, secretary, leader, small_cycle, people):
     page = client_for(secretary).get(reverse("feedback:cycle", args=[report.application.cycle_id]))
     assert page.status_code == 200 and page.content.decode().count("/start/") == 3
     page = client_for(leader).get(reverse("feedback:leader"))
     assert page.status_code == 200
     assert client_for(None).get(reverse("feedback:leader")).status_code == 302
+    for who in ("applicant", "committee"):
+        assert client_for(people[who]).get(reverse("feedback:leader")).status_code == 403, who
 
 
 def test_start_from_the_list(client_for, small_cycle, secretary, experts):
