@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("onsite.urls")),
     path("", include("printouts.urls")),
+    path("", include("feedback.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -16,6 +16,9 @@ SECTION_PROVIDERS: list[str] = [
     "enterprises.dashboard.sections",
     "reviews.dashboard.review_sections",
     "committee.dashboard.sections",
+    "feedback.dashboard.enterprise_feedback",
+    "feedback.dashboard.leader_feedback",
+    "feedback.dashboard.office_feedback",
 ]
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certificates",
     "onsite",
     "printouts",
+    "feedback",
     "twofactor",
 ]
 
@@ -264,6 +265,11 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["reviews-daily-reminders"] = {
     "task": "reviews.tasks.send_review_reminders",
     "schedule": crontab(hour=8, minute=30),
+}
+# Feedback reports (feedback app): approved reports are released once their date has come.
+CELERY_BEAT_SCHEDULE["feedback-release-due"] = {
+    "task": "feedback.tasks.release_due_reports",
+    "schedule": crontab(hour=6, minute=0),
 }
 # Certificates (certificates app).
 CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", default="CZMQA")

@@ -171,6 +171,8 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "enterprises:office_name_changes": ("secretary", {}),
         "core:outbox": ("secretary", {}),
         "onsite:my_visits": ("expert", {}),
+        "feedback:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
+        "feedback:leader": ("expert", {}),
     }
 
 
@@ -282,6 +284,17 @@ EXEMPT = {
     "printouts:index": "one application's two PDFs",
     "printouts:request": "POST only",
     "printouts:download": "file",
+    "feedback:archive": "file (streamed zip)",
+    "feedback:start": "POST only",
+    "feedback:opportunities": "one application's previous opportunities (a handful)",
+    "feedback:report": "one report",
+    "feedback:edit": "one report",
+    "feedback:approve": "POST only",
+    "feedback:return": "POST only",
+    "feedback:release_date": "form",
+    "feedback:correct": "form",
+    "feedback:pdf": "file",
+    "feedback:action": "POST only",
 }
 
 

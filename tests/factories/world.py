@@ -106,6 +106,8 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
 
     item = CriteriaItem.objects.filter(category__framework=cycle.framework).first()
     from enterprises.tokens import email_verification_token
+    from feedback.enums import ReportStatus
+    from feedback.models import FeedbackReport, ReportCategory
 
     # On site: a shortlisted application whose team the expert leads, with a plan, a log and a photo.
     from onsite import services as onsite_services
@@ -126,6 +128,10 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         files=[png_upload()],
         by=expert,
     )
+    report = FeedbackReport.objects.create(application=in_review, status=ReportStatus.REVIEW, drafted_by=expert)
+    ReportCategory.objects.bulk_create(
+        ReportCategory(report=report, category=c) for c in cycle.framework.categories.all()
+    )
     by_keyword = {
         "enterprise": enterprise_a.pk,
         "enterprises": enterprise_a.pk,
@@ -141,6 +147,7 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "applications": app.pk,
         "eligibility": submitted.pk,
         "certificates": certificate.pk,
+        "reports": report.pk,
     }
     by_name = {
         "invitation_id": [invitation.pk],
@@ -162,6 +169,7 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "evidence_id": [log.evidence.get().pk],
         "assignment_id": [site.material[0].pk, assignment.pk],
         "application_id": [app.pk, in_review.pk],
+        "action": ["release", "reopen"],
         "printout_id": [1],
         "document": ["application", "receipt"],
     }

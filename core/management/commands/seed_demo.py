@@ -12,6 +12,7 @@ STEPS = [
     "committee.demo",
     "certificates.demo",
     "printouts.demo",
+    "feedback.demo",
     "core.demo",
 ]
 
