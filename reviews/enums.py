@@ -26,3 +26,11 @@ class CellStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     OVERDUE = "overdue", _("Overdue")
+
+
+class RankingBasis(models.TextChoices):
+    """Which score the ranking sorts by: one round's panel score, or both rounds' weighted."""
+
+    MATERIAL = "material", _("Material review")
+    ONSITE = "onsite", _("On-site review")
+    COMBINED = "combined", _("Combined")

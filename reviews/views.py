@@ -18,7 +18,7 @@ from core.models import User
 from core.pagination import paginate
 
 from . import selectors, services
-from .enums import AssignmentStatus, RoundKind, SheetStatus
+from .enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
     AutoAssignForm,
@@ -34,6 +34,8 @@ from .forms import (
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_pool_expert
+
+RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
 # ---------------------------------------------------------------- helpers
 
@@ -502,23 +504,26 @@ def sheet_reopen(request, pk):
 def ranking(request, pk):
     """Secretary: every application of the cycle by round and combined score, with the decisions."""
     cycle = _office_cycle(request, pk)
-    by = request.GET.get("by")
-    if by not in ("material", "onsite", "combined"):
-        by = None
-    rows = selectors.cycle_ranking(cycle=cycle, by=by)
-    by = by or ("combined" if any(r.onsite is not None for r in rows) else "material")
+    chosen = request.GET.get("basis")
+    basis = RankingBasis(chosen) if chosen in RankingBasis.values else selectors.ranking_basis(cycle)
     try:
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
-    summary = selectors.ranking_summary(rows, by=by, cut=cut)
+    ranked = selectors.ranked_applications(cycle=cycle, basis=basis)
+    summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
-    page = paginate(request, rows)
-    for r in page:
+    page = paginate(request, ranked)
+    rows = selectors.ranking_rows(cycle=cycle, basis=basis, applications=page, start=page.start_index())
+    for r in rows:
         r.category_list = [r.categories.get(code) for code, _label in cat_labels]
-    top = [r for r in rows if r.rank is not None][:25]
+    top = [
+        r
+        for r in selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
+        if r.rank is not None
+    ]
     chart = {
         "labels": [r.application.display_name for r in top],
         "stacked": True,
@@ -532,10 +537,10 @@ def ranking(request, pk):
         "reviews/ranking.html",
         {
             "cycle": cycle,
-            "rows": page,
+            "rows": rows,
             "page": page,
             "summary": summary,
-            "by": by,
+            "basis": basis,
             "cat_labels": cat_labels,
             "chart": chart,
             "material_form": DecideForm(prefix="material"),
