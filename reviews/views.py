@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards.models import Application, AwardCycle, CriteriaItem
+from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
@@ -144,7 +145,6 @@ def declare(request, pk):
 def _sheet_context(assignment, overrides=None, **extra):
     categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides)
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
-    from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
     n_items = sum(len(c.items) for c in categories)
     submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
@@ -163,9 +163,10 @@ def _sheet_context(assignment, overrides=None, **extra):
         "submitted": submitted,
         "closed": closed,
         "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
-        "bands": BANDS,
-        "process_dimensions": PROCESS_DIMENSIONS,
-        "results_dimensions": RESULTS_DIMENSIONS,
+        "bands": scoring.BANDS,
+        "scale": scale_for_page(),
+        "process_dimensions": scoring.PROCESS_DIMENSIONS,
+        "results_dimensions": scoring.RESULTS_DIMENSIONS,
         "text_max": services.SHEET_TEXT_MAX,
         **extra,
     }
