@@ -250,7 +250,8 @@ class PanelScore(models.Model):
 
     Per category the sum of the panel's item points (`scoring.panel_points`: the consensus where
     recorded, else the trimmed mean of the submitted sheets, to the cent per item), keyed by the
-    category code. A panel without any submitted sheet has no row.
+    category code; and each counted sheet's total (`scoring.expert_total`). A panel without any
+    submitted sheet has no row.
     """
 
     panel = models.OneToOneField(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="score")
@@ -258,6 +259,8 @@ class PanelScore(models.Model):
     results = models.DecimalField(_("results categories"), max_digits=9, decimal_places=2)
     categories = models.JSONField(_("points per category"), default=dict)
     items_scored = models.PositiveSmallIntegerField(_("items scored"))
+    # Each counted sheet's own total: {expert id: [points, items scored]} (the experts' agreement).
+    expert_totals = models.JSONField(_("experts' totals"), default=dict)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
     class Meta:

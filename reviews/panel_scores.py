@@ -28,7 +28,7 @@ Models = namedtuple("Models", "ItemScore CriteriaItem Consensus PanelScore")
 
 
 def compute(panel_ids: Iterable[int], *, models=None) -> dict[int, PanelScore]:
-    """Unsaved PanelScore rows for the given panels (those with a submitted sheet), in 3 queries.
+    """Unsaved PanelScore rows for the given panels (those with a submitted sheet), in 4 queries.
 
     `models` gives ItemScore, CriteriaItem, Consensus and PanelScore (the migration's historical
     ones for the backfill); the live models by default."""
@@ -53,6 +53,14 @@ def compute(panel_ids: Iterable[int], *, models=None) -> dict[int, PanelScore]:
         (p, i): pct
         for p, i, pct in m.Consensus.objects.filter(panel_id__in=ids).values_list("panel_id", "item_id", "percent")
     }
+    per_sheet: dict[int, dict[str, list]] = defaultdict(dict)
+    for panel_id, expert_id, item_points, percent in (
+        counting_scores(m.ItemScore)
+        .filter(sheet__assignment__panel_id__in=ids)
+        .values_list("sheet__assignment__panel_id", "sheet__assignment__expert_id", "item__points", "percent")
+    ):
+        total, n = per_sheet[panel_id].get(str(expert_id), (Decimal("0"), 0))
+        per_sheet[panel_id][str(expert_id)] = (total + scoring.points(item_points, percent), n + 1)
     cats: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     results: dict[int, Decimal] = defaultdict(Decimal)
     scored: dict[int, int] = defaultdict(int)
@@ -73,6 +81,7 @@ def compute(panel_ids: Iterable[int], *, models=None) -> dict[int, PanelScore]:
             results=results[panel_id],
             categories={code: str(v) for code, v in sorted(per.items())},
             items_scored=scored[panel_id],
+            expert_totals={e: [str(t), n] for e, (t, n) in sorted(per_sheet[panel_id].items())},
             updated_at=now,
         )
         for panel_id, per in cats.items()
@@ -90,7 +99,7 @@ def refresh(*, panel_ids: Iterable[int], models=None) -> None:
             rows.values(),
             update_conflicts=True,
             unique_fields=["panel"],
-            update_fields=["total", "results", "categories", "items_scored", "updated_at"],
+            update_fields=["total", "results", "categories", "items_scored", "expert_totals", "updated_at"],
         )
 
 

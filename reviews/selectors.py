@@ -24,7 +24,6 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -716,16 +715,16 @@ def cycle_category_averages(*, cycle: AwardCycle) -> dict[str, Decimal]:
     return {code: (v / n).quantize(scoring.CENT) for code, v in sorted(sums.items())} if n else {}
 
 
-def sheet_totals(*, cycle: AwardCycle) -> dict[int, tuple[int, int, Decimal, int]]:
-    """Per counted sheet: (panel id, expert id, total points, items scored), in one query."""
-    rows = (
-        counting_scores()
-        .filter(sheet__assignment__panel__round__cycle=cycle)
-        .values("sheet_id", panel=F("sheet__assignment__panel_id"), expert=F("sheet__assignment__expert_id"))
-        .order_by()
-        .annotate(raw=Sum(F("item__points") * F("percent")), n=Count("id"))
-    )
-    return {r["sheet_id"]: (r["panel"], r["expert"], scoring.points(r["raw"], 1), r["n"]) for r in rows}
+def sheet_totals(*, cycle: AwardCycle) -> list[tuple[int, int, Decimal, int]]:
+    """Per counted sheet of the cycle: (panel id, expert id, total points, items scored), from the
+    stored panel scores (one query, a row per panel)."""
+    return [
+        (panel_id, int(expert_id), Decimal(total), n)
+        for panel_id, per in PanelScore.objects.filter(panel__round__cycle=cycle).values_list(
+            "panel_id", "expert_totals"
+        )
+        for expert_id, (total, n) in per.items()
+    ]
 
 
 @dataclass
@@ -741,7 +740,7 @@ def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistributio
     the experts of a panel were on average (agreement)."""
     scores = cycle_panel_scores(cycle=cycle)
     per_panel: dict[int, list[float]] = defaultdict(list)
-    for panel_id, _e, total, _n in sheet_totals(cycle=cycle).values():
+    for panel_id, _e, total, _n in sheet_totals(cycle=cycle):
         per_panel[panel_id].append(float(total))
     result = {}
     for kind in ROUND_ORDER:
@@ -933,7 +932,7 @@ def expert_performance(*, cycle: AwardCycle) -> list[ExpertPerformance]:
     totals = sheet_totals(cycle=cycle)
     deviations: dict[int, list[Decimal]] = defaultdict(list)
     n_items = len(_framework_items(cycle))
-    for panel_id, expert_id, total, n in totals.values():
+    for panel_id, expert_id, total, n in totals:
         s = scores.get(panel_id)
         if s and n == n_items:
             deviations[expert_id].append(abs(total - s.total))

@@ -16,7 +16,7 @@ from reviews import panel_scores, scoring, services
 from reviews.enums import RankingBasis, RoundKind
 from reviews.exports import export_tables
 from reviews.models import Panel, PanelScore
-from reviews.selectors import application_score_summary, cycle_ranking, panel_detail, ranking_row
+from reviews.selectors import application_score_summary, cycle_ranking, panel_detail, ranking_row, sheet_totals
 from tests.factories.awards import ApplicationFactory, CycleMembershipFactory
 from tests.factories.core import UserFactory
 from tests.factories.reviews import (
@@ -166,6 +166,12 @@ def assert_one_figure_everywhere(cycle, client):
         for member, total, _normalised in detail.member_rows:
             if total is not None:
                 assert sheets[(label, panel.application.credit_code, member.expert.email)] == total
+    # The stored experts' totals (the report's agreement figures) are the panel page's.
+    stored_totals = {(p, e): t for p, e, t, _n in sheet_totals(cycle=cycle)}
+    for panel in panels:
+        detail = panel_detail(panel=panel)
+        for member, total, _normalised in detail.member_rows:
+            assert stored_totals.get((panel.pk, member.expert_id)) == total
     # and the combined figure is the cycle's weights applied to both rounds' panel scores
     for r in rows.values():
         assert r.combined == scoring.combine(
