@@ -19,9 +19,8 @@ from django.db.models import Aggregate, Avg, Case, Count, F, FloatField, Max, Mi
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from awards.scale import BANDS, PERCENTAGES, STEP, band_for
-
-__all__ = ["BANDS", "PERCENTAGES", "STEP", "band_for"]  # the scale, read from here by the review
+# The scale is awards.scale's; BANDS and band_for are re-exported for the review's pages.
+from awards.scale import BANDS, PERCENTAGES, STEP, band_for  # noqa: F401
 
 PERCENT_CHOICES = [(p, f"{p} %") for p in PERCENTAGES]
 TRIM_MIN_PANEL = 5  # with 5 or more scores the highest and the lowest are dropped
