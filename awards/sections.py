@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.text import join_list
 
+from . import scale
 from .enums import ApplicationStatus, AttachmentKind
 
 BASIC, ELIGIBILITY, SELF_ASSESSMENT, RESULTS, ATTACHMENTS, COMMITMENT = (
@@ -97,23 +97,9 @@ EVIDENCE_KEYS = {
 NARRATIVE_MIN = 200
 NARRATIVE_RECOMMENDED = (1500, 3000)
 NARRATIVE_MAX = 6000
-SCORE_CHOICES = list(range(0, 101, 5))
-PROCESS_BANDS = [
-    (0, 5, _("no systematic approach")),
-    (10, 25, _("beginning of a systematic approach, early deployment")),
-    (30, 45, _("systematic approach for the basic requirements, deployed in most areas")),
-    (50, 65, _("effective approach, well deployed, fact-based evaluation and improvement")),
-    (70, 85, _("effective approach for the overall requirements, well integrated, learning evident")),
-    (90, 100, _("exemplary, fully integrated, innovation evident")),
-]
-RESULTS_BANDS = [
-    (0, 5, _("no or poor results reported")),
-    (10, 25, _("few results, some early good levels")),
-    (30, 45, _("improvement in many areas, early trends")),
-    (50, 65, _("good trends in most key areas, some comparisons favourable")),
-    (70, 85, _("good to excellent levels, sustained trends, many favourable comparisons")),
-    (90, 100, _("excellent levels, industry leadership, fully integrated")),
-]
+SCORE_CHOICES = scale.PERCENTAGES
+PROCESS_BANDS = scale.PROCESS_BANDS
+RESULTS_BANDS = scale.RESULTS_BANDS
 
 
 @dataclass(frozen=True)
@@ -462,13 +448,6 @@ def attachment_label(meta: dict) -> str:
     """A submitted file's kind in words (from its snapshot metadata); for "other", what it is."""
     label = str(AttachmentKind(meta["kind"]).label)
     return f"{label}: {meta['description']}" if meta.get("description") else label
-
-
-def to_decimal(value) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        return None
 
 
 def snapshot_view(data: dict, categories) -> dict[str, Any]:

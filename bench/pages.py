@@ -96,7 +96,8 @@ def decorate(cycle, secretary, members):
     )
     for i in range(20):
         audit_record(action="other", obj=cycle, by=secretary, payload={"event": "bench", "n": i})
-    return {"notice": notice, "meeting": meeting}
+    ballot = meeting.ballots.order_by("rank").first()
+    return {"notice": notice, "meeting": meeting, "ballot": ballot}
 
 
 def pages(cycle, extra):
@@ -114,6 +115,10 @@ def pages(cycle, extra):
         ("round panels", "secretary", reverse("reviews:panels", args=[rnd.pk])),
         ("review matrix (cycle)", "secretary", reverse("reviews:cycle", kwargs=c)),
         ("ranking", "secretary", reverse("reviews:ranking", kwargs=c)),
+        ("committee meeting (office)", "secretary", reverse("committee:meeting", args=[extra["meeting"].pk])),
+        ("committee meeting (member)", "member", reverse("committee:meeting", args=[extra["meeting"].pk])),
+        ("meeting report", "secretary", reverse("committee:report", args=[extra["meeting"].pk])),
+        ("dossier", "secretary", reverse("committee:dossier", args=[extra["ballot"].pk])),
         ("public home", "anonymous", reverse("core:home")),
         ("public notice", "anonymous", reverse("committee:notice")),
         ("winners", "anonymous", reverse("committee:winners")),
@@ -172,7 +177,7 @@ def main():
         )
         members = User.objects.bulk_create([User(email=f"bench-cm{i}@example.cn") for i in range(7)])
         clients = {"anonymous": Client()}
-        for name, user in (("secretary", secretary), ("admin", admin)):
+        for name, user in (("secretary", secretary), ("admin", admin), ("member", members[0])):
             clients[name] = Client()
             clients[name].force_login(user)
         # Measured in two states of one database: with the small cycle only, then with the big one

@@ -43,6 +43,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     from enterprises.validators import credit_code_with_check
     from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
     from reviews.models import Assignment, ItemScore, Panel, ReviewRound, ScoreSheet
+    from reviews.panel_scores import refresh_cycle
 
     now = timezone.now()
     fw = CriteriaFramework.objects.get(code="gbt19580-2012")
@@ -115,6 +116,7 @@ def build(cycle_no: int, n: int, experts, secretary):
         (ItemScore(sheet=s, item_id=i, percent=rng.randrange(20, 95, 5)) for s in sheets for i in items),
         batch_size=10000,
     )
+    refresh_cycle(cycle)  # the stored panel scores, as the services keep them
     return cycle
 
 

@@ -599,7 +599,7 @@ def expert_review_report(meeting: Meeting) -> Block | None:
     """How the expert evaluation went: panels and experts per round, score histograms, the experts'
     agreement, and the nominees in the expert ranking. A constant number of queries."""
     from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RoundKind
+    from reviews.enums import AssignmentStatus, RankingBasis, RoundKind
     from reviews.models import Assignment, Panel
 
     cycle = meeting.cycle
@@ -638,7 +638,7 @@ def expert_review_report(meeting: Meeting) -> Block | None:
     histogram_rows = [
         (label, [counts[r["kind"]][i] if r["kind"] in counts else 0 for r in rounds]) for i, label in enumerate(labels)
     ]
-    ranking = {r.application.pk: r for r in review_selectors.cycle_ranking(cycle=cycle, by="combined")}
+    ranking = {r.application.pk: r for r in review_selectors.cycle_ranking(cycle=cycle, basis=RankingBasis.COMBINED)}
     nominees = [(b, ranking.get(b.application_id)) for b in meeting_ballots(meeting)]
     return Block(
         "committee/_block_expert_review.html",
@@ -669,7 +669,7 @@ def candidate_scores(ballot: Ballot) -> Block | None:
     strengths and opportunities per category, and the on-site visit's summary."""
     from awards.models import CriteriaCategory
     from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
+    from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
     from reviews.models import ScoreSheet
 
     application = ballot.application
@@ -678,10 +678,7 @@ def candidate_scores(ballot: Ballot) -> Block | None:
     if not summary.rounds:
         return None
     averages = review_selectors.cycle_category_averages(cycle=cycle)
-    ranking = next(
-        (r for r in review_selectors.cycle_ranking(cycle=cycle, by="combined") if r.application.pk == application.pk),
-        None,
-    )
+    ranking = review_selectors.ranking_row(cycle=cycle, application=application, basis=RankingBasis.COMBINED)
     by_kind = {r.kind: r for r in summary.rounds}
     latest = by_kind.get(RoundKind.ONSITE) or by_kind.get(RoundKind.MATERIAL)
     categories = list(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).order_by("order", "code"))

@@ -139,6 +139,7 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
     """Put newly nominated candidates on the agenda, in the order of the expert ranking (combined
     score; candidates without a score after, by nomination), numbered after those already there.
     The secretary may change the order afterwards (`ballot_ranks_set`)."""
+    from reviews.enums import RankingBasis
     from reviews.selectors import cycle_ranking
 
     on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
@@ -148,7 +149,9 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
         if a.pk not in on_agenda
     ]
     if new:
-        expert_order = {r.application.pk: i for i, r in enumerate(cycle_ranking(cycle=meeting.cycle, by="combined"))}
+        expert_order = {
+            r.application.pk: i for i, r in enumerate(cycle_ranking(cycle=meeting.cycle, basis=RankingBasis.COMBINED))
+        }
         unranked = len(expert_order)
         new.sort(key=lambda a: expert_order.get(a.pk, unranked))  # stable: nomination order among unranked
     last = max(meeting.ballots.values_list("rank", flat=True), default=0)

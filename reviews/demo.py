@@ -20,7 +20,7 @@ from core.demo import DemoContext
 from core.enums import AuditAction
 from enterprises.validators import credit_code_with_check
 
-from . import services
+from . import panel_scores, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
 from .models import (
     Assignment,
@@ -140,6 +140,7 @@ def _historic_panel(ctx, rnd, app, experts, level, submitted_at, *, flag=None, f
             recorded_by=ctx.users[experts[0]],
             recorded_at=submitted_at + dt.timedelta(days=2),
         )
+    panel_scores.refresh(panel_ids=[panel.pk])  # as the services do when sheets and consensus are recorded
 
 
 def seed_2017(ctx: DemoContext) -> None:

@@ -41,3 +41,11 @@ RATING_CHOICES = [
     (4, _("4 · very good")),
     (5, _("5 · excellent")),
 ]
+
+
+class RankingBasis(models.TextChoices):
+    """Which score the ranking sorts by: one round's panel score, or both rounds' weighted."""
+
+    MATERIAL = "material", _("Material review")
+    ONSITE = "onsite", _("On-site review")
+    COMBINED = "combined", _("Combined")

@@ -18,7 +18,7 @@ from core.models import User
 from . import health
 from .enums import AssignmentStatus, RoundKind, SheetStatus
 from .models import Panel
-from .selectors import NOMINATED, ROUND_ORDER, SHORTLISTED, _counting_scores, _of_record
+from .selectors import NOMINATED, ROUND_ORDER, SHORTLISTED, counting_scores, _of_record
 
 DIGITS = 3  # correlations
 POINTS = 1  # points (decimals shown)
@@ -94,7 +94,7 @@ def review_health(*, cycle: AwardCycle) -> dict:
     }
     if not panels:
         return {}
-    counting = _counting_scores().filter(sheet__assignment__panel__round__cycle=cycle)
+    counting = counting_scores().filter(sheet__assignment__panel__round__cycle=cycle)
     totals: dict[str, dict[int, dict[int, float]]] = {k: defaultdict(dict) for k in ROUND_ORDER}
     norm_totals: dict[str, dict[int, list[float]]] = {k: defaultdict(list) for k in ROUND_ORDER}
     expert_ids = set()

@@ -275,3 +275,31 @@ class ExpertRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} · {self.round} · {self.rated_by}"
+
+
+class PanelScore(models.Model):
+    """A panel's score as stored when its inputs change (a sheet submitted or reopened, a consensus
+    recorded; `reviews.panel_scores.refresh`): what the ranking sorts by and the committee reads.
+
+    Per category the sum of the panel's item points (`scoring.panel_points`: the consensus where
+    recorded, else the trimmed mean of the submitted sheets, to the cent per item), keyed by the
+    category code; and each counted sheet's total (`scoring.expert_total`). A panel without any
+    submitted sheet has no row.
+    """
+
+    panel = models.OneToOneField(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="score")
+    total = models.DecimalField(_("panel score"), max_digits=9, decimal_places=2)
+    results = models.DecimalField(_("results categories"), max_digits=9, decimal_places=2)
+    categories = models.JSONField(_("points per category"), default=dict)
+    items_scored = models.PositiveSmallIntegerField(_("items scored"))
+    # Each counted sheet's own total: {expert id: [points, items scored]} (the experts' agreement).
+    expert_totals = models.JSONField(_("experts' totals"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("panel score")
+        verbose_name_plural = _("panel scores")
+        indexes = [models.Index(fields=["-total"], name="panel_score_total")]
+
+    def __str__(self) -> str:
+        return f"{self.panel}: {self.total}"

@@ -39,19 +39,6 @@ def is_review_secretary(user, obj) -> bool:
 
 
 @rules.predicate
-def is_assigned_expert(user, assignment) -> bool:
-    """The expert of this assignment, as long as it was not released by a conflict."""
-    from .enums import AssignmentStatus
-
-    return (
-        user.is_authenticated
-        and assignment is not None
-        and assignment.expert_id == user.pk
-        and assignment.status != AssignmentStatus.CONFLICT
-    )
-
-
-@rules.predicate
 def has_submitted_on_panel(user, panel) -> bool:
     """A member of the panel who has submitted their own sheet: only then are others' scores shown."""
     from .enums import AssignmentStatus, SheetStatus
@@ -125,7 +112,6 @@ def is_attachment_expert(user, attachment) -> bool:
 is_review_office = is_admin | is_review_secretary
 
 rules.add_perm("reviews.manage_reviews", is_review_office)
-rules.add_perm("reviews.score_assignment", is_assigned_expert)
 rules.add_perm("reviews.view_panel", is_review_office | has_submitted_on_panel)
 rules.add_perm("reviews.record_consensus", is_panel_leader & has_submitted_on_panel)
 rules.add_perm("reviews.edit_own_profile", is_pool_expert)

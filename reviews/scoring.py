@@ -1,8 +1,11 @@
-"""The one place for score arithmetic: steps, points, panel statistics, the panel's score, weights.
+"""The one place for score arithmetic: points, panel statistics, the panel's score, weights.
 
-The scoring page, the consensus page, the ranking, the exports and the committee's selectors all
-call these functions, so a figure means the same everywhere. Statistics are computed in the
-database (`item_statistics`); the few pure functions here work on the rows it returns.
+The scale (the 5 % step and the GB/T 19580 bands) is `awards.scale`, re-exported here. The panel
+page, the consensus check and `reviews.panel_scores` (which stores each panel's score when a sheet
+is submitted or reopened or a consensus recorded) compute a panel's points with `panel_points`;
+the ranking, the exports, the committee's meeting page, report and dossier read the stored rows,
+and the sheet's live preview gets the scale from the page. Statistics are computed in the database
+(`item_statistics`); the pure functions here work on the rows it returns.
 """
 
 from __future__ import annotations
@@ -16,45 +19,12 @@ from django.db.models import Aggregate, Avg, Case, Count, F, FloatField, Max, Mi
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-STEP = 5
-PERCENT_CHOICES = [(p, f"{p} %") for p in range(0, 101, STEP)]
+# The scale is awards.scale's; BANDS and band_for are re-exported for the review's pages.
+from awards.scale import BANDS, PERCENTAGES, STEP, band_for  # noqa: F401
+
+PERCENT_CHOICES = [(p, f"{p} %") for p in PERCENTAGES]
 TRIM_MIN_PANEL = 5  # with 5 or more scores the highest and the lowest are dropped
 CENT = Decimal("0.01")
-
-# Band descriptions (domain.md): (low, high, process, results)
-BANDS = [
-    (0, 5, _("No systematic approach."), _("No or poor results reported.")),
-    (
-        10,
-        25,
-        _("The beginning of a systematic approach; early deployment."),
-        _("Few results; some early good levels."),
-    ),
-    (
-        30,
-        45,
-        _("A systematic approach to the basic requirements, deployed in most areas."),
-        _("Improvement in many areas; early trends."),
-    ),
-    (
-        50,
-        65,
-        _("An effective approach, well deployed, with fact-based evaluation and improvement."),
-        _("Good trends in most key areas; some favourable comparisons."),
-    ),
-    (
-        70,
-        85,
-        _("An effective approach to the overall requirements, well integrated; learning is evident."),
-        _("Good to excellent levels, sustained trends, many favourable comparisons."),
-    ),
-    (
-        90,
-        100,
-        _("Exemplary, fully integrated; innovation is evident."),
-        _("Excellent levels, industry leadership, fully integrated."),
-    ),
-]
 PROCESS_DIMENSIONS = [_("approach"), _("deployment"), _("learning"), _("integration")]
 RESULTS_DIMENSIONS = [_("levels"), _("trends"), _("comparisons"), _("integration")]
 
@@ -91,14 +61,6 @@ def as_decimal(value: float | Decimal | None, places: Decimal = CENT) -> Decimal
     if value is None:
         return None
     return Decimal(str(value)).quantize(places, ROUND_HALF_UP)
-
-
-def band_for(percent: int) -> int:
-    """Index into BANDS for a percentage."""
-    for i, (low, high, *_rest) in enumerate(BANDS):
-        if low <= percent <= high:
-            return i
-    return len(BANDS) - 1
 
 
 class Median(Aggregate):
@@ -166,37 +128,6 @@ def item_statistics(scores, *, median: bool = True):
     return qs
 
 
-def category_points(stats) -> list[tuple[int, int, Decimal, int]]:
-    """Per (panel, category): the panel's points, summed in the database from `item_statistics` rows.
-
-    Per item the panel's percentage is the consensus where recorded, else the trimmed mean (see
-    `panel_percent`); points = item points × percentage / 100, to the cent per item (as `points` and
-    the panel page do), then summed. Rows: (panel, category, points, items).
-    """
-    from django.db import connection, transaction
-
-    from awards.models import CriteriaItem
-
-    from .models import Consensus
-
-    inner, params = stats.values("panel", "item_ref", "trimmed").query.sql_with_params()
-    item_t, cons_t = CriteriaItem._meta.db_table, Consensus._meta.db_table
-    sql = f"""
-        SELECT st.panel, i.category_id,
-               SUM(ROUND(CAST(i.points * COALESCE(c.percent, st.trimmed) / 100.0 AS NUMERIC), 2)), COUNT(*)
-        FROM ({inner}) st
-        JOIN {item_t} i ON i.id = st.item_ref
-        LEFT JOIN {cons_t} c ON c.panel_id = st.panel AND c.item_id = st.item_ref
-        GROUP BY st.panel, i.category_id
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Grouping every item score of a large cycle sorts on disk with the default 4 MB.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        return [(p, c, as_decimal(v, Decimal("0.0001")), n) for p, c, v, n in cursor.fetchall()]
-
-
 def is_dispersed(*, spread_percent: float | Decimal, threshold: Decimal) -> bool:
     """An item is flagged when its range exceeds threshold × item points (i.e. threshold × 100 %)."""
     return Decimal(str(spread_percent)) > Decimal(threshold) * 100
@@ -207,6 +138,26 @@ def panel_percent(*, trimmed: float | None, consensus: int | None) -> Decimal | 
     if consensus is not None:
         return Decimal(consensus)
     return None if trimmed is None else Decimal(str(trimmed))
+
+
+def panel_points(*, item_points: int, trimmed: float | None, consensus: int | None) -> Decimal | None:
+    """The points a panel gives an item: item points × the panel's percentage, to the cent."""
+    return points(item_points, panel_percent(trimmed=trimmed, consensus=consensus))
+
+
+def total_of(values: Iterable[Decimal | None]) -> Decimal | None:
+    """A sum of points that is only a total when every part is there (None as soon as one is missing)."""
+    result = Decimal("0")
+    for v in values:
+        if v is None:
+            return None
+        result += v
+    return result
+
+
+def expert_total(pairs: Iterable[tuple[int, int | None]]) -> Decimal | None:
+    """One expert's total: the points of every item (item points, percentage); None if one is unscored."""
+    return total_of(points(item_points, percent) for item_points, percent in pairs)
 
 
 def combine(*, material: Decimal | None, onsite: Decimal | None, material_weight, onsite_weight) -> Decimal | None:

@@ -14,17 +14,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Prefetch, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards.enums import ApplicationStatus, CycleRole, ItemKind
+from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
 from core.models import User
 
 from . import scoring
-from .enums import AssignmentStatus, CellStatus, RoundKind, SheetStatus
+from .assignment import ExpertCandidate, PanelRequest, hard_conflict, soft_conflict
+from .enums import AssignmentStatus, CellStatus, RankingBasis, RoundKind, SheetStatus
 from .models import (
     Assignment,
     CategoryFeedback,
@@ -32,6 +46,7 @@ from .models import (
     ExpertProfile,
     ItemScore,
     Panel,
+    PanelScore,
     ReviewRound,
     ScoreSheet,
 )
@@ -61,11 +76,6 @@ class MaterialView:
     sections: list[MaterialSection]
     snapshot: object | None = None
     view: dict | None = None
-
-
-def _local_minute(value) -> str:
-    """A time as the rest of the site shows it: Beijing time, to the minute."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def material_for_expert(application: Application) -> MaterialView:
@@ -191,9 +201,10 @@ def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tupl
 # ---------------------------------------------------------------- panel statistics
 
 
-def _counting_scores():
-    """Item scores that count: submitted sheets of assignments not released by a conflict."""
-    return ItemScore.objects.filter(sheet__status=SheetStatus.SUBMITTED).exclude(
+def counting_scores(model=ItemScore):
+    """Item scores that count: submitted sheets of assignments not released by a conflict.
+    (`model` is the migration's historical ItemScore when the backfill calls it.)"""
+    return model.objects.filter(sheet__status=SheetStatus.SUBMITTED).exclude(
         sheet__assignment__status=AssignmentStatus.CONFLICT
     )
 
@@ -250,18 +261,18 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
         .order_by("category__order", "order")
     )
     stats = {
-        r["item_ref"]: r for r in scoring.item_statistics(_counting_scores().filter(sheet__assignment__panel=panel))
+        r["item_ref"]: r for r in scoring.item_statistics(counting_scores().filter(sheet__assignment__panel=panel))
     }
     consensus = {c.item_id: c for c in panel.consensus.select_related("recorded_by")}
     member_ids = [m.pk for m in members]
     per_expert: dict[int, dict[int, int]] = defaultdict(dict)
     for a_id, item_id, pct in (
-        _counting_scores()
+        counting_scores()
         .filter(sheet__assignment__panel=panel)
         .values_list("sheet__assignment_id", "item_id", "percent")
     ):
         per_expert[a_id][item_id] = pct
-    normalised = _normalised_for_round(panel.round, {m.pk: m.expert_id for m in members})
+    normalised = _normalised_for_round(panel.round)
     rows, cat_points = [], defaultdict(lambda: Decimal("0"))
     total: Decimal | None = Decimal("0")
     for item in items:
@@ -273,10 +284,9 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
             row.trimmed, row.sd = scoring.as_decimal(s["trimmed"]), scoring.as_decimal(s["sd"])
             row.lo, row.hi, row.spread = int(s["lo"]), int(s["hi"]), int(s["spread"])
             row.flagged = scoring.is_dispersed(spread_percent=s["spread"], threshold=cycle.dispersion_threshold)
-        row.panel_percent = scoring.panel_percent(
-            trimmed=s["trimmed"] if s else None, consensus=row.consensus.percent if row.consensus else None
-        )
-        row.panel_points = scoring.points(item.points, row.panel_percent)
+        trimmed, agreed = (s["trimmed"] if s else None), (row.consensus.percent if row.consensus else None)
+        row.panel_percent = scoring.panel_percent(trimmed=trimmed, consensus=agreed)
+        row.panel_points = scoring.panel_points(item_points=item.points, trimmed=trimmed, consensus=agreed)
         if row.panel_points is None:
             total = None
         else:
@@ -289,20 +299,9 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
             for m in members
         ]
         rows.append(row)
-    expert_totals = [
-        sum((scoring.points(i.points, per_expert[a_id][i.pk]) for i in items), Decimal("0"))
-        if len(per_expert.get(a_id, {})) == len(items)
-        else None
-        for a_id in member_ids
-    ]
+    expert_totals = [scoring.expert_total((i.points, per_expert[a_id].get(i.pk)) for i in items) for a_id in member_ids]
     normalised_totals = [
-        sum(
-            (scoring.points(r.item.points, r.normalised[k]) for r in rows if r.normalised[k] is not None),
-            Decimal("0"),
-        )
-        if all(r.normalised[k] is not None for r in rows)
-        else None
-        for k in range(len(members))
+        scoring.expert_total((r.item.points, r.normalised[k]) for r in rows) for k in range(len(members))
     ]
     complete_totals = [float(t) for t in expert_totals if t is not None]
     all_submitted = bool(members) and all(
@@ -327,11 +326,12 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
     )
 
 
-def _normalised_for_round(rnd: ReviewRound, experts: dict[int, int]) -> dict[int, dict]:
-    """Normalised percentages of the given experts over everything they scored in the round."""
+def _normalised_for_round(rnd: ReviewRound) -> dict[int, dict]:
+    """Every expert's normalised percentages over everything they scored in the round:
+    expert id -> {(panel id, item id): percentage}."""
     raw: dict[int, dict] = defaultdict(dict)
     for expert_id, panel_id, item_id, pct in (
-        _counting_scores()
+        counting_scores()
         .filter(sheet__assignment__panel__round=rnd)
         .values_list("sheet__assignment__expert_id", "sheet__assignment__panel_id", "item_id", "percent")
     ):
@@ -343,12 +343,15 @@ def _normalised_for_round(rnd: ReviewRound, experts: dict[int, int]) -> dict[int
 
 
 @dataclass
-class PanelScore:
+class PanelFigures:
+    """A panel's stored score (`PanelScore`) with whether the panel is complete."""
+
     panel_id: int
     application_id: int
     kind: str
     categories: dict[str, Decimal]
     total: Decimal
+    results: Decimal
     complete: bool
 
 
@@ -361,46 +364,56 @@ def _framework_items(cycle: AwardCycle) -> dict[int, tuple[int, str, str]]:
     }
 
 
-def cycle_panel_scores(*, cycle: AwardCycle) -> dict[int, PanelScore]:
-    """Every panel's score of the cycle, per category: a constant number of queries however many panels."""
-    n_items = CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).count()
-    panels = {
-        pk: (app_id, kind)
-        for pk, app_id, kind in Panel.objects.filter(round__cycle=cycle).values_list(
-            "pk", "application_id", "round__kind"
-        )
-    }
-    # Complete: every member without a conflict has submitted, and they are at least the cycle's panel
-    # size (five or more): a panel left short by conflicts needs another expert first.
-    completeness = {
+def panel_completeness(*, cycle: AwardCycle, panels=None) -> dict[int, bool]:
+    """Per panel: every member without a conflict has submitted, and they are at least the cycle's
+    panel size (five or more): a panel left short by conflicts needs another expert first."""
+    qs = Assignment.objects.filter(panel__round__cycle=cycle)
+    if panels is not None:
+        qs = qs.filter(panel_id__in=panels)
+    return {
         row["panel_id"]: row["active"] >= max(cycle.experts_per_panel, 1) and row["active"] == row["submitted"]
-        for row in Assignment.objects.filter(panel__round__cycle=cycle)
-        .exclude(status=AssignmentStatus.CONFLICT)
+        for row in qs.exclude(status=AssignmentStatus.CONFLICT)
         .values("panel_id")
         .order_by()
         .annotate(active=Count("id"), submitted=Count("id", filter=Q(sheet__status=SheetStatus.SUBMITTED)))
     }
-    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    scored_items: dict[int, int] = defaultdict(int)
-    codes = dict(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).values_list("pk", "code"))
-    stats = scoring.item_statistics(
-        _counting_scores().filter(sheet__assignment__panel__round__cycle=cycle), median=False
-    )
-    for panel_id, category_id, points, n_scored in scoring.category_points(stats):
-        sums[panel_id][codes[category_id]] = points
-        scored_items[panel_id] += n_scored
-    result = {}
-    for panel_id, cats in sums.items():
-        app_id, kind = panels[panel_id]
-        result[panel_id] = PanelScore(
+
+
+def _figures(rows, *, cycle: AwardCycle, n_items: int, completeness: dict[int, bool]) -> dict[int, PanelFigures]:
+    return {
+        panel_id: PanelFigures(
             panel_id=panel_id,
             application_id=app_id,
             kind=kind,
-            categories=dict(cats),
-            total=sum(cats.values(), Decimal("0")),
-            complete=completeness.get(panel_id, False) and scored_items[panel_id] == n_items,
+            categories={code: Decimal(v) for code, v in cats.items()},
+            total=total,
+            results=results,
+            complete=completeness.get(panel_id, False) and scored == n_items,
         )
-    return result
+        for panel_id, app_id, kind, cats, total, results, scored in rows
+    }
+
+
+FIGURE_FIELDS = (
+    "panel_id",
+    "panel__application_id",
+    "panel__round__kind",
+    "categories",
+    "total",
+    "results",
+    "items_scored",
+)
+
+
+def cycle_panel_scores(*, cycle: AwardCycle, applications=None) -> dict[int, PanelFigures]:
+    """Every panel's stored score of the cycle (or of the applications given): 3 queries however many."""
+    n_items = CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).count()
+    qs = PanelScore.objects.filter(panel__round__cycle=cycle)
+    if applications is not None:
+        qs = qs.filter(panel__application__in=applications)
+    rows = list(qs.values_list(*FIGURE_FIELDS))
+    completeness = panel_completeness(cycle=cycle, panels=[r[0] for r in rows] if applications is not None else None)
+    return _figures(rows, cycle=cycle, n_items=n_items, completeness=completeness)
 
 
 @dataclass
@@ -418,14 +431,18 @@ class RankingRow:
     results_score: Decimal | None
     complete: dict[str, bool]
 
-    def score(self, by: str) -> Decimal | None:
-        return {"material": self.material, "onsite": self.onsite, "combined": self.combined}[by]
+    def score(self, basis: str) -> Decimal | None:
+        return {
+            RankingBasis.MATERIAL: self.material,
+            RankingBasis.ONSITE: self.onsite,
+            RankingBasis.COMBINED: self.combined,
+        }[basis]
 
 
-def ranking_basis(cycle: AwardCycle, scores: dict[int, PanelScore] | None = None) -> str:
+def ranking_basis(cycle: AwardCycle) -> RankingBasis:
     """Combined once any on-site score exists, else material."""
-    scores = scores if scores is not None else cycle_panel_scores(cycle=cycle)
-    return "combined" if any(s.kind == RoundKind.ONSITE for s in scores.values()) else "material"
+    onsite = PanelScore.objects.filter(panel__round__cycle=cycle, panel__round__kind=RoundKind.ONSITE).exists()
+    return RankingBasis.COMBINED if onsite else RankingBasis.MATERIAL
 
 
 RANKING_APPLICATION_FIELDS = (
@@ -447,39 +464,85 @@ RANKING_APPLICATION_FIELDS = (
 )
 
 
-def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRow]:
-    """All applications of the cycle that have a panel, best first.
-
-    `by` is "material", "onsite" or "combined" (default: combined once any on-site score exists,
-    else material). Ties: the higher results-category score, then the earlier submission, then
-    the lower id. Applications without a score for the basis come last, unranked.
-    """
-    scores = cycle_panel_scores(cycle=cycle)
-    by = by or ranking_basis(cycle, scores)
-    results_codes = set(
-        CriteriaCategory.objects.filter(framework_id=cycle.framework_id, kind=ItemKind.RESULTS).values_list(
-            "code", flat=True
-        )
+def _stored(kind: str, field: str):
+    return Subquery(
+        PanelScore.objects.filter(panel__application=OuterRef("pk"), panel__round__kind=kind).values(field)[:1],
+        output_field=DecimalField(max_digits=9, decimal_places=2),
     )
-    per_app: dict[int, dict[str, PanelScore]] = defaultdict(dict)
-    for s in scores.values():
-        per_app[s.application_id][s.kind] = s
-    apps = (
+
+
+def _weighted(material, onsite, cycle: AwardCycle):
+    """`scoring.combine` in SQL: the cycle's weights applied to both rounds, to the cent."""
+    weight = DecimalField(max_digits=6, decimal_places=4)
+    return Round(
+        ExpressionWrapper(
+            material * Value(cycle.material_weight, output_field=weight)
+            + onsite * Value(cycle.onsite_weight, output_field=weight),
+            output_field=DecimalField(max_digits=12, decimal_places=6),
+        ),
+        2,
+        output_field=DecimalField(max_digits=9, decimal_places=2),
+    )
+
+
+def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
+    """The applications of the cycle that have a panel, best first, ordered by the database from the
+    stored panel scores (page it, then `ranking_rows`).
+
+    Ties: the higher results-category score (for the combined basis both rounds' results points
+    weighted like the score), then the earlier submission, then the lower id. Applications without
+    a score for the basis come last, unranked. Annotated: material, onsite, combined, basis_score,
+    basis_results.
+    """
+    qs = (
         Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
         .select_related("enterprise")
         .only(*RANKING_APPLICATION_FIELDS)
+        .annotate(
+            material=_stored(RoundKind.MATERIAL, "total"),
+            onsite=_stored(RoundKind.ONSITE, "total"),
+            material_results=_stored(RoundKind.MATERIAL, "results"),
+            onsite_results=_stored(RoundKind.ONSITE, "results"),
+        )
+        .annotate(
+            combined=_weighted(F("material"), F("onsite"), cycle),
+            combined_results=_weighted(F("material_results"), F("onsite_results"), cycle),
+        )
     )
-    rows = []
+    score, results = {
+        RankingBasis.MATERIAL: ("material", "material_results"),
+        RankingBasis.ONSITE: ("onsite", "onsite_results"),
+        RankingBasis.COMBINED: ("combined", "combined_results"),
+    }[basis]
+    return qs.annotate(basis_score=F(score), basis_results=F(results)).order_by(
+        F("basis_score").desc(nulls_last=True),
+        F("basis_results").desc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+        "pk",
+    )
+
+
+RANKING_ROWS_BY_ID = 250
+
+
+def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start: int = 1) -> list[RankingRow]:
+    """RankingRows for annotated applications of `ranked_applications` in their order; the first is
+    at position `start` (a page's first row), and a row is ranked when it has a score for the basis."""
+    apps = list(applications)
+    # A page's rows read their own panels' scores; the whole ranking reads the cycle's at once.
+    few = len(apps) <= RANKING_ROWS_BY_ID
+    scores = cycle_panel_scores(cycle=cycle, applications=[a.pk for a in apps] if few else None)
+    per_app: dict[int, dict[str, PanelFigures]] = defaultdict(dict)
+    for s in scores.values():
+        per_app[s.application_id][s.kind] = s
     wm, wo = cycle.material_weight, cycle.onsite_weight
-    for app in apps:
+    rows = []
+    for position, app in enumerate(apps, start=start):
         app.cycle = cycle
         rounds = per_app.get(app.pk, {})
         mat, ons = rounds.get(RoundKind.MATERIAL), rounds.get(RoundKind.ONSITE)
-        material = mat.total.quantize(scoring.CENT) if mat else None
-        onsite = ons.total.quantize(scoring.CENT) if ons else None
-        combined = scoring.combine(material=material, onsite=onsite, material_weight=wm, onsite_weight=wo)
         by_round = {k: {c: v.quantize(scoring.CENT) for c, v in s.categories.items()} for k, s in rounds.items()}
-        if by == "combined" and mat and ons:
+        if basis == RankingBasis.COMBINED and mat and ons:
             cats = {
                 c: scoring.combine(
                     material=mat.categories.get(c, Decimal(0)),
@@ -490,39 +553,44 @@ def cycle_ranking(*, cycle: AwardCycle, by: str | None = None) -> list[RankingRo
                 for c in sorted(set(mat.categories) | set(ons.categories))
             }
         else:
-            basis = ons if by == "onsite" else mat
-            cats = by_round.get(basis.kind, {}) if basis else {}
-        results = sum((v for c, v in cats.items() if c in results_codes), Decimal("0")) if cats else None
+            chosen = ons if basis == RankingBasis.ONSITE else mat
+            cats = by_round.get(chosen.kind, {}) if chosen else {}
         rows.append(
             RankingRow(
                 application=app,
                 enterprise=app.enterprise,
-                material=material,
-                onsite=onsite,
-                combined=combined,
-                rank=None,
+                material=app.material,
+                onsite=app.onsite,
+                combined=app.combined,
+                rank=position if app.basis_score is not None else None,
                 categories=cats,
                 categories_by_round=by_round,
-                results_score=results,
+                results_score=app.basis_results,
                 complete={k: s.complete for k, s in rounds.items()},
             )
         )
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-
-    def key(r: RankingRow):
-        s = r.score(by)
-        return (
-            s is None,
-            -(s or 0),
-            -(r.results_score or 0),
-            r.application.submitted_at or far,
-            r.application.pk,
-        )
-
-    rows.sort(key=key)
-    for i, r in enumerate(rows, start=1):
-        r.rank = i if r.score(by) is not None else None
     return rows
+
+
+def cycle_ranking(*, cycle: AwardCycle, basis: RankingBasis | None = None) -> list[RankingRow]:
+    """All applications of the cycle that have a panel, best first (see `ranked_applications`).
+
+    `basis` defaults to combined once any on-site score exists, else material.
+    """
+    basis = basis or ranking_basis(cycle)
+    return ranking_rows(cycle=cycle, basis=basis, applications=ranked_applications(cycle=cycle, basis=basis))
+
+
+def ranking_row(*, cycle: AwardCycle, application: Application, basis: RankingBasis) -> RankingRow | None:
+    """One application's row of the ranking, with its rank, without building the others' rows."""
+    ranked = ranked_applications(cycle=cycle, basis=basis)
+    order = list(ranked.values_list("pk", flat=True))
+    if application.pk not in order:
+        return None
+    (row,) = ranking_rows(
+        cycle=cycle, basis=basis, applications=ranked.filter(pk=application.pk), start=order.index(application.pk) + 1
+    )
+    return row
 
 
 # Applications that were shortlisted for on-site review (wherever they went from there), and nominated.
@@ -547,17 +615,21 @@ class RankingSummary:
     cut_score: Decimal | None
 
 
-def ranking_summary(rows: list[RankingRow], *, by: str, cut: int | None = None) -> RankingSummary:
-    """Counts over the whole ranking; the cut-off is `cut` (a preview) if it is a rank, else where the
-    last decision drew it (the shortlisted for material, the nominated otherwise)."""
-    ranked = [r for r in rows if r.rank is not None]
-    shortlisted = sum(1 for r in rows if r.application.status in SHORTLISTED or r.onsite is not None)
-    nominated = sum(1 for r in rows if r.application.status in NOMINATED)
-    if cut is None or not 1 <= cut <= len(ranked):
-        cut = (shortlisted if by == "material" else nominated) or None
-        cut = cut if cut is not None and cut <= len(ranked) else None
-    score = ranked[cut - 1].score(by) if cut else None
-    return RankingSummary(len(ranked), shortlisted, nominated, cut, score)
+def ranking_summary(ranked, *, basis: RankingBasis, cut: int | None = None) -> RankingSummary:
+    """Counts over the whole ranking (`ranked_applications`), counted by the database; the cut-off
+    is `cut` (a preview) if it is a rank, else where the last decision drew it (the shortlisted for
+    material, the nominated otherwise)."""
+    counts = ranked.order_by().aggregate(
+        ranked=Count("pk", filter=Q(basis_score__isnull=False)),
+        shortlisted=Count("pk", filter=Q(status__in=SHORTLISTED) | Q(onsite__isnull=False)),
+        nominated=Count("pk", filter=Q(status__in=NOMINATED)),
+    )
+    n_ranked, shortlisted, nominated = counts["ranked"], counts["shortlisted"], counts["nominated"]
+    if cut is None or not 1 <= cut <= n_ranked:
+        cut = (shortlisted if basis == RankingBasis.MATERIAL else nominated) or None
+        cut = cut if cut is not None and cut <= n_ranked else None
+    score = ranked.values_list("basis_score", flat=True)[cut - 1] if cut else None
+    return RankingSummary(n_ranked, shortlisted, nominated, cut, score)
 
 
 @dataclass
@@ -582,7 +654,7 @@ class ScoreSummary:
 def application_score_summary(*, application: Application) -> ScoreSummary:
     """Per round: panel total and per category scores, consensus items, the experts' strengths and
     opportunities per category (submitted sheets only), and the panel members (leader first)."""
-    scores = {s.panel_id: s for s in cycle_panel_scores(cycle=application.cycle).values()}
+    scores = cycle_panel_scores(cycle=application.cycle, applications=[application.pk])
     panels = (
         Panel.objects.filter(application=application)
         .select_related("round")
@@ -632,7 +704,7 @@ def application_score_summary(*, application: Application) -> ScoreSummary:
 def cycle_category_averages(*, cycle: AwardCycle) -> dict[str, Decimal]:
     """Average panel score per category across the cycle's scored applications; each application
     counts once, with its latest round (on-site where held, else material)."""
-    latest: dict[int, PanelScore] = {}
+    latest: dict[int, PanelFigures] = {}
     for s in sorted(cycle_panel_scores(cycle=cycle).values(), key=lambda s: ROUND_ORDER.index(s.kind)):
         latest[s.application_id] = s
     sums: dict[str, Decimal] = defaultdict(lambda: Decimal("0"))
@@ -643,16 +715,16 @@ def cycle_category_averages(*, cycle: AwardCycle) -> dict[str, Decimal]:
     return {code: (v / n).quantize(scoring.CENT) for code, v in sorted(sums.items())} if n else {}
 
 
-def sheet_totals(*, cycle: AwardCycle) -> dict[int, tuple[int, int, Decimal, int]]:
-    """Per counted sheet: (panel id, expert id, total points, items scored), in one query."""
-    rows = (
-        _counting_scores()
-        .filter(sheet__assignment__panel__round__cycle=cycle)
-        .values("sheet_id", panel=F("sheet__assignment__panel_id"), expert=F("sheet__assignment__expert_id"))
-        .order_by()
-        .annotate(raw=Sum(F("item__points") * F("percent")), n=Count("id"))
-    )
-    return {r["sheet_id"]: (r["panel"], r["expert"], scoring.points(r["raw"], 1), r["n"]) for r in rows}
+def sheet_totals(*, cycle: AwardCycle) -> list[tuple[int, int, Decimal, int]]:
+    """Per counted sheet of the cycle: (panel id, expert id, total points, items scored), from the
+    stored panel scores (one query, a row per panel)."""
+    return [
+        (panel_id, int(expert_id), Decimal(total), n)
+        for panel_id, per in PanelScore.objects.filter(panel__round__cycle=cycle).values_list(
+            "panel_id", "expert_totals"
+        )
+        for expert_id, (total, n) in per.items()
+    ]
 
 
 @dataclass
@@ -668,7 +740,7 @@ def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistributio
     the experts of a panel were on average (agreement)."""
     scores = cycle_panel_scores(cycle=cycle)
     per_panel: dict[int, list[float]] = defaultdict(list)
-    for panel_id, _e, total, _n in sheet_totals(cycle=cycle).values():
+    for panel_id, _e, total, _n in sheet_totals(cycle=cycle):
         per_panel[panel_id].append(float(total))
     result = {}
     for kind in ROUND_ORDER:
@@ -860,7 +932,7 @@ def expert_performance(*, cycle: AwardCycle) -> list[ExpertPerformance]:
     totals = sheet_totals(cycle=cycle)
     deviations: dict[int, list[Decimal]] = defaultdict(list)
     n_items = len(_framework_items(cycle))
-    for panel_id, expert_id, total, n in totals.values():
+    for panel_id, expert_id, total, n in totals:
         s = scores.get(panel_id)
         if s and n == n_items:
             deviations[expert_id].append(abs(total - s.total))
@@ -917,7 +989,7 @@ def _of_record(prefix: str, field: str) -> Case:
 def export_score_rows(*, cycle: AwardCycle):
     """Every counted item score of the cycle, for the exports: one query, streamed."""
     return (
-        _counting_scores()
+        counting_scores()
         .filter(sheet__assignment__panel__round__cycle=cycle)
         .order_by(
             "sheet__assignment__panel__round__kind",
@@ -944,14 +1016,52 @@ def export_score_rows(*, cycle: AwardCycle):
     )
 
 
+def expert_candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
+    """The cycle's experts as the panel builder sees them: ties, industries, load in the round."""
+    competing = competing_credit_codes(rnd.cycle_id)
+    experts = list(
+        User.objects.filter(cycle_memberships__cycle_id=rnd.cycle_id, cycle_memberships__role=CycleRole.EXPERT)
+        .select_related("expert_profile")
+        .prefetch_related("expert_profile__past_clients", "declared_conflicts", "enterprise_memberships")
+        .order_by("pk")
+    )
+    loads: dict[int, int] = {}
+    for expert_id in (
+        Assignment.objects.filter(panel__round=rnd)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values_list("expert_id", flat=True)
+    ):
+        loads[expert_id] = loads.get(expert_id, 0) + 1
+    result = []
+    for e in experts:
+        profile = getattr(e, "expert_profile", None)
+        result.append(
+            ExpertCandidate(
+                id=e.pk,
+                employer_code=(profile.employer_credit_code if profile else ""),
+                client_codes=frozenset(c.credit_code for c in profile.past_clients.all()) if profile else frozenset(),
+                # Declared conflicts, and any enterprise the expert belongs to as an applicant.
+                conflict_enterprise_ids=frozenset(c.enterprise_id for c in e.declared_conflicts.all())
+                | frozenset(m.enterprise_id for m in e.enterprise_memberships.all()),
+                industries=frozenset(profile.industries if profile else ()),
+                load=loads.get(e.pk, 0),
+                employer_applies=bool(profile and profile.employer_credit_code.upper() in competing),
+            )
+        )
+    return result
+
+
+def panel_request_for(application: Application, existing=()) -> PanelRequest:
+    """What the panel builder needs to know of an application (and the experts already on its panel)."""
+    ent = application.enterprise
+    return PanelRequest(application.pk, ent.pk, ent.credit_code, ent.industry, tuple(existing))
+
+
 def expert_notes_for(*, rnd: ReviewRound, application: Application) -> dict[int, str]:
     """For the hand-made panel form: each expert's load in the round, industry match, hard conflict."""
-    from .assignment import hard_conflict, soft_conflict
-    from .services import _candidates, _request_for
-
-    request = _request_for(application)
+    request = panel_request_for(application)
     notes = {}
-    for c in _candidates(rnd):
+    for c in expert_candidates(rnd):
         parts = [ngettext("%(n)s panel in this round", "%(n)s panels in this round", c.load) % {"n": c.load}]
         if request.industry in c.industries:
             parts.append(_("knows the industry"))

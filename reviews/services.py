@@ -24,9 +24,9 @@ from core.mail import mail_queue
 from core.models import User
 from core.text import TEXT_LONG, TEXT_MEDIUM, join_list
 
-from . import selectors
-from .assignment import ExpertCandidate, PanelRequest, Plan, assign_panels, hard_conflict
-from .enums import AssignmentStatus, RaterRole, RoundKind, SheetStatus
+from . import panel_scores, selectors
+from .assignment import Plan, assign_panels, hard_conflict
+from .enums import AssignmentStatus, RankingBasis, RaterRole, RoundKind, SheetStatus
 from .models import (
     Assignment,
     CategoryFeedback,
@@ -174,45 +174,6 @@ def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at
 # ---------------------------------------------------------------- panels
 
 
-def _candidates(rnd: ReviewRound) -> list[ExpertCandidate]:
-    competing = selectors.competing_credit_codes(rnd.cycle_id)
-    experts = list(
-        User.objects.filter(cycle_memberships__cycle_id=rnd.cycle_id, cycle_memberships__role=CycleRole.EXPERT)
-        .select_related("expert_profile")
-        .prefetch_related("expert_profile__past_clients", "declared_conflicts", "enterprise_memberships")
-        .order_by("pk")
-    )
-    loads: dict[int, int] = {}
-    for expert_id in (
-        Assignment.objects.filter(panel__round=rnd)
-        .exclude(status=AssignmentStatus.CONFLICT)
-        .values_list("expert_id", flat=True)
-    ):
-        loads[expert_id] = loads.get(expert_id, 0) + 1
-    result = []
-    for e in experts:
-        profile = getattr(e, "expert_profile", None)
-        result.append(
-            ExpertCandidate(
-                id=e.pk,
-                employer_code=(profile.employer_credit_code if profile else ""),
-                client_codes=frozenset(c.credit_code for c in profile.past_clients.all()) if profile else frozenset(),
-                # Declared conflicts, and any enterprise the expert belongs to as an applicant.
-                conflict_enterprise_ids=frozenset(c.enterprise_id for c in e.declared_conflicts.all())
-                | frozenset(m.enterprise_id for m in e.enterprise_memberships.all()),
-                industries=frozenset(profile.industries if profile else ()),
-                load=loads.get(e.pk, 0),
-                employer_applies=bool(profile and profile.employer_credit_code.upper() in competing),
-            )
-        )
-    return result
-
-
-def _request_for(application: Application, existing=()) -> PanelRequest:
-    ent = application.enterprise
-    return PanelRequest(application.pk, ent.pk, ent.credit_code, ent.industry, tuple(existing))
-
-
 def _open_for_round(*, application: Application, rnd: ReviewRound, by: User | None, system: bool = False) -> None:
     """Setting up a material panel starts the material review of an eligible application."""
     if rnd.kind == RoundKind.MATERIAL and application.status == ApplicationStatus.ELIGIBLE:
@@ -267,8 +228,8 @@ def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[U
     expert_ids = {e.pk for e in experts}
     if leader.pk not in expert_ids:
         raise NotAllowed(_("The panel leader must be one of the panel's experts."), code="leader")
-    pool = {c.id: c for c in _candidates(rnd)}
-    request = _request_for(application)
+    pool = {c.id: c for c in selectors.expert_candidates(rnd)}
+    request = selectors.panel_request_for(application)
     for e in experts:
         if e.pk not in pool:
             raise NotAllowed(_("%(name)s is not an expert of this cycle.") % {"name": e}, code="not_expert")
@@ -330,8 +291,8 @@ def panels_auto_assign(*, rnd: ReviewRound, by: User, seed: int = 0) -> Plan:
         .values_list("panel__application_id", "expert_id")
     ):
         existing.setdefault(app_id, []).append(expert_id)
-    requests = [_request_for(a, existing.get(a.pk, ())) for a in apps]
-    plan = assign_panels(requests, _candidates(rnd), size=size, seed=seed)
+    requests = [selectors.panel_request_for(a, existing.get(a.pk, ())) for a in apps]
+    plan = assign_panels(requests, selectors.expert_candidates(rnd), size=size, seed=seed)
     by_app = {a.pk: a for a in apps}
     new_ids: list[int] = []
     with transaction.atomic():
@@ -568,6 +529,7 @@ def sheet_submit(*, assignment: Assignment, by: User) -> ScoreSheet:
         if not updated:
             raise Conflict(_("This sheet has already been submitted."))
         sheet.refresh_from_db()
+        panel_scores.refresh(panel_ids=[assignment.panel_id])
         audit_record(
             action=AuditAction.SCORE_SUBMITTED,
             obj=sheet,
@@ -589,6 +551,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
         if not updated:
             raise NotAllowed(_("Only a submitted sheet can be reopened."), code="not_submitted")
         sheet.refresh_from_db()
+        panel_scores.refresh(panel_ids=[sheet.assignment.panel_id])
         audit_record(action=AuditAction.SCORE_REOPENED, obj=sheet, by=by, payload={"reason": reason.strip()})
         mail_queue(
             template="reviews/sheet_reopened",
@@ -635,6 +598,7 @@ def consensus_record(*, panel: Panel, item: CriteriaItem, percent, rationale: st
             )
         except IntegrityError:
             raise Conflict(_("Someone recorded this consensus a moment ago. Please reload the page."))
+        panel_scores.refresh(panel_ids=[panel.pk])
         audit_record(
             action=AuditAction.CONSENSUS,
             obj=panel,
@@ -661,7 +625,7 @@ def ranking_decide(
     if (top_n is None) == (threshold is None):
         raise NotAllowed(_("Choose either the top N or a score threshold."), code="choice")
     source, target = ROUND_DECISION[kind]
-    rows = [r for r in cycle_ranking(cycle=cycle, by=kind) if r.application.status == source]
+    rows = [r for r in cycle_ranking(cycle=cycle, basis=RankingBasis(kind)) if r.application.status == source]
     if not rows:
         raise NotAllowed(_("No application is waiting for this decision."), code="empty")
     incomplete = [r for r in rows if not r.complete.get(kind)]

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards.models import Application, AwardCycle, CriteriaItem
+from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
 
-from . import record_selectors, selectors, services
-from .enums import AssignmentStatus, RoundKind, SheetStatus
+from . import record_selectors, scoring, selectors, services
+from .enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from .exports import ranking_csv_lines, ranking_xlsx_file
 from .forms import (
     AutoAssignForm,
@@ -34,6 +35,8 @@ from .forms import (
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_pool_expert
+
+RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
 # ---------------------------------------------------------------- helpers
 
@@ -142,7 +145,6 @@ def declare(request, pk):
 def _sheet_context(assignment, overrides=None, **extra):
     categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides)
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
-    from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
     n_items = sum(len(c.items) for c in categories)
     submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
@@ -161,9 +163,10 @@ def _sheet_context(assignment, overrides=None, **extra):
         "submitted": submitted,
         "closed": closed,
         "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
-        "bands": BANDS,
-        "process_dimensions": PROCESS_DIMENSIONS,
-        "results_dimensions": RESULTS_DIMENSIONS,
+        "bands": scoring.BANDS,
+        "scale": scale_for_page(),
+        "process_dimensions": scoring.PROCESS_DIMENSIONS,
+        "results_dimensions": scoring.RESULTS_DIMENSIONS,
         "text_max": services.SHEET_TEXT_MAX,
         **extra,
     }
@@ -506,23 +509,26 @@ def sheet_reopen(request, pk):
 def ranking(request, pk):
     """Secretary: every application of the cycle by round and combined score, with the decisions."""
     cycle = _office_cycle(request, pk)
-    by = request.GET.get("by")
-    if by not in ("material", "onsite", "combined"):
-        by = None
-    rows = selectors.cycle_ranking(cycle=cycle, by=by)
-    by = by or ("combined" if any(r.onsite is not None for r in rows) else "material")
+    chosen = request.GET.get("basis")
+    basis = RankingBasis(chosen) if chosen in RankingBasis.values else selectors.ranking_basis(cycle)
     try:
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
-    summary = selectors.ranking_summary(rows, by=by, cut=cut)
+    ranked = selectors.ranked_applications(cycle=cycle, basis=basis)
+    summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
     cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
-    page = paginate(request, rows)
-    for r in page:
+    page = paginate(request, ranked)
+    rows = selectors.ranking_rows(cycle=cycle, basis=basis, applications=page, start=page.start_index())
+    for r in rows:
         r.category_list = [r.categories.get(code) for code, _label in cat_labels]
-    top = [r for r in rows if r.rank is not None][:25]
+    top = [
+        r
+        for r in selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
+        if r.rank is not None
+    ]
     chart = {
         "labels": [r.application.display_name for r in top],
         "stacked": True,
@@ -536,10 +542,10 @@ def ranking(request, pk):
         "reviews/ranking.html",
         {
             "cycle": cycle,
-            "rows": page,
+            "rows": rows,
             "page": page,
             "summary": summary,
-            "by": by,
+            "basis": basis,
             "cat_labels": cat_labels,
             "chart": chart,
             "material_form": DecideForm(prefix="material"),

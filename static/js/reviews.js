@@ -1,31 +1,60 @@
 // Expert review: live points on the scoring sheet, and charts from json_script data.
+// The sheet's preview takes the scale (step, range, bands) from the page (#score-scale, rendered
+// from awards/scale.py); the arithmetic is reviews/scoring.py's: item points × percentage / 100,
+// to the cent (kept in whole cents here, so no binary fraction creeps in).
 (function () {
   "use strict";
 
+  var scale = null;
+  function pageScale() {
+    if (scale === null) {
+      var source = document.getElementById("score-scale");
+      scale = source ? JSON.parse(source.textContent) : { step: 1, min: 0, max: 100, bands: [] };
+    }
+    return scale;
+  }
+
   function bandIndex(pct) {
-    var spans = [[0, 5], [10, 25], [30, 45], [50, 65], [70, 85], [90, 100]];
-    for (var i = 0; i < spans.length; i++) { if (pct >= spans[i][0] && pct <= spans[i][1]) { return i; } }
+    var bands = pageScale().bands;
+    for (var i = 0; i < bands.length; i++) { if (pct >= bands[i][0] && pct <= bands[i][1]) { return i; } }
     return -1;
   }
+
+  // Cents an item earns at a percentage, or null when the percentage is not one the scale allows.
+  function itemCents(points, raw) {
+    var s = pageScale();
+    var text = String(raw).trim();
+    var pct = Number(text);
+    if (text === "" || !isFinite(pct) || pct < s.min || pct > s.max || pct % s.step !== 0) { return null; }
+    return Math.round(Number(points) * pct);
+  }
+
+  function asPoints(cents) { return (cents / 100).toFixed(2); }
 
   function updateRow(row) {
     var input = row.querySelector("input[type=number]");
     var out = row.querySelector(".item-points");
     if (!input || !out) { return; }
-    var raw = input.value.trim();
-    var pct = Number(raw);
-    var valid = raw !== "" && pct >= 0 && pct <= 100 && pct % 5 === 0;
-    out.textContent = valid ? (Number(row.dataset.points) * pct / 100).toFixed(2) : "—";
-    var idx = valid ? bandIndex(pct) : -1;
+    var cents = itemCents(row.dataset.points, input.value);
+    out.textContent = cents === null ? "—" : asPoints(cents);
+    out.dataset.cents = cents === null ? "" : String(cents);
+    var idx = cents === null ? -1 : bandIndex(Number(input.value.trim()));
     row.querySelectorAll(".band-text").forEach(function (el, i) { el.classList.toggle("band-current", i === idx); });
     var cat = row.closest("fieldset");
     if (cat) {
       var sum = 0;
-      cat.querySelectorAll(".item-points").forEach(function (o) { var v = Number(o.textContent); if (!isNaN(v)) { sum += v; } });
+      cat.querySelectorAll(".item-row").forEach(function (r) {
+        var field = r.querySelector("input[type=number]");
+        var c = field ? itemCents(r.dataset.points, field.value) : null;
+        if (c !== null) { sum += c; }
+      });
       var target = cat.querySelector(".category-points");
-      if (target) { target.textContent = sum.toFixed(2); }
+      if (target) { target.textContent = asPoints(sum); }
     }
   }
+
+  // For the page's own tests and the curious: the preview's arithmetic.
+  window.mqaScorePreview = { itemCents: itemCents, bandIndex: bandIndex, asPoints: asPoints, updateRow: updateRow };
 
   document.addEventListener("input", function (event) {
     var row = event.target.closest(".item-row");

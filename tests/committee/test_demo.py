@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from committee import decisions
 from committee.models import Ballot, GovernmentApproval, Meeting
+from reviews.enums import RankingBasis
 from reviews.selectors import cycle_ranking
 
 
@@ -38,7 +39,7 @@ def test_demo_2017_meeting_agrees_with_the_statuses(db):
     # the committee's order is the expert ranking's, and the report and dossiers show the scores
     from committee.selectors import candidate_scores, expert_review_report
 
-    ranking = {r.application.pk: r.rank for r in cycle_ranking(cycle=cycle, by="combined")}
+    ranking = {r.application.pk: r.rank for r in cycle_ranking(cycle=cycle, basis=RankingBasis.COMBINED)}
     ballots = list(meeting.ballots.all())
     assert all(b.rank == ranking[b.application_id] for b in ballots)
     nominees = expert_review_report(meeting).context["nominees"]

@@ -18,11 +18,11 @@ from awards.enums import CycleRole
 from awards.models import CriteriaCategory
 from committee import selectors
 from reviews.enums import RoundKind
-from reviews.models import CategoryFeedback, Consensus, ScoreSheet
+from reviews.models import CategoryFeedback, ScoreSheet
 from tests.factories.awards import CycleMembershipFactory
 from tests.factories.committee import nominated_application, schedule
 from tests.factories.core import UserFactory
-from tests.factories.reviews import framework_items, panel_with, submitted_sheet
+from tests.factories.reviews import framework_items, panel_with, recorded_consensus, submitted_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def scored(cycle, enterprise_a, enterprise_b, secretary, members):
     )
     ScoreSheet.objects.filter(pk=onsite_sheets[0].pk).update(overall_comment="现场查看了生产线与质量实验室")
     item = framework_items(cycle)[0]
-    Consensus.objects.create(panel=onsite_a, item=item, percent=70, rationale="现场核实后一致同意", recorded_by=ons[0])
+    recorded_consensus(panel=onsite_a, item=item, percent=70, rationale="现场核实后一致同意", recorded_by=ons[0])
     meeting = schedule(cycle, secretary)
     return {"a": a, "b": b, "meeting": meeting, "first": first}
 

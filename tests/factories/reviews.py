@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from awards.models import CriteriaItem
+from reviews import panel_scores
 from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
 from reviews.models import Assignment, ExpertProfile, ItemScore, Panel, ReviewRound, ScoreSheet
 
@@ -66,6 +67,8 @@ def submitted_sheet(assignment, percents, *, status=SheetStatus.SUBMITTED, submi
     ItemScore.objects.bulk_create(
         [ItemScore(sheet=sheet, item=i, percent=values[i.code]) for i in items if i.code in values]
     )
+    if status == SheetStatus.SUBMITTED:  # as sheet_submit does: the panel's stored score follows
+        panel_scores.refresh(panel_ids=[assignment.panel_id])
     return sheet
 
 
@@ -74,3 +77,14 @@ def panel_with(application, experts, *, kind=RoundKind.MATERIAL, leader=0, **rou
     panel = PanelFactory(round=rnd, application=application)
     assignments = [AssignmentFactory(panel=panel, expert=e, is_leader=(i == leader)) for i, e in enumerate(experts)]
     return panel, assignments
+
+
+def recorded_consensus(*, panel, item, percent, recorded_by, rationale="r"):
+    """A consensus score recorded outside the service (no flag check); the panel's stored score follows."""
+    from reviews.models import Consensus
+
+    consensus = Consensus.objects.create(
+        panel=panel, item=item, percent=percent, rationale=rationale, recorded_by=recorded_by
+    )
+    panel_scores.refresh(panel_ids=[panel.pk])
+    return consensus

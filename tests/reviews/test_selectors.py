@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from awards.enums import ApplicationStatus
 from reviews.enums import RoundKind
-from reviews.models import Consensus, ItemScore, Panel
+from reviews.models import ItemScore, Panel
 from reviews.selectors import (
     application_score_summary,
     cycle_category_averages,
@@ -20,7 +20,13 @@ from reviews.selectors import (
 )
 from tests.factories.awards import ApplicationFactory
 from tests.factories.core import UserFactory
-from tests.factories.reviews import AssignmentFactory, ReviewRoundFactory, framework_items, submitted_sheet
+from tests.factories.reviews import (
+    AssignmentFactory,
+    ReviewRoundFactory,
+    framework_items,
+    recorded_consensus,
+    submitted_sheet,
+)
 
 T0 = timezone.now() - dt.timedelta(days=30)
 
@@ -64,7 +70,7 @@ def test_trimmed_mean_and_consensus_drive_the_panel_score(cycle, five):
     assert cycle_ranking(cycle=cycle)[0].material == Decimal("500.00")
     panel = app.panels.get()
     item = framework_items(cycle)[0]  # 50 points
-    Consensus.objects.create(panel=panel, item=item, percent=70, rationale="r", recorded_by=five[0])
+    recorded_consensus(panel=panel, item=item, percent=70, recorded_by=five[0])
     assert cycle_ranking(cycle=cycle)[0].material == Decimal("510.00")
 
 
@@ -90,9 +96,7 @@ def test_application_score_summary(cycle, five):
     sheet = panel.assignments.get(is_leader=True).sheet
     cat = framework_items(cycle)[0].category
     CategoryFeedback.objects.create(sheet=sheet, category=cat, strengths="领导重视", opportunities="需加强测量")
-    Consensus.objects.create(
-        panel=panel, item=framework_items(cycle)[0], percent=60, rationale="r", recorded_by=five[0]
-    )
+    recorded_consensus(panel=panel, item=framework_items(cycle)[0], percent=60, recorded_by=five[0])
     summary = application_score_summary(application=app)
     (material,) = summary.rounds
     assert material.kind == "material" and material.total == Decimal("600.00")
