@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from core.models import User
+from enterprises.models import EnterpriseMembership
 
 from .enums import ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle
+from .models import Application, ApplicationTransition, AwardCycle, CycleMembership
 
 ACTIVE_CYCLE_STATUSES = (
     CycleStatus.OPEN,
@@ -44,15 +46,58 @@ def winners_by_year(*, years: int | None = None) -> OrderedDict[int, list[Applic
     return grouped
 
 
-def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
-    """Cycles the user runs as secretary (all of them for an admin)."""
+@dataclass(frozen=True)
+class Roles:
+    is_admin: bool = False
+    is_secretary: bool = False
+    is_expert: bool = False
+    is_committee: bool = False
+    is_applicant: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any((self.is_admin, self.is_secretary, self.is_expert, self.is_committee, self.is_applicant))
+
+
+def user_roles(user: User) -> Roles:
+    """The roles the user holds anywhere (navigation, dashboard), cached on the user object for one request."""
+    if not user.is_authenticated:
+        return Roles()
+    cached = getattr(user, "_mqa_roles", None)
+    if cached is not None:
+        return cached
+    cycle_roles = set(CycleMembership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    roles = Roles(
+        is_admin=user.is_superuser,
+        is_secretary=CycleRole.SECRETARY in cycle_roles,
+        is_expert=CycleRole.EXPERT in cycle_roles,
+        is_committee=CycleRole.COMMITTEE in cycle_roles,
+        is_applicant=EnterpriseMembership.objects.filter(user=user).exists(),
+    )
+    user._mqa_roles = roles
+    return roles
+
+
+def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
+    """The cycles this user runs: those they are secretary of, every cycle for an admin."""
     qs = AwardCycle.objects.all()
     if not user.is_superuser:
         qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
-    return qs.annotate(
-        n_applications=Count("applications", distinct=True),
-        n_submitted=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True),
-    ).order_by("-year")
+    return qs
+
+
+def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
+    """Cycles the user runs as secretary (all of them for an admin), with their application counts."""
+    return (
+        cycles_run_by(user)
+        .annotate(
+            n_applications=Count("applications", distinct=True),
+            n_submitted=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("-year")
+    )
 
 
 def application_status_counts(cycle: AwardCycle) -> list[tuple[str, str, int]]:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
-from core.selectors import user_roles
 from core.uploads import download_name
 from enterprises.models import Enterprise
 
@@ -43,6 +42,7 @@ from .forms import (
 )
 from .models import ApplicationAttachment, AwardCycle
 from .rules import is_applicant
+from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES
 
 # Sections edited with a form on the section page; the attachments have their own page.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole, PassBase
 from awards.models import Application, AwardCycle, CycleMembership
-from awards.selectors import application_history
+from awards.selectors import application_history, cycles_run_by
 from core.models import User
 from enterprises.enums import District, Industry
 
@@ -553,9 +553,7 @@ def member_upcoming(user: User) -> dict[str, Any]:
 
 
 def secretary_overview(user: User) -> list[dict[str, Any]]:
-    qs = AwardCycle.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
+    qs = cycles_run_by(user)
     cycles = list(
         qs.annotate(
             n_open_objections=Count(

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from awards.enums import ApplicationStatus, CycleRole, ItemKind
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
+from awards.selectors import cycles_run_by
 from core.models import User
 
 from . import scoring
@@ -690,10 +691,7 @@ def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistributio
 
 
 def cycles_with_reviews_for(user: User):
-    qs = AwardCycle.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
-    return qs.prefetch_related("review_rounds").order_by("-year")
+    return cycles_run_by(user).prefetch_related("review_rounds").order_by("-year")
 
 
 def cycle_experts(cycle: AwardCycle):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 
-from core.selectors import user_roles
+from awards.selectors import user_roles
 
 
 @rules.predicate
