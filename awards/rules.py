@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import rules
 
+from enterprises import rules as enterprise_rules
+
 from .enums import Actor, CycleRole
 from .workflow import EDITABLE_STATUSES, Transition
 
@@ -99,3 +101,27 @@ def is_attachment_office(user, attachment) -> bool:
 # reviews/rules.py: rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert).
 can_view_attachment = is_attachment_applicant | is_attachment_office
 rules.add_perm("awards.view_attachment", can_view_attachment)
+
+
+# --- enterprises' rules that depend on award roles (enterprises sits below awards) ------------------
+
+
+@rules.predicate
+def has_review_role(user) -> bool:
+    """Award office, experts and committee members judge applicants: they do not apply themselves."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(user=user).exists()
+
+
+rules.set_perm(
+    "enterprises.register_enterprise",
+    enterprise_rules.is_email_verified & ~enterprise_rules.has_enterprise & ~has_review_role,
+)
+rules.set_perm("enterprises.join_enterprise", rules.is_authenticated & ~has_review_role)
+rules.set_perm("enterprises.view_as_office", is_office_anywhere)
+rules.set_perm("enterprises.decide_name_change", is_office_anywhere)

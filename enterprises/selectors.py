@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -92,9 +93,7 @@ def name_changes_of(enterprise: Enterprise) -> QuerySet[NameChangeRequest]:
 
 def name_changes_for_office(user: User, *, status: str = "") -> QuerySet[NameChangeRequest]:
     """Every request for the award office (none for anyone else); pending ones first, oldest first."""
-    from awards.rules import is_office_anywhere
-
-    if not is_office_anywhere(user):
+    if not rules.has_perm("enterprises.decide_name_change", user):
         return NameChangeRequest.objects.none()
     qs = NameChangeRequest.objects.select_related("enterprise", "requested_by", "decided_by")
     if status:

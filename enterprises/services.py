@@ -24,7 +24,6 @@ from core.models import User
 
 from .enums import MemberRole, NameChangeStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
-from .rules import has_review_role
 from .selectors import enterprise_identity_locked, mask_email, name_change_pending, office_recipients_for
 from .tokens import email_verification_token, email_verification_user
 from .validators import normalize_credit_code, validate_credit_code
@@ -415,7 +414,7 @@ def invitation_problem(invitation: Invitation, user: User | None = None) -> str 
         return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
             "date": _local(invitation.expires_at)
         }
-    if user is not None and has_review_role(user):
+    if user is not None and not rules.has_perm("enterprises.join_enterprise", user):
         return _(
             "You judge applicants as a member of the award office, an expert or a committee member, "
             "so you cannot join an applicant enterprise."
