@@ -1,4 +1,5 @@
-"""Writes for cycles and applications. Every status change goes through application_transition."""
+"""Writes for cycles and applications. Every status change of an application goes through
+application_transition, every status change of a cycle through cycle_transition."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from .models import (
 )
 from .rules import is_applicant as rules_is_applicant
 from .rules import may_make_transition
-from .workflow import EDITABLE_STATUSES, transition_for
+from .workflow import EDITABLE_STATUSES, cycle_transition_allowed, transition_for
 
 
 def application_transition(
@@ -492,3 +493,42 @@ def _date_or_blank(day) -> str:
 def can_withdraw(application: Application) -> bool:
     """Before the material review starts (the transition table says from which statuses)."""
     return transition_for(application.status, ApplicationStatus.WITHDRAWN) is not None
+
+
+def cycle_transition(
+    *,
+    cycle: AwardCycle,
+    to: str,
+    by: User | None,
+    reason: str = "",
+    extra_fields: dict[str, Any] | None = None,
+    system: bool = False,
+) -> AwardCycle:
+    """Move a cycle to `to` if the cycle table (awards.workflow.CYCLE_TRANSITIONS) allows it and `by`
+    runs the cycle (`system=True`: a service that checked its own permission makes the move as a
+    consequence, e.g. the committee's meeting opening).
+
+    A conditional update: of two concurrent moves from the same status one succeeds, the other gets a
+    Conflict. The audit event is written in the same transaction."""
+    from_status = cycle.status
+    if not cycle_transition_allowed(from_status, to):
+        raise NotAllowed(
+            _("A cycle that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": CycleStatus(from_status).label, "to": CycleStatus(to).label},
+            code="illegal_cycle_transition",
+        )
+    if not system and (by is None or not rules.has_perm("awards.manage_cycle", by, cycle)):
+        raise PermissionDenied(_("You may not change this cycle's status."))
+    fields = {"status": to, **(extra_fields or {})}
+    with transaction.atomic():
+        if AwardCycle.objects.filter(pk=cycle.pk, status=from_status).update(**fields) == 0:
+            raise Conflict(_("The cycle was changed by someone else a moment ago. Please reload the page."))
+        audit_record(
+            action=AuditAction.TRANSITION,
+            obj=cycle,
+            by=by,
+            payload={"from": from_status, "to": to, "reason": reason},
+        )
+        for name, value in fields.items():
+            setattr(cycle, name, value)
+    return cycle

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, CycleStatus
 from awards.models import Application, AwardCycle, AwardLevel
-from awards.services import application_notify_members, application_transition
+from awards.services import application_notify_members, application_transition, cycle_transition
+from awards.workflow import cycle_transition_allowed
 from certificates.services import certificates_issue_for_cycle
 from core import ratelimit
 from core.audit import audit_record
@@ -53,6 +54,9 @@ from .models import (
 from .selectors import attendance_now, quorum_now
 
 OBJECTIONS_PER_HOUR = 5
+
+# The cycle statuses in which its committee may meet (meeting_open moves the cycle to deliberation).
+CYCLE_MEETS = frozenset({CycleStatus.OPEN, CycleStatus.REVIEWING, CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE})
 
 
 def _require(user: User, perm: str, obj) -> None:
@@ -305,12 +309,19 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
         raise NotAllowed(_("Only a scheduled meeting can be opened."), code="not_scheduled")
     if not meeting.ballots.exists():
         raise NotAllowed(_("There is no nominated candidate on the agenda."), code="empty_agenda")
+    cycle = meeting.cycle
+    cycle.refresh_from_db(fields=["status"])
+    if cycle.status not in CYCLE_MEETS:
+        raise NotAllowed(
+            _("The committee cannot meet while the cycle is “%(status)s”.") % {"status": cycle.get_status_display()},
+            code="cycle_status",
+        )
     with transaction.atomic():
         _set_status(Meeting, meeting, old=MeetingStatus.SCHEDULED, new=MeetingStatus.OPEN, opened_at=timezone.now())
-        # A cycle under review enters deliberation when its committee meets.
-        AwardCycle.objects.filter(pk=meeting.cycle_id, status=CycleStatus.REVIEWING).update(
-            status=CycleStatus.DELIBERATION
-        )
+        # The cycle enters deliberation when its committee meets (a committee meeting again, after an
+        # upheld objection, finds it in deliberation or on public notice already).
+        if cycle_transition_allowed(cycle.status, CycleStatus.DELIBERATION):
+            cycle_transition(cycle=cycle, to=CycleStatus.DELIBERATION, by=by, reason="meeting opened", system=True)
         audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})
     return meeting
 
@@ -810,6 +821,13 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
     _require(by, "committee.manage_meeting", cycle)
     if Meeting.objects.filter(cycle=cycle, status=MeetingStatus.OPEN).exists():
         raise NotAllowed(_("Close the committee meeting first."), code="meeting_open")
+    cycle.refresh_from_db(fields=["status"])
+    if cycle.status not in (CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE):
+        raise NotAllowed(
+            _("A notice is published after the committee's deliberation; the cycle is “%(status)s”.")
+            % {"status": cycle.get_status_display()},
+            code="cycle_status",
+        )
     approved = list(Application.objects.filter(cycle=cycle, status=S.APPROVED).select_related("enterprise"))
     if not approved:
         raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
@@ -832,9 +850,18 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
                 extra_fields=levels.get(app.pk) or decided_level_fields(None, []),
                 payload={"notice": notice.pk},
             )
-        AwardCycle.objects.filter(pk=cycle.pk).exclude(status=CycleStatus.CONCLUDED).update(
-            status=CycleStatus.PUBLIC_NOTICE, public_notice_start=starts_on, public_notice_end=ends_on
-        )
+        period = {"public_notice_start": starts_on, "public_notice_end": ends_on}
+        if cycle.status == CycleStatus.PUBLIC_NOTICE:  # a further notice (after an upheld objection)
+            AwardCycle.objects.filter(pk=cycle.pk).update(**period)
+        else:
+            cycle_transition(
+                cycle=cycle,
+                to=CycleStatus.PUBLIC_NOTICE,
+                by=by,
+                reason="notice published",
+                extra_fields=period,
+                system=True,
+            )
         audit_record(
             action=AuditAction.DECISION,
             obj=notice,
@@ -1079,7 +1106,8 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             )
             for app in winners
         ]
-        AwardCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CONCLUDED)
+        cycle.refresh_from_db(fields=["status"])
+        cycle_transition(cycle=cycle, to=CycleStatus.CONCLUDED, by=by, reason="winners confirmed", system=True)
         audit_record(
             action=AuditAction.DECISION,
             obj=approval,
