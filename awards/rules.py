@@ -37,11 +37,6 @@ def is_cycle_secretary(user, obj) -> bool:
 
 
 @rules.predicate
-def is_cycle_expert(user, obj) -> bool:
-    return _has_cycle_role(user, obj, CycleRole.EXPERT)
-
-
-@rules.predicate
 def is_cycle_committee(user, obj) -> bool:
     return _has_cycle_role(user, obj, CycleRole.COMMITTEE)
 

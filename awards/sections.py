@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -462,13 +461,6 @@ def attachment_label(meta: dict) -> str:
     """A submitted file's kind in words (from its snapshot metadata); for "other", what it is."""
     label = str(AttachmentKind(meta["kind"]).label)
     return f"{label}: {meta['description']}" if meta.get("description") else label
-
-
-def to_decimal(value) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, TypeError):
-        return None
 
 
 def snapshot_view(data: dict, categories) -> dict[str, Any]:

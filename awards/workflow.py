@@ -61,14 +61,8 @@ def transition_for(source: str, target: str) -> Transition | None:
     return TRANSITIONS.get((source, target))
 
 
-def targets_from(source: str) -> list[str]:
-    return [t for (s, t) in TRANSITIONS if s == source]
-
-
 # Statuses in which the enterprise may still edit its application.
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
-# Statuses that end an application's life in a cycle.
-FINAL_STATUSES = frozenset({S.INELIGIBLE, S.NOT_APPROVED, S.WITHDRAWN, S.AWARDED, S.REVOKED})
 
 
 # --- the cycle's own status ------------------------------------------------------------------------
