@@ -4,7 +4,6 @@ audits in the same transaction and queues mails and tasks after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
@@ -12,13 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, CycleStatus
+from awards.enums import CycleStatus
 from awards.models import Application, AwardCycle, AwardLevel
 from awards.services import application_notify_members, application_transition, cycle_transition
 from awards.workflow import cycle_transition_allowed
@@ -51,7 +49,15 @@ from .models import (
     SecretChoice,
     Vote,
 )
-from .selectors import attendance_now, quorum_now
+from .selectors import (
+    attendance_now,
+    ballot_tally,
+    committee_member_ids,
+    meeting_level_allocation,
+    places_taken,
+    present_member_ids,
+    quorum_now,
+)
 
 OBJECTIONS_PER_HOUR = 5
 
@@ -64,34 +70,12 @@ def _require(user: User, perm: str, obj) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def committee_member_ids(cycle: AwardCycle) -> list[int]:
-    from awards.models import CycleMembership
-
-    return list(
-        CycleMembership.objects.filter(cycle=cycle, role=CycleRole.COMMITTEE)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
-
-
-def present_member_ids(meeting: Meeting) -> set[int]:
-    members = set(committee_member_ids(meeting.cycle))
-    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
-    return present & members
-
-
 def _quorum_or_refuse(meeting: Meeting) -> None:
-    cycle = meeting.cycle
-    members, present = len(committee_member_ids(cycle)), len(present_member_ids(meeting))
-    if not decisions.has_quorum(
-        present=present, members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
-    ):
-        need = decisions.quorum_needed(
-            members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
-        )
+    quorum = quorum_now(meeting)
+    if not quorum.reached:
         raise NotAllowed(
             _("No quorum: %(present)s of %(members)s members are present; %(need)s are needed.")
-            % {"present": present, "members": members, "need": need},
+            % {"present": quorum.present, "members": quorum.members, "need": quorum.needed},
             code="no_quorum",
         )
 
@@ -552,40 +536,6 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
     return recusal
 
 
-def ballot_tally(ballot: Ballot) -> dict:
-    """The count of an open ballot as it stands, under the cycle's rule in force.
-
-    Eligible: the members present now or who voted while present, not recused. Counted: every vote
-    cast (a vote is only accepted from a present, non-recused member, and a recusal withdraws it)."""
-    meeting = ballot.meeting
-    cycle = AwardCycle.objects.get(pk=meeting.cycle_id)
-    members = set(committee_member_ids(cycle))
-    present = present_member_ids(meeting)
-    recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
-    voters = set(BallotVoter.objects.filter(ballot=ballot).values_list("member_id", flat=True))
-    choices = SecretChoice.objects if ballot.secret else Vote.objects
-    counts = dict.fromkeys(VoteChoice.values, 0)
-    counts.update(dict(choices.filter(ballot=ballot).values_list("choice").annotate(n=Count("pk")).order_by()))
-    eligible = ((present | voters) & members) - recused
-    cast = counts[VoteChoice.APPROVE] + counts[VoteChoice.REJECT] + counts[VoteChoice.ABSTAIN]
-    base = decisions.count_base(cycle.pass_base, eligible=len(eligible), members=len(members - recused), cast=cast)
-    return {
-        "members": len(members),
-        "present": len(present),
-        "recused": len(recused & present),
-        "approvals": counts[VoteChoice.APPROVE],
-        "rejections": counts[VoteChoice.REJECT],
-        "abstentions": counts[VoteChoice.ABSTAIN],
-        "eligible": len(eligible),
-        "voted": len(voters & eligible),
-        "base": base,
-        "pass_base": cycle.pass_base,
-        "pass_numerator": cycle.pass_numerator,
-        "pass_denominator": cycle.pass_denominator,
-        "_ids": {"present": present, "recused": recused, "voters": voters, "eligible": eligible},
-    }
-
-
 def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) -> Ballot:
     """Close the ballot and store its outcome: the count, the base and threshold in force, who was
     present at the opening and now, who was recused (with the reason), who voted and who did not.
@@ -675,51 +625,6 @@ def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> N
         )
 
 
-HOLDING_STATUSES = (S.APPROVED, S.PUBLIC_NOTICE, S.AWARDED)
-
-
-def places_taken(meeting: Meeting) -> Counter:
-    """Places of each level already held by candidates of the cycle decided elsewhere: approved in
-    an earlier meeting, on public notice or awarded. A candidate sent back to the committee (an
-    objection upheld) is on this meeting's agenda and holds nothing; a revoked award frees its place."""
-    here = set(meeting.ballots.values_list("application_id", flat=True))
-    holding: dict[int, int] = {}
-    earlier = (
-        Ballot.objects.filter(
-            meeting__cycle=meeting.cycle,
-            meeting__status=MeetingStatus.CLOSED,
-            passed=True,
-            award_level__isnull=False,
-            application__status__in=HOLDING_STATUSES,
-        )
-        .exclude(meeting=meeting)
-        .exclude(application_id__in=here)
-        .order_by("meeting__closed_at")
-        .values_list("application_id", "award_level_id")
-    )
-    holding.update(earlier)  # the latest meeting's decision wins
-    holding.update(
-        Application.objects.filter(
-            cycle=meeting.cycle, status__in=(S.PUBLIC_NOTICE, S.AWARDED), award_level__isnull=False
-        )
-        .exclude(pk__in=here)
-        .values_list("pk", "award_level_id")
-    )
-    return Counter(holding.values())
-
-
-def meeting_assignment(meeting: Meeting, taken: Counter | None = None) -> decisions.Assignment:
-    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
-    within what each level's quota leaves after the places already held (see places_taken)."""
-    passed = [b for b in meeting.ballots.all() if b.passed]
-    taken = places_taken(meeting) if taken is None else taken
-    levels = [
-        decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))
-        for level in meeting.cycle.levels.order_by("rank")
-    ]
-    return decisions.assign_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)
-
-
 def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
     """Close the meeting: every ballot closed, levels assigned without an open tie; render the minutes."""
     _require(by, "committee.manage_meeting", meeting)
@@ -728,8 +633,8 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
     if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
         raise NotAllowed(_("Close every ballot before closing the meeting."), code="ballots_open")
     taken = places_taken(meeting)
-    assignment = meeting_assignment(meeting, taken)
-    if not assignment.complete:
+    allocation = meeting_level_allocation(meeting, taken)
+    if not allocation.complete:
         raise NotAllowed(
             _("A tie at a quota boundary needs the committee's decision before the meeting closes."), code="tie"
         )
@@ -744,7 +649,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             "rank": level.rank,
             "quota": level.quota,
             "taken": taken[level.pk],
-            "vacant": assignment.vacancies.get(level.pk, 0),
+            "vacant": allocation.vacancies.get(level.pk, 0),
         }
         for level in levels
     ]
@@ -763,7 +668,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             attendance_record=attendance,
         )
         for ballot in meeting.ballots.select_related("application"):
-            level_id = assignment.levels.get(ballot.pk)
+            level_id = allocation.levels.get(ballot.pk)
             Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id, level_quota=quotas.get(level_id))
             if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
                 application_transition(
@@ -779,8 +684,8 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             by=by,
             payload={
                 "event": "meeting.closed",
-                "levels": {str(k): v for k, v in assignment.levels.items()},
-                "vacancies": {str(k): v for k, v in assignment.vacancies.items()},
+                "levels": {str(k): v for k, v in allocation.levels.items()},
+                "vacancies": {str(k): v for k, v in allocation.vacancies.items()},
             },
         )
         _queue("render_minutes", meeting)
