@@ -387,6 +387,25 @@ class Application(models.Model):
         """The registered (Chinese) name of record, whatever the reader's language: for e-mails and records."""
         return self.name_zh or self.name_en or self.credit_code
 
+    # The submission window and the resubmission deadline, stated once (services, views, dashboard).
+    @property
+    def submission_deadline(self):
+        """Until when the application may be submitted: the window, or the resubmission deadline."""
+        if self.status == ApplicationStatus.RETURNED and self.resubmit_by:
+            return self.resubmit_by
+        return self.cycle.applications_close_at
+
+    def may_be_submitted(self, at=None) -> bool:
+        """The cycle is open for applications (status and start) and the deadline has not passed."""
+        at = at or timezone.now()
+        cycle = self.cycle
+        return cycle.status == CycleStatus.OPEN and cycle.applications_open_at <= at < self.submission_deadline
+
+    def returned_not_resubmitted_in_time(self, at=None) -> bool:
+        """Returned for revision and its resubmission deadline has passed: the office may decide it ineligible."""
+        at = at or timezone.now()
+        return self.status == ApplicationStatus.RETURNED and (self.resubmit_by is None or self.resubmit_by <= at)
+
     def section_version(self, section: str) -> int:
         """The version of one section as loaded; a save must name it (optimistic check)."""
         from .sections import SECTION_VERSION_FIELDS

@@ -323,13 +323,6 @@ def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
             )
 
 
-def submission_deadline(application: Application):
-    """Until when the application may be submitted: the window, or the resubmission deadline."""
-    if application.status == ApplicationStatus.RETURNED and application.resubmit_by:
-        return application.resubmit_by
-    return application.cycle.applications_close_at
-
-
 def application_submit(*, application: Application, by: User, notify: bool = True) -> Application:
     """Submit (or resubmit) the application: window open, every part complete.
 
@@ -344,9 +337,8 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
         if not rules_is_applicant(by, app):
             raise PermissionDenied(_("Only members of the enterprise may submit its application."))
         now = timezone.now()
-        deadline = submission_deadline(app)
-        window_open = app.cycle.status == CycleStatus.OPEN and app.cycle.applications_open_at <= now
-        if not window_open or now >= deadline:
+        deadline = app.submission_deadline
+        if not app.may_be_submitted(now):
             raise NotAllowed(
                 _("Submissions closed at %(deadline)s (China Standard Time). Your draft is kept.")
                 % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
@@ -433,7 +425,7 @@ def application_decide_eligibility(
         # A returned application is decided again only when it was not resubmitted in time.
         if decision != EligibilityDecision.INELIGIBLE:
             raise NotAllowed(_("A returned application is decided once it is resubmitted."), code="returned")
-        if application.resubmit_by and application.resubmit_by > timezone.now():
+        if not application.returned_not_resubmitted_in_time():
             raise NotAllowed(
                 _("The enterprise may resubmit until %(date)s.")
                 % {"date": timezone.localtime(application.resubmit_by).strftime("%Y-%m-%d %H:%M")},
