@@ -5,8 +5,10 @@ from __future__ import annotations
 import rules
 
 from enterprises import rules as enterprise_rules
+from enterprises.models import EnterpriseMembership
 
 from .enums import Actor, CycleRole
+from .models import CycleMembership
 from .workflow import EDITABLE_STATUSES, Transition
 
 
@@ -21,7 +23,6 @@ def _cycle_id(obj) -> int | None:
 def _has_cycle_role(user, obj, role: str) -> bool:
     if not user.is_authenticated or obj is None:
         return False
-    from .models import CycleMembership
 
     return CycleMembership.objects.filter(user=user, cycle_id=_cycle_id(obj), role=role).exists()
 
@@ -43,8 +44,6 @@ def is_cycle_committee(user, obj) -> bool:
 
 @rules.predicate
 def is_any_secretary(user) -> bool:
-    from .models import CycleMembership
-
     return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.SECRETARY).exists()
 
 
@@ -53,13 +52,12 @@ def is_applicant(user, application) -> bool:
     """A member (owner or editor) of the application's enterprise."""
     if not user.is_authenticated or application is None:
         return False
-    from enterprises.models import EnterpriseMembership
 
     return EnterpriseMembership.objects.filter(user=user, enterprise_id=application.enterprise_id).exists()
 
 
 @rules.predicate
-def is_editable(user, application) -> bool:
+def is_editable(_user, application) -> bool:
     return application is not None and application.status in EDITABLE_STATUSES
 
 
@@ -108,7 +106,6 @@ def has_review_role(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from .models import CycleMembership
 
     return CycleMembership.objects.filter(user=user).exists()
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from core.models import User
 from enterprises.models import EnterpriseMembership
 
+from . import sections as S
 from .enums import ApplicationStatus, CycleRole, CycleStatus
 from .models import Application, ApplicationTransition, AwardCycle, CycleMembership
 
@@ -134,8 +136,6 @@ def application_history(application: Application) -> QuerySet[ApplicationTransit
 
 
 def memberships_of(user: User):
-    from .models import CycleMembership
-
     return CycleMembership.objects.filter(user=user).select_related("cycle").order_by("-cycle__year", "role")
 
 
@@ -149,8 +149,6 @@ def cycle_open_for_applications() -> AwardCycle | None:
 
 def application_for(user: User, pk: int) -> Application:
     """The application if the user may see it at all; 404 otherwise, so that not even existence leaks."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
 
 
@@ -191,8 +189,6 @@ def office_messages(application: Application) -> list[ApplicationTransition]:
 def open_return_comments(application: Application, attachments) -> dict[str, list[str]]:
     """While the application is returned: the office's comments per section, for the sections not
     changed since the version it returned (a changed section has been dealt with)."""
-    from . import sections as S
-
     if application.status != ApplicationStatus.RETURNED:
         return {}
     transition = (
@@ -214,8 +210,6 @@ def open_return_comments(application: Application, attachments) -> dict[str, lis
 def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]:
     """The cycle's applications for the secretary (none for anyone else), work first; filtered by
     `awards.filters.ApplicationQueueFilter`, paged by the view; queries constant in the rows."""
-    from django.db.models import Case, Max, Value, When
-
     if not (user.is_superuser or is_secretary_of(user, cycle)):
         return Application.objects.none()
     qs = (
@@ -233,6 +227,4 @@ def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]
 
 
 def is_secretary_of(user: User, cycle: AwardCycle) -> bool:
-    from .models import CycleMembership
-
     return CycleMembership.objects.filter(user=user, cycle=cycle, role=CycleRole.SECRETARY).exists()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -144,8 +145,6 @@ def _notify_step(application: Application, *, comment: str, payload: dict[str, A
 
 def application_notify_members(*, application: Application, template: str, context: dict[str, Any]) -> None:
     """Mail every member of the enterprise (after commit), each in their own language."""
-    from enterprises.models import EnterpriseMembership
-
     for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
         "user"
     ):
@@ -286,8 +285,6 @@ def attachment_add(
 
 
 def attachment_total_check(*, application: Application, adding: int, name: str) -> None:
-    from django.template.defaultfilters import filesizeformat
-
     used = (
         ApplicationAttachment.objects.filter(application=application, removed_at__isnull=True).aggregate(
             total=Sum("size")

@@ -31,6 +31,7 @@ from core.outbox import outbox_add_tasks
 
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
+from .rendering import certificate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +167,6 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
     than the time limit, becomes rendering with our token), so two workers never both render it.
     A ready or revoked certificate is left as it is: same serial, same file.
     """
-    from .rendering import certificate_pdf
-
     now = timezone.now()
     token = secrets.token_hex(8)
     claimed = (

@@ -32,6 +32,7 @@ from .models import (
     SecretChoice,
 )
 from .selectors import attendance_now, quorum_now
+from .services import meeting_pdf_render, meeting_schedule
 
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
@@ -64,8 +65,6 @@ def seed(ctx: DemoContext) -> None:
 
 
 def _seed_2017(ctx: DemoContext) -> None:
-    from .services import meeting_pdf_render
-
     cycle = ctx.cycles["2017"]
     meeting = Meeting.objects.filter(cycle=cycle).first()
     if meeting is None:
@@ -210,8 +209,6 @@ def _seed_2017(ctx: DemoContext) -> None:
 
 
 def _seed_current(ctx: DemoContext) -> None:
-    from .services import meeting_schedule
-
     cycle = ctx.cycles["current"]
     if Meeting.objects.filter(cycle=cycle).exists():
         return

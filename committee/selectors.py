@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole, PassBase
-from awards.models import Application, AwardCycle, CycleMembership
+from awards.models import Application, AwardCycle, CriteriaCategory, CycleMembership
 from awards.selectors import application_history, cycles_run_by
 from core.models import User
 from enterprises.enums import District, Industry
+from reviews import selectors as review_selectors
+from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
+from reviews.models import Assignment, Panel, ScoreSheet
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -331,8 +335,6 @@ class DecidedLevel:
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
@@ -606,10 +608,6 @@ def _histogram(totals_by_round: dict[str, list]) -> tuple[list[str], dict[str, l
 def expert_review_report(meeting: Meeting) -> Block | None:
     """How the expert evaluation went: panels and experts per round, score histograms, the experts'
     agreement, and the nominees in the expert ranking. A constant number of queries."""
-    from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RoundKind
-    from reviews.models import Assignment, Panel
-
     cycle = meeting.cycle
     panels = dict(
         Panel.objects.filter(round__cycle=cycle).values_list("round__kind").annotate(n=Count("id")).order_by()
@@ -675,11 +673,6 @@ def _tally(texts) -> list[tuple[str, int]]:
 def candidate_scores(ballot: Ballot) -> Block | None:
     """One candidate's scores per category against the cycle's average, the round totals, the experts'
     strengths and opportunities per category, and the on-site visit's summary."""
-    from awards.models import CriteriaCategory
-    from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
-    from reviews.models import ScoreSheet
-
     application = ballot.application
     cycle = application.cycle
     summary = review_selectors.application_score_summary(application=application)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +31,9 @@ from core.models import User
 from core.outbox import outbox_add_task
 from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
+from reviews.selectors import cycle_ranking
 
-from . import decisions
+from . import decisions, pdf
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 from .models import (
     Attendance,
@@ -127,8 +129,6 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
     """Put newly nominated candidates on the agenda, in the order of the expert ranking (combined
     score; candidates without a score after, by nomination), numbered after those already there.
     The secretary may change the order afterwards (`ballot_ranks_set`)."""
-    from reviews.selectors import cycle_ranking
-
     on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
     new = [
         a
@@ -1030,9 +1030,6 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
 
 def meeting_pdf_render(*, meeting_id: int, kind: str) -> str:
     """Render the minutes or the report to PDF under MEDIA_ROOT and record it. Returns the file name."""
-    from django.core.files.base import ContentFile
-
-    from . import pdf
 
     meeting = Meeting.objects.select_related("cycle").get(pk=meeting_id)
     if kind == "minutes" and meeting.status != MeetingStatus.CLOSED:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.models import User
+
 DEMO_PASSWORD = "Award-demo-2026"
 
 
@@ -28,8 +30,6 @@ class DemoContext:
 def demo_user(
     ctx: DemoContext, key: str, email: str, full_name: str, *, role_label: str, superuser=False, lang="zh-hans"
 ):
-    from core.models import User
-
     user = User.objects.filter(email=email).first()
     if user is None:
         maker = User.objects.create_superuser if superuser else User.objects.create_user

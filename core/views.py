@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.db import connection
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -19,29 +21,23 @@ def language_switch(request):
     return response
 
 
-def favicon(request):
+def favicon(_request):
     """Anyone: the site icon, resolved when asked (the hashed name exists only after collectstatic)."""
-    from django.http import HttpResponsePermanentRedirect
-    from django.templatetags.static import static
-
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
-def healthz(request):
+def healthz(_request):
     """Liveness for the container healthcheck: the app answers and reaches its database."""
-    from django.db import connection
-    from django.http import JsonResponse
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 
-def error_403(request, exception=None):
+def error_403(request, exception=None):  # noqa: ARG001 -- Django passes exception= by name
     return render(request, "403.html", status=403)
 
 
-def error_404(request, exception=None):
+def error_404(request, exception=None):  # noqa: ARG001 -- Django passes exception= by name
     return render(request, "404.html", status=404)
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import rules
 
+from .enums import MemberRole
+from .models import EnterpriseMembership
+
 
 def _membership_roles(user, enterprise) -> set[str]:
     if not user.is_authenticated or enterprise is None:
         return set()
-    from .models import EnterpriseMembership
 
     return set(EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True))
 
@@ -25,8 +27,6 @@ def is_enterprise_member(user, enterprise) -> bool:
 
 @rules.predicate
 def is_enterprise_owner(user, enterprise) -> bool:
-    from .enums import MemberRole
-
     return MemberRole.OWNER in _membership_roles(user, enterprise)
 
 

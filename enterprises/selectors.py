@@ -7,6 +7,8 @@ from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from awards.enums import ApplicationStatus, CycleRole
+from awards.models import CycleMembership
 from core.models import User
 
 from .enums import MemberRole, NameChangeStatus
@@ -78,8 +80,6 @@ def enterprises_for_office() -> QuerySet[Enterprise]:
 
 def enterprise_identity_locked(enterprise: Enterprise) -> bool:
     """An application past draft holds names of record: the names and code change only by request."""
-    from awards.enums import ApplicationStatus
-
     return enterprise.applications.exclude(status=ApplicationStatus.DRAFT).exists()
 
 
@@ -119,9 +119,6 @@ def earlier_names(enterprise: Enterprise, *, since) -> list[NameChangeRequest]:
 def office_recipients_for(enterprise: Enterprise) -> list[User]:
     """Who hears of a change request: the secretaries of the cycles the enterprise applied to past
     draft (all secretaries when there is none)."""
-    from awards.enums import ApplicationStatus, CycleRole
-    from awards.models import CycleMembership
-
     secretaries = CycleMembership.objects.filter(role=CycleRole.SECRETARY)
     cycles = enterprise.applications.exclude(status=ApplicationStatus.DRAFT).values("cycle_id")
     mine = secretaries.filter(cycle_id__in=cycles)

@@ -262,7 +262,7 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
         .values_list("sheet__assignment_id", "item_id", "percent")
     ):
         per_expert[a_id][item_id] = pct
-    normalised = _normalised_for_round(panel.round, {m.pk: m.expert_id for m in members})
+    normalised = _normalised_for_round(panel.round)
     rows, cat_points = [], defaultdict(lambda: Decimal("0"))
     total: Decimal | None = Decimal("0")
     for item in items:
@@ -328,8 +328,8 @@ def panel_detail(*, panel: Panel) -> PanelDetail:
     )
 
 
-def _normalised_for_round(rnd: ReviewRound, experts: dict[int, int]) -> dict[int, dict]:
-    """Normalised percentages of the given experts over everything they scored in the round."""
+def _normalised_for_round(rnd: ReviewRound) -> dict[int, dict]:
+    """Normalised percentages of every expert of the round over everything they scored in it."""
     raw: dict[int, dict] = defaultdict(dict)
     for expert_id, panel_id, item_id, pct in (
         _counting_scores()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from .forms import (
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_pool_expert
+from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
 # ---------------------------------------------------------------- helpers
 
@@ -142,7 +144,6 @@ def declare(request, pk):
 def _sheet_context(assignment, overrides=None, **extra):
     categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides)
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
-    from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
     n_items = sum(len(c.items) for c in categories)
     submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
@@ -309,8 +310,6 @@ def consensus(request, pk, item_pk):
 
 
 def panel_url(panel):
-    from django.urls import reverse
-
     return reverse("reviews:panel", args=[panel.pk])
 
 
@@ -374,8 +373,6 @@ def round_edit(request, pk, kind):
 
 
 def _url(name, *args):
-    from django.urls import reverse
-
     return reverse(name, args=args)
 
 

@@ -26,7 +26,7 @@ def reviews_the_award(user) -> bool:
 
 
 @rules.predicate
-def mfa_enforced(user) -> bool:
+def mfa_enforced(_user) -> bool:
     return settings.MFA_REQUIRED
 
 
