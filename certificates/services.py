@@ -29,9 +29,9 @@ from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
 
+from . import rendering
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
-from .rendering import certificate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         )
         if settings.CERTIFICATE_RENDER_DELAY:  # tests only: widens the window in which a worker can die
             time.sleep(settings.CERTIFICATE_RENDER_DELAY)
-        pdf = certificate_pdf(certificate)
+        pdf = rendering.certificate_pdf(certificate)
         name = certificate_file_name(certificate)
         _write_atomically(name, pdf, token)
     except Exception as exc:
