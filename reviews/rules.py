@@ -15,7 +15,6 @@ from .models import Assignment, DeclaredConflict, Panel, ReviewRound, ScoreSheet
 
 def _cycle_id_of(obj) -> int | None:
     """Cycle, round, panel, assignment or sheet → the cycle's id."""
-
     if obj is None:
         return None
     if isinstance(obj, AwardCycle):
@@ -39,14 +38,18 @@ def is_review_secretary(user, obj) -> bool:
 
 
 @rules.predicate
-def is_assigned_expert(user, assignment) -> bool:
-    """The expert of this assignment, as long as it was not released by a conflict."""
-    return (
-        user.is_authenticated
-        and assignment is not None
-        and assignment.expert_id == user.pk
-        and assignment.status != AssignmentStatus.CONFLICT
-    )
+def is_own_assignment(user, assignment) -> bool:
+    """This assignment is the signed-in expert's (whatever its state): the one statement of it."""
+    return user.is_authenticated and assignment is not None and assignment.expert_id == user.pk
+
+
+@rules.predicate
+def is_released(_user, assignment) -> bool:
+    return assignment is not None and assignment.status == AssignmentStatus.CONFLICT
+
+
+# The expert of this assignment, as long as it was not released by a conflict.
+is_assigned_expert = is_own_assignment & ~is_released
 
 
 @rules.predicate
@@ -81,7 +84,6 @@ def is_pool_expert(user) -> bool:
 def is_attachment_expert(user, attachment) -> bool:
     """An expert on a panel of the attachment's application, in a round that has opened, who declared no
     conflict; and only for a file of the latest submitted version (what the experts score)."""
-
     if not user.is_authenticated or attachment is None:
         return False
     assigned = Assignment.objects.filter(

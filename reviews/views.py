@@ -34,7 +34,7 @@ from .forms import (
     sheet_post,
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
-from .rules import is_pool_expert
+from .rules import is_own_assignment, is_pool_expert
 from .scoring import BANDS, PROCESS_DIMENSIONS, RESULTS_DIMENSIONS
 
 # ---------------------------------------------------------------- helpers
@@ -59,7 +59,7 @@ def _own_assignment(request, pk) -> Assignment:
     assignment = get_object_or_404(
         Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
     )
-    if assignment.expert_id != request.user.pk:
+    if not is_own_assignment(request.user, assignment):
         raise Http404
     return assignment
 
