@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import NoAddDelete, ReadOnly, related_rows_link
 from core.errors import ServiceError
 
-from .enums import ApplicationStatus
+from .enums import ApplicationStatus, CycleStatus
 from .models import (
     Application,
     ApplicationAttachment,
@@ -23,7 +23,8 @@ from .models import (
     CycleMembership,
     SectionComment,
 )
-from .services import application_transition
+from .services import application_transition, cycle_transition
+from .workflow import cycle_targets_from
 
 
 class _LockedFrameworkMixin:
@@ -90,8 +91,27 @@ class LevelInline(admin.TabularInline):
     extra = 0
 
 
+class AwardCycleAdminForm(forms.ModelForm):
+    """The status offers only the moves the cycle table allows; saving makes the move through
+    awards.services.cycle_transition (audited), never by writing the field. A new cycle starts in
+    preparation."""
+
+    class Meta:
+        model = AwardCycle
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            return
+        current = self.instance.status if self.instance.pk else CycleStatus.DRAFT
+        allowed = [current, *cycle_targets_from(current)] if self.instance.pk else [current]
+        self.fields["status"].choices = [(v, label) for v, label in CycleStatus.choices if v in allowed]
+
+
 @admin.register(AwardCycle)
 class AwardCycleAdmin(admin.ModelAdmin):
+    form = AwardCycleAdminForm
     list_display = [
         "edition",
         "year",
@@ -108,6 +128,17 @@ class AwardCycleAdmin(admin.ModelAdmin):
     inlines = [LevelInline]
     readonly_fields = ["members"]
     members = related_rows_link(CycleMembership, "cycle", _("cycle roles"))
+
+    def save_model(self, request, obj, form, change):
+        target = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if change and target != obj.status:
+            try:
+                cycle_transition(cycle=obj, to=target, by=request.user, reason="admin")
+            except (ServiceError, PermissionDenied) as exc:
+                self.message_user(request, f"{obj}: {exc}", messages.ERROR)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -31,7 +31,7 @@ def applicant_sections(request) -> list[Section]:
     )
     out = []
     for app in apps:
-        deadline = app.resubmit_by if app.status == S.RETURNED and app.resubmit_by else app.cycle.applications_close_at
+        deadline = app.submission_deadline
         step = NEXT_STEPS.get(app.status, _("The review is in progress; you will be told by e-mail."))
         history = sorted(app.transitions.all(), key=lambda t: (t.at, t.pk))
         office = [

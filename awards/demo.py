@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +28,13 @@ from .models import (
     CriteriaFramework,
     CycleMembership,
 )
-from .services import application_decide_eligibility, application_submit, application_transition, attachment_add
+from .services import (
+    application_decide_eligibility,
+    application_section_save,
+    application_submit,
+    application_transition,
+    attachment_add,
+)
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -214,7 +222,7 @@ def _at(y, m, d, h=9):
     return dt.datetime(y, m, d, h, 0, tzinfo=SH)
 
 
-def _cycle(key, **values):
+def _cycle(**values):
     levels = values.pop("levels")
     cycle, _ = AwardCycle.objects.get_or_create(edition=values["edition"], defaults=values)
     for rank, (code, zh, en, quota, prize) in enumerate(levels, start=1):
@@ -235,7 +243,6 @@ LEVELS = [
 def seed_cycles(ctx: DemoContext) -> None:
     framework = CriteriaFramework.objects.get(code="gbt19580-2012")
     ctx.cycles["2017"] = _cycle(
-        "2017",
         edition=6,
         year=2017,
         framework=framework,
@@ -255,7 +262,6 @@ def seed_cycles(ctx: DemoContext) -> None:
     now = timezone.now().astimezone(SH)
     year = now.year
     ctx.cycles["current"] = _cycle(
-        "current",
         edition=6 + (year - 2017),
         year=year,
         framework=framework,
@@ -505,7 +511,7 @@ def _figures(app) -> dict:
     return data
 
 
-def _content(app, applicant, *, complete: bool) -> dict:
+def _content(app, *, complete: bool) -> dict:
     name = app.enterprise.name_zh or app.enterprise.name_en
     cats = list(app.cycle.framework.categories.prefetch_related("items"))
     sa = {
@@ -549,23 +555,19 @@ DEMO_FILES = [
 ]
 
 
-def _demo_upload(kind, name, text):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _demo_upload(name, text):
     return SimpleUploadedFile(name, minimal_pdf(f"{text} - Chenzhou Mayor Quality Award"), "application/pdf")
 
 
 def _fill_content(app: Application, applicant, *, complete: bool) -> None:
     """Fill the sections through the service; upload small PDFs (the draft gets only the licence)."""
-    from .services import application_section_save
-
-    for section, data in _content(app, applicant, complete=complete).items():
+    for section, data in _content(app, complete=complete).items():
         app.refresh_from_db()
         application_section_save(
             application=app, section=section, data=data, version=app.section_version(section), by=applicant
         )
     for kind, name, text in DEMO_FILES if complete else DEMO_FILES[:1]:
-        attachment_add(application=app, kind=kind, upload=_demo_upload(kind, name, text), by=applicant)
+        attachment_add(application=app, kind=kind, upload=_demo_upload(name, text), by=applicant)
 
 
 def _backfill_content(app: Application, applicant) -> None:
@@ -573,12 +575,11 @@ def _backfill_content(app: Application, applicant) -> None:
     if app.attachments.exists() or app.basic_info:
         return
     complete = app.status != S.DRAFT
-    content = _content(app, applicant, complete=complete)
+    content = _content(app, complete=complete)
     Application.objects.filter(pk=app.pk).update(**{sections.SECTION_FIELDS[s]: data for s, data in content.items()})
-    import hashlib
 
     for kind, name, text in DEMO_FILES if complete else DEMO_FILES[:1]:
-        upload = _demo_upload(kind, name, text)
+        upload = _demo_upload(name, text)
         att = ApplicationAttachment(
             application=app,
             kind=kind,

@@ -23,6 +23,7 @@ from enterprises.validators import district_mismatch, normalize_credit_code
 
 from . import sections as S
 from .enums import AttachmentKind, EligibilityDecision
+from .services import attachment_total_check
 
 YES_NO = [("yes", _("Yes, I declare this")), ("no", _("No"))]
 
@@ -346,8 +347,6 @@ class AttachmentForm(forms.Form):
         self.application = application
 
     def clean_file(self):
-        from .services import attachment_total_check
-
         upload = self.cleaned_data["file"]
         validate_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
         if self.application is not None:

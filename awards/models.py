@@ -387,9 +387,28 @@ class Application(models.Model):
         """The registered (Chinese) name of record, whatever the reader's language: for e-mails and records."""
         return self.name_zh or self.name_en or self.credit_code
 
+    # The submission window and the resubmission deadline, stated once (services, views, dashboard).
+    @property
+    def submission_deadline(self):
+        """Until when the application may be submitted: the window, or the resubmission deadline."""
+        if self.status == ApplicationStatus.RETURNED and self.resubmit_by:
+            return self.resubmit_by
+        return self.cycle.applications_close_at
+
+    def may_be_submitted(self, at=None) -> bool:
+        """The cycle is open for applications (status and start) and the deadline has not passed."""
+        at = at or timezone.now()
+        cycle = self.cycle
+        return cycle.status == CycleStatus.OPEN and cycle.applications_open_at <= at < self.submission_deadline
+
+    def returned_not_resubmitted_in_time(self, at=None) -> bool:
+        """Returned for revision and its resubmission deadline has passed: the office may decide it ineligible."""
+        at = at or timezone.now()
+        return self.status == ApplicationStatus.RETURNED and (self.resubmit_by is None or self.resubmit_by <= at)
+
     def section_version(self, section: str) -> int:
         """The version of one section as loaded; a save must name it (optimistic check)."""
-        from .sections import SECTION_VERSION_FIELDS
+        from .sections import SECTION_VERSION_FIELDS  # noqa: PLC0415 -- awards.sections imports this module: avoid a circular import
 
         return getattr(self, SECTION_VERSION_FIELDS[section])
 
@@ -422,7 +441,7 @@ class ApplicationTransition(models.Model):
         return f"{self.application}: {self.from_status} → {self.to_status}"
 
 
-def _attachment_path(instance, filename: str) -> str:
+def _attachment_path(instance, _filename: str) -> str:
     # A random name: the enterprise's file name is kept in `original_name`, never used on disk.
     ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(instance.mime_type, "bin")
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}.{ext}"
@@ -535,6 +554,6 @@ class SectionComment(models.Model):
         return f"{self.section}: {self.text[:40]}"
 
     def get_section_title(self) -> str:
-        from .sections import SECTION_TITLES
+        from .sections import SECTION_TITLES  # noqa: PLC0415 -- awards.sections imports this module: avoid a circular import
 
         return str(SECTION_TITLES.get(self.section, self.section))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import rules
 
+from enterprises import rules as enterprise_rules
+from enterprises.models import EnterpriseMembership
+
 from .enums import Actor, CycleRole
+from .models import CycleMembership
 from .workflow import EDITABLE_STATUSES, Transition
 
 
@@ -19,7 +23,6 @@ def _cycle_id(obj) -> int | None:
 def _has_cycle_role(user, obj, role: str) -> bool:
     if not user.is_authenticated or obj is None:
         return False
-    from .models import CycleMembership
 
     return CycleMembership.objects.filter(user=user, cycle_id=_cycle_id(obj), role=role).exists()
 
@@ -35,19 +38,12 @@ def is_cycle_secretary(user, obj) -> bool:
 
 
 @rules.predicate
-def is_cycle_expert(user, obj) -> bool:
-    return _has_cycle_role(user, obj, CycleRole.EXPERT)
-
-
-@rules.predicate
 def is_cycle_committee(user, obj) -> bool:
     return _has_cycle_role(user, obj, CycleRole.COMMITTEE)
 
 
 @rules.predicate
 def is_any_secretary(user) -> bool:
-    from .models import CycleMembership
-
     return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.SECRETARY).exists()
 
 
@@ -56,13 +52,12 @@ def is_applicant(user, application) -> bool:
     """A member (owner or editor) of the application's enterprise."""
     if not user.is_authenticated or application is None:
         return False
-    from enterprises.models import EnterpriseMembership
 
     return EnterpriseMembership.objects.filter(user=user, enterprise_id=application.enterprise_id).exists()
 
 
 @rules.predicate
-def is_editable(user, application) -> bool:
+def is_editable(_user, application) -> bool:
     return application is not None and application.status in EDITABLE_STATUSES
 
 
@@ -99,3 +94,26 @@ def is_attachment_office(user, attachment) -> bool:
 # reviews/rules.py: rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert).
 can_view_attachment = is_attachment_applicant | is_attachment_office
 rules.add_perm("awards.view_attachment", can_view_attachment)
+
+
+# --- enterprises' rules that depend on award roles (enterprises sits below awards) ------------------
+
+
+@rules.predicate
+def has_review_role(user) -> bool:
+    """Award office, experts and committee members judge applicants: they do not apply themselves."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+
+    return CycleMembership.objects.filter(user=user).exists()
+
+
+rules.set_perm(
+    "enterprises.register_enterprise",
+    enterprise_rules.is_email_verified & ~enterprise_rules.has_enterprise & ~has_review_role,
+)
+rules.set_perm("enterprises.join_enterprise", rules.is_authenticated & ~has_review_role)
+rules.set_perm("enterprises.view_as_office", is_office_anywhere)
+rules.set_perm("enterprises.decide_name_change", is_office_anywhere)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.text import join_list
+from enterprises.enums import District, Industry
 
 from . import scale
 from .enums import ApplicationStatus, AttachmentKind
@@ -258,7 +259,7 @@ class Check:
 def cooling_off_wins(enterprise_id: int, cycle) -> list:
     """Awards of the enterprise within the cycle's cooling-off period, revoked ones included (a
     revocation for fraud does not shorten the wait)."""
-    from .models import Application
+    from .models import Application  # noqa: PLC0415 -- awards.models imports this module: avoid a circular import
 
     return list(
         Application.objects.filter(
@@ -452,8 +453,6 @@ def attachment_label(meta: dict) -> str:
 
 def snapshot_view(data: dict, categories) -> dict[str, Any]:
     """A submitted version laid out for reading (labels in the reader's language)."""
-    from enterprises.enums import District, Industry
-
     basic = data.get(BASIC) or {}
     labels = {"district": dict(District.choices), "industry": dict(Industry.choices)}
     basic_rows = [

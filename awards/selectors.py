@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
 from core.models import User
+from enterprises.models import EnterpriseMembership
 
+from . import sections as S
 from .enums import ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle
+from .models import Application, ApplicationTransition, AwardCycle, CycleMembership
 
 ACTIVE_CYCLE_STATUSES = (
     CycleStatus.OPEN,
@@ -44,15 +48,58 @@ def winners_by_year(*, years: int | None = None) -> OrderedDict[int, list[Applic
     return grouped
 
 
-def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
-    """Cycles the user runs as secretary (all of them for an admin)."""
+@dataclass(frozen=True)
+class Roles:
+    is_admin: bool = False
+    is_secretary: bool = False
+    is_expert: bool = False
+    is_committee: bool = False
+    is_applicant: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any((self.is_admin, self.is_secretary, self.is_expert, self.is_committee, self.is_applicant))
+
+
+def user_roles(user: User) -> Roles:
+    """The roles the user holds anywhere (navigation, dashboard), cached on the user object for one request."""
+    if not user.is_authenticated:
+        return Roles()
+    cached = getattr(user, "_mqa_roles", None)
+    if cached is not None:
+        return cached
+    cycle_roles = set(CycleMembership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    roles = Roles(
+        is_admin=user.is_superuser,
+        is_secretary=CycleRole.SECRETARY in cycle_roles,
+        is_expert=CycleRole.EXPERT in cycle_roles,
+        is_committee=CycleRole.COMMITTEE in cycle_roles,
+        is_applicant=EnterpriseMembership.objects.filter(user=user).exists(),
+    )
+    user._mqa_roles = roles
+    return roles
+
+
+def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
+    """The cycles this user runs: those they are secretary of, every cycle for an admin."""
     qs = AwardCycle.objects.all()
     if not user.is_superuser:
         qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
-    return qs.annotate(
-        n_applications=Count("applications", distinct=True),
-        n_submitted=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True),
-    ).order_by("-year")
+    return qs
+
+
+def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
+    """Cycles the user runs as secretary (all of them for an admin), with their application counts."""
+    return (
+        cycles_run_by(user)
+        .annotate(
+            n_applications=Count("applications", distinct=True),
+            n_submitted=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("-year")
+    )
 
 
 def application_status_counts(cycle: AwardCycle) -> list[tuple[str, str, int]]:
@@ -89,8 +136,6 @@ def application_history(application: Application) -> QuerySet[ApplicationTransit
 
 
 def memberships_of(user: User):
-    from .models import CycleMembership
-
     return CycleMembership.objects.filter(user=user).select_related("cycle").order_by("-cycle__year", "role")
 
 
@@ -104,8 +149,6 @@ def cycle_open_for_applications() -> AwardCycle | None:
 
 def application_for(user: User, pk: int) -> Application:
     """The application if the user may see it at all; 404 otherwise, so that not even existence leaks."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
 
 
@@ -146,8 +189,6 @@ def office_messages(application: Application) -> list[ApplicationTransition]:
 def open_return_comments(application: Application, attachments) -> dict[str, list[str]]:
     """While the application is returned: the office's comments per section, for the sections not
     changed since the version it returned (a changed section has been dealt with)."""
-    from . import sections as S
-
     if application.status != ApplicationStatus.RETURNED:
         return {}
     transition = (
@@ -169,8 +210,6 @@ def open_return_comments(application: Application, attachments) -> dict[str, lis
 def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]:
     """The cycle's applications for the secretary (none for anyone else), work first; filtered by
     `awards.filters.ApplicationQueueFilter`, paged by the view; queries constant in the rows."""
-    from django.db.models import Case, Max, Value, When
-
     if not (user.is_superuser or is_secretary_of(user, cycle)):
         return Application.objects.none()
     qs = (
@@ -188,6 +227,4 @@ def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]
 
 
 def is_secretary_of(user: User, cycle: AwardCycle) -> bool:
-    from .models import CycleMembership
-
     return CycleMembership.objects.filter(user=user, cycle=cycle, role=CycleRole.SECRETARY).exists()

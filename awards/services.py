@@ -1,4 +1,5 @@
-"""Writes for cycles and applications. Every status change goes through application_transition."""
+"""Writes for cycles and applications. Every status change of an application goes through
+application_transition, every status change of a cycle through cycle_transition."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +35,7 @@ from .models import (
 )
 from .rules import is_applicant as rules_is_applicant
 from .rules import may_make_transition
-from .workflow import EDITABLE_STATUSES, transition_for
+from .workflow import EDITABLE_STATUSES, cycle_transition_allowed, transition_for
 
 
 def application_transition(
@@ -143,8 +145,6 @@ def _notify_step(application: Application, *, comment: str, payload: dict[str, A
 
 def application_notify_members(*, application: Application, template: str, context: dict[str, Any]) -> None:
     """Mail every member of the enterprise (after commit), each in their own language."""
-    from enterprises.models import EnterpriseMembership
-
     for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
         "user"
     ):
@@ -285,8 +285,6 @@ def attachment_add(
 
 
 def attachment_total_check(*, application: Application, adding: int, name: str) -> None:
-    from django.template.defaultfilters import filesizeformat
-
     used = (
         ApplicationAttachment.objects.filter(application=application, removed_at__isnull=True).aggregate(
             total=Sum("size")
@@ -322,13 +320,6 @@ def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
             )
 
 
-def submission_deadline(application: Application):
-    """Until when the application may be submitted: the window, or the resubmission deadline."""
-    if application.status == ApplicationStatus.RETURNED and application.resubmit_by:
-        return application.resubmit_by
-    return application.cycle.applications_close_at
-
-
 def application_submit(*, application: Application, by: User, notify: bool = True) -> Application:
     """Submit (or resubmit) the application: window open, every part complete.
 
@@ -343,9 +334,8 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
         if not rules_is_applicant(by, app):
             raise PermissionDenied(_("Only members of the enterprise may submit its application."))
         now = timezone.now()
-        deadline = submission_deadline(app)
-        window_open = app.cycle.status == CycleStatus.OPEN and app.cycle.applications_open_at <= now
-        if not window_open or now >= deadline:
+        deadline = app.submission_deadline
+        if not app.may_be_submitted(now):
             raise NotAllowed(
                 _("Submissions closed at %(deadline)s (China Standard Time). Your draft is kept.")
                 % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
@@ -432,7 +422,7 @@ def application_decide_eligibility(
         # A returned application is decided again only when it was not resubmitted in time.
         if decision != EligibilityDecision.INELIGIBLE:
             raise NotAllowed(_("A returned application is decided once it is resubmitted."), code="returned")
-        if application.resubmit_by and application.resubmit_by > timezone.now():
+        if not application.returned_not_resubmitted_in_time():
             raise NotAllowed(
                 _("The enterprise may resubmit until %(date)s.")
                 % {"date": timezone.localtime(application.resubmit_by).strftime("%Y-%m-%d %H:%M")},
@@ -492,3 +482,42 @@ def _date_or_blank(day) -> str:
 def can_withdraw(application: Application) -> bool:
     """Before the material review starts (the transition table says from which statuses)."""
     return transition_for(application.status, ApplicationStatus.WITHDRAWN) is not None
+
+
+def cycle_transition(
+    *,
+    cycle: AwardCycle,
+    to: str,
+    by: User | None,
+    reason: str = "",
+    extra_fields: dict[str, Any] | None = None,
+    system: bool = False,
+) -> AwardCycle:
+    """Move a cycle to `to` if the cycle table (awards.workflow.CYCLE_TRANSITIONS) allows it and `by`
+    runs the cycle (`system=True`: a service that checked its own permission makes the move as a
+    consequence, e.g. the committee's meeting opening).
+
+    A conditional update: of two concurrent moves from the same status one succeeds, the other gets a
+    Conflict. The audit event is written in the same transaction."""
+    from_status = cycle.status
+    if not cycle_transition_allowed(from_status, to):
+        raise NotAllowed(
+            _("A cycle that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": CycleStatus(from_status).label, "to": CycleStatus(to).label},
+            code="illegal_cycle_transition",
+        )
+    if not system and (by is None or not rules.has_perm("awards.manage_cycle", by, cycle)):
+        raise PermissionDenied(_("You may not change this cycle's status."))
+    fields = {"status": to, **(extra_fields or {})}
+    with transaction.atomic():
+        if AwardCycle.objects.filter(pk=cycle.pk, status=from_status).update(**fields) == 0:
+            raise Conflict(_("The cycle was changed by someone else a moment ago. Please reload the page."))
+        audit_record(
+            action=AuditAction.TRANSITION,
+            obj=cycle,
+            by=by,
+            payload={"from": from_status, "to": to, "reason": reason},
+        )
+        for name, value in fields.items():
+            setattr(cycle, name, value)
+    return cycle

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
-from core.selectors import user_roles
 from core.uploads import download_name
 from enterprises.models import Enterprise
 
@@ -43,6 +42,7 @@ from .forms import (
 )
 from .models import ApplicationAttachment, AwardCycle
 from .rules import is_applicant
+from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES
 
 # Sections edited with a form on the section page; the attachments have their own page.
@@ -152,8 +152,8 @@ def application_overview(request, pk):
             "total": len(rows),
             "complete": done == len(rows),
             "editable": editable,
-            "deadline": services.submission_deadline(application),
-            "window_open": _window_open(application),
+            "deadline": application.submission_deadline,
+            "window_open": application.may_be_submitted(),
             "snapshots": snapshots,
             "latest": latest,
             "view": S.snapshot_view(latest.data, categories) if latest and not editable else None,
@@ -362,15 +362,6 @@ def attachment_download(request, pk, attachment_id):
     return response
 
 
-def _window_open(application) -> bool:
-    """May the application be submitted now: the window, or a returned application's own deadline."""
-    return application.cycle.is_application_window_open() or (
-        application.status == ApplicationStatus.RETURNED
-        and application.resubmit_by is not None
-        and application.resubmit_by > timezone.now()
-    )
-
-
 @login_required
 def application_submit(request, pk):
     """Applicants: submit (or resubmit) the application. GET (or a POST without `confirm`) shows
@@ -401,8 +392,8 @@ def application_submit(request, pk):
             "application": application,
             "rows": rows,
             "complete": done == len(rows),
-            "window_open": _window_open(application),
-            "deadline": services.submission_deadline(application),
+            "window_open": application.may_be_submitted(),
+            "deadline": application.submission_deadline,
             "attachments": attachments,
         },
     )
@@ -482,14 +473,6 @@ def eligibility_queue(request):
     )
 
 
-def _late_return(application) -> bool:
-    return (
-        application.status == ApplicationStatus.RETURNED
-        and application.resubmit_by is not None
-        and application.resubmit_by <= timezone.now()
-    )
-
-
 def _decided_meanwhile(request, application):
     """A decision posted for an application that can no longer be decided (another secretary was
     quicker, or it left the queue): say so above the page, which shows what it is now."""
@@ -514,7 +497,7 @@ def eligibility_review(request, pk):
         raise PermissionDenied
     form = EligibilityDecisionForm(request.POST or None)
     if request.method == "POST" and not (
-        application.status == ApplicationStatus.SUBMITTED or _late_return(application)
+        application.status == ApplicationStatus.SUBMITTED or application.returned_not_resubmitted_in_time()
     ):
         return _decided_meanwhile(request, application)
     if request.method == "POST" and form.is_valid():
@@ -559,7 +542,7 @@ def eligibility_review(request, pk):
             "form": form,
             "can_decide": application.status == ApplicationStatus.SUBMITTED,
             # Returned and not resubmitted in time: the office may close it as ineligible.
-            "late_return": _late_return(application),
+            "late_return": application.returned_not_resubmitted_in_time(),
             "messages_office": selectors.office_messages(application),
             "history": selectors.application_history(application),
         },

@@ -1,10 +1,10 @@
-"""The one table of allowed application transitions and who may make each."""
+"""The tables of allowed transitions: an application's (and who may make each) and its cycle's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .enums import Actor
+from .enums import Actor, CycleStatus
 from .enums import ApplicationStatus as S
 
 
@@ -63,5 +63,30 @@ def transition_for(source: str, target: str) -> Transition | None:
 
 # Statuses in which the enterprise may still edit its application.
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
-# Statuses that end an application's life in a cycle.
-FINAL_STATUSES = frozenset({S.INELIGIBLE, S.NOT_APPROVED, S.WITHDRAWN, S.AWARDED, S.REVOKED})
+
+
+# --- the cycle's own status ------------------------------------------------------------------------
+# Every change goes through awards.services.cycle_transition (the admin too). The award office moves
+# a cycle forward by hand (draft → open → reviewing); the committee's services make the later steps
+# as a consequence of what the committee does: opening its meeting, publishing the notice, recording
+# the government's approval.
+CYCLE_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        (CycleStatus.DRAFT, CycleStatus.OPEN),  # applications open
+        (CycleStatus.OPEN, CycleStatus.REVIEWING),  # applications closed, the review starts
+        # the committee's meeting opens (also when nobody set the cycle to "under review" first)
+        (CycleStatus.OPEN, CycleStatus.DELIBERATION),
+        (CycleStatus.REVIEWING, CycleStatus.DELIBERATION),
+        (CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE),  # the public notice is published
+        (CycleStatus.PUBLIC_NOTICE, CycleStatus.CONCLUDED),  # the government's approval: winners confirmed
+    }
+)
+
+
+def cycle_transition_allowed(source: str, target: str) -> bool:
+    return (source, target) in CYCLE_TRANSITIONS
+
+
+def cycle_targets_from(source: str) -> list[str]:
+    """The statuses a cycle may move to from `source`, in workflow order."""
+    return [status for status in CycleStatus.values if (source, status) in CYCLE_TRANSITIONS]

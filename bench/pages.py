@@ -46,7 +46,7 @@ N_SMALL, N_BIG, POOL = 10, int(os.environ.get("BENCH_BIG", "2000")), 100
 ONLY = tuple(label.strip() for label in os.environ.get("BENCH_ONLY", "").split(",") if label.strip())
 
 
-def decorate(cycle, secretary, members):
+def decorate(cycle, secretary):
     """Awarded applications with certificates, a public notice with objections, a meeting."""
     from awards.enums import ApplicationStatus as S
     from awards.models import AwardLevel
@@ -189,7 +189,7 @@ def main():
             CycleMembership.objects.bulk_create(
                 [CycleMembership(cycle=cycle, user=m, role=CycleRole.COMMITTEE) for m in members]
             )
-            extra = decorate(cycle, secretary, members)
+            extra = decorate(cycle, secretary)
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             print(f"built {n} applications in {time.perf_counter() - t0:.1f} s")

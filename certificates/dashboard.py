@@ -1,4 +1,4 @@
-"""The enterprise dashboard's certificates section (core.dashboard.SECTION_PROVIDERS)."""
+"""The enterprise dashboard's certificates section (portal.dashboard.SECTION_PROVIDERS)."""
 
 from __future__ import annotations
 

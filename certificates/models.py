@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from awards.enums import ApplicationStatus
+
 from .enums import CertificateStatus
 
 
@@ -68,8 +70,6 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         """Revoked itself, or the award it documents was revoked."""
-        from awards.enums import ApplicationStatus
-
         return self.status == CertificateStatus.REVOKED or self.application.status == ApplicationStatus.REVOKED
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import segno
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -57,8 +59,6 @@ SEAL_TEXT = "郴州市市长质量奖评审委员会"
 
 def seal_svg(text: str = SEAL_TEXT, size: int = 160) -> str:
     """A red round seal: a ring, a star and the issuer's name set along the upper arc."""
-    import math
-
     c = size / 2
     ring = c - 4
     radius = c - 24  # where the characters stand

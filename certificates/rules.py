@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from awards.rules import is_admin, is_cycle_secretary
+from enterprises.models import EnterpriseMembership
 
 
 @rules.predicate
@@ -12,7 +13,6 @@ def is_member_of_winner(user, certificate) -> bool:
     """A member (owner or editor) of the enterprise the certificate was awarded to."""
     if not user.is_authenticated or certificate is None:
         return False
-    from enterprises.models import EnterpriseMembership
 
     return EnterpriseMembership.objects.filter(user=user, enterprise_id=certificate.application.enterprise_id).exists()
 

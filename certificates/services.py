@@ -29,6 +29,7 @@ from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
 
+from . import rendering
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
 
@@ -166,8 +167,6 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
     than the time limit, becomes rendering with our token), so two workers never both render it.
     A ready or revoked certificate is left as it is: same serial, same file.
     """
-    from .rendering import certificate_pdf
-
     now = timezone.now()
     token = secrets.token_hex(8)
     claimed = (
@@ -192,7 +191,7 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         )
         if settings.CERTIFICATE_RENDER_DELAY:  # tests only: widens the window in which a worker can die
             time.sleep(settings.CERTIFICATE_RENDER_DELAY)
-        pdf = certificate_pdf(certificate)
+        pdf = rendering.certificate_pdf(certificate)
         name = certificate_file_name(certificate)
         _write_atomically(name, pdf, token)
     except Exception as exc:

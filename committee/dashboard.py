@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from awards.selectors import user_roles
 from core.dashboard import Section
-from core.selectors import user_roles
 
 from . import selectors
 

@@ -23,6 +23,11 @@ def has_quorum(*, present: int, members: int, numerator: int, denominator: int) 
     return members > 0 and present * denominator >= members * numerator
 
 
+def present_and_voting(*, members: set, present: set, voters: set, recused: set) -> set:
+    """Who may vote on a ballot: the members present now or who voted while present, not recused."""
+    return ((present | voters) & members) - recused
+
+
 def quorum_needed(*, members: int, numerator: int, denominator: int) -> int:
     """The smallest number present that makes a quorum."""
     return -(-members * numerator // denominator) if members else 0
@@ -74,7 +79,7 @@ class Tie:
 
 
 @dataclass
-class Assignment:
+class LevelAllocation:
     levels: dict[Hashable, Hashable | None] = field(default_factory=dict)  # candidate -> level (None: no place)
     ties: list[Tie] = field(default_factory=list)
     vacancies: dict[Hashable, int] = field(default_factory=dict)  # level -> places left vacant
@@ -84,7 +89,7 @@ class Assignment:
         return not self.ties
 
 
-def assign_levels(candidates: Sequence[Candidate], levels: Sequence[Level]) -> Assignment:
+def allocate_levels(candidates: Sequence[Candidate], levels: Sequence[Level]) -> LevelAllocation:
     """Give passing candidates award levels by rank: the highest level within its quota, then the next.
 
     `levels` are ordered highest first. Candidates of equal rank form a group; a group that does not
@@ -96,7 +101,7 @@ def assign_levels(candidates: Sequence[Candidate], levels: Sequence[Level]) -> A
     for c in candidates:
         groups.setdefault(c.rank, []).append(c)
     queue: list[list[Candidate]] = [groups[r] for r in sorted(groups)]
-    result = Assignment()
+    result = LevelAllocation()
     level_index = 0
     left = levels[0].quota if levels else 0
     while queue:
@@ -126,8 +131,8 @@ def assign_levels(candidates: Sequence[Candidate], levels: Sequence[Level]) -> A
             queue = _split_ordered(queue)
             continue
         result.ties.append(Tie(level=level.key, places=left, candidates=tuple(c.key for c in group)))
-        return _with_vacancies(result, levels, stopped_at=level_index, left=left)
-    return _with_vacancies(result, levels, stopped_at=level_index, left=left)
+        return _with_vacancies(result, levels)
+    return _with_vacancies(result, levels)
 
 
 def _split_ordered(queue: list[list[Candidate]]) -> list[list[Candidate]]:
@@ -138,7 +143,7 @@ def _split_ordered(queue: list[list[Candidate]]) -> list[list[Candidate]]:
     return queue
 
 
-def _with_vacancies(result: Assignment, levels: Sequence[Level], *, stopped_at: int, left: int) -> Assignment:
+def _with_vacancies(result: LevelAllocation, levels: Sequence[Level]) -> LevelAllocation:
     if result.ties:
         return result
     for level in levels:

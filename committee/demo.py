@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from awards.enums import ApplicationStatus as S
 from core.demo import DemoContext
+from reviews.health_selectors import review_health
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, VoteChoice
@@ -32,6 +33,7 @@ from .models import (
     SecretChoice,
 )
 from .selectors import attendance_now, quorum_now
+from .services import meeting_pdf_render, meeting_schedule
 
 SH = dt.timezone(dt.timedelta(hours=8))
 A, R, X = VoteChoice.APPROVE, VoteChoice.REJECT, VoteChoice.ABSTAIN
@@ -64,8 +66,6 @@ def seed(ctx: DemoContext) -> None:
 
 
 def _seed_2017(ctx: DemoContext) -> None:
-    from .services import meeting_pdf_render
-
     cycle = ctx.cycles["2017"]
     meeting = Meeting.objects.filter(cycle=cycle).first()
     if meeting is None:
@@ -175,7 +175,6 @@ def _seed_2017(ctx: DemoContext) -> None:
             ]
         )
         meeting.refresh_from_db()
-        from reviews.health_selectors import review_health
 
         Meeting.objects.filter(pk=meeting.pk).update(
             attendance_record={
@@ -213,8 +212,6 @@ def _seed_2017(ctx: DemoContext) -> None:
 
 
 def _seed_current(ctx: DemoContext) -> None:
-    from .services import meeting_schedule
-
     cycle = ctx.cycles["current"]
     if Meeting.objects.filter(cycle=cycle).exists():
         return

@@ -14,16 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole, PassBase
-from awards.models import Application, AwardCycle, CycleMembership
-from awards.selectors import application_history
+from awards.models import Application, AwardCycle, CriteriaCategory, CycleMembership
+from awards.selectors import application_history, cycles_run_by
 from core.models import User
 from enterprises.enums import District, Industry
+from reviews import selectors as review_selectors
+from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
+from reviews.health_selectors import health_context, review_health
+from reviews.models import Assignment, Panel, ScoreSheet
 
 from . import decisions
-from .enums import BallotStatus, MeetingStatus, ObjectionStatus
+from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 from .models import (
     Attendance,
     AttendanceEvent,
@@ -35,6 +40,7 @@ from .models import (
     PublicNotice,
     Recusal,
     Remark,
+    SecretChoice,
     Vote,
 )
 
@@ -75,6 +81,19 @@ def committee_members(cycle: AwardCycle) -> QuerySet[CycleMembership]:
     )
 
 
+def committee_member_ids(cycle: AwardCycle) -> list[int]:
+    return sorted(committee_members(cycle).values_list("user_id", flat=True))
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """The committee's members present now (attendance of anyone else is ignored)."""
+    return set(
+        Attendance.objects.filter(
+            meeting=meeting, present=True, member_id__in=committee_members(meeting.cycle).values("user_id")
+        ).values_list("member_id", flat=True)
+    )
+
+
 def meetings_of_cycle(cycle: AwardCycle) -> QuerySet[Meeting]:
     return cycle.meetings.annotate(n_ballots=Count("ballots")).order_by("-starts_at")
 
@@ -105,9 +124,8 @@ def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
 
 def quorum_now(meeting: Meeting, members: int | None = None) -> QuorumView:
     cycle = meeting.cycle
-    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
-    present = Attendance.objects.filter(meeting=meeting, present=True, member_id__in=member_ids).count()
-    n = len(member_ids) if members is None else members
+    present = len(present_member_ids(meeting))
+    n = len(committee_member_ids(cycle)) if members is None else members
     num, den = cycle.quorum_numerator, cycle.quorum_denominator
     return QuorumView(
         members=n,
@@ -293,12 +311,11 @@ def meeting_attendance_events(meeting: Meeting) -> QuerySet[AttendanceEvent]:
 
 def ballot_missing(ballot: Ballot) -> dict[str, Any]:
     """Who may still vote on an open ballot and has not: who is known, never how anyone voted."""
-    cycle = ballot.meeting.cycle
-    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
-    present = set(Attendance.objects.filter(meeting=ballot.meeting, present=True).values_list("member_id", flat=True))
+    member_ids = set(committee_member_ids(ballot.meeting.cycle))
+    present = present_member_ids(ballot.meeting)
     voters = set(ballot.voters.values_list("member_id", flat=True))
     recused = set(ballot.recusals.values_list("member_id", flat=True))
-    eligible = ((present | voters) & member_ids) - recused
+    eligible = decisions.present_and_voting(members=member_ids, present=present, voters=voters, recused=recused)
     missing = User.objects.filter(pk__in=eligible - voters).order_by("full_name", "email")
     return {"eligible": len(eligible), "voted": len(voters & eligible), "missing": list(missing)}
 
@@ -319,8 +336,6 @@ class DecidedLevel:
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
@@ -330,35 +345,33 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
     today's quotas. Before: what the closed ballots give now, with ties and vacancies."""
     if meeting.status == MeetingStatus.CLOSED:
         return _levels_decided(meeting)
-    from .services import meeting_assignment, places_taken  # noqa: PLC0415 -- the arithmetic lives with the close
-
     ballots = {b.pk: b for b in meeting_ballots(meeting)}
     levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
     all_closed = all(b.status == BallotStatus.CLOSED for b in ballots.values())
     taken = places_taken(meeting)
-    assignment = meeting_assignment(meeting, taken)
+    allocation = meeting_level_allocation(meeting, taken)
     rows = []
     for level in levels.values():
         rows.append(
             {
                 "level": level,
                 "taken": taken[level.pk],
-                "ballots": [ballots[k] for k, v in assignment.levels.items() if v == level.pk],
-                "vacant": assignment.vacancies.get(level.pk, 0),
+                "ballots": [ballots[k] for k, v in allocation.levels.items() if v == level.pk],
+                "vacant": allocation.vacancies.get(level.pk, 0),
             }
         )
     ties = [
         {"level": levels[t.level], "places": t.places, "ballots": [ballots[k] for k in t.candidates]}
-        for t in assignment.ties
+        for t in allocation.ties
     ]
-    no_place = [ballots[k] for k, v in assignment.levels.items() if v is None]
+    no_place = [ballots[k] for k, v in allocation.levels.items() if v is None]
     return {
         "rows": rows,
         "any_taken": any(taken.values()),
         "ties": ties,
         "no_place": no_place,
         "all_closed": all_closed,
-        "assignment": assignment,
+        "allocation": allocation,
         "decided": False,
         "changed_since": False,
     }
@@ -392,7 +405,7 @@ def _levels_decided(meeting: Meeting) -> dict[str, Any]:
         "ties": [],
         "no_place": [b for b in ballots if b.passed and b.award_level_id is None],
         "all_closed": True,
-        "assignment": None,
+        "allocation": None,
         "decided": True,
         "changed_since": any(r["level"].quota_now != r["level"].quota for r in rows),
     }
@@ -553,9 +566,7 @@ def member_upcoming(user: User) -> dict[str, Any]:
 
 
 def secretary_overview(user: User) -> list[dict[str, Any]]:
-    qs = AwardCycle.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
+    qs = cycles_run_by(user)
     cycles = list(
         qs.annotate(
             n_open_objections=Count(
@@ -598,10 +609,6 @@ def _histogram(totals_by_round: dict[str, list]) -> tuple[list[str], dict[str, l
 def expert_review_report(meeting: Meeting) -> Block | None:
     """How the expert evaluation went: panels and experts per round, score histograms, the experts'
     agreement, and the nominees in the expert ranking. A constant number of queries."""
-    from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RankingBasis, RoundKind
-    from reviews.models import Assignment, Panel
-
     cycle = meeting.cycle
     panels = dict(
         Panel.objects.filter(round__cycle=cycle).values_list("round__kind").annotate(n=Count("id")).order_by()
@@ -667,11 +674,6 @@ def _tally(texts) -> list[tuple[str, int]]:
 def candidate_scores(ballot: Ballot) -> Block | None:
     """One candidate's scores per category against the cycle's average, the round totals, the experts'
     strengths and opportunities per category, and the on-site visit's summary."""
-    from awards.models import CriteriaCategory
-    from reviews import selectors as review_selectors
-    from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
-    from reviews.models import ScoreSheet
-
     application = ballot.application
     cycle = application.cycle
     summary = review_selectors.application_score_summary(application=application)
@@ -728,7 +730,6 @@ def candidate_scores(ballot: Ballot) -> Block | None:
 
 def review_health_report(meeting: Meeting) -> Block | None:
     """Review health: as stored when the meeting closed, computed from today's scores before that."""
-    from reviews.health_selectors import health_context, review_health
 
     stored = meeting.status == MeetingStatus.CLOSED and bool(meeting.health_record)
     health = health_context(meeting.health_record if stored else review_health(cycle=meeting.cycle))
@@ -740,3 +741,87 @@ def review_health_report(meeting: Meeting) -> Block | None:
 REPORT_BLOCKS.append(expert_review_report)
 REPORT_BLOCKS.append(review_health_report)
 DOSSIER_BLOCKS.append(candidate_scores)
+
+
+# --- the count of a ballot and the award levels (reads the services act on) -------------------
+
+
+def ballot_tally(ballot: Ballot) -> dict:
+    """The count of an open ballot as it stands, under the cycle's rule in force.
+
+    Eligible: the members present now or who voted while present, not recused. Counted: every vote
+    cast (a vote is only accepted from a present, non-recused member, and a recusal withdraws it)."""
+    meeting = ballot.meeting
+    cycle = AwardCycle.objects.get(pk=meeting.cycle_id)
+    members = set(committee_member_ids(cycle))
+    present = present_member_ids(meeting)
+    recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    voters = set(BallotVoter.objects.filter(ballot=ballot).values_list("member_id", flat=True))
+    choices = SecretChoice.objects if ballot.secret else Vote.objects
+    counts = dict.fromkeys(VoteChoice.values, 0)
+    counts.update(dict(choices.filter(ballot=ballot).values_list("choice").annotate(n=Count("pk")).order_by()))
+    eligible = decisions.present_and_voting(members=members, present=present, voters=voters, recused=recused)
+    cast = counts[VoteChoice.APPROVE] + counts[VoteChoice.REJECT] + counts[VoteChoice.ABSTAIN]
+    base = decisions.count_base(cycle.pass_base, eligible=len(eligible), members=len(members - recused), cast=cast)
+    return {
+        "members": len(members),
+        "present": len(present),
+        "recused": len(recused & present),
+        "approvals": counts[VoteChoice.APPROVE],
+        "rejections": counts[VoteChoice.REJECT],
+        "abstentions": counts[VoteChoice.ABSTAIN],
+        "eligible": len(eligible),
+        "voted": len(voters & eligible),
+        "base": base,
+        "pass_base": cycle.pass_base,
+        "pass_numerator": cycle.pass_numerator,
+        "pass_denominator": cycle.pass_denominator,
+        "_ids": {"present": present, "recused": recused, "voters": voters, "eligible": eligible},
+    }
+
+
+HOLDING_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.AWARDED)
+
+
+def places_taken(meeting: Meeting) -> Counter:
+    """Places of each level already held by candidates of the cycle decided elsewhere: approved in
+    an earlier meeting, on public notice or awarded. A candidate sent back to the committee (an
+    objection upheld) is on this meeting's agenda and holds nothing; a revoked award frees its place."""
+    here = set(meeting.ballots.values_list("application_id", flat=True))
+    holding: dict[int, int] = {}
+    earlier = (
+        Ballot.objects.filter(
+            meeting__cycle=meeting.cycle,
+            meeting__status=MeetingStatus.CLOSED,
+            passed=True,
+            award_level__isnull=False,
+            application__status__in=HOLDING_STATUSES,
+        )
+        .exclude(meeting=meeting)
+        .exclude(application_id__in=here)
+        .order_by("meeting__closed_at")
+        .values_list("application_id", "award_level_id")
+    )
+    holding.update(earlier)  # the latest meeting's decision wins
+    holding.update(
+        Application.objects.filter(
+            cycle=meeting.cycle,
+            status__in=(ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.AWARDED),
+            award_level__isnull=False,
+        )
+        .exclude(pk__in=here)
+        .values_list("pk", "award_level_id")
+    )
+    return Counter(holding.values())
+
+
+def meeting_level_allocation(meeting: Meeting, taken: Counter | None = None) -> decisions.LevelAllocation:
+    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
+    within what each level's quota leaves after the places already held (see places_taken)."""
+    passed = [b for b in meeting.ballots.all() if b.passed]
+    taken = places_taken(meeting) if taken is None else taken
+    levels = [
+        decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))
+        for level in meeting.cycle.levels.order_by("rank")
+    ]
+    return decisions.allocate_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)

@@ -4,23 +4,23 @@ audits in the same transaction and queues mails and tasks after commit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, CycleStatus
+from awards.enums import CycleStatus
 from awards.models import Application, AwardCycle, AwardLevel
-from awards.services import application_notify_members, application_transition
+from awards.services import application_notify_members, application_transition, cycle_transition
+from awards.workflow import cycle_transition_allowed
 from certificates.services import certificates_issue_for_cycle
 from core import ratelimit
 from core.audit import audit_record
@@ -31,8 +31,11 @@ from core.models import User
 from core.outbox import outbox_add_task
 from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
+from reviews.enums import RankingBasis
+from reviews.health_selectors import review_health
+from reviews.selectors import cycle_ranking
 
-from . import decisions
+from . import decisions, pdf
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 from .models import (
     Attendance,
@@ -50,9 +53,20 @@ from .models import (
     SecretChoice,
     Vote,
 )
-from .selectors import attendance_now, quorum_now
+from .selectors import (
+    attendance_now,
+    ballot_tally,
+    committee_member_ids,
+    meeting_level_allocation,
+    places_taken,
+    present_member_ids,
+    quorum_now,
+)
 
 OBJECTIONS_PER_HOUR = 5
+
+# The cycle statuses in which its committee may meet (meeting_open moves the cycle to deliberation).
+CYCLE_MEETS = frozenset({CycleStatus.OPEN, CycleStatus.REVIEWING, CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE})
 
 
 def _require(user: User, perm: str, obj) -> None:
@@ -60,34 +74,12 @@ def _require(user: User, perm: str, obj) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def committee_member_ids(cycle: AwardCycle) -> list[int]:
-    from awards.models import CycleMembership
-
-    return list(
-        CycleMembership.objects.filter(cycle=cycle, role=CycleRole.COMMITTEE)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
-
-
-def present_member_ids(meeting: Meeting) -> set[int]:
-    members = set(committee_member_ids(meeting.cycle))
-    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
-    return present & members
-
-
 def _quorum_or_refuse(meeting: Meeting) -> None:
-    cycle = meeting.cycle
-    members, present = len(committee_member_ids(cycle)), len(present_member_ids(meeting))
-    if not decisions.has_quorum(
-        present=present, members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
-    ):
-        need = decisions.quorum_needed(
-            members=members, numerator=cycle.quorum_numerator, denominator=cycle.quorum_denominator
-        )
+    quorum = quorum_now(meeting)
+    if not quorum.reached:
         raise NotAllowed(
             _("No quorum: %(present)s of %(members)s members are present; %(need)s are needed.")
-            % {"present": present, "members": members, "need": need},
+            % {"present": quorum.present, "members": quorum.members, "need": quorum.needed},
             code="no_quorum",
         )
 
@@ -139,9 +131,6 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
     """Put newly nominated candidates on the agenda, in the order of the expert ranking (combined
     score; candidates without a score after, by nomination), numbered after those already there.
     The secretary may change the order afterwards (`ballot_ranks_set`)."""
-    from reviews.enums import RankingBasis
-    from reviews.selectors import cycle_ranking
-
     on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
     new = [
         a
@@ -308,12 +297,19 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
         raise NotAllowed(_("Only a scheduled meeting can be opened."), code="not_scheduled")
     if not meeting.ballots.exists():
         raise NotAllowed(_("There is no nominated candidate on the agenda."), code="empty_agenda")
+    cycle = meeting.cycle
+    cycle.refresh_from_db(fields=["status"])
+    if cycle.status not in CYCLE_MEETS:
+        raise NotAllowed(
+            _("The committee cannot meet while the cycle is “%(status)s”.") % {"status": cycle.get_status_display()},
+            code="cycle_status",
+        )
     with transaction.atomic():
         _set_status(Meeting, meeting, old=MeetingStatus.SCHEDULED, new=MeetingStatus.OPEN, opened_at=timezone.now())
-        # A cycle under review enters deliberation when its committee meets.
-        AwardCycle.objects.filter(pk=meeting.cycle_id, status=CycleStatus.REVIEWING).update(
-            status=CycleStatus.DELIBERATION
-        )
+        # The cycle enters deliberation when its committee meets (a committee meeting again, after an
+        # upheld objection, finds it in deliberation or on public notice already).
+        if cycle_transition_allowed(cycle.status, CycleStatus.DELIBERATION):
+            cycle_transition(cycle=cycle, to=CycleStatus.DELIBERATION, by=by, reason="meeting opened", system=True)
         audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})
     return meeting
 
@@ -544,40 +540,6 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
     return recusal
 
 
-def ballot_tally(ballot: Ballot) -> dict:
-    """The count of an open ballot as it stands, under the cycle's rule in force.
-
-    Eligible: the members present now or who voted while present, not recused. Counted: every vote
-    cast (a vote is only accepted from a present, non-recused member, and a recusal withdraws it)."""
-    meeting = ballot.meeting
-    cycle = AwardCycle.objects.get(pk=meeting.cycle_id)
-    members = set(committee_member_ids(cycle))
-    present = present_member_ids(meeting)
-    recused = set(Recusal.objects.filter(ballot=ballot).values_list("member_id", flat=True))
-    voters = set(BallotVoter.objects.filter(ballot=ballot).values_list("member_id", flat=True))
-    choices = SecretChoice.objects if ballot.secret else Vote.objects
-    counts = dict.fromkeys(VoteChoice.values, 0)
-    counts.update(dict(choices.filter(ballot=ballot).values_list("choice").annotate(n=Count("pk")).order_by()))
-    eligible = ((present | voters) & members) - recused
-    cast = counts[VoteChoice.APPROVE] + counts[VoteChoice.REJECT] + counts[VoteChoice.ABSTAIN]
-    base = decisions.count_base(cycle.pass_base, eligible=len(eligible), members=len(members - recused), cast=cast)
-    return {
-        "members": len(members),
-        "present": len(present),
-        "recused": len(recused & present),
-        "approvals": counts[VoteChoice.APPROVE],
-        "rejections": counts[VoteChoice.REJECT],
-        "abstentions": counts[VoteChoice.ABSTAIN],
-        "eligible": len(eligible),
-        "voted": len(voters & eligible),
-        "base": base,
-        "pass_base": cycle.pass_base,
-        "pass_numerator": cycle.pass_numerator,
-        "pass_denominator": cycle.pass_denominator,
-        "_ids": {"present": present, "recused": recused, "voters": voters, "eligible": eligible},
-    }
-
-
 def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) -> Ballot:
     """Close the ballot and store its outcome: the count, the base and threshold in force, who was
     present at the opening and now, who was recused (with the reason), who voted and who did not.
@@ -667,51 +629,6 @@ def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> N
         )
 
 
-HOLDING_STATUSES = (S.APPROVED, S.PUBLIC_NOTICE, S.AWARDED)
-
-
-def places_taken(meeting: Meeting) -> Counter:
-    """Places of each level already held by candidates of the cycle decided elsewhere: approved in
-    an earlier meeting, on public notice or awarded. A candidate sent back to the committee (an
-    objection upheld) is on this meeting's agenda and holds nothing; a revoked award frees its place."""
-    here = set(meeting.ballots.values_list("application_id", flat=True))
-    holding: dict[int, int] = {}
-    earlier = (
-        Ballot.objects.filter(
-            meeting__cycle=meeting.cycle,
-            meeting__status=MeetingStatus.CLOSED,
-            passed=True,
-            award_level__isnull=False,
-            application__status__in=HOLDING_STATUSES,
-        )
-        .exclude(meeting=meeting)
-        .exclude(application_id__in=here)
-        .order_by("meeting__closed_at")
-        .values_list("application_id", "award_level_id")
-    )
-    holding.update(earlier)  # the latest meeting's decision wins
-    holding.update(
-        Application.objects.filter(
-            cycle=meeting.cycle, status__in=(S.PUBLIC_NOTICE, S.AWARDED), award_level__isnull=False
-        )
-        .exclude(pk__in=here)
-        .values_list("pk", "award_level_id")
-    )
-    return Counter(holding.values())
-
-
-def meeting_assignment(meeting: Meeting, taken: Counter | None = None) -> decisions.Assignment:
-    """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
-    within what each level's quota leaves after the places already held (see places_taken)."""
-    passed = [b for b in meeting.ballots.all() if b.passed]
-    taken = places_taken(meeting) if taken is None else taken
-    levels = [
-        decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))
-        for level in meeting.cycle.levels.order_by("rank")
-    ]
-    return decisions.assign_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)
-
-
 def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
     """Close the meeting: every ballot closed, levels assigned without an open tie; render the minutes."""
     _require(by, "committee.manage_meeting", meeting)
@@ -720,8 +637,8 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
     if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
         raise NotAllowed(_("Close every ballot before closing the meeting."), code="ballots_open")
     taken = places_taken(meeting)
-    assignment = meeting_assignment(meeting, taken)
-    if not assignment.complete:
+    allocation = meeting_level_allocation(meeting, taken)
+    if not allocation.complete:
         raise NotAllowed(
             _("A tie at a quota boundary needs the committee's decision before the meeting closes."), code="tie"
         )
@@ -736,7 +653,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             "rank": level.rank,
             "quota": level.quota,
             "taken": taken[level.pk],
-            "vacant": assignment.vacancies.get(level.pk, 0),
+            "vacant": allocation.vacancies.get(level.pk, 0),
         }
         for level in levels
     ]
@@ -744,7 +661,6 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         "members": [asdict(row) for row in attendance_now(meeting)],
         "quorum": asdict(quorum_now(meeting)),
     }
-    from reviews.health_selectors import review_health
 
     health = review_health(cycle=meeting.cycle)
     with transaction.atomic():
@@ -759,7 +675,7 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             health_record=health,
         )
         for ballot in meeting.ballots.select_related("application"):
-            level_id = assignment.levels.get(ballot.pk)
+            level_id = allocation.levels.get(ballot.pk)
             Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id, level_quota=quotas.get(level_id))
             if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
                 application_transition(
@@ -775,8 +691,8 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
             by=by,
             payload={
                 "event": "meeting.closed",
-                "levels": {str(k): v for k, v in assignment.levels.items()},
-                "vacancies": {str(k): v for k, v in assignment.vacancies.items()},
+                "levels": {str(k): v for k, v in allocation.levels.items()},
+                "vacancies": {str(k): v for k, v in allocation.vacancies.items()},
             },
         )
         _queue("render_minutes", meeting)
@@ -817,6 +733,13 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
     _require(by, "committee.manage_meeting", cycle)
     if Meeting.objects.filter(cycle=cycle, status=MeetingStatus.OPEN).exists():
         raise NotAllowed(_("Close the committee meeting first."), code="meeting_open")
+    cycle.refresh_from_db(fields=["status"])
+    if cycle.status not in (CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE):
+        raise NotAllowed(
+            _("A notice is published after the committee's deliberation; the cycle is “%(status)s”.")
+            % {"status": cycle.get_status_display()},
+            code="cycle_status",
+        )
     approved = list(Application.objects.filter(cycle=cycle, status=S.APPROVED).select_related("enterprise"))
     if not approved:
         raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
@@ -839,9 +762,18 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
                 extra_fields=levels.get(app.pk) or decided_level_fields(None, []),
                 payload={"notice": notice.pk},
             )
-        AwardCycle.objects.filter(pk=cycle.pk).exclude(status=CycleStatus.CONCLUDED).update(
-            status=CycleStatus.PUBLIC_NOTICE, public_notice_start=starts_on, public_notice_end=ends_on
-        )
+        period = {"public_notice_start": starts_on, "public_notice_end": ends_on}
+        if cycle.status == CycleStatus.PUBLIC_NOTICE:  # a further notice (after an upheld objection)
+            AwardCycle.objects.filter(pk=cycle.pk).update(**period)
+        else:
+            cycle_transition(
+                cycle=cycle,
+                to=CycleStatus.PUBLIC_NOTICE,
+                by=by,
+                reason="notice published",
+                extra_fields=period,
+                system=True,
+            )
         audit_record(
             action=AuditAction.DECISION,
             obj=notice,
@@ -1086,7 +1018,8 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             )
             for app in winners
         ]
-        AwardCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.CONCLUDED)
+        cycle.refresh_from_db(fields=["status"])
+        cycle_transition(cycle=cycle, to=CycleStatus.CONCLUDED, by=by, reason="winners confirmed", system=True)
         audit_record(
             action=AuditAction.DECISION,
             obj=approval,
@@ -1104,10 +1037,6 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
 
 def meeting_pdf_render(*, meeting_id: int, kind: str) -> str:
     """Render the minutes or the report to PDF under MEDIA_ROOT and record it. Returns the file name."""
-    from django.core.files.base import ContentFile
-
-    from . import pdf
-
     meeting = Meeting.objects.select_related("cycle").get(pk=meeting_id)
     if kind == "minutes" and meeting.status != MeetingStatus.CLOSED:
         raise NotAllowed(_("Minutes are rendered once the meeting is closed."), code="not_closed")

@@ -187,7 +187,7 @@ def meeting_detail(request, pk):
     members = list(selectors.committee_members(meeting.cycle))
     rows = selectors.meeting_ballot_rows(meeting, user)
     ballots = [r.ballot for r in rows]
-    present_ids = services.present_member_ids(meeting)
+    present_ids = selectors.present_member_ids(meeting)
     levels = selectors.level_preview(meeting)
     context = {
         "meeting": meeting,

@@ -1,6 +1,7 @@
 """The Celery app. Tasks are thin: they take keyword ids and call a service."""
 
 import os
+from logging.config import dictConfig
 
 from celery import Celery
 from celery.signals import setup_logging
@@ -16,8 +17,6 @@ app.autodiscover_tasks()
 def _use_django_logging(**kwargs):
     """Workers and beat log through Django's LOGGING (one line per event, JSON in production) instead of
     adding Celery's own handler beside it, which printed every line twice."""
-    from logging.config import dictConfig
-
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415 -- read after Celery has configured Django
 
     dictConfig(settings.LOGGING)

@@ -4,7 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core import urls as core_urls
 from core.forms import EmailAuthenticationForm, ThrottledPasswordResetForm
+from portal import urls as portal_urls
 
 admin.site.site_header = _("Mayor Quality Award administration")
 admin.site.site_title = _("Mayor Quality Award")
@@ -32,7 +34,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("enterprises.urls")),
     path("reviews/", include("reviews.urls")),
-    path("", include("core.urls")),
+    # The roof (home page, dashboard, outbox) and core's own pages share the `core` namespace.
+    path("", include((portal_urls.urlpatterns + core_urls.urlpatterns, "core"))),
     path("", include("committee.urls")),
     path("", include("awards.urls")),
     path("", include("certificates.urls")),

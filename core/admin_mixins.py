@@ -7,6 +7,11 @@ services as actions. These mixins take away the admin's own add/change/delete.
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
 
 class NoAddDelete:
     """Viewable and changeable only where fields are left editable; never added or deleted here."""
@@ -37,10 +42,6 @@ class SelectRelatedInline:
 def related_rows_link(model, lookup: str, description):
     """A read-only admin field: how many `model` rows point at the object, linked to their
     changelist filtered on `lookup`. Used instead of an inline whose rows grow with the cycle."""
-    from django.urls import reverse
-    from django.utils.html import format_html
-    from django.utils.http import urlencode
-    from django.utils.translation import gettext as _
 
     def show(modeladmin, obj):
         if obj is None or obj.pk is None:

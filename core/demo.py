@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.models import User
+
 DEMO_PASSWORD = "Award-demo-2026"
 
 
@@ -28,8 +30,6 @@ class DemoContext:
 def demo_user(
     ctx: DemoContext, key: str, email: str, full_name: str, *, role_label: str, superuser=False, lang="zh-hans"
 ):
-    from core.models import User
-
     user = User.objects.filter(email=email).first()
     if user is None:
         maker = User.objects.create_superuser if superuser else User.objects.create_user
@@ -74,31 +74,3 @@ def seed_people(ctx: DemoContext) -> None:
     ]
     for i, (zh, en) in enumerate(committee, start=1):
         demo_user(ctx, f"committee{i}", f"committee{i}@demo.mqa.cn", f"{zh} {en}", role_label="committee member")
-
-
-def seed(ctx: DemoContext) -> None:
-    """The outbox shows what the demo's actions queued (sent once the seed commits); add one message
-    that failed for good, so the office's outbox page has something to retry."""
-    from django.conf import settings  # noqa: PLC0415 -- demo steps import lazily, like every app's demo
-
-    from awards.models import AwardCycle  # noqa: PLC0415 -- awards imports core
-    from core.enums import OutboxKind, OutboxStatus  # noqa: PLC0415
-    from core.models import OutboxMessage  # noqa: PLC0415
-
-    address = "bounced@unreachable.example.cn"
-    if OutboxMessage.objects.filter(recipient=address).exists():
-        return
-    cycle = AwardCycle.objects.order_by("-year").first()
-    OutboxMessage.objects.create(
-        kind=OutboxKind.MAIL,
-        task_name="core.tasks.send_templated_mail",
-        kwargs={"template": "welcome", "context": {}, "user_id": None, "email": address, "language": "zh-hans"},
-        template="welcome",
-        recipient=address,
-        language="zh-hans",
-        cycle=cycle,
-        status=OutboxStatus.FAILED,
-        attempts=settings.OUTBOX_MAX_ATTEMPTS,
-        last_error=f"SMTPRecipientsRefused: {{'{address}': (550, b'5.1.1 Mailbox does not exist')}}",
-    )
-    ctx.log(f"Outbox: one failed message to {address} to retry on /office/outbox/.")

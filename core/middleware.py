@@ -75,12 +75,12 @@ class AdminSelectionMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request, view_func, _view_args, _view_kwargs):
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is None or request.method != "POST":
             return None
         from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME  # noqa: PLC0415 -- admin requests only
-        from django.core.exceptions import ValidationError  # noqa: PLC0415
+        from django.core.exceptions import ValidationError  # noqa: PLC0415 -- admin requests only
 
         pk = model_admin.model._meta.pk
         try:

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Language, OutboxKind, OutboxStatus
+from .enums import AUDIT_EVENT_LABELS, AuditAction, Language, OutboxKind, OutboxStatus
 from .managers import AuditEventQuerySet, UserManager
 
 
@@ -93,8 +94,6 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         """The action in words (the events "other" say what happened in their payload's "event")."""
-        from .enums import AUDIT_EVENT_LABELS, AuditAction
-
         code = self.action
         if self.action == AuditAction.OTHER and isinstance(self.payload, dict) and self.payload.get("event"):
             code = str(self.payload["event"])
@@ -108,8 +107,6 @@ class AuditEvent(models.Model):
     @property
     def actor_display(self) -> str:
         """Who acted, for people: the person, or "the system" for the project's own scheduled work."""
-        from django.utils.translation import gettext
-
         if self.actor is not None:
             return str(self.actor)
         return self.actor_label if self.actor_label and self.actor_label != "system" else gettext("the system")

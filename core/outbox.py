@@ -38,11 +38,11 @@ _broker_down_until = 0.0
 
 
 def _broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError
+    from kombu.exceptions import OperationalError  # noqa: PLC0415 -- the broker client loads only when a task is handed over
 
     errors: list[type[BaseException]] = [OperationalError, ConnectionError, TimeoutError, OSError]
     try:
-        import redis.exceptions
+        import redis.exceptions  # noqa: PLC0415 -- optional: `make run` has no Redis client
 
         errors.append(redis.exceptions.ConnectionError)
         errors.append(redis.exceptions.TimeoutError)

@@ -20,7 +20,7 @@ def font_configuration():
     """This thread's WeasyPrint font configuration, created on first use."""
     config = getattr(_local, "font_config", None)
     if config is None:
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 -- WeasyPrint is heavy: loaded on the first render
 
         config = _local.font_config = FontConfiguration()
     return config
@@ -28,6 +28,6 @@ def font_configuration():
 
 def html_to_pdf(html: str) -> bytes:
     """Render `html` (relative URLs resolved from the project directory) to PDF bytes."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 -- WeasyPrint is heavy: loaded on the first render
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_configuration())

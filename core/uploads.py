@@ -59,7 +59,7 @@ def _is_pdf(data: bytes) -> bool:
     import io  # noqa: PLC0415 -- only needed here
 
     from pypdf import PdfReader  # noqa: PLC0415 -- loaded only when a PDF is checked
-    from pypdf.errors import PyPdfError  # noqa: PLC0415
+    from pypdf.errors import PyPdfError  # noqa: PLC0415 -- loaded only when a PDF is checked
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

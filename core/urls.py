@@ -2,12 +2,9 @@ from django.urls import path
 
 from . import views
 
-app_name = "core"
+# The namespace `core` is given in config/urls.py, which serves portal/urls.py (home, dashboard,
+# outbox) in it too.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("office/outbox/", views.office_outbox, name="outbox"),
-    path("office/outbox/<int:pk>/retry/", views.office_outbox_retry, name="outbox_retry"),
     path("language/", views.language_switch, name="language"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin's pages, PDFs).

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnly
 from core.errors import ServiceError
 
+from .enums import InvitationStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
 from .services import invitation_revoke
 
@@ -48,13 +50,9 @@ class InvitationStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        from .enums import InvitationStatus
-
         return InvitationStatus.choices
 
     def queryset(self, request, queryset):
-        from django.utils import timezone
-
         now = timezone.now()
         open_ = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         return {

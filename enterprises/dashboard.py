@@ -1,4 +1,4 @@
-"""The "My enterprise" dashboard section (registered in core.dashboard.SECTION_PROVIDERS)."""
+"""The "My enterprise" dashboard section (registered in portal.dashboard.SECTION_PROVIDERS)."""
 
 from __future__ import annotations
 

@@ -1,16 +1,20 @@
-"""Who may do what with enterprises: members see their enterprise, only owners change it."""
+"""Who may do what with enterprises: members see their enterprise, only owners change it.
+
+The rules that depend on award roles (the award office sees every enterprise and decides name
+changes; reviewers may not join an applicant) are added by awards/rules.py with `rules.set_perm`:
+enterprises sits below awards and does not know its roles."""
 
 from __future__ import annotations
 
 import rules
 
-from awards.rules import is_office_anywhere
+from .enums import MemberRole
+from .models import EnterpriseMembership
 
 
 def _membership_roles(user, enterprise) -> set[str]:
     if not user.is_authenticated or enterprise is None:
         return set()
-    from .models import EnterpriseMembership
 
     return set(EnterpriseMembership.objects.filter(user=user, enterprise=enterprise).values_list("role", flat=True))
 
@@ -23,8 +27,6 @@ def is_enterprise_member(user, enterprise) -> bool:
 
 @rules.predicate
 def is_enterprise_owner(user, enterprise) -> bool:
-    from .enums import MemberRole
-
     return MemberRole.OWNER in _membership_roles(user, enterprise)
 
 
@@ -38,24 +40,13 @@ def has_enterprise(user) -> bool:
     return user.is_authenticated and user.enterprise_memberships.exists()
 
 
-@rules.predicate
-def has_review_role(user) -> bool:
-    """Award office, experts and committee members judge applicants: they do not apply themselves."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    from awards.models import CycleMembership
-
-    return CycleMembership.objects.filter(user=user).exists()
-
-
 # Names differ from Django's model permissions (view_enterprise, ...) on purpose: those belong to the admin.
-rules.add_perm("enterprises.register_enterprise", is_email_verified & ~has_enterprise & ~has_review_role)
+rules.add_perm("enterprises.register_enterprise", is_email_verified & ~has_enterprise)  # awards narrows
+rules.add_perm("enterprises.join_enterprise", rules.is_authenticated)  # awards narrows
 rules.add_perm("enterprises.view_profile", is_enterprise_member)
 # Changing anything needs a verified address, as creating does.
 rules.add_perm("enterprises.edit_profile", is_enterprise_owner & is_email_verified)
 rules.add_perm("enterprises.view_members", is_enterprise_member)
 rules.add_perm("enterprises.manage_members", is_enterprise_owner & is_email_verified)
-rules.add_perm("enterprises.view_as_office", is_office_anywhere)
-rules.add_perm("enterprises.decide_name_change", is_office_anywhere)
+rules.add_perm("enterprises.view_as_office", rules.is_superuser)  # awards widens to the award office
+rules.add_perm("enterprises.decide_name_change", rules.is_superuser)  # awards widens to the award office

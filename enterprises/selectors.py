@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import rules
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from awards.enums import ApplicationStatus, CycleRole
+from awards.models import CycleMembership
 from core.models import User
 
 from .enums import MemberRole, NameChangeStatus
@@ -77,8 +80,6 @@ def enterprises_for_office() -> QuerySet[Enterprise]:
 
 def enterprise_identity_locked(enterprise: Enterprise) -> bool:
     """An application past draft holds names of record: the names and code change only by request."""
-    from awards.enums import ApplicationStatus
-
     return enterprise.applications.exclude(status=ApplicationStatus.DRAFT).exists()
 
 
@@ -92,9 +93,7 @@ def name_changes_of(enterprise: Enterprise) -> QuerySet[NameChangeRequest]:
 
 def name_changes_for_office(user: User, *, status: str = "") -> QuerySet[NameChangeRequest]:
     """Every request for the award office (none for anyone else); pending ones first, oldest first."""
-    from awards.rules import is_office_anywhere
-
-    if not is_office_anywhere(user):
+    if not rules.has_perm("enterprises.decide_name_change", user):
         return NameChangeRequest.objects.none()
     qs = NameChangeRequest.objects.select_related("enterprise", "requested_by", "decided_by")
     if status:
@@ -120,9 +119,6 @@ def earlier_names(enterprise: Enterprise, *, since) -> list[NameChangeRequest]:
 def office_recipients_for(enterprise: Enterprise) -> list[User]:
     """Who hears of a change request: the secretaries of the cycles the enterprise applied to past
     draft (all secretaries when there is none)."""
-    from awards.enums import ApplicationStatus, CycleRole
-    from awards.models import CycleMembership
-
     secretaries = CycleMembership.objects.filter(role=CycleRole.SECRETARY)
     cycles = enterprise.applications.exclude(status=ApplicationStatus.DRAFT).values("cycle_id")
     mine = secretaries.filter(cycle_id__in=cycles)

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards.enums import ApplicationStatus
+from awards.models import Application
 from core import ratelimit
 from core.audit import audit_record
 from core.enums import AuditAction
@@ -24,8 +26,13 @@ from core.models import User
 
 from .enums import MemberRole, NameChangeStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
-from .rules import has_review_role
-from .selectors import enterprise_identity_locked, mask_email, name_change_pending, office_recipients_for
+from .selectors import (
+    enterprise_identity_locked,
+    enterprise_owner_emails,
+    mask_email,
+    name_change_pending,
+    office_recipients_for,
+)
 from .tokens import email_verification_token, email_verification_user
 from .validators import normalize_credit_code, validate_credit_code
 
@@ -158,8 +165,6 @@ def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterp
 
 
 def duplicate_code_message(credit_code: str) -> str:
-    from .selectors import enterprise_owner_emails
-
     owners = enterprise_owner_emails(credit_code.strip().upper())
     return _(
         "An enterprise with this credit code is already registered. Please ask its owner (%(owner)s) to invite you."
@@ -308,8 +313,6 @@ def name_change_decide(
 
 
 def _apply_name_change(change: NameChangeRequest, *, by: User) -> list[int]:
-    from awards.enums import ApplicationStatus
-    from awards.models import Application
     from certificates.services import (  # noqa: PLC0415 -- certificates depends on enterprises (via awards)
         certificates_reissue_for_enterprise,
     )
@@ -415,7 +418,7 @@ def invitation_problem(invitation: Invitation, user: User | None = None) -> str 
         return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
             "date": _local(invitation.expires_at)
         }
-    if user is not None and has_review_role(user):
+    if user is not None and not rules.has_perm("enterprises.join_enterprise", user):
         return _(
             "You judge applicants as a member of the award office, an expert or a committee member, "
             "so you cannot join an applicant enterprise."

@@ -4,6 +4,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .enums import District
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORBIDDEN = set("IOSVZ")
@@ -88,8 +90,6 @@ def district_mismatch(code: str, district: str) -> str | None:
 
     A code registered at city level (431000) or outside the city names no district: the first is
     fine with any district, the second is flagged elsewhere (it fails "registered in the city")."""
-    from .enums import District
-
     division = division_code(code)
     if district and division in District.values and division != district:
         return division

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import ServiceError
+from core.models import User
 from core.net import client_address
 from core.pagination import paginate
 
@@ -397,8 +398,6 @@ def invitation(request, token: str):
         )
     user = request.user
     if not user.is_authenticated:
-        from core.models import User
-
         if not User.objects.filter(email__iexact=invitation.email).exists():
             request.session[SESSION_INVITATION] = invitation.token
             return redirect(f"{reverse('enterprises:register')}?invitation={invitation.token}")

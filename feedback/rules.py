@@ -36,17 +36,17 @@ def is_report_enterprise(user, report) -> bool:
 
 
 @rules.predicate
-def is_released(user, report) -> bool:
+def is_released(_user, report) -> bool:
     return report is not None and report.status in (ReportStatus.RELEASED, ReportStatus.SUPERSEDED)
 
 
 @rules.predicate
-def is_draft(user, report) -> bool:
+def is_draft(_user, report) -> bool:
     return report is not None and report.status == ReportStatus.DRAFT
 
 
 @rules.predicate
-def in_review(user, report) -> bool:
+def in_review(_user, report) -> bool:
     return report is not None and report.status == ReportStatus.REVIEW
 
 

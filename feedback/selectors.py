@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,7 +99,6 @@ def panels_complete(application: Application) -> bool:
 
 def default_release_date(cycle: AwardCycle):
     """The day after the cycle's public notice closes (the latest notice, else the cycle's planned end)."""
-    import datetime as dt
 
     ends = PublicNotice.objects.filter(cycle=cycle).order_by("-ends_on").values_list("ends_on", flat=True).first()
     ends = ends or cycle.public_notice_end

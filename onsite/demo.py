@@ -10,6 +10,7 @@ import hashlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 from awards.models import CriteriaItem
 from core.demo import DemoContext
@@ -69,8 +70,6 @@ SUMMARY = (
 
 
 def _photo(text: str) -> SimpleUploadedFile:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (640, 480), (214, 222, 230))
     draw = ImageDraw.Draw(image)
     draw.rectangle([40, 300, 600, 440], fill=(120, 134, 150))

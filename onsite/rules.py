@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from awards.rules import is_admin, is_applicant, is_cycle_secretary
-from reviews.enums import AssignmentStatus
+from reviews.enums import AssignmentStatus, RoundKind
 
 
 def _team(visit):
@@ -34,19 +34,18 @@ def is_visit_applicant(user, visit) -> bool:
 
 
 @rules.predicate
-def is_visit_open(user, visit) -> bool:
+def is_visit_open(_user, visit) -> bool:
     return visit is not None and not visit.is_closed
 
 
 @rules.predicate
-def is_visit_closed(user, visit) -> bool:
+def is_visit_closed(_user, visit) -> bool:
     return visit is not None and visit.is_closed
 
 
 @rules.predicate
 def is_flagging_expert(user, assignment) -> bool:
     """The expert of a material-review assignment who declared no conflict."""
-    from reviews.enums import RoundKind
 
     return (
         user.is_authenticated

@@ -24,6 +24,7 @@ from core.models import User
 from core.uploads import discard_stored, store_upload, validate_upload
 from reviews.enums import AssignmentStatus, RoundKind
 from reviews.models import Assignment, Panel
+from reviews.rules import is_panel_leader
 
 from .enums import Finding, IssueKind, LogKind, PlanEntryKind, VisitStatus
 from .models import ItemConsensus, ItemFlag, LogEvidence, PlanEntry, SiteVisit, VisitIssue, VisitLog
@@ -111,8 +112,6 @@ def onsite_panel_of(application: Application) -> Panel | None:
 
 
 def _may_open(by: User, panel: Panel) -> bool:
-    from reviews.rules import is_panel_leader
-
     return rules.has_perm("reviews.manage_reviews", by, panel.round.cycle) or is_panel_leader.test(by, panel)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 
 import rules
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from awards.models import ApplicationSnapshot
 from core.audit import audit_record
@@ -23,6 +25,7 @@ from core.outbox import outbox_add_task
 
 from .enums import Document, PrintStatus
 from .models import Printout
+from .rendering import printout_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +62,6 @@ def printout_request(*, snapshot: ApplicationSnapshot, document: str, by: User) 
 
 
 def _pages(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -69,7 +69,6 @@ def _pages(pdf: bytes) -> int:
 def printout_render(*, printout_id: int) -> str:
     """Render one printout; what the task calls. Claimed with a conditional update, so a message the
     broker delivers twice renders once; a ready printout is left as it is."""
-    from .rendering import printout_pdf
 
     claimed = Printout.objects.filter(
         Q(status=PrintStatus.PENDING) | Q(status=PrintStatus.FAILED), pk=printout_id

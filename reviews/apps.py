@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
-def _register_sqlite_median(sender, connection, **kwargs):
+def _register_sqlite_median(sender, connection, **kwargs):  # noqa: ARG001 -- signals pass sender= by name
     if connection.vendor == "sqlite":
-        from .scoring import SQLiteMedian
+        from .scoring import SQLiteMedian  # noqa: PLC0415 -- it loads models: not before the app registry
 
         connection.connection.create_aggregate("MEDIAN", 1, SQLiteMedian)
 
@@ -15,8 +16,6 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
-
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import rules  # noqa: F401, PLC0415 -- registers the permissions; models load first
 
         connection_created.connect(_register_sqlite_median, dispatch_uid="reviews_sqlite_median")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from awards.selectors import user_roles
 from core.dashboard import Section
-from core.selectors import user_roles
 
 from . import selectors
 

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 
-from awards.models import Application, AwardCycle
+from awards.models import Application, AwardCycle, CriteriaItem
 from core.models import User
 
 from . import health
 from .enums import AssignmentStatus, RoundKind, SheetStatus
-from .models import Panel
-from .selectors import NOMINATED, ROUND_ORDER, SHORTLISTED, counting_scores, _of_record
+from .models import Assignment, ItemScore, Panel, ReviewRound, ScoreSheet
+from .selectors import NOMINATED, ROUND_ORDER, SHORTLISTED, _of_record, counting_scores
 
 DIGITS = 3  # correlations
 POINTS = 1  # points (decimals shown)
@@ -59,9 +59,6 @@ GROUP BY s.kind, s.panel_id, s.expert_id
 
 def _sheet_totals(cycle: AwardCycle):
     """(round kind, panel, expert, raw total, normalised total) of every counting sheet of the cycle."""
-    from awards.models import CriteriaItem
-
-    from .models import Assignment, ItemScore, ReviewRound, ScoreSheet
 
     least, greatest = ("MIN", "MAX") if connection.vendor == "sqlite" else ("LEAST", "GREATEST")
     sql = SHEET_TOTALS_SQL.format(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import rules
+from django.utils import timezone
 
+from awards.enums import CycleRole
+from awards.models import ApplicationSnapshot, AwardCycle, CycleMembership
 from awards.rules import can_view_attachment, is_admin
+
+from .enums import AssignmentStatus, SheetStatus
+from .models import Assignment, DeclaredConflict, Panel, ReviewRound, ScoreSheet
 
 
 def _cycle_id_of(obj) -> int | None:
     """Cycle, round, panel, assignment or sheet → the cycle's id."""
-    from awards.models import AwardCycle
-
-    from .models import Assignment, Panel, ReviewRound, ScoreSheet
-
     if obj is None:
         return None
     if isinstance(obj, AwardCycle):
@@ -30,20 +32,20 @@ def _cycle_id_of(obj) -> int | None:
 
 @rules.predicate
 def is_review_secretary(user, obj) -> bool:
-    from awards.enums import CycleRole
-    from awards.models import CycleMembership
-
     if not user.is_authenticated or obj is None:
         return False
     return CycleMembership.objects.filter(user=user, cycle_id=_cycle_id_of(obj), role=CycleRole.SECRETARY).exists()
 
 
 @rules.predicate
+def is_own_assignment(user, assignment) -> bool:
+    """This assignment is the signed-in expert's (whatever its state): the one statement of it."""
+    return user.is_authenticated and assignment is not None and assignment.expert_id == user.pk
+
+
+@rules.predicate
 def has_submitted_on_panel(user, panel) -> bool:
     """A member of the panel who has submitted their own sheet: only then are others' scores shown."""
-    from .enums import AssignmentStatus, SheetStatus
-    from .models import Assignment
-
     if not user.is_authenticated or panel is None:
         return False
     return (
@@ -55,9 +57,6 @@ def has_submitted_on_panel(user, panel) -> bool:
 
 @rules.predicate
 def is_panel_leader(user, panel) -> bool:
-    from .enums import AssignmentStatus
-    from .models import Assignment
-
     if not user.is_authenticated or panel is None:
         return False
     return (
@@ -69,9 +68,6 @@ def is_panel_leader(user, panel) -> bool:
 
 @rules.predicate
 def is_pool_expert(user) -> bool:
-    from awards.enums import CycleRole
-    from awards.models import CycleMembership
-
     return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.EXPERT).exists()
 
 
@@ -79,13 +75,6 @@ def is_pool_expert(user) -> bool:
 def is_attachment_expert(user, attachment) -> bool:
     """An expert on a panel of the attachment's application, in a round that has opened, who declared no
     conflict; and only for a file of the latest submitted version (what the experts score)."""
-    from django.utils import timezone
-
-    from awards.models import ApplicationSnapshot
-
-    from .enums import AssignmentStatus
-    from .models import Assignment
-
     if not user.is_authenticated or attachment is None:
         return False
     assigned = Assignment.objects.filter(
@@ -96,7 +85,6 @@ def is_attachment_expert(user, attachment) -> bool:
     ).exists()
     if not assigned:
         return False
-    from .models import DeclaredConflict
 
     if DeclaredConflict.objects.filter(expert=user, enterprise__applications=attachment.application_id).exists():
         return False  # a conflict declared in any round closes the enterprise's files to the expert

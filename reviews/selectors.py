@@ -32,8 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from awards import sections as S
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
+from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
 
 from . import scoring
@@ -79,9 +81,6 @@ class MaterialView:
 
 
 def material_for_expert(application: Application) -> MaterialView:
-    from awards import sections as S
-    from awards.selectors import framework_categories
-
     ent = application.enterprise
     snapshot = application.snapshots.order_by("-number").first()
     profile = MaterialSection(
@@ -379,7 +378,7 @@ def panel_completeness(*, cycle: AwardCycle, panels=None) -> dict[int, bool]:
     }
 
 
-def _figures(rows, *, cycle: AwardCycle, n_items: int, completeness: dict[int, bool]) -> dict[int, PanelFigures]:
+def _figures(rows, *, n_items: int, completeness: dict[int, bool]) -> dict[int, PanelFigures]:
     return {
         panel_id: PanelFigures(
             panel_id=panel_id,
@@ -413,7 +412,7 @@ def cycle_panel_scores(*, cycle: AwardCycle, applications=None) -> dict[int, Pan
         qs = qs.filter(panel__application__in=applications)
     rows = list(qs.values_list(*FIGURE_FIELDS))
     completeness = panel_completeness(cycle=cycle, panels=[r[0] for r in rows] if applications is not None else None)
-    return _figures(rows, cycle=cycle, n_items=n_items, completeness=completeness)
+    return _figures(rows, n_items=n_items, completeness=completeness)
 
 
 @dataclass
@@ -762,10 +761,7 @@ def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistributio
 
 
 def cycles_with_reviews_for(user: User):
-    qs = AwardCycle.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(memberships__user=user, memberships__role=CycleRole.SECRETARY)
-    return qs.prefetch_related("review_rounds").order_by("-year")
+    return cycles_run_by(user).prefetch_related("review_rounds").order_by("-year")
 
 
 def cycle_experts(cycle: AwardCycle):
@@ -971,7 +967,6 @@ def expert_performance(*, cycle: AwardCycle) -> list[ExpertPerformance]:
 
 def pool_experts_not_in(cycle: AwardCycle):
     """Experts of the pool (anyone with a profile) who are not yet experts of this cycle."""
-    from .models import ExpertProfile
 
     members = User.objects.filter(cycle_memberships__cycle=cycle, cycle_memberships__role=CycleRole.EXPERT)
     return ExpertProfile.objects.exclude(user__in=members).select_related("user").order_by("user__email")

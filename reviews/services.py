@@ -41,6 +41,7 @@ from .models import (
     ScoreSheet,
 )
 from .scoring import parse_percent
+from .selectors import cycle_ranking, panel_detail
 
 SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
 RATING_NOTE_MAX = TEXT_MEDIUM  # the optional note of an expert's rating
@@ -570,7 +571,6 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
 
 def consensus_record(*, panel: Panel, item: CriteriaItem, percent, rationale: str, by: User) -> Consensus:
     """The panel leader records the agreed score of a flagged item, once every member has submitted."""
-    from .selectors import panel_detail
 
     _require(by, "reviews.record_consensus", panel)
     value = parse_percent(percent)
@@ -619,7 +619,6 @@ def ranking_decide(
     The top N (or those at or above a score threshold) of the round's ranking move on; the others
     of the round become “not approved”. Every panel of the round must be complete first.
     """
-    from .selectors import cycle_ranking
 
     _require(by, "reviews.manage_reviews", cycle)
     if (top_n is None) == (threshold is None):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from .forms import (
     sheet_post,
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
-from .rules import is_pool_expert
+from .rules import is_own_assignment, is_pool_expert
 
 RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
@@ -60,7 +61,7 @@ def _own_assignment(request, pk) -> Assignment:
     assignment = get_object_or_404(
         Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
     )
-    if assignment.expert_id != request.user.pk:
+    if not is_own_assignment(request.user, assignment):
         raise Http404
     return assignment
 
@@ -312,8 +313,6 @@ def consensus(request, pk, item_pk):
 
 
 def panel_url(panel):
-    from django.urls import reverse
-
     return reverse("reviews:panel", args=[panel.pk])
 
 
@@ -377,8 +376,6 @@ def round_edit(request, pk, kind):
 
 
 def _url(name, *args):
-    from django.urls import reverse
-
     return reverse(name, args=args)
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,11 +8,9 @@ class TwofactorConfig(AppConfig):
     verbose_name = _("Two-factor log-in")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from .middleware import state_store  # noqa: PLC0415 -- it loads models: not before the app registry
 
-        from .middleware import state_store
-
-        def remember_state(sender, request, user, **kwargs):
+        def remember_state(sender, request, user, **kwargs):  # noqa: ARG001 -- signals pass sender= by name
             if request is not None and hasattr(request, "session"):
                 state_store(request, user)
 

@@ -67,7 +67,7 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request, _view_func, _view_args, _view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 
-from core.selectors import user_roles
+from awards.selectors import user_roles
 
 
 @rules.predicate
@@ -26,7 +26,7 @@ def reviews_the_award(user) -> bool:
 
 
 @rules.predicate
-def mfa_enforced(user) -> bool:
+def mfa_enforced(_user) -> bool:
     return settings.MFA_REQUIRED
 
 

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from core.text import join_list
+
 register = template.Library()
 
 
@@ -21,8 +23,6 @@ def yuan(amount) -> str:
 @register.filter
 def listing(items) -> str:
     """Join a list with the active language's separator (、 in Chinese, ", " in English)."""
-    from core.text import join_list
-
     return join_list(items)
 
 

@@ -5,8 +5,8 @@ import pytest
 from committee.decisions import (
     Candidate,
     Level,
+    allocate_levels,
     approvals_needed,
-    assign_levels,
     ballot_passes,
     has_quorum,
     quorum_needed,
@@ -42,22 +42,22 @@ LEVELS = [Level("mayor", 3), Level("nomination", 5)]
 
 def test_levels_by_rank_within_quotas():
     cands = [Candidate(k, r) for k, r in [("a", 1), ("b", 2), ("c", 3), ("d", 4), ("e", 5)]]
-    result = assign_levels(cands, LEVELS)
+    result = allocate_levels(cands, LEVELS)
     assert result.complete
     assert result.levels == {"a": "mayor", "b": "mayor", "c": "mayor", "d": "nomination", "e": "nomination"}
     assert result.vacancies == {"nomination": 3}
 
 
 def test_levels_may_stay_vacant():
-    result = assign_levels([Candidate("a", 1)], LEVELS)
+    result = allocate_levels([Candidate("a", 1)], LEVELS)
     assert result.levels == {"a": "mayor"}
     assert result.vacancies == {"mayor": 2, "nomination": 5}
-    assert assign_levels([], LEVELS).vacancies == {"mayor": 3, "nomination": 5}
+    assert allocate_levels([], LEVELS).vacancies == {"mayor": 3, "nomination": 5}
 
 
 def test_tie_at_quota_boundary_is_returned_not_resolved():
     cands = [Candidate("a", 1), Candidate("b", 2), Candidate("c", 3), Candidate("d", 3), Candidate("e", 5)]
-    result = assign_levels(cands, LEVELS)
+    result = allocate_levels(cands, LEVELS)
     assert not result.complete
     assert len(result.ties) == 1
     tie = result.ties[0]
@@ -67,14 +67,14 @@ def test_tie_at_quota_boundary_is_returned_not_resolved():
 
 def test_tie_within_quota_is_no_tie():
     cands = [Candidate("a", 1), Candidate("b", 1), Candidate("c", 1)]
-    result = assign_levels(cands, LEVELS)
+    result = allocate_levels(cands, LEVELS)
     assert result.complete
     assert set(result.levels.values()) == {"mayor"}
 
 
 def test_tie_decided_by_the_committee():
     cands = [Candidate("a", 1), Candidate("b", 2), Candidate("c", 3, 2), Candidate("d", 3, 1), Candidate("e", 5)]
-    result = assign_levels(cands, LEVELS)
+    result = allocate_levels(cands, LEVELS)
     assert result.complete
     assert result.levels["d"] == "mayor"
     assert result.levels["c"] == "nomination"
@@ -83,13 +83,13 @@ def test_tie_decided_by_the_committee():
 
 def test_tie_at_last_boundary_and_no_place_beyond_quotas():
     levels = [Level("mayor", 1), Level("nomination", 1)]
-    result = assign_levels([Candidate("a", 1), Candidate("b", 2), Candidate("c", 2)], levels)
+    result = allocate_levels([Candidate("a", 1), Candidate("b", 2), Candidate("c", 2)], levels)
     assert result.ties[0].level == "nomination"
-    result = assign_levels([Candidate("a", 1), Candidate("b", 2), Candidate("c", 3)], levels)
+    result = allocate_levels([Candidate("a", 1), Candidate("b", 2), Candidate("c", 3)], levels)
     assert result.levels == {"a": "mayor", "b": "nomination", "c": None}
     assert result.vacancies == {}
 
 
 def test_zero_quota_level_is_skipped():
-    result = assign_levels([Candidate("a", 1)], [Level("mayor", 0), Level("nomination", 2)])
+    result = allocate_levels([Candidate("a", 1)], [Level("mayor", 0), Level("nomination", 2)])
     assert result.levels == {"a": "nomination"}

@@ -441,7 +441,7 @@ def test_a_second_meeting_fills_only_the_places_the_first_left(open_meeting, mem
     assert list(again.ballots.values_list("application_id", flat=True)) == [second.pk]
     services.meeting_open(meeting=again, by=secretary)
     services.attendance_record(meeting=again, by=secretary, present_ids=[u.pk for u in members[:5]])
-    assert services.places_taken(again) == {first.award_level_id: 1}
+    assert selectors.places_taken(again) == {first.award_level_id: 1}
     _run_all(again, members, secretary, approvals=(5,))
     services.meeting_close(meeting=again, by=secretary)
     ballot = again.ballots.select_related("award_level").get()

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import user_roles
+from awards.selectors import user_roles
 
 
 def navigation(request):

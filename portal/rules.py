@@ -18,5 +18,6 @@ def is_secretary_of_message(user, message) -> bool:
     return is_cycle_secretary(user, message)
 
 
+# The outbox is core's model, so the permissions keep core's names.
 rules.add_perm("core.view_outbox", is_admin | is_any_secretary)
 rules.add_perm("core.retry_outboxmessage", is_admin | is_secretary_of_message)
