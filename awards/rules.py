@@ -62,6 +62,31 @@ def is_applicant(user, application) -> bool:
 
 
 @rules.predicate
+def is_district_recommender(user, application) -> bool:
+    """The recommending body of the cycle for the district the application's enterprise is registered in."""
+    if not user.is_authenticated or application is None:
+        return False
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(
+        user=user,
+        cycle_id=application.cycle_id,
+        role=CycleRole.RECOMMENDER,
+        district=application.enterprise.district,
+    ).exists()
+
+
+@rules.predicate
+def is_consulted_department(user, application) -> bool:
+    """A department of the cycle asked for its records on this application (see vetting/rules.py)."""
+    if not user.is_authenticated or application is None:
+        return False
+    from .models import CycleMembership
+
+    return CycleMembership.objects.filter(user=user, cycle_id=application.cycle_id, role=CycleRole.DEPARTMENT).exists()
+
+
+@rules.predicate
 def is_editable(user, application) -> bool:
     return application is not None and application.status in EDITABLE_STATUSES
 
@@ -74,7 +99,12 @@ rules.add_perm("awards.edit_application", is_applicant & is_editable)
 rules.add_perm("awards.manage_cycle", is_office)
 rules.add_perm("awards.access_office", is_office_anywhere)
 
-_ACTOR_PREDICATES = {Actor.APPLICANT: is_applicant, Actor.SECRETARY: is_office}
+_ACTOR_PREDICATES = {
+    Actor.APPLICANT: is_applicant,
+    Actor.SECRETARY: is_office,
+    Actor.RECOMMENDER: is_district_recommender,
+    Actor.DEPARTMENT: is_consulted_department,
+}
 
 
 def may_make_transition(user, application, transition: Transition) -> bool:
