@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Application, AwardCycle
+from core import workdays
 from core.errors import ServiceError
 from core.http_cache import public_page
 from core.net import client_address
@@ -122,6 +123,7 @@ def cycle_committee(request, cycle_id):
             "can_manage": request.user.has_perm(MANAGE, cycle),
             "approval": getattr(cycle, "government_approval", None),
             "rule": selectors.cycle_rule(cycle),
+            "holiday_data_ends": workdays.LAST_YEAR,
         },
     )
 
