@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.demo import DemoContext, demo_user
 from enterprises.enums import District, Industry, MemberRole
@@ -292,6 +292,26 @@ def seed_cycles(ctx: DemoContext) -> None:
                 role=CycleRole.COMMITTEE,
                 defaults={"unit": unit, "is_chair": i == 1},
             )
+    seed_recommenders(ctx, ctx.cycles["current"])
+
+
+def seed_recommenders(ctx: DemoContext, cycle: AwardCycle) -> None:
+    """推荐单位: the market regulator of each district with an applicant in the current cycle."""
+    current = {key for key, cycle_key, _status, _level in APPLICATIONS if cycle_key == "current"}
+    for division in sorted({e[1] for e in ENTERPRISES if e[0] in current}):
+        district = District(division)
+        with translation.override("zh-hans"):
+            unit = f"{district.label}市场监督管理局"
+        user = demo_user(
+            ctx,
+            f"recommender_{division}",
+            f"amr{division}@demo.mqa.cn",
+            f"{unit}推荐人",
+            role_label=f"recommender ({division})",
+        )
+        CycleMembership.objects.get_or_create(
+            cycle=cycle, user=user, role=CycleRole.RECOMMENDER, defaults={"district": division, "unit": unit}
+        )
 
 
 def _demo_stages(ctx: DemoContext, cycle: AwardCycle) -> list[StageSpec]:
@@ -384,11 +404,22 @@ def seed_applications(ctx: DemoContext) -> None:
             if cycle_key == "current":
                 # The current cycle's applications are filled in and submitted as an enterprise would.
                 _fill_content(app, applicant, complete=target != S.DRAFT)
-            actors = {"applicant": applicant, "secretary": ctx.users["secretary"], "recommender": None}
+            actors = {"applicant": applicant, "secretary": ctx.users["secretary"]}
             for step, who in _path(cycle, target):
                 app.refresh_from_db()
                 if cycle_key == "current" and step == S.SUBMITTED:
                     app = application_submit(application=app, by=applicant, notify=False)
+                    continue
+                if step == S.RECOMMENDED:
+                    from vetting.services import application_recommend  # noqa: PLC0415 -- vetting builds on awards
+
+                    application_recommend(
+                        application=app,
+                        by=ctx.users[f"recommender_{ent.district}"],
+                        decision="recommended",
+                        opinion="经核实，该企业申报材料属实，近三年无重大质量、安全、环境事故，同意推荐。",
+                        notify=False,
+                    )
                     continue
                 if cycle_key == "current" and step == S.RETURNED:
                     app = application_decide_eligibility(
@@ -422,7 +453,7 @@ def seed_applications(ctx: DemoContext) -> None:
 
 def _path(cycle: AwardCycle, target: str) -> list[tuple[str, str]]:
     """The steps to `target` in this cycle: a cycle that runs a recommendation has it after the
-    submission (the demo's recommending bodies recommend through awards/demo_vetting)."""
+    submission (the district's recommending body recommends, see seed_recommenders)."""
     path = PATHS[target]
     if StageKind.RECOMMENDATION in cycle.stage_kinds() and target != S.SUBMITTED and path:
         return [path[0], (S.RECOMMENDED, "recommender"), *path[1:]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 
-from .enums import Actor, CycleRole
+from .enums import Actor, ApplicationStatus, CycleRole
 from .workflow import EDITABLE_STATUSES, Transition
 
 
@@ -125,7 +125,15 @@ def is_attachment_office(user, attachment) -> bool:
     return attachment is not None and is_office.test(user, attachment.application)
 
 
+@rules.predicate
+def is_attachment_recommender(user, attachment) -> bool:
+    """The district's recommending body, for a submitted application (it checks the evidence)."""
+    if attachment is None or attachment.application.status == ApplicationStatus.DRAFT:
+        return False
+    return is_district_recommender.test(user, attachment.application)
+
+
 # Who may download an evidence file. The expert review widens this to its assigned experts in
 # reviews/rules.py: rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert).
-can_view_attachment = is_attachment_applicant | is_attachment_office
+can_view_attachment = is_attachment_applicant | is_attachment_office | is_attachment_recommender
 rules.add_perm("awards.view_attachment", can_view_attachment)

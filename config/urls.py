@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("committee.urls")),
     path("", include("awards.urls")),
     path("", include("certificates.urls")),
+    path("vetting/", include("vetting.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -20,10 +20,22 @@ class Roles:
     is_expert: bool = False
     is_committee: bool = False
     is_applicant: bool = False
+    is_recommender: bool = False
+    is_department: bool = False
 
     @property
     def any(self) -> bool:
-        return any((self.is_admin, self.is_secretary, self.is_expert, self.is_committee, self.is_applicant))
+        return any(
+            (
+                self.is_admin,
+                self.is_secretary,
+                self.is_expert,
+                self.is_committee,
+                self.is_applicant,
+                self.is_recommender,
+                self.is_department,
+            )
+        )
 
 
 def user_roles(user: User) -> Roles:
@@ -43,6 +55,8 @@ def user_roles(user: User) -> Roles:
         is_expert=CycleRole.EXPERT in cycle_roles,
         is_committee=CycleRole.COMMITTEE in cycle_roles,
         is_applicant=EnterpriseMembership.objects.filter(user=user).exists(),
+        is_recommender=CycleRole.RECOMMENDER in cycle_roles,
+        is_department=CycleRole.DEPARTMENT in cycle_roles,
     )
     user._mqa_roles = roles
     return roles

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reviews",
     "committee",
     "certificates",
+    "vetting",
     "twofactor",
 ]
 

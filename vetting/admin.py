@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from core.admin_mixins import ReadOnly
+
+from .models import Recommendation
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ReadOnly, admin.ModelAdmin):
+    """Decisions as made: read-only (they are written by vetting.services)."""
+
+    list_display = ["application", "decision", "unit", "by", "decided_at"]
+    list_filter = ["decision", "application__cycle"]
+    list_select_related = ["application__enterprise", "application__cycle", "by"]
+    search_fields = ["application__record_name_zh", "application__receipt_number", "unit"]
