@@ -111,6 +111,31 @@ class DayCount(models.TextChoices):
     WORKING = "working", _("working days")
 
 
+class RecordCategory(models.TextChoices):
+    """What a consulted department may have on record about an enterprise (征求意见)."""
+
+    SAFETY = "safety", _("Major production safety accident")
+    QUALITY = "quality", _("Major quality incident")
+    ENVIRONMENT = "environment", _("Environmental violation or penalty")
+    TAX = "tax", _("Tax violation")
+    LABOUR = "labour", _("Labour or social insurance violation")
+    CREDIT = "credit", _("Serious dishonesty (失信) record")
+    OTHER = "other", _("Other record")
+
+
+# Unless the cycle says otherwise, any of these ends an application (一票否决).
+DEFAULT_DISQUALIFYING = [c.value for c in RecordCategory if c != RecordCategory.OTHER]
+
+
+def default_disqualifying() -> list[str]:
+    return list(DEFAULT_DISQUALIFYING)
+
+
+class OpinionAnswer(models.TextChoices):
+    NO_RECORD = "no_record", _("No record")
+    RECORD_FOUND = "record_found", _("Record found")
+
+
 class RecommendationDecision(models.TextChoices):
     RECOMMENDED = "recommended", _("Recommend")
     DECLINED = "declined", _("Decline to recommend")

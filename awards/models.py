@@ -20,6 +20,7 @@ from .enums import (
     ItemKind,
     PassBase,
     StageKind,
+    default_disqualifying,
 )
 
 
@@ -197,6 +198,12 @@ class AwardCycle(BilingualTitleMixin):
         ),
     )
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=7)
+    disqualifying_categories = models.JSONField(
+        _("records that disqualify"),
+        default=default_disqualifying,
+        blank=True,
+        help_text=_("A department's record in one of these categories ends the application (一票否决)."),
+    )
     public_notice_day_count = models.CharField(
         _("public notice counted in"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR
     )

@@ -20,6 +20,7 @@ from core.http_cache import public_page
 from core.net import client_address
 from core.pagination import paginate
 from core.uploads import download_name, mime_of_stored
+from vetting import selectors as vetting_selectors
 
 from . import selectors, services
 from .filters import ObjectionFilter
@@ -527,6 +528,7 @@ def dossier(request, pk):
             "enterprise": ballot.application.enterprise,
             "history": selectors.candidate_history(ballot),
             "blocks": selectors.dossier_blocks(ballot),
+            "opinion_records": vetting_selectors.dossier_records(ballot.application),
         },
     )
 

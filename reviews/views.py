@@ -16,6 +16,7 @@ from awards.models import Application, AwardCycle, CriteriaItem
 from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
+from vetting import selectors as vetting_selectors
 
 from . import selectors, services
 from .enums import AssignmentStatus, RoundKind, SheetStatus
@@ -283,6 +284,7 @@ def panel(request, pk):
             "consensus_form": ConsensusForm(),
             "chart": chart,
             "threshold_pct": panel.round.cycle.dispersion_threshold * 100,
+            "opinion_records": vetting_selectors.dossier_records(panel.application),
         },
     )
 

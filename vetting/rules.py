@@ -17,3 +17,11 @@ def is_any_recommender(user) -> bool:
 rules.add_perm("vetting.recommend", is_district_recommender)
 rules.add_perm("vetting.view_recommendations", is_district_recommender | is_office)
 rules.add_perm("vetting.access_recommendations", is_any_recommender)
+
+
+@rules.predicate
+def is_any_department(user) -> bool:
+    return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.DEPARTMENT).exists()
+
+
+rules.add_perm("vetting.access_opinions", is_any_department)

@@ -40,7 +40,7 @@ from tests.factories.reviews import (
     ReviewRoundFactory,
     submitted_sheet,
 )
-from vetting.models import Recommendation
+from vetting.models import OpinionRequest, Recommendation
 
 SMALL, GROWN = 2, 6
 MAX_QUERIES = 30
@@ -68,6 +68,9 @@ class World:
             district="431002",
             unit="北湖区市场监督管理局",
             user=UserFactory(email="amr@costs.example.cn"),
+        ).user
+        self.department = CycleMembershipFactory(
+            cycle=self.cycle, role=CycleRole.DEPARTMENT, unit="市税务局", user=UserFactory(email="sw@costs.example.cn")
         ).user
         self.round = ReviewRoundFactory(cycle=self.cycle)
         self.notice = PublicNotice.objects.create(
@@ -107,6 +110,14 @@ class World:
             unit="北湖区市场监督管理局",
             district="431002",
             decided_at=now,
+        )
+        OpinionRequest.objects.create(
+            application=submitted,
+            department=self.department,
+            unit="市税务局",
+            deadline=timezone.localdate(),
+            sent_by=self.secretary,
+            sent_at=now,
         )
         nominated = nominated_application(self.cycle)
         panel = PanelFactory(round=self.round, application=nominated)
@@ -169,6 +180,8 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "awards:stages": ("secretary", c),
         "vetting:queue": ("recommender", {}),
         "vetting:office": ("secretary", {"cycle_id": w.cycle.pk}),
+        "vetting:opinions": ("department", {}),
+        "vetting:office_opinions": ("secretary", {"cycle_id": w.cycle.pk}),
         "committee:objections": ("secretary", {"cycle_id": w.cycle.pk}),
         "certificates:index": ("secretary", {}),
         "certificates:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
@@ -259,6 +272,8 @@ EXEMPT = {
     "awards:receipt": "one application",
     "vetting:recommend": "one application",
     "vetting:scan": "file",
+    "vetting:opinion": "one request",
+    "vetting:opinion_evidence": "file",
     "committee:meeting_reschedule": "form",
     "committee:notice_period": "form with one notice's changes (a handful)",
     "core:dev_mail": "DEBUG-only development mailbox (files on disk, not the database)",
@@ -312,6 +327,7 @@ def _clients(w: World) -> dict[str, Client]:
         "applicant": w.applicant,
         "admin": w.admin,
         "recommender": w.recommender,
+        "department": w.department,
     }
     clients = {"anonymous": Client()}
     for name, user in users.items():

@@ -4,7 +4,15 @@ from django.db import transaction
 from core.demo import DEMO_PASSWORD, DemoContext, seed_people
 
 # Each app's demo step, in dependency order; later apps extend this list.
-STEPS = ["awards.demo", "enterprises.demo", "reviews.demo", "committee.demo", "certificates.demo", "core.demo"]
+STEPS = [
+    "awards.demo",
+    "enterprises.demo",
+    "reviews.demo",
+    "vetting.demo",
+    "committee.demo",
+    "certificates.demo",
+    "core.demo",
+]
 
 
 class Command(BaseCommand):
