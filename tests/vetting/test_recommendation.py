@@ -169,3 +169,10 @@ def test_others_may_not_see_the_office_list_or_the_scan(request, client_for, sub
     client = client_for(request.getfixturevalue(role))
     assert client.get(reverse("vetting:office", args=[submitted_a.cycle_id])).status_code == 403
     assert client.get(reverse("vetting:scan", args=[record.pk])).status_code == 404
+
+
+def test_the_enterprise_dashboard_says_who_has_the_application(client_for, submitted_a, applicant_a, recommender):
+    client = client_for(applicant_a)  # who reads Chinese (the preferred language)
+    assert "所在辖区的推荐单位正在审核您的申报" in client.get(reverse("core:dashboard")).content.decode()
+    application_recommend(application=submitted_a, by=recommender, decision="recommended", opinion=OPINION)
+    assert "所在辖区已推荐您的申报" in client.get(reverse("core:dashboard")).content.decode()
