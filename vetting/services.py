@@ -324,3 +324,13 @@ def opinion_answer(
                 discard_stored(stored)
             raise
     return locked
+
+
+def opinion_reminders_send_all() -> int:
+    """The scheduled reminder over every cycle with open requests (vetting.tasks)."""
+    cycles = (
+        OpinionRequest.objects.filter(answered_at__isnull=True, reminded_at__isnull=True)
+        .values_list("application__cycle_id", flat=True)
+        .distinct()
+    )
+    return sum(opinion_requests_remind(cycle_id=cycle_id) for cycle_id in list(cycles))

@@ -245,3 +245,11 @@ def test_evidence_is_for_the_department_and_the_office(
     assert client_for(secretary).get(url).status_code == 200
     assert client_for(department).get(url).status_code == 200
     assert client_for(applicant_a).get(url).status_code == 404
+
+
+def test_the_daily_task_reminds_every_cycle_once(sent, eligible_a, department):
+    from vetting.tasks import send_opinion_reminders
+
+    OpinionRequest.objects.filter(department=department).update(deadline=timezone.localdate())
+    assert send_opinion_reminders() == 1
+    assert send_opinion_reminders() == 0
