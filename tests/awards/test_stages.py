@@ -309,6 +309,8 @@ def test_the_office_configures_the_stages(client_for, cycle, secretary, expert):
 
 
 def test_the_page_says_why_a_configuration_is_refused_next_to_the_stage(client_for, cycle, secretary):
+    secretary.preferred_language = "en"
+    secretary.save(update_fields=["preferred_language"])
     client = client_for(secretary)
     data = _post_for(DEMO, **{f"{K.PRESENTATION}-starts_on": "2030-05-01", f"{K.PRESENTATION}-ends_on": "2030-04-01"})
     response = client.post(reverse("awards:stages", args=[cycle.pk]), data, HTTP_ACCEPT_LANGUAGE="en")
@@ -347,3 +349,23 @@ def test_the_public_timeline_is_the_stages(anonymous, cycle, secretary):
     assert f"{notice.starts_on:%Y-%m-%d} – {notice.ends_on:%Y-%m-%d}" in page
     assert "(5 working days)" in page
     assert "2030-03-11 – 2030-03-16</span> Material review" in page
+
+
+def test_existing_cycles_get_the_default_stages_with_their_published_dates(cycle):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    AwardCycle.objects.filter(pk=cycle.pk).update(
+        material_review_due=dt.date(2027, 2, 15),
+        onsite_review_start=dt.date(2027, 3, 1),
+        onsite_review_end=dt.date(2027, 3, 20),
+        committee_meeting_on=dt.date(2027, 4, 2),
+    )
+    import_module("awards.migrations.0012_stages_from_cycle_dates").forwards(apps, None)
+    stages = list(CycleStage.objects.filter(cycle=cycle).order_by("order"))
+    assert tuple(s.kind for s in stages) == TODAY
+    material, onsite, committee = stages[1], stages[2], stages[3]
+    assert material.ends_on == dt.date(2027, 2, 15) and material.starts_on is not None
+    assert (onsite.starts_on, onsite.ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 3, 20))
+    assert committee.starts_on == committee.ends_on == dt.date(2027, 4, 2)
