@@ -231,6 +231,11 @@ def cycle_timeline(cycle: AwardCycle) -> list[TimelineEntry]:
     ]
 
 
+def stages_beyond_holiday_data(timeline: list[TimelineEntry]) -> list[str]:
+    """The names of the stages counted in working days past the last year of the holiday data."""
+    return [entry.label for entry in timeline if entry.beyond_holiday_data]
+
+
 def cycle_stages(cycle: AwardCycle) -> list[CycleStage]:
     return list(CycleStage.objects.filter(cycle=cycle).prefetch_related("panel").order_by("order"))
 

@@ -603,6 +603,7 @@ def cycle_stages(request, pk):
         else:
             messages.success(request, _("The stages are saved; the public timeline shows them."))
             return redirect("awards:stages", pk=cycle.pk)
+    timeline = selectors.cycle_timeline(cycle)
     return render(
         request,
         "awards/stages.html",
@@ -610,7 +611,8 @@ def cycle_stages(request, pk):
             "cycle": cycle,
             "form": form,
             "locked": locked,
-            "timeline": selectors.cycle_timeline(cycle),
+            "timeline": timeline,
+            "beyond_holiday_data": selectors.stages_beyond_holiday_data(timeline),
             "holiday_data_ends": workdays.LAST_YEAR,
             "transitions": selectors.transition_rows(cycle),
         },

@@ -369,3 +369,19 @@ def test_existing_cycles_get_the_default_stages_with_their_published_dates(cycle
     assert material.ends_on == dt.date(2027, 2, 15) and material.starts_on is not None
     assert (onsite.starts_on, onsite.ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 3, 20))
     assert committee.starts_on == committee.ends_on == dt.date(2027, 4, 2)
+
+
+def test_the_office_is_warned_of_working_days_past_the_holiday_data(client_for, cycle, secretary):
+    from core import workdays
+
+    secretary.preferred_language = "en"
+    secretary.save(update_fields=["preferred_language"])
+    year = workdays.LAST_YEAR
+    specs = _specs(TODAY)
+    for spec in specs:
+        spec.starts_on, spec.ends_on = spec.starts_on.replace(year=year), spec.ends_on.replace(year=year)
+    specs[-2] = StageSpec(K.PUBLIC_NOTICE, dt.date(year, 12, 28), length=5, day_count="working")
+    specs[-1] = StageSpec(K.GOVERNMENT_APPROVAL, dt.date(year + 1, 1, 20), dt.date(year + 1, 1, 25))
+    cycle_stages_set(cycle=cycle, stages=specs, by=secretary)
+    page = client_for(secretary).get(reverse("awards:stages", args=[cycle.pk])).content.decode()
+    assert f"Counted in working days past {year}" in page and "Public notice." in page
