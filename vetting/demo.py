@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from awards.enums import ApplicationStatus, CycleRole, OpinionAnswer, RecordCategory
 from awards.models import CycleMembership
+from awards.services import application_decide_eligibility
 from core.demo import DemoContext, demo_user
 
 from .models import OpinionRequest
-from .services import opinion_answer, opinion_requests_send
+from .services import application_recommend, opinion_answer, opinion_requests_send
 
 DEPARTMENTS = [
     ("sthj", "市生态环境局"),
@@ -41,7 +42,19 @@ def seed(ctx: DemoContext) -> None:
     secretary = ctx.users["secretary"]
     deadline = timezone.localdate() + dt.timedelta(days=10)
     everyone = list(departments.values())
-    for ent_key in ("qingshan", "xiangnan", "kangning", "xiangyun"):
+    # Dongjiang is recommended and found eligible here, then a department's record ends it (一票否决).
+    dongjiang = ctx.applications[("dongjiang", "current")]
+    dongjiang.refresh_from_db()
+    application_recommend(
+        application=dongjiang,
+        by=ctx.users[f"recommender_{dongjiang.enterprise.district}"],
+        decision="recommended",
+        opinion="经核实，申报材料属实，同意推荐。",
+        notify=False,
+    )
+    dongjiang.refresh_from_db()
+    application_decide_eligibility(application=dongjiang, by=secretary, decision="eligible", notify=False)
+    for ent_key in ("qingshan", "xiangnan", "kangning", "xiangyun", "dongjiang"):
         app = ctx.applications[(ent_key, "current")]
         app.refresh_from_db()
         opinion_requests_send(application=app, departments=everyone, deadline=deadline, by=secretary)
@@ -52,13 +65,13 @@ def seed(ctx: DemoContext) -> None:
             RecordCategory.OTHER,
             "2024年5月因危险废物台账记录不全被责令限期改正，已按期整改，未予处罚（郴环责改〔2024〕31号）。",
         ),
-        ("xiangyun", "yjgl"): (
+        ("dongjiang", "yjgl"): (
             OpinionAnswer.RECORD_FOUND,
             RecordCategory.SAFETY,
             "2025年3月发生一起造成1人死亡的生产安全事故，经调查认定为一般生产安全责任事故（郴应急罚〔2025〕12号）。",
         ),
     }
-    for ent_key in ("qingshan", "xiangnan", "kangning", "xiangyun"):
+    for ent_key in ("qingshan", "xiangnan", "kangning", "xiangyun", "dongjiang"):
         app = ctx.applications[(ent_key, "current")]
         for key, user in departments.items():
             if ent_key == "qingshan" and key == "xy":
@@ -69,4 +82,4 @@ def seed(ctx: DemoContext) -> None:
             app.refresh_from_db()
             if app.status == ApplicationStatus.INELIGIBLE:
                 break  # the veto ended it: the other departments' answers are no longer needed
-    ctx.log("Department opinions: answers for four applications, one veto, one record in the dossier, one open.")
+    ctx.log("Department opinions: answers for five applications, one veto, one record in the dossier, one open.")
