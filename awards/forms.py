@@ -437,7 +437,7 @@ class StageRowForm(forms.Form):
     """One stage of the catalogue: whether the cycle runs it, where, and its window."""
 
     include = forms.BooleanField(label=_("Run this stage"), required=False)
-    order = forms.IntegerField(label=_("Position"), min_value=1, max_value=20, required=False)
+    order = forms.IntegerField(label=_("Place in the order"), min_value=1, max_value=20, required=False)
     starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     length = forms.IntegerField(
         label=_("Length"),
