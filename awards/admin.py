@@ -21,6 +21,7 @@ from .models import (
     CriteriaFramework,
     CriteriaItem,
     CycleMembership,
+    CycleStage,
     SectionComment,
 )
 from .services import application_transition, cycle_transition
@@ -126,7 +127,7 @@ class AwardCycleAdmin(admin.ModelAdmin):
     # Experts, committee members and secretaries grow with the cycle: a link to their list (with
     # its autocomplete), not an inline of one autocomplete widget (and one query) per person.
     inlines = [LevelInline]
-    readonly_fields = ["members"]
+    readonly_fields = ["members", "stages_link"]
     members = related_rows_link(CycleMembership, "cycle", _("cycle roles"))
 
     def save_model(self, request, obj, form, change):
@@ -139,6 +140,13 @@ class AwardCycleAdmin(admin.ModelAdmin):
                 cycle_transition(cycle=obj, to=target, by=request.user, reason="admin")
             except (ServiceError, PermissionDenied) as exc:
                 self.message_user(request, f"{obj}: {exc}", messages.ERROR)
+
+    @admin.display(description=_("stages and their windows"))
+    def stages_link(self, obj):
+        # The stages are configured on the office's page, which checks that they can work.
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("awards:stages", args=[obj.pk]), _("Configure the stages"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -155,12 +163,7 @@ class AwardCycleAdmin(admin.ModelAdmin):
                 "fields": [
                     "applications_open_at",
                     "applications_close_at",
-                    "material_review_due",
-                    "onsite_review_start",
-                    "onsite_review_end",
-                    "committee_meeting_on",
-                    "public_notice_start",
-                    "public_notice_end",
+                    "stages_link",
                 ]
             },
         ),
@@ -189,6 +192,7 @@ class AwardCycleAdmin(admin.ModelAdmin):
                     "pass_base",
                     "secret_ballot",
                     "public_notice_days",
+                    "public_notice_day_count",
                     "min_notice_days",
                 ]
             },
@@ -425,3 +429,12 @@ class SectionCommentAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ["text", "transition__application__record_name_zh"]
     list_select_related = ["transition__application__enterprise", "transition__application__cycle"]
     readonly_fields = ["transition", "section", "text"]
+
+
+@admin.register(CycleStage)
+class CycleStageAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only here: a configuration is checked as a whole on the office's stages page."""
+
+    list_display = ["cycle", "order", "kind", "starts_on", "ends_on", "length", "day_count"]
+    list_filter = ["cycle", "kind"]
+    list_select_related = ["cycle"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.demo import DemoContext, demo_user
 from enterprises.enums import District, Industry, MemberRole
@@ -17,7 +17,7 @@ from enterprises.validators import credit_code_with_check
 
 from . import sections
 from .enums import ApplicationStatus as S
-from .enums import AttachmentKind, CycleRole, CycleStatus
+from .enums import AttachmentKind, CycleRole, CycleStatus, DayCount, StageKind
 from .models import (
     Application,
     ApplicationAttachment,
@@ -34,7 +34,9 @@ from .services import (
     application_submit,
     application_transition,
     attachment_add,
+    cycle_stages_set,
 )
+from .stages import StageSpec
 
 SH = dt.timezone(dt.timedelta(hours=8))
 
@@ -280,6 +282,8 @@ def seed_cycles(ctx: DemoContext) -> None:
     )
     for cycle in ctx.cycles.values():
         CycleMembership.objects.get_or_create(cycle=cycle, user=ctx.users["secretary"], role=CycleRole.SECRETARY)
+        if not cycle.stages.exists():
+            cycle_stages_set(cycle=cycle, stages=_demo_stages(ctx, cycle), by=ctx.users["secretary"])
         for i in range(1, 9):
             CycleMembership.objects.get_or_create(cycle=cycle, user=ctx.users[f"expert{i}"], role=CycleRole.EXPERT)
         for i, unit in enumerate(COMMITTEE_UNITS, start=1):
@@ -289,6 +293,55 @@ def seed_cycles(ctx: DemoContext) -> None:
                 role=CycleRole.COMMITTEE,
                 defaults={"unit": unit, "is_chair": i == 1},
             )
+    seed_recommenders(ctx, ctx.cycles["current"])
+
+
+def seed_recommenders(ctx: DemoContext, cycle: AwardCycle) -> None:
+    """推荐单位: the market regulator of each district with an applicant in the current cycle."""
+    current = {key for key, cycle_key, _status, _level in APPLICATIONS if cycle_key == "current"}
+    for division in sorted({e[1] for e in ENTERPRISES if e[0] in current}):
+        district = District(division)
+        with translation.override("zh-hans"):
+            unit = f"{district.label}市场监督管理局"
+        user = demo_user(
+            ctx,
+            f"recommender_{division}",
+            f"amr{division}@demo.mqa.cn",
+            f"{unit}推荐人",
+            role_label=f"recommender ({division})",
+        )
+        CycleMembership.objects.get_or_create(
+            cycle=cycle, user=user, role=CycleRole.RECOMMENDER, defaults={"district": division, "unit": unit}
+        )
+
+
+def _demo_stages(ctx: DemoContext, cycle: AwardCycle) -> list[StageSpec]:
+    """2017 ran today's stages; the current cycle adds recommendation, department opinions and a
+    presentation and defence, with its public notice counted in working days."""
+    K = StageKind
+    if cycle.year == 2017:
+        return [
+            StageSpec(K.ELIGIBILITY, dt.date(2017, 10, 1), dt.date(2017, 10, 13)),
+            StageSpec(K.MATERIAL_REVIEW, dt.date(2017, 10, 16), dt.date(2017, 11, 15)),
+            StageSpec(K.ONSITE_REVIEW, dt.date(2017, 12, 1), dt.date(2017, 12, 20)),
+            StageSpec(K.COMMITTEE, dt.date(2018, 1, 15), dt.date(2018, 1, 15)),
+            StageSpec(K.PUBLIC_NOTICE, dt.date(2018, 1, 18), length=7),
+            StageSpec(K.GOVERNMENT_APPROVAL, dt.date(2018, 1, 25), dt.date(2018, 1, 26)),
+        ]
+    close = cycle.applications_close_at.astimezone(SH).date()
+    day = dt.timedelta(days=1)
+    w = DayCount.WORKING
+    recommendation = StageSpec(K.RECOMMENDATION, close - dt.timedelta(days=40), length=45, day_count=w).counted()
+    eligibility = StageSpec(K.ELIGIBILITY, recommendation.ends_on + day, length=10, day_count=w).counted()
+    opinions = StageSpec(K.OPINIONS, eligibility.ends_on + day, length=10, day_count=w).counted()
+    material = StageSpec(K.MATERIAL_REVIEW, opinions.ends_on + day, length=20).counted()
+    panel = [ctx.users[f"expert{i}"].pk for i in range(1, 6)]
+    presentation = StageSpec(K.PRESENTATION, material.ends_on + day, length=3, day_count=w, panel=panel).counted()
+    onsite = StageSpec(K.ONSITE_REVIEW, presentation.ends_on + day, length=15, day_count=w).counted()
+    committee = StageSpec(K.COMMITTEE, onsite.ends_on + dt.timedelta(days=7), length=1, day_count=w).counted()
+    notice = StageSpec(K.PUBLIC_NOTICE, committee.ends_on + dt.timedelta(days=3), length=5, day_count=w).counted()
+    approval = StageSpec(K.GOVERNMENT_APPROVAL, notice.ends_on + day, length=10, day_count=w)
+    return [recommendation, eligibility, opinions, material, presentation, onsite, committee, notice, approval]
 
 
 # The person who applies for each demo enterprise (a Chinese name, as on a real application).
@@ -353,10 +406,21 @@ def seed_applications(ctx: DemoContext) -> None:
                 # The current cycle's applications are filled in and submitted as an enterprise would.
                 _fill_content(app, applicant, complete=target != S.DRAFT)
             actors = {"applicant": applicant, "secretary": ctx.users["secretary"]}
-            for step, who in PATHS[target]:
+            for step, who in _path(cycle, target):
                 app.refresh_from_db()
                 if cycle_key == "current" and step == S.SUBMITTED:
                     app = application_submit(application=app, by=applicant, notify=False)
+                    continue
+                if step == S.RECOMMENDED:
+                    from vetting.services import application_recommend  # noqa: PLC0415 -- vetting builds on awards
+
+                    application_recommend(
+                        application=app,
+                        by=ctx.users[f"recommender_{ent.district}"],
+                        decision="recommended",
+                        opinion="经核实，该企业申报材料属实，近三年无重大质量、安全、环境事故，同意推荐。",
+                        notify=False,
+                    )
                     continue
                 if cycle_key == "current" and step == S.RETURNED:
                     app = application_decide_eligibility(
@@ -386,6 +450,15 @@ def seed_applications(ctx: DemoContext) -> None:
             if cycle_key == "2017":
                 _backdate_2017(app)
         ctx.applications[(ent_key, cycle_key)] = app
+
+
+def _path(cycle: AwardCycle, target: str) -> list[tuple[str, str]]:
+    """The steps to `target` in this cycle: a cycle that runs a recommendation has it after the
+    submission (the district's recommending body recommends, see seed_recommenders)."""
+    path = PATHS[target]
+    if StageKind.RECOMMENDATION in cycle.stage_kinds() and target != S.SUBMITTED and path:
+        return [path[0], (S.RECOMMENDED, "recommender"), *path[1:]]
+    return path
 
 
 def _backdate_2017(app: Application) -> None:

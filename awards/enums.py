@@ -28,16 +28,23 @@ class CycleRole(models.TextChoices):
     SECRETARY = "secretary", _("Award office secretary")
     EXPERT = "expert", _("Expert")
     COMMITTEE = "committee", _("Committee member")
+    # 推荐单位: a district's (or a department's) market regulator, scoped by `CycleMembership.district`.
+    RECOMMENDER = "recommender", _("Recommending body")
+    # 征求意见: a department (environment, tax, ...) asked for its records; `CycleMembership.unit` names it.
+    DEPARTMENT = "department", _("Consulted department")
 
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RECOMMENDED = "recommended", _("Recommended")
     RETURNED = "returned", _("Returned for revision")
     ELIGIBLE = "eligible", _("Eligible")
     INELIGIBLE = "ineligible", _("Ineligible")
     MATERIAL_REVIEW = "material_review", _("Material review")
+    PRESENTATION = "presentation", _("Presentation and defence")
     ONSITE_REVIEW = "onsite_review", _("On-site review")
+    SOCIAL_EVALUATION = "social_evaluation", _("Social evaluation")
     NOMINATED = "nominated", _("Nominated")
     APPROVED = "approved", _("Approved by the committee")
     NOT_APPROVED = "not_approved", _("Not approved")
@@ -52,6 +59,8 @@ class Actor(models.TextChoices):
 
     APPLICANT = "applicant", _("Applicant")
     SECRETARY = "secretary", _("Secretary")
+    RECOMMENDER = "recommender", _("Recommending body")
+    DEPARTMENT = "department", _("Consulted department")
 
 
 class AttachmentKind(models.TextChoices):
@@ -78,3 +87,55 @@ class ApplicationAudit(models.TextChoices):
     SECTION_SAVED = "application.section_saved", _("Application section saved")
     ATTACHMENT_ADDED = "application.attachment_added", _("Attachment added")
     ATTACHMENT_REMOVED = "application.attachment_removed", _("Attachment removed")
+
+
+class StageKind(models.TextChoices):
+    """The catalogue of stages a cycle chooses from, in the order the award rules usually run them."""
+
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    ELIGIBILITY = "eligibility", _("Eligibility review")
+    OPINIONS = "opinions", _("Department opinions")
+    MATERIAL_REVIEW = "material_review", _("Material review")
+    PRESENTATION = "presentation", _("Presentation and defence")
+    ONSITE_REVIEW = "onsite_review", _("On-site review")
+    SOCIAL_EVALUATION = "social_evaluation", _("Social evaluation")
+    COMMITTEE = "committee", _("Committee deliberation")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    GOVERNMENT_APPROVAL = "government_approval", _("Government approval")
+
+
+class DayCount(models.TextChoices):
+    """How a period's length is counted."""
+
+    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", _("working days")
+
+
+class RecordCategory(models.TextChoices):
+    """What a consulted department may have on record about an enterprise (征求意见)."""
+
+    SAFETY = "safety", _("Major production safety accident")
+    QUALITY = "quality", _("Major quality incident")
+    ENVIRONMENT = "environment", _("Environmental violation or penalty")
+    TAX = "tax", _("Tax violation")
+    LABOUR = "labour", _("Labour or social insurance violation")
+    CREDIT = "credit", _("Serious dishonesty (失信) record")
+    OTHER = "other", _("Other record")
+
+
+# Unless the cycle says otherwise, any of these ends an application (一票否决).
+DEFAULT_DISQUALIFYING = [c.value for c in RecordCategory if c != RecordCategory.OTHER]
+
+
+def default_disqualifying() -> list[str]:
+    return list(DEFAULT_DISQUALIFYING)
+
+
+class OpinionAnswer(models.TextChoices):
+    NO_RECORD = "no_record", _("No record")
+    RECORD_FOUND = "record_found", _("Record found")
+
+
+class RecommendationDecision(models.TextChoices):
+    RECOMMENDED = "recommended", _("Recommend")
+    DECLINED = "declined", _("Decline to recommend")

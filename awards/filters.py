@@ -12,6 +12,7 @@ from .enums import ApplicationStatus
 
 QUEUE_STATUSES = (
     ApplicationStatus.SUBMITTED,
+    ApplicationStatus.RECOMMENDED,
     ApplicationStatus.RETURNED,
     ApplicationStatus.ELIGIBLE,
     ApplicationStatus.INELIGIBLE,

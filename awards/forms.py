@@ -22,8 +22,10 @@ from enterprises.enums import District, Industry
 from enterprises.validators import district_mismatch, normalize_credit_code
 
 from . import sections as S
-from .enums import AttachmentKind, EligibilityDecision
+from .enums import AttachmentKind, DayCount, EligibilityDecision, StageKind
 from .services import attachment_total_check
+from .stages import StageSpec
+from .workflow import REQUIRED_STAGES
 
 YES_NO = [("yes", _("Yes, I declare this")), ("no", _("No"))]
 
@@ -428,3 +430,111 @@ class StartForm(forms.Form):
 
     enterprise = forms.IntegerField(min_value=1)
     cycle = forms.IntegerField(min_value=1)
+
+
+class StageRowForm(forms.Form):
+    """One stage of the catalogue: whether the cycle runs it, where, and its window."""
+
+    include = forms.BooleanField(label=_("Run this stage"), required=False)
+    order = forms.IntegerField(label=_("Place in the order"), min_value=1, max_value=20, required=False)
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    length = forms.IntegerField(
+        label=_("Length"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("Counted from the start; leave empty to give the end yourself."),
+    )
+    day_count = forms.ChoiceField(label=_("Counted in"), choices=DayCount.choices, initial=DayCount.CALENDAR)
+    ends_on = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, kind: str, experts=None, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.label = StageKind(kind).label
+        if kind == StageKind.PRESENTATION:
+            self.fields["panel"] = forms.ModelMultipleChoiceField(
+                label=_("Panel"),
+                queryset=experts,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("The experts who hear the presentation and ask the questions."),
+            )
+        if kind in REQUIRED_STAGES:
+            self.fields["include"].disabled = True
+            self.fields["include"].help_text = _("Every cycle runs this stage.")
+        if locked:
+            self.fields["include"].disabled = True
+            self.fields["order"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if self.kind in REQUIRED_STAGES:
+            data["include"] = True
+        if data.get("include") and data.get("order") is None:
+            self.add_error("order", _("Give the stage's position in the cycle."))
+        if data.get("length") and data.get("ends_on"):
+            self.add_error("ends_on", _("Give either a length or an end, not both."))
+        if data.get("length") and not data.get("starts_on"):
+            self.add_error("starts_on", _("A length is counted from a start: give the first day."))
+        return data
+
+    def spec(self) -> StageSpec:
+        d = self.cleaned_data
+        panel = [u.pk for u in d.get("panel") or []]
+        return StageSpec(
+            self.kind, d.get("starts_on"), d.get("ends_on"), d.get("length"), d.get("day_count") or "calendar", panel
+        )
+
+
+class StagesForm:
+    """The whole configuration: one row per stage of the catalogue, and a reason once it is fixed."""
+
+    def __init__(self, data=None, *, stages, experts, locked: bool):
+        self.locked = locked
+        self.non_row_errors: list[str] = []
+        current = {s.kind: s for s in stages}
+        self.rows = []
+        for n, kind in enumerate(StageKind, start=1):
+            stage = current.get(kind)
+            initial = {"include": stage is not None or kind in REQUIRED_STAGES, "order": n}
+            if stage is not None:
+                initial.update(
+                    order=stage.order,
+                    starts_on=stage.starts_on,
+                    length=stage.length,
+                    day_count=stage.day_count,
+                    ends_on=None if stage.length else stage.ends_on,
+                    panel=[u.pk for u in stage.panel.all()],
+                )
+            self.rows.append(
+                StageRowForm(data, prefix=kind, initial=initial, kind=kind, experts=experts, locked=locked)
+            )
+        self.reason = StageReasonForm(data, locked=locked)
+
+    def is_valid(self) -> bool:
+        valid = [r.is_valid() for r in self.rows]  # every row, so that each shows its own errors
+        return all(valid) and self.reason.is_valid()
+
+    def chosen(self) -> list[tuple[StageRowForm, StageSpec]]:
+        """The rows the cycle runs, in their order."""
+        rows = [r for r in self.rows if r.cleaned_data.get("include")]
+        rows.sort(key=lambda r: (r.cleaned_data["order"], list(StageKind).index(r.kind)))
+        return [(r, r.spec()) for r in rows]
+
+
+class StageReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Applications have been submitted: say why the windows move. The reason is kept in the log."),
+    )
+
+    def __init__(self, *args, locked: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not locked:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = True

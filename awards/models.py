@@ -9,7 +9,20 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ApplicationStatus, AttachmentKind, CycleRole, CycleStatus, ItemKind, PassBase
+from enterprises.enums import District
+
+from .enums import (
+    ApplicationStatus,
+    AttachmentKind,
+    CycleRole,
+    CycleStatus,
+    DayCount,
+    ItemKind,
+    PassBase,
+    StageKind,
+    default_disqualifying,
+)
+from .workflow import DEFAULT_STAGES
 
 
 class BilingualTitleMixin(models.Model):
@@ -186,6 +199,15 @@ class AwardCycle(BilingualTitleMixin):
         ),
     )
     public_notice_days = models.PositiveSmallIntegerField(_("public notice days"), default=7)
+    disqualifying_categories = models.JSONField(
+        _("records that disqualify"),
+        default=default_disqualifying,
+        blank=True,
+        help_text=_("A department's record in one of these categories ends the application (一票否决)."),
+    )
+    public_notice_day_count = models.CharField(
+        _("public notice counted in"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR
+    )
     min_notice_days = models.PositiveSmallIntegerField(
         _("minimum public notice days"),
         default=5,
@@ -225,9 +247,45 @@ class AwardCycle(BilingualTitleMixin):
                 {"public_notice_days": _("The notice period cannot be shorter than the legal minimum.")}
             )
 
+    def stage_kinds(self) -> tuple[str, ...]:
+        """The stages the cycle runs, in order (see awards/workflow.py); the default ones until it
+        configures its own. Reads prefetched stages when there are any."""
+
+        return tuple(s.kind for s in self.stages.all()) or DEFAULT_STAGES
+
     def is_application_window_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.status == CycleStatus.OPEN and self.applications_open_at <= at < self.applications_close_at
+
+
+class CycleStage(models.Model):
+    """One stage the cycle runs, in order, with its window. Written by services.cycle_stages_set
+    (checked by awards/stages.py); after the first submission only the window moves, with a reason."""
+
+    cycle = models.ForeignKey(AwardCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("stage"), max_length=30, choices=StageKind.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    # With a length the end is counted from the start (in calendar or working days) when the window is
+    # saved and stored: a later change of the holiday data does not move a window already published.
+    length = models.PositiveSmallIntegerField(_("length (days)"), null=True, blank=True)
+    day_count = models.CharField(_("counted in"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("panel"), blank=True, related_name="stage_panels"
+    )
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["cycle", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "kind"], name="uniq_cycle_stage_kind"),
+            models.UniqueConstraint(fields=["cycle", "order"], name="uniq_cycle_stage_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.get_kind_display()}"
 
 
 class AwardLevel(models.Model):
@@ -265,6 +323,10 @@ class CycleMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=CycleRole.choices)
     unit = models.CharField(_("department or unit"), max_length=200, blank=True)
+    # A recommending body recommends the enterprises registered in its district (blank: none).
+    district = models.CharField(
+        _("district or county"), max_length=6, choices=District.choices, blank=True, db_index=True
+    )
     is_chair = models.BooleanField(_("committee chair"), default=False)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 

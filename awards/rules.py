@@ -7,7 +7,7 @@ import rules
 from enterprises import rules as enterprise_rules
 from enterprises.models import EnterpriseMembership
 
-from .enums import Actor, CycleRole
+from .enums import Actor, ApplicationStatus, CycleRole
 from .models import CycleMembership
 from .workflow import EDITABLE_STATUSES, Transition
 
@@ -57,6 +57,29 @@ def is_applicant(user, application) -> bool:
 
 
 @rules.predicate
+def is_district_recommender(user, application) -> bool:
+    """The recommending body of the cycle for the district the application's enterprise is registered in."""
+    if not user.is_authenticated or application is None:
+        return False
+
+    return CycleMembership.objects.filter(
+        user=user,
+        cycle_id=application.cycle_id,
+        role=CycleRole.RECOMMENDER,
+        district=application.enterprise.district,
+    ).exists()
+
+
+@rules.predicate
+def is_consulted_department(user, application) -> bool:
+    """A department of the cycle asked for its records on this application (see vetting/rules.py)."""
+    if not user.is_authenticated or application is None:
+        return False
+
+    return CycleMembership.objects.filter(user=user, cycle_id=application.cycle_id, role=CycleRole.DEPARTMENT).exists()
+
+
+@rules.predicate
 def is_editable(_user, application) -> bool:
     return application is not None and application.status in EDITABLE_STATUSES
 
@@ -69,7 +92,12 @@ rules.add_perm("awards.edit_application", is_applicant & is_editable)
 rules.add_perm("awards.manage_cycle", is_office)
 rules.add_perm("awards.access_office", is_office_anywhere)
 
-_ACTOR_PREDICATES = {Actor.APPLICANT: is_applicant, Actor.SECRETARY: is_office}
+_ACTOR_PREDICATES = {
+    Actor.APPLICANT: is_applicant,
+    Actor.SECRETARY: is_office,
+    Actor.RECOMMENDER: is_district_recommender,
+    Actor.DEPARTMENT: is_consulted_department,
+}
 
 
 def may_make_transition(user, application, transition: Transition) -> bool:
@@ -90,9 +118,17 @@ def is_attachment_office(user, attachment) -> bool:
     return attachment is not None and is_office.test(user, attachment.application)
 
 
+@rules.predicate
+def is_attachment_recommender(user, attachment) -> bool:
+    """The district's recommending body, for a submitted application (it checks the evidence)."""
+    if attachment is None or attachment.application.status == ApplicationStatus.DRAFT:
+        return False
+    return is_district_recommender.test(user, attachment.application)
+
+
 # Who may download an evidence file. The expert review widens this to its assigned experts in
 # reviews/rules.py: rules.set_perm("awards.view_attachment", can_view_attachment | is_attachment_expert).
-can_view_attachment = is_attachment_applicant | is_attachment_office
+can_view_attachment = is_attachment_applicant | is_attachment_office | is_attachment_recommender
 rules.add_perm("awards.view_attachment", can_view_attachment)
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from core import workdays
 from core.models import User
 from enterprises.models import EnterpriseMembership
 
 from . import sections as S
-from .enums import ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle, CycleMembership
+from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
+from .models import Application, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
+from .workflow import transitions_for
 
 ACTIVE_CYCLE_STATUSES = (
     CycleStatus.OPEN,
@@ -25,7 +28,7 @@ ACTIVE_CYCLE_STATUSES = (
 
 def cycle_current() -> AwardCycle | None:
     """The cycle the public cares about now: the latest active one, else the latest at all."""
-    qs = AwardCycle.objects.select_related("framework").prefetch_related("levels")
+    qs = AwardCycle.objects.select_related("framework").prefetch_related("levels", "stages")
     return (
         qs.filter(status__in=ACTIVE_CYCLE_STATUSES).order_by("-year").first()
         or qs.exclude(status=CycleStatus.DRAFT).order_by("-year").first()
@@ -55,10 +58,22 @@ class Roles:
     is_expert: bool = False
     is_committee: bool = False
     is_applicant: bool = False
+    is_recommender: bool = False
+    is_department: bool = False
 
     @property
     def any(self) -> bool:
-        return any((self.is_admin, self.is_secretary, self.is_expert, self.is_committee, self.is_applicant))
+        return any(
+            (
+                self.is_admin,
+                self.is_secretary,
+                self.is_expert,
+                self.is_committee,
+                self.is_applicant,
+                self.is_recommender,
+                self.is_department,
+            )
+        )
 
 
 def user_roles(user: User) -> Roles:
@@ -75,6 +90,8 @@ def user_roles(user: User) -> Roles:
         is_expert=CycleRole.EXPERT in cycle_roles,
         is_committee=CycleRole.COMMITTEE in cycle_roles,
         is_applicant=EnterpriseMembership.objects.filter(user=user).exists(),
+        is_recommender=CycleRole.RECOMMENDER in cycle_roles,
+        is_department=CycleRole.DEPARTMENT in cycle_roles,
     )
     user._mqa_roles = roles
     return roles
@@ -219,7 +236,7 @@ def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]
     )
     # Work first: submitted (oldest first), then returned, then decided ones.
     work_order = Case(
-        When(status=ApplicationStatus.SUBMITTED, then=Value(0)),
+        When(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED], then=Value(0)),
         When(status=ApplicationStatus.RETURNED, then=Value(1)),
         default=Value(2),
     )
@@ -228,3 +245,81 @@ def eligibility_queue(user: User, *, cycle: AwardCycle) -> QuerySet[Application]
 
 def is_secretary_of(user: User, cycle: AwardCycle) -> bool:
     return CycleMembership.objects.filter(user=user, cycle=cycle, role=CycleRole.SECRETARY).exists()
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    label: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    length: int | None
+    day_count: str
+    beyond_holiday_data: bool
+
+    @property
+    def single_day(self) -> bool:
+        return self.starts_on is not None and self.starts_on == self.ends_on
+
+
+def cycle_timeline(cycle: AwardCycle) -> list[TimelineEntry]:
+    """The cycle's published timeline, computed from its stages and their windows (and nothing
+    else), so what the public reads cannot contradict what the cycle runs."""
+    return [
+        TimelineEntry(
+            kind=stage.kind,
+            label=stage.get_kind_display(),
+            starts_on=stage.starts_on,
+            ends_on=stage.ends_on,
+            length=stage.length,
+            day_count=stage.day_count,
+            beyond_holiday_data=bool(
+                stage.day_count == workdays.WORKING and stage.ends_on and workdays.beyond_data(stage.ends_on)
+            ),
+        )
+        for stage in cycle.stages.all()
+    ]
+
+
+def stages_beyond_holiday_data(timeline: list[TimelineEntry]) -> list[str]:
+    """The names of the stages counted in working days past the last year of the holiday data."""
+    return [entry.label for entry in timeline if entry.beyond_holiday_data]
+
+
+def cycle_stages(cycle: AwardCycle) -> list[CycleStage]:
+    return list(CycleStage.objects.filter(cycle=cycle).prefetch_related("panel").order_by("order"))
+
+
+def stage_window(cycle: AwardCycle, kind: str) -> CycleStage | None:
+    return next((s for s in cycle.stages.all() if s.kind == kind), None)
+
+
+def cycle_experts(cycle: AwardCycle) -> QuerySet[User]:
+    return User.objects.filter(cycle_memberships__cycle=cycle, cycle_memberships__role=CycleRole.EXPERT).order_by(
+        "email"
+    )
+
+
+@dataclass(frozen=True)
+class TransitionRow:
+    source: str
+    target: str
+    actors: str
+    needs_comment: bool
+
+
+def transition_rows(cycle: AwardCycle) -> list[TransitionRow]:
+    """The cycle's transition table in words (derived from its stages by awards/workflow.py)."""
+    order = list(ApplicationStatus)
+    rows = sorted(
+        transitions_for(cycle.stage_kinds()).values(), key=lambda t: (order.index(t.source), order.index(t.target))
+    )
+    return [
+        TransitionRow(
+            ApplicationStatus(t.source).label,
+            ApplicationStatus(t.target).label,
+            ", ".join(str(Actor(a).label) for a in sorted(t.actors)),
+            t.needs_comment,
+        )
+        for t in rows
+    ]

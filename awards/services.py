@@ -24,17 +24,19 @@ from core.uploads import discard_stored, store_upload, validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
 
 from . import sections
-from .enums import ApplicationAudit, ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision
+from .enums import ApplicationAudit, ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision, StageKind
 from .models import (
     Application,
     ApplicationAttachment,
     ApplicationSnapshot,
     ApplicationTransition,
     AwardCycle,
+    CycleStage,
     SectionComment,
 )
 from .rules import is_applicant as rules_is_applicant
 from .rules import may_make_transition
+from .stages import StageSpec, stage_problems
 from .workflow import EDITABLE_STATUSES, cycle_transition_allowed, transition_for
 
 
@@ -59,7 +61,7 @@ def application_transition(
     scheduled work and skips the role check (never for a request made by a person).
     """
     from_status = application.status
-    transition = transition_for(from_status, to_status)
+    transition = transition_for(from_status, to_status, application.cycle.stage_kinds())
     if transition is None:
         raise NotAllowed(
             _("An application that is “%(from)s” cannot become “%(to)s”.")
@@ -466,13 +468,19 @@ def application_decide_eligibility(
                     "cycle_zh": app.cycle.title_zh,
                     "cycle_en": app.cycle.title_en,
                     # What happens next, with the cycle's planned dates where the office has set them.
-                    "material_review_due": _date_or_blank(app.cycle.material_review_due),
-                    "onsite_from": _date_or_blank(app.cycle.onsite_review_start),
-                    "onsite_to": _date_or_blank(app.cycle.onsite_review_end),
+                    "material_review_due": _date_or_blank(_stage_day(app.cycle, StageKind.MATERIAL_REVIEW, "ends_on")),
+                    "onsite_from": _date_or_blank(_stage_day(app.cycle, StageKind.ONSITE_REVIEW, "starts_on")),
+                    "onsite_to": _date_or_blank(_stage_day(app.cycle, StageKind.ONSITE_REVIEW, "ends_on")),
                     "application_id": app.pk,
                 },
             )
     return app
+
+
+def _stage_day(cycle: AwardCycle, kind: str, which: str):
+    """A day of the cycle's window for a stage (None where the stage is not run or not dated)."""
+    stage = CycleStage.objects.filter(cycle=cycle, kind=kind).first()
+    return getattr(stage, which) if stage else None
 
 
 def _date_or_blank(day) -> str:
@@ -481,7 +489,7 @@ def _date_or_blank(day) -> str:
 
 def can_withdraw(application: Application) -> bool:
     """Before the material review starts (the transition table says from which statuses)."""
-    return transition_for(application.status, ApplicationStatus.WITHDRAWN) is not None
+    return transition_for(application.status, ApplicationStatus.WITHDRAWN, application.cycle.stage_kinds()) is not None
 
 
 def cycle_transition(
@@ -521,3 +529,99 @@ def cycle_transition(
         for name, value in fields.items():
             setattr(cycle, name, value)
     return cycle
+
+
+# --- the cycle's stages --------------------------------------------------------------------------
+
+
+class StagesRefused(ValidationError):
+    """The configuration cannot work; `problems` says why, stage by stage (see awards/stages.py)."""
+
+    def __init__(self, problems):
+        super().__init__([p.message for p in problems], code="stages")
+        self.problems = problems
+
+
+def cycle_stages_locked(cycle: AwardCycle) -> bool:
+    """After the first application is submitted, the stages stay; only their windows move."""
+    return AwardCycle.objects.filter(pk=cycle.pk, receipts_issued__gt=0).exists()
+
+
+def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, reason: str = "") -> list[CycleStage]:
+    """Configure the cycle's stages, in order, with their windows (an end counted from a length in
+    calendar or working days is computed here and stored).
+
+    Refused with the reasons when the configuration cannot work. Once an application has been
+    submitted the stages and their order are fixed: only the windows (and a panel's members) may
+    change, with a reason, audited.
+    """
+    if not rules.has_perm("awards.manage_cycle", by, cycle):
+        raise PermissionDenied(_("Only the award office may configure the cycle's stages."))
+    specs = [s.counted() for s in stages]
+    problems = stage_problems(specs)
+    if problems:
+        raise StagesRefused(problems)
+    with transaction.atomic():
+        locked_cycle = AwardCycle.objects.select_for_update().get(pk=cycle.pk)
+        current = list(CycleStage.objects.filter(cycle=cycle).order_by("order"))
+        before = [_stage_record(s) for s in current]
+        locked = locked_cycle.receipts_issued > 0
+        event = "cycle.stages_set"
+        if locked:
+            if [s.kind for s in current] != [s.kind for s in specs]:
+                raise NotAllowed(
+                    _(
+                        "Applications have been submitted to this cycle: its stages are fixed, only their windows can move."  # noqa: E501
+                    ),
+                    code="stages_locked",
+                )
+            if not reason.strip():
+                raise NotAllowed(_("Please give the reason for moving the windows."), code="reason_required")
+            event = "cycle.stage_windows_moved"
+            rows = current
+            for row, spec in zip(rows, specs, strict=True):
+                row.starts_on, row.ends_on, row.length, row.day_count = (
+                    spec.starts_on,
+                    spec.ends_on,
+                    spec.length,
+                    spec.day_count,
+                )
+                row.save(update_fields=["starts_on", "ends_on", "length", "day_count"])
+        else:
+            CycleStage.objects.filter(cycle=cycle).delete()
+            rows = [
+                CycleStage.objects.create(
+                    cycle=cycle,
+                    kind=spec.kind,
+                    order=n,
+                    starts_on=spec.starts_on,
+                    ends_on=spec.ends_on,
+                    length=spec.length,
+                    day_count=spec.day_count,
+                )
+                for n, spec in enumerate(specs, start=1)
+            ]
+        for row, spec in zip(rows, specs, strict=True):
+            row.panel.set(list(spec.panel))
+        audit_record(
+            action=AuditAction.DECISION,
+            obj=cycle,
+            by=by,
+            payload={
+                "event": event,
+                "reason": reason.strip(),
+                "before": before,
+                "stages": [_stage_record(s) for s in rows],
+            },
+        )
+    return rows
+
+
+def _stage_record(stage: CycleStage) -> dict[str, Any]:
+    return {
+        "kind": stage.kind,
+        "starts_on": _date_or_blank(stage.starts_on),
+        "ends_on": _date_or_blank(stage.ends_on),
+        "length": stage.length,
+        "day_count": stage.day_count,
+    }

@@ -25,4 +25,5 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:section>/", views.application_section, name="section"),
     path("office/eligibility/", views.eligibility_queue, name="queue"),
     path("office/eligibility/<int:pk>/", views.eligibility_review, name="review"),
+    path("office/cycles/<int:pk>/stages/", views.cycle_stages, name="stages"),
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import workdays
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
 from core.uploads import download_name
@@ -27,7 +28,7 @@ from enterprises.models import Enterprise
 
 from . import sections as S
 from . import selectors, services
-from .enums import ApplicationStatus, AttachmentKind, EligibilityDecision
+from .enums import AttachmentKind, EligibilityDecision
 from .filters import ApplicationQueueFilter
 from .forms import (
     AttachmentForm,
@@ -37,13 +38,14 @@ from .forms import (
     EligibilityDecisionForm,
     KeyResultsForm,
     SelfAssessmentForm,
+    StagesForm,
     StartForm,
     WithdrawForm,
 )
 from .models import ApplicationAttachment, AwardCycle
 from .rules import is_applicant
 from .selectors import user_roles
-from .workflow import EDITABLE_STATUSES
+from .workflow import EDITABLE_STATUSES, eligibility_input
 
 # Sections edited with a form on the section page; the attachments have their own page.
 EDIT_SECTIONS = [s for s in S.SECTIONS if s in S.SECTION_FIELDS]
@@ -497,7 +499,8 @@ def eligibility_review(request, pk):
         raise PermissionDenied
     form = EligibilityDecisionForm(request.POST or None)
     if request.method == "POST" and not (
-        application.status == ApplicationStatus.SUBMITTED or application.returned_not_resubmitted_in_time()
+        application.status == eligibility_input(application.cycle.stage_kinds())
+        or application.returned_not_resubmitted_in_time()
     ):
         return _decided_meanwhile(request, application)
     if request.method == "POST" and form.is_valid():
@@ -540,10 +543,61 @@ def eligibility_review(request, pk):
             "unchanged": unchanged,
             "view": S.snapshot_view(latest.data, categories) if latest else None,
             "form": form,
-            "can_decide": application.status == ApplicationStatus.SUBMITTED,
+            "can_decide": application.status == eligibility_input(application.cycle.stage_kinds()),
             # Returned and not resubmitted in time: the office may close it as ineligible.
             "late_return": application.returned_not_resubmitted_in_time(),
             "messages_office": selectors.office_messages(application),
             "history": selectors.application_history(application),
+        },
+    )
+
+
+@login_required
+def cycle_stages(request, pk):
+    """The award office: the cycle's stages, in order, with their windows. A configuration that
+    cannot work is refused with the reason next to the stage; after the first submission only the
+    windows move, with a reason."""
+    cycle = get_object_or_404(AwardCycle, pk=pk)
+    if not request.user.has_perm("awards.manage_cycle", cycle):
+        raise PermissionDenied
+    locked = services.cycle_stages_locked(cycle)
+    form = StagesForm(
+        request.POST or None,
+        stages=selectors.cycle_stages(cycle),
+        experts=selectors.cycle_experts(cycle),
+        locked=locked,
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        try:
+            services.cycle_stages_set(
+                cycle=cycle,
+                stages=[spec for _row, spec in chosen],
+                by=request.user,
+                reason=form.reason.cleaned_data.get("reason", ""),
+            )
+        except services.StagesRefused as exc:
+            for problem in exc.problems:
+                if problem.index is None:
+                    form.non_row_errors.append(problem.message)
+                else:
+                    chosen[problem.index][0].add_error(None, problem.message)
+        except ServiceError as exc:
+            form.non_row_errors.append(exc.message)
+        else:
+            messages.success(request, _("The stages are saved; the public timeline shows them."))
+            return redirect("awards:stages", pk=cycle.pk)
+    timeline = selectors.cycle_timeline(cycle)
+    return render(
+        request,
+        "awards/stages.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "locked": locked,
+            "timeline": timeline,
+            "beyond_holiday_data": selectors.stages_beyond_holiday_data(timeline),
+            "holiday_data_ends": workdays.LAST_YEAR,
+            "transitions": selectors.transition_rows(cycle),
         },
     )

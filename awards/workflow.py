@@ -1,10 +1,18 @@
-"""The tables of allowed transitions: an application's (and who may make each) and its cycle's."""
+"""The tables of allowed transitions: an application's (and who may make each) and its cycle's.
+
+The table is derived from the stages a cycle runs (`AwardCycle.stage_kinds()`, in their order):
+`transitions_for(kinds)` builds it, so a stage the cycle does not run has no move into it, and the
+order of the review stages is the order of the moves. `TRANSITIONS` is the table of the default
+stages (the 2017 cycle's, and every cycle that has not configured its own).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .enums import Actor, CycleStatus
+from .enums import Actor, CycleStatus, StageKind
 from .enums import ApplicationStatus as S
 
 
@@ -18,47 +26,122 @@ class Transition:
 
 _A = frozenset({Actor.APPLICANT})
 _S = frozenset({Actor.SECRETARY})
+_R = frozenset({Actor.RECOMMENDER})
+_D = frozenset({Actor.DEPARTMENT})
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (t.source, t.target): t
-    for t in [
-        # 申报 application
-        Transition(S.DRAFT, S.SUBMITTED, _A),
-        Transition(S.DRAFT, S.WITHDRAWN, _A),
-        # 资格审查 eligibility review
-        Transition(S.SUBMITTED, S.ELIGIBLE, _S),
-        Transition(S.SUBMITTED, S.RETURNED, _S, needs_comment=True),
-        Transition(S.SUBMITTED, S.INELIGIBLE, _S, needs_comment=True),
-        Transition(S.SUBMITTED, S.WITHDRAWN, _A),
-        Transition(S.RETURNED, S.SUBMITTED, _A),
-        Transition(S.RETURNED, S.WITHDRAWN, _A),
-        # not resubmitted by the deadline (services.application_decide_eligibility checks the date)
-        Transition(S.RETURNED, S.INELIGIBLE, _S, needs_comment=True),
-        Transition(S.ELIGIBLE, S.WITHDRAWN, _A),
-        # 资料评审 material review, 现场评审 on-site review
-        Transition(S.ELIGIBLE, S.MATERIAL_REVIEW, _S),
-        Transition(S.MATERIAL_REVIEW, S.ONSITE_REVIEW, _S),
-        Transition(S.MATERIAL_REVIEW, S.NOT_APPROVED, _S),
-        Transition(S.ONSITE_REVIEW, S.NOMINATED, _S),
-        Transition(S.ONSITE_REVIEW, S.NOT_APPROVED, _S),
-        # 评审委员会审议 committee: the secretary records the ballot's outcome
-        Transition(S.NOMINATED, S.APPROVED, _S),
-        Transition(S.NOMINATED, S.NOT_APPROVED, _S),
-        # passed the vote but no place was left within the award quotas (committee app)
-        Transition(S.APPROVED, S.NOT_APPROVED, _S, needs_comment=True),
-        # 公示 public notice; an upheld objection sends the candidate back to the committee
-        Transition(S.APPROVED, S.PUBLIC_NOTICE, _S),
-        Transition(S.PUBLIC_NOTICE, S.NOMINATED, _S, needs_comment=True),
-        Transition(S.PUBLIC_NOTICE, S.NOT_APPROVED, _S, needs_comment=True),
-        # 政府审定 / 表彰 approval and award; revocation of an award obtained by fraud
-        Transition(S.PUBLIC_NOTICE, S.AWARDED, _S),
-        Transition(S.AWARDED, S.REVOKED, _S, needs_comment=True),
-    ]
+K = StageKind
+# The stages of today's (and the 2017) cycle: application → eligibility → material review →
+# on-site review → committee → public notice → government approval.
+DEFAULT_STAGES: tuple[str, ...] = (
+    K.ELIGIBILITY,
+    K.MATERIAL_REVIEW,
+    K.ONSITE_REVIEW,
+    K.COMMITTEE,
+    K.PUBLIC_NOTICE,
+    K.GOVERNMENT_APPROVAL,
+)
+# Every cycle runs these; the others are chosen from the catalogue.
+REQUIRED_STAGES = frozenset({K.ELIGIBILITY, K.MATERIAL_REVIEW, K.COMMITTEE, K.PUBLIC_NOTICE, K.GOVERNMENT_APPROVAL})
+# The scored review stages and the status an application holds while each runs.
+REVIEW_STAGE_STATUS = {
+    K.MATERIAL_REVIEW: S.MATERIAL_REVIEW,
+    K.PRESENTATION: S.PRESENTATION,
+    K.ONSITE_REVIEW: S.ONSITE_REVIEW,
+    K.SOCIAL_EVALUATION: S.SOCIAL_EVALUATION,
 }
 
 
-def transition_for(source: str, target: str) -> Transition | None:
-    return TRANSITIONS.get((source, target))
+@lru_cache(maxsize=64)
+def _derive(kinds: tuple[str, ...]) -> dict[tuple[str, str], Transition]:
+    table: dict[tuple[str, str], Transition] = {}
+
+    def add(source, target, actors, needs_comment=False):
+        old = table.get((source, target))
+        if old is not None:  # the same move by more than one stage: any of their actors may make it
+            actors = old.actors | actors
+            needs_comment = old.needs_comment or needs_comment
+        table[(source, target)] = Transition(source, target, frozenset(actors), needs_comment)
+
+    # 申报 application
+    add(S.DRAFT, S.SUBMITTED, _A)
+    add(S.DRAFT, S.WITHDRAWN, _A)
+    add(S.SUBMITTED, S.WITHDRAWN, _A)
+    add(S.RETURNED, S.SUBMITTED, _A)
+    add(S.RETURNED, S.WITHDRAWN, _A)
+    add(S.ELIGIBLE, S.WITHDRAWN, _A)
+    # 推荐 recommendation: the district's recommending body recommends or declines (with its opinion)
+    eligibility_input = S.SUBMITTED
+    if K.RECOMMENDATION in kinds:
+        add(S.SUBMITTED, S.RECOMMENDED, _R)
+        add(S.SUBMITTED, S.INELIGIBLE, _R, needs_comment=True)
+        add(S.RECOMMENDED, S.WITHDRAWN, _A)
+        eligibility_input = S.RECOMMENDED
+    # 资格审查 eligibility review
+    add(eligibility_input, S.ELIGIBLE, _S)
+    add(eligibility_input, S.RETURNED, _S, needs_comment=True)
+    add(eligibility_input, S.INELIGIBLE, _S, needs_comment=True)
+    # not resubmitted by the deadline (services.application_decide_eligibility checks the date)
+    add(S.RETURNED, S.INELIGIBLE, _S, needs_comment=True)
+    # 材料评审, 陈述答辩, 现场评审, 社会评价: the review stages in the cycle's order; each may end the
+    # application's run; the last leads to the committee.
+    chain = [REVIEW_STAGE_STATUS[k] for k in kinds if k in REVIEW_STAGE_STATUS]
+    previous = S.ELIGIBLE
+    for status in chain:
+        add(previous, status, _S)
+        if previous != S.ELIGIBLE:
+            add(previous, S.NOT_APPROVED, _S)
+        previous = status
+    add(previous, S.NOMINATED, _S)
+    if previous != S.ELIGIBLE:
+        add(previous, S.NOT_APPROVED, _S)
+    # 征求意见 department opinions: a disqualifying record (一票否决) ends the application from the
+    # stage's place in the order until the committee takes it.
+    if K.OPINIONS in kinds:
+        at = kinds.index(K.OPINIONS)
+        before = [k for k in kinds[:at] if k in REVIEW_STAGE_STATUS]
+        first = REVIEW_STAGE_STATUS[before[-1]] if before else S.ELIGIBLE
+        for status in [S.ELIGIBLE, *chain][[S.ELIGIBLE, *chain].index(first) :]:
+            add(status, S.INELIGIBLE, _D, needs_comment=True)
+    # 评审委员会审议 committee: the secretary records the ballot's outcome
+    add(S.NOMINATED, S.APPROVED, _S)
+    add(S.NOMINATED, S.NOT_APPROVED, _S)
+    # passed the vote but no place was left within the award quotas (committee app)
+    add(S.APPROVED, S.NOT_APPROVED, _S, needs_comment=True)
+    # 公示 public notice; an upheld objection sends the candidate back to the committee
+    add(S.APPROVED, S.PUBLIC_NOTICE, _S)
+    add(S.PUBLIC_NOTICE, S.NOMINATED, _S, needs_comment=True)
+    add(S.PUBLIC_NOTICE, S.NOT_APPROVED, _S, needs_comment=True)
+    # 政府审定 / 表彰 approval and award; revocation of an award obtained by fraud
+    add(S.PUBLIC_NOTICE, S.AWARDED, _S)
+    add(S.AWARDED, S.REVOKED, _S, needs_comment=True)
+    return table
+
+
+def transitions_for(kinds: Sequence[str] | None = None) -> dict[tuple[str, str], Transition]:
+    """The table for a cycle running `kinds` (its stages in order; the default stages for None)."""
+    return _derive(tuple(kinds) if kinds else DEFAULT_STAGES)
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = transitions_for(DEFAULT_STAGES)
+
+
+def transition_for(source: str, target: str, kinds: Sequence[str] | None = None) -> Transition | None:
+    return transitions_for(kinds).get((source, target))
+
+
+def targets_from(source: str, kinds: Sequence[str] | None = None) -> list[str]:
+    return [t for (s, t) in transitions_for(kinds) if s == source]
+
+
+def eligibility_input(kinds: Sequence[str] | None = None) -> str:
+    """The status in which an application waits for the eligibility decision."""
+    return S.RECOMMENDED if K.RECOMMENDATION in (kinds or DEFAULT_STAGES) else S.SUBMITTED
+
+
+def next_review_status(source: str, kinds: Sequence[str] | None = None) -> str:
+    """Where an application goes when the review stage it is in (`source`) is passed."""
+    forward = [t for t in targets_from(source, kinds) if t not in (S.NOT_APPROVED, S.INELIGIBLE, S.WITHDRAWN)]
+    return forward[0] if forward else S.NOMINATED
 
 
 # Statuses in which the enterprise may still edit its application.

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from awards.enums import DayCount
+from core import workdays
+
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 
 
@@ -312,6 +315,9 @@ class PublicNotice(models.Model):
     )
     starts_on = models.DateField(_("notice starts"))
     ends_on = models.DateField(_("notice ends"), help_text=_("Objections are accepted until the end of this day."))
+    # How the period was counted when published (the cycle's setting then): shown on the notice page.
+    length = models.PositiveSmallIntegerField(_("notice period (days)"), null=True, blank=True)
+    day_count = models.CharField(_("counted in"), max_length=10, choices=DayCount.choices, default=DayCount.CALENDAR)
     applications = models.ManyToManyField(
         "awards.Application", verbose_name=_("proposed winners"), related_name="notices"
     )
@@ -327,6 +333,11 @@ class PublicNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} · {self.starts_on}–{self.ends_on}"
+
+    @property
+    def beyond_holiday_data(self) -> bool:
+        """Counted in working days past the last year of the official holiday data (see core/workdays.py)."""
+        return self.day_count == DayCount.WORKING and workdays.beyond_data(self.ends_on)
 
 
 class Objection(models.Model):

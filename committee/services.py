@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus as S
-from awards.enums import CycleStatus
-from awards.models import Application, AwardCycle, AwardLevel
+from awards.enums import CycleStatus, StageKind
+from awards.models import Application, AwardCycle, AwardLevel, CycleStage
 from awards.services import application_notify_members, application_transition, cycle_transition
 from awards.workflow import cycle_transition_allowed
 from certificates.services import certificates_issue_for_cycle
-from core import ratelimit
+from core import ratelimit, workdays
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
@@ -744,7 +744,10 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
     if not approved:
         raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
     starts_on = starts_on or timezone.localdate()
-    ends_on = starts_on + dt.timedelta(days=max(cycle.public_notice_days, 1) - 1)
+    # Counted as the cycle says (calendar days, or working days by the official holiday calendar)
+    # and stored with the notice: the page says how, and a later change of the setting moves nothing.
+    period = workdays.period(starts_on, cycle.public_notice_days, cycle.public_notice_day_count)
+    ends_on = period.ends_on
     decided = Ballot.objects.filter(
         application__in=approved, meeting__status=MeetingStatus.CLOSED, passed=True
     ).order_by("meeting__closed_at")
@@ -752,7 +755,18 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
     for app_id, level_id, record in decided.values_list("application_id", "award_level_id", "meeting__levels_record"):
         levels[app_id] = decided_level_fields(level_id, record)
     with transaction.atomic():
-        notice = PublicNotice.objects.create(cycle=cycle, starts_on=starts_on, ends_on=ends_on, published_by=by)
+        notice = PublicNotice.objects.create(
+            cycle=cycle,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            length=period.length,
+            day_count=period.day_count,
+            published_by=by,
+        )
+        # The public timeline shows the notice as published.
+        CycleStage.objects.filter(cycle=cycle, kind=StageKind.PUBLIC_NOTICE).update(
+            starts_on=starts_on, ends_on=ends_on, length=period.length, day_count=period.day_count
+        )
         notice.applications.set(approved)
         for app in approved:
             application_transition(
@@ -798,13 +812,13 @@ def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, re
         raise NotAllowed(_("Please give the reason for the change."), code="reason_required")
     if ends_on == notice.ends_on:
         raise NotAllowed(_("This is the current end of the notice period."), code="unchanged")
-    minimum = notice.starts_on + dt.timedelta(days=max(cycle.min_notice_days, 1) - 1)
+    minimum = workdays.period(notice.starts_on, cycle.min_notice_days, notice.day_count).ends_on
     if ends_on < minimum:
-        raise NotAllowed(
-            _("The notice must run at least %(n)s days, that is until %(day)s or later.")
-            % {"n": cycle.min_notice_days, "day": minimum},
-            code="below_minimum",
-        )
+        if notice.day_count == workdays.WORKING:
+            text = _("The notice must run at least %(n)s working days, that is until %(day)s or later.")
+        else:
+            text = _("The notice must run at least %(n)s days, that is until %(day)s or later.")
+        raise NotAllowed(text % {"n": cycle.min_notice_days, "day": minimum}, code="below_minimum")
     if ends_on < timezone.localdate():
         raise NotAllowed(_("The notice period cannot end on a day already past."), code="ends_past")
     with transaction.atomic():
@@ -813,6 +827,7 @@ def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, re
             notice=before, ends_on_before=before.ends_on, ends_on_after=ends_on, reason=reason.strip(), changed_by=by
         )
         PublicNotice.objects.filter(pk=notice.pk).update(ends_on=ends_on)
+        CycleStage.objects.filter(cycle=cycle, kind=StageKind.PUBLIC_NOTICE).update(ends_on=ends_on, length=None)
         AwardCycle.objects.filter(pk=cycle.pk, status=CycleStatus.PUBLIC_NOTICE).update(public_notice_end=ends_on)
         audit_record(
             action=AuditAction.DECISION,

@@ -14,11 +14,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards.models import Application, AwardCycle
+from core import workdays
 from core.errors import ServiceError
 from core.http_cache import public_page
 from core.net import client_address
 from core.pagination import paginate
 from core.uploads import download_name, mime_of_stored
+from vetting import selectors as vetting_selectors
 
 from . import selectors, services
 from .filters import ObjectionFilter
@@ -122,6 +124,7 @@ def cycle_committee(request, cycle_id):
             "can_manage": request.user.has_perm(MANAGE, cycle),
             "approval": getattr(cycle, "government_approval", None),
             "rule": selectors.cycle_rule(cycle),
+            "holiday_data_ends": workdays.LAST_YEAR,
         },
     )
 
@@ -525,6 +528,7 @@ def dossier(request, pk):
             "enterprise": ballot.application.enterprise,
             "history": selectors.candidate_history(ballot),
             "blocks": selectors.dossier_blocks(ballot),
+            "opinion_records": vetting_selectors.dossier_records(ballot.application),
         },
     )
 

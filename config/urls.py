@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("onsite.urls")),
     path("", include("printouts.urls")),
     path("", include("feedback.urls")),
+    path("vetting/", include("vetting.urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -35,6 +35,8 @@ AUDIT_EVENT_LABELS = {
     "certificate.retry": _("Certificate rendering retried"),
     "certificates.regenerate": _("Certificates regenerated"),
     "certificates.requeued": _("Certificates queued again"),
+    "cycle.stages_set": _("Stages of the cycle configured"),
+    "cycle.stage_windows_moved": _("Stage windows moved"),
     "enterprise.registered": _("Enterprise registered"),
     "feedback.started": _("Feedback report started"),
     "feedback.saved": _("Feedback report saved"),

@@ -31,7 +31,11 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"cycle": cycle, "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS)},
+        {
+            "cycle": cycle,
+            "timeline": award_selectors.cycle_timeline(cycle) if cycle else [],
+            "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS),
+        },
     )
 
 

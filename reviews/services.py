@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaItem, CycleMembership
 from awards.services import application_transition
+from awards.workflow import next_review_status
 from core.audit import audit_record
 from core.enums import AuditAction
 from core.errors import Conflict, NotAllowed
@@ -624,6 +625,8 @@ def ranking_decide(
     if (top_n is None) == (threshold is None):
         raise NotAllowed(_("Choose either the top N or a score threshold."), code="choice")
     source, target = ROUND_DECISION[kind]
+    # The stage that follows in this cycle's order (awards/workflow.py derives it from its stages).
+    target = next_review_status(source, cycle.stage_kinds())
     rows = [r for r in cycle_ranking(cycle=cycle, basis=RankingBasis(kind)) if r.application.status == source]
     if not rows:
         raise NotAllowed(_("No application is waiting for this decision."), code="empty")

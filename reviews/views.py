@@ -18,6 +18,7 @@ from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
 from core.models import User
 from core.pagination import paginate
+from vetting import selectors as vetting_selectors
 
 from . import record_selectors, scoring, selectors, services
 from .enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
@@ -287,6 +288,7 @@ def panel(request, pk):
             "consensus_form": ConsensusForm(),
             "chart": chart,
             "threshold_pct": panel.round.cycle.dispersion_threshold * 100,
+            "opinion_records": vetting_selectors.dossier_records(panel.application),
         },
     )
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "onsite",
     "printouts",
     "feedback",
+    "vetting",
     "twofactor",
     "portal",
 ]
@@ -271,6 +272,10 @@ CELERY_BEAT_SCHEDULE["reviews-daily-reminders"] = {
 CELERY_BEAT_SCHEDULE["feedback-release-due"] = {
     "task": "feedback.tasks.release_due_reports",
     "schedule": crontab(hour=6, minute=0),
+}
+CELERY_BEAT_SCHEDULE["vetting-daily-opinion-reminders"] = {
+    "task": "vetting.tasks.send_opinion_reminders",
+    "schedule": crontab(hour=8, minute=40),
 }
 # Certificates (certificates app).
 CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", default="CZMQA")

@@ -28,6 +28,9 @@ def test_demo_applications_have_content(db):
     returned = current.get(status=ApplicationStatus.RETURNED)
     assert returned.resubmit_by is not None
     assert SectionComment.objects.filter(transition__application=returned).count() == 2
-    ineligible = current.get(status=ApplicationStatus.INELIGIBLE)
+    # One ineligible by the office's decision; another ended by a department's record (一票否决).
+    ineligible = current.exclude(opinion_requests__disqualifying=True).get(status=ApplicationStatus.INELIGIBLE)
+    vetoed = current.get(status=ApplicationStatus.INELIGIBLE, opinion_requests__disqualifying=True)
+    assert "市应急管理局" in vetoed.transitions.last().comment
     checks = {c.key: c.ok for c in S.eligibility_checks(ineligible)}
     assert checks["years_in_operation"] is False

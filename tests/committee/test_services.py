@@ -508,3 +508,27 @@ def test_an_objection_under_an_invisible_name_is_refused(open_meeting, members, 
             notice=notice, application=candidates[0], name=name, contact="a@b.cn", reasons="事实与理由"
         )
     assert e.value.code == "anon"
+
+
+def test_a_notice_in_working_days_skips_the_holiday_and_says_how_it_was_counted(
+    open_meeting, members, secretary, cycle, candidates, anonymous
+):
+    from django.urls import reverse
+
+    from awards.models import AwardCycle, CycleStage
+
+    AwardCycle.objects.filter(pk=cycle.pk).update(public_notice_days=5, public_notice_day_count="working")
+    CycleStage.objects.create(cycle=cycle, kind="public_notice", order=5)
+    cycle.refresh_from_db()
+    # Posted on Mon 29 September 2025: five working days end on the make-up Saturday, 11 October.
+    notice = _published(open_meeting, members, secretary, cycle, starts_on=dt.date(2025, 9, 29))
+    assert (notice.ends_on, notice.length, notice.day_count) == (dt.date(2025, 10, 11), 5, "working")
+    stage = CycleStage.objects.get(cycle=cycle, kind="public_notice")
+    assert (stage.starts_on, stage.ends_on) == (dt.date(2025, 9, 29), dt.date(2025, 10, 11))
+    page = anonymous.get(reverse("committee:notice_year", args=[cycle.year]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "Public notice from 2025-09-29 to 2025-10-11." in text
+    assert "(5 working days, counted with China's official holidays and make-up working days)" in text
+    with pytest.raises(NotAllowed) as exc:
+        services.notice_period_change(notice=notice, by=secretary, ends_on=dt.date(2025, 10, 10), reason="缩短")
+    assert exc.value.code in ("below_minimum", "ends_past")

@@ -243,9 +243,10 @@ def test_the_eligible_mail_reaches_every_member_in_their_language_with_the_cycle
     import datetime as dt
 
     from awards.enums import EligibilityDecision
+    from awards.models import CycleStage
     from tests.factories.awards import fill_application
 
-    type(cycle).objects.filter(pk=cycle.pk).update(material_review_due=dt.date(2026, 4, 30))
+    CycleStage.objects.create(cycle=cycle, kind="material_review", order=2, ends_on=dt.date(2026, 4, 30))
     submitted = award_services.application_submit(
         application=fill_application(application_a, applicant_a), by=applicant_a
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole
+from awards.models import ApplicationSnapshot
 from committee.enums import VoteChoice
 from committee.models import Ballot, Objection, PublicNotice, Vote
 from core.enums import OutboxKind, OutboxStatus
@@ -39,6 +40,7 @@ from tests.factories.reviews import (
     ReviewRoundFactory,
     submitted_sheet,
 )
+from vetting.models import OpinionRequest, Recommendation
 
 SMALL, GROWN = 2, 6
 MAX_QUERIES = 30
@@ -60,6 +62,16 @@ class World:
         for e in self.experts:
             ExpertProfileFactory(user=e)
         self.members = committee_of(self.cycle, n=7)
+        self.recommender = CycleMembershipFactory(
+            cycle=self.cycle,
+            role=CycleRole.RECOMMENDER,
+            district="431002",
+            unit="北湖区市场监督管理局",
+            user=UserFactory(email="amr@costs.example.cn"),
+        ).user
+        self.department = CycleMembershipFactory(
+            cycle=self.cycle, role=CycleRole.DEPARTMENT, unit="市税务局", user=UserFactory(email="sw@costs.example.cn")
+        ).user
         self.round = ReviewRoundFactory(cycle=self.cycle)
         self.notice = PublicNotice.objects.create(
             cycle=self.cycle,
@@ -83,7 +95,30 @@ class World:
 
     def _unit(self, i: int) -> None:
         now = timezone.now()
-        ApplicationFactory(cycle=self.cycle, status=S.SUBMITTED, submitted_at=now, receipt_number=f"COST-{i}")
+        submitted = ApplicationFactory(
+            cycle=self.cycle, status=S.SUBMITTED, submitted_at=now, receipt_number=f"COST-{i}"
+        )
+        snapshot = ApplicationSnapshot.objects.create(
+            application=submitted, number=1, receipt_number=submitted.receipt_number, data={}
+        )
+        Recommendation.objects.create(
+            application=submitted,
+            snapshot=snapshot,
+            decision="recommended",
+            opinion="同意推荐",
+            by=self.recommender,
+            unit="北湖区市场监督管理局",
+            district="431002",
+            decided_at=now,
+        )
+        OpinionRequest.objects.create(
+            application=submitted,
+            department=self.department,
+            unit="市税务局",
+            deadline=timezone.localdate(),
+            sent_by=self.secretary,
+            sent_at=now,
+        )
         nominated = nominated_application(self.cycle)
         panel = PanelFactory(round=self.round, application=nominated)
         for n, expert in enumerate(self.experts):
@@ -163,6 +198,11 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "reviews:panel": ("expert", {"pk": w.panel.pk}),
         "committee:my_committee": ("member", {}),
         "committee:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
+        "awards:stages": ("secretary", c),
+        "vetting:queue": ("recommender", {}),
+        "vetting:office": ("secretary", {"cycle_id": w.cycle.pk}),
+        "vetting:opinions": ("department", {}),
+        "vetting:office_opinions": ("secretary", {"cycle_id": w.cycle.pk}),
         "committee:objections": ("secretary", {"cycle_id": w.cycle.pk}),
         "certificates:index": ("secretary", {}),
         "certificates:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
@@ -258,6 +298,10 @@ EXEMPT = {
     "certificates:download": "file",
     "certificates:verify": "one certificate",
     "awards:receipt": "one application",
+    "vetting:recommend": "one application",
+    "vetting:scan": "file",
+    "vetting:opinion": "one request",
+    "vetting:opinion_evidence": "file",
     "committee:meeting_reschedule": "form",
     "committee:notice_period": "form with one notice's changes (a handful)",
     "core:dev_mail": "DEBUG-only development mailbox (files on disk, not the database)",
@@ -336,6 +380,8 @@ def _clients(w: World) -> dict[str, Client]:
         "member": w.members[0],
         "applicant": w.applicant,
         "admin": w.admin,
+        "recommender": w.recommender,
+        "department": w.department,
     }
     clients = {"anonymous": Client()}
     for name, user in users.items():

@@ -257,7 +257,9 @@ def test_enterprises_are_named_in_the_readers_language_where_they_gave_both_name
 def test_the_home_timeline_says_by_as_a_deadline_in_chinese(anonymous, cycle):
     import datetime as dt
 
-    type(cycle).objects.filter(pk=cycle.pk).update(material_review_due=dt.date(2027, 2, 13))
+    from awards.models import CycleStage
+
+    CycleStage.objects.create(cycle=cycle, kind="material_review", order=2, ends_on=dt.date(2027, 2, 13))
     page = anonymous.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "截至 2027-02-13" in page and "操作人" not in page
 

@@ -11,12 +11,14 @@ from onsite import demo as onsite_demo
 from portal import demo as portal_demo
 from printouts import demo as printouts_demo
 from reviews import demo as reviews_demo
+from vetting import demo as vetting_demo
 
 # Each app's demo step, in dependency order; later apps extend this list.
 STEPS = [
     awards_demo,
     enterprises_demo,
     reviews_demo,
+    vetting_demo,
     onsite_demo,
     committee_demo,
     certificates_demo,

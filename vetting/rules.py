@@ -1,0 +1,27 @@
+"""Who may recommend, and who may see a recommendation: predicates on an Application."""
+
+from __future__ import annotations
+
+import rules
+
+from awards.enums import CycleRole
+from awards.models import CycleMembership
+from awards.rules import is_district_recommender, is_office
+
+
+@rules.predicate
+def is_any_recommender(user) -> bool:
+    return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.RECOMMENDER).exists()
+
+
+rules.add_perm("vetting.recommend", is_district_recommender)
+rules.add_perm("vetting.view_recommendations", is_district_recommender | is_office)
+rules.add_perm("vetting.access_recommendations", is_any_recommender)
+
+
+@rules.predicate
+def is_any_department(user) -> bool:
+    return user.is_authenticated and CycleMembership.objects.filter(user=user, role=CycleRole.DEPARTMENT).exists()
+
+
+rules.add_perm("vetting.access_opinions", is_any_department)
