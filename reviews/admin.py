@@ -14,6 +14,7 @@ from .models import (
     ExpertRating,
     ItemScore,
     Panel,
+    PanelScore,
     PastClient,
     ReviewRound,
     ScoreSheet,
@@ -135,6 +136,18 @@ class ConsensusAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["panel__round__kind"]
     search_fields = ["panel__application__record_name_zh", "panel__application__record_name_en", "rationale"]
     readonly_fields = ["panel", "item", "percent", "rationale", "recorded_by", "recorded_at"]
+
+
+@admin.register(PanelScore)
+class PanelScoreAdmin(ReadOnly, admin.ModelAdmin):
+    # Stored by the review services when a sheet or a consensus changes (reviews/panel_scores.py):
+    # shown, never edited here; `manage.py refresh_panel_scores` recomputes them.
+    list_display = ["panel", "total", "results", "items_scored", "updated_at"]
+    list_filter = ["panel__round__kind", "panel__round__cycle"]
+    list_select_related = ["panel__application", "panel__round__cycle"]
+    search_fields = ["panel__application__record_name_zh", "panel__application__record_name_en"]
+    raw_id_fields = ["panel"]
+    readonly_fields = ["panel", "total", "results", "categories", "items_scored", "expert_totals", "updated_at"]
 
 
 @admin.register(PastClient)

@@ -11,7 +11,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("feedback/_previous_opportunities.html", takes_context=True)
-def previous_opportunities(_context, application):
+def previous_opportunities(context, application):  # noqa: ARG001 -- Django requires the name with takes_context
     report, items = selectors.previous_opportunities(application)
     answered = sum(1 for o in items if o.action_taken)
     return {"application": application, "previous": report, "items": items, "answered": answered}

@@ -16,7 +16,8 @@ import pytest
 from django.utils import timezone
 
 from awards import services as award_services
-from awards.enums import EligibilityDecision
+from awards.enums import CycleStatus, EligibilityDecision
+from awards.models import AwardCycle
 from certificates.enums import CertificateStatus as CS
 from certificates.models import Certificate
 from certificates.services import certificates_issue_for_cycle
@@ -227,6 +228,9 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
             assignment=assignment, by=expert, conflict=True, reason="My brother manages this enterprise."
         )
     )
+    # The notice above was created directly, so the cycle is moved to its notice stage the same way
+    # (the cycle's status door, awards.workflow.CYCLE_TRANSITIONS, allows approval only from there).
+    AwardCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLIC_NOTICE)
     confirmed = _timed(
         lambda: committee_services.winners_confirm(
             cycle=cycle, by=secretary, decree_number="郴政函〔2026〕9号", decree_date=today
@@ -342,6 +346,8 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
         reverse("reviews:declare", args=[assignment.pk]),
         {"declaration": "conflict", "reason": "My brother manages this enterprise."},
     )
+    # The notice was created directly: the cycle moves to its notice stage the same way.
+    AwardCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLIC_NOTICE)
     post(
         office,
         reverse("committee:confirm", args=[cycle.pk]),
