@@ -144,7 +144,7 @@ class PanelScoreAdmin(ReadOnly, admin.ModelAdmin):
     # shown, never edited here; `manage.py refresh_panel_scores` recomputes them.
     list_display = ["panel", "total", "results", "items_scored", "updated_at"]
     list_filter = ["panel__round__kind", "panel__round__cycle"]
-    list_select_related = ["panel__application", "panel__round__cycle"]
+    list_select_related = ["panel__application__enterprise", "panel__application__cycle", "panel__round__cycle"]
     search_fields = ["panel__application__record_name_zh", "panel__application__record_name_en"]
     raw_id_fields = ["panel"]
     readonly_fields = ["panel", "total", "results", "categories", "items_scored", "expert_totals", "updated_at"]
