@@ -127,7 +127,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     )
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),  # the interpreter's own environment
             "--workers=2",
             f"--bind=127.0.0.1:{port}",
             f"--chdir={ROOT}",
@@ -169,7 +169,7 @@ def main():
         CycleMembership.objects.bulk_create(
             [CycleMembership(cycle=cycle, user=m, role=CycleRole.COMMITTEE) for m in members]
         )
-        decorate(cycle, secretary, members)
+        decorate(cycle, secretary)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"built {N} applications in {time.perf_counter() - t0:.1f} s", flush=True)

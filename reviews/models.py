@@ -288,6 +288,17 @@ class PanelScore(models.Model):
     """
 
     panel = models.OneToOneField(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="score")
+    # The panel's application and round kind, copied when the row is written, so that the ranking
+    # finds an application's score per round in one index (with the figures it sorts by) instead of
+    # joining panel and round for every application of the cycle.
+    application = models.ForeignKey(
+        "awards.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="panel_scores",
+        db_index=False,
+    )
+    kind = models.CharField(_("round"), max_length=10, choices=RoundKind.choices)
     total = models.DecimalField(_("panel score"), max_digits=9, decimal_places=2)
     results = models.DecimalField(_("results categories"), max_digits=9, decimal_places=2)
     categories = models.JSONField(_("points per category"), default=dict)
@@ -300,6 +311,12 @@ class PanelScore(models.Model):
         verbose_name = _("panel score")
         verbose_name_plural = _("panel scores")
         indexes = [models.Index(fields=["-total"], name="panel_score_total")]
+        constraints = [
+            # One panel per application and round: the ranking joins on it, with what it sorts by.
+            models.UniqueConstraint(
+                fields=["application", "kind"], include=["total", "results"], name="panel_score_place"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.panel}: {self.total}"

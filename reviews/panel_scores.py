@@ -28,7 +28,7 @@ Models = namedtuple("Models", "ItemScore CriteriaItem Consensus PanelScore")
 
 
 def compute(panel_ids: Iterable[int], *, models=None) -> dict[int, PanelScore]:
-    """Unsaved PanelScore rows for the given panels (those with a submitted sheet), in 4 queries.
+    """Unsaved PanelScore rows for the given panels (those with a submitted sheet), in 5 queries.
 
     `models` gives ItemScore, CriteriaItem, Consensus and PanelScore (the migration's historical
     ones for the backfill); the live models by default."""
@@ -73,10 +73,24 @@ def compute(panel_ids: Iterable[int], *, models=None) -> dict[int, PanelScore]:
         scored[r["panel"]] += 1
         if kind == ItemKind.RESULTS:
             results[r["panel"]] += value
+    # Where each panel sits (application, round kind), stored with its score for the ranking; the
+    # historical model of the first backfill (migration 0004) has no such columns yet.
+    placed = {f.name for f in m.PanelScore._meta.fields} >= {"application", "kind"}
+    places = (
+        {
+            pk: {"application_id": app_id, "kind": kind}
+            for pk, app_id, kind in m.PanelScore._meta.get_field("panel")
+            .related_model.objects.filter(pk__in=list(cats))
+            .values_list("pk", "application_id", "round__kind")
+        }
+        if placed
+        else {}
+    )
     now = timezone.now()
     return {
         panel_id: m.PanelScore(
             panel_id=panel_id,
+            **places.get(panel_id, {}),
             total=sum(per.values(), Decimal("0")),
             results=results[panel_id],
             categories={code: str(v) for code, v in sorted(per.items())},

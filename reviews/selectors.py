@@ -20,10 +20,9 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
+    FilteredRelation,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -395,8 +394,8 @@ def _figures(rows, *, n_items: int, completeness: dict[int, bool]) -> dict[int, 
 
 FIGURE_FIELDS = (
     "panel_id",
-    "panel__application_id",
-    "panel__round__kind",
+    "application_id",
+    "kind",
     "categories",
     "total",
     "results",
@@ -407,9 +406,9 @@ FIGURE_FIELDS = (
 def cycle_panel_scores(*, cycle: AwardCycle, applications=None) -> dict[int, PanelFigures]:
     """Every panel's stored score of the cycle (or of the applications given): 3 queries however many."""
     n_items = CriteriaItem.objects.filter(category__framework_id=cycle.framework_id).count()
-    qs = PanelScore.objects.filter(panel__round__cycle=cycle)
+    qs = PanelScore.objects.filter(application__cycle=cycle)
     if applications is not None:
-        qs = qs.filter(panel__application__in=applications)
+        qs = qs.filter(application__in=applications)
     rows = list(qs.values_list(*FIGURE_FIELDS))
     completeness = panel_completeness(cycle=cycle, panels=[r[0] for r in rows] if applications is not None else None)
     return _figures(rows, n_items=n_items, completeness=completeness)
@@ -463,11 +462,10 @@ RANKING_APPLICATION_FIELDS = (
 )
 
 
-def _stored(kind: str, field: str):
-    return Subquery(
-        PanelScore.objects.filter(panel__application=OuterRef("pk"), panel__round__kind=kind).values(field)[:1],
-        output_field=DecimalField(max_digits=9, decimal_places=2),
-    )
+def _place(kind: str) -> FilteredRelation:
+    """The application's stored score in one round, joined (one row per application and round
+    kind: `PanelScore`'s unique place), not looked up per row."""
+    return FilteredRelation("panel_scores", condition=Q(panel_scores__kind=kind))
 
 
 def _weighted(material, onsite, cycle: AwardCycle):
@@ -497,11 +495,12 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
         Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
         .select_related("enterprise")
         .only(*RANKING_APPLICATION_FIELDS)
+        .annotate(stored_material=_place(RoundKind.MATERIAL), stored_onsite=_place(RoundKind.ONSITE))
         .annotate(
-            material=_stored(RoundKind.MATERIAL, "total"),
-            onsite=_stored(RoundKind.ONSITE, "total"),
-            material_results=_stored(RoundKind.MATERIAL, "results"),
-            onsite_results=_stored(RoundKind.ONSITE, "results"),
+            material=F("stored_material__total"),
+            onsite=F("stored_onsite__total"),
+            material_results=F("stored_material__results"),
+            onsite_results=F("stored_onsite__results"),
         )
         .annotate(
             combined=_weighted(F("material"), F("onsite"), cycle),

@@ -523,11 +523,13 @@ def ranking(request, pk):
     rows = selectors.ranking_rows(cycle=cycle, basis=basis, applications=page, start=page.start_index())
     for r in rows:
         r.category_list = [r.categories.get(code) for code, _label in cat_labels]
-    top = [
-        r
-        for r in selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
-        if r.rank is not None
-    ]
+    # The chart's leaders are the first page's first rows when that page is shown (the usual case).
+    leaders = (
+        rows[:RANKING_CHART_TOP]
+        if page.number == 1 and len(rows) >= min(RANKING_CHART_TOP, page.paginator.count)
+        else selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
+    )
+    top = [r for r in leaders if r.rank is not None]
     chart = {
         "labels": [r.application.display_name for r in top],
         "stacked": True,

@@ -3,10 +3,12 @@ everywhere: the panel page, the ranking (function and page), the dossier's summa
 agree to the cent, on seed_demo's data and on a generated cycle with consensus items.
 (The sheet's live preview in the browser is checked in tests/browser/test_score_preview.py.)"""
 
+import importlib
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as live_apps
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -21,6 +23,7 @@ from tests.factories.awards import ApplicationFactory, CycleMembershipFactory
 from tests.factories.core import UserFactory
 from tests.factories.reviews import (
     AssignmentFactory,
+    PanelFactory,
     ReviewRoundFactory,
     framework_items,
     recorded_consensus,
@@ -256,3 +259,49 @@ def test_stored_rows_are_what_compute_gives(generated):
             fresh[s.panel_id].results,
             fresh[s.panel_id].categories,
         )
+
+
+def test_each_stored_row_names_its_panels_application_and_round(generated):
+    """The ranking looks a score up by (application, round kind), so both copies must be the panel's."""
+    rows = PanelScore.objects.filter(panel__round__cycle=generated).select_related("panel__round")
+    kinds = set()
+    for s in rows:
+        assert (s.application_id, s.kind) == (s.panel.application_id, s.panel.round.kind)
+        kinds.add(s.kind)
+    assert kinds == {RoundKind.MATERIAL, RoundKind.ONSITE}
+
+
+def test_the_place_backfill_copies_application_and_round_kind(generated):
+    """Migration 0005's backfill, run on rows whose copies are wrong, restores them from the panel."""
+    module = importlib.import_module("reviews.migrations.0005_panel_score_place")
+    row = PanelScore.objects.filter(panel__round__cycle=generated, kind=RoundKind.MATERIAL).first()
+    other = ApplicationFactory(cycle=generated)  # no scores: the wrong copy breaks no uniqueness
+    PanelScore.objects.filter(pk=row.pk).update(application=other, kind=RoundKind.ONSITE)
+    module.place(live_apps, None)
+    row.refresh_from_db()
+    assert (row.application_id, row.kind) == (row.panel.application_id, RoundKind.MATERIAL)
+    assert not PanelScore.objects.filter(application=other).exists()
+
+
+def test_the_chart_shows_the_same_leaders_on_every_page(cycle, secretary, client_for):
+    """Page 1 lends its first rows to the chart; any other page reads the leaders itself: same chart."""
+    rnd = ReviewRoundFactory(cycle=cycle, kind=RoundKind.MATERIAL)
+    for i in range(30):
+        app = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
+        panel = PanelFactory(round=rnd, application=app)
+        PanelScore.objects.create(
+            panel=panel,
+            application=app,
+            kind=RoundKind.MATERIAL,
+            total=Decimal(900 - 7 * i),
+            results=Decimal(300),
+            categories={"4.1": str(900 - 7 * i)},
+            items_scored=23,
+        )
+    c = client_for(secretary)
+    url = reverse("reviews:ranking", args=[cycle.pk]) + "?size=25"
+    first, second = c.get(url), c.get(url + "&page=2")
+    assert len(first.context["rows"]) == 25 and len(second.context["rows"]) == 5
+    leaders = [r.application.display_name for r in cycle_ranking(cycle=cycle)[:25]]
+    assert first.context["chart"]["labels"] == leaders == second.context["chart"]["labels"]
+    assert first.context["chart"]["series"] == second.context["chart"]["series"]
