@@ -24,7 +24,7 @@ from core.models import User
 from enterprises.enums import District, Industry
 from reviews import selectors as review_selectors
 from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
-from reviews.health_selectors import health_context, review_health
+from reviews.health_selectors import health_context, review_health_now
 from reviews.models import Assignment, Panel, ScoreSheet
 
 from . import decisions
@@ -732,7 +732,7 @@ def review_health_report(meeting: Meeting) -> Block | None:
     """Review health: as stored when the meeting closed, computed from today's scores before that."""
 
     stored = meeting.status == MeetingStatus.CLOSED and bool(meeting.health_record)
-    health = health_context(meeting.health_record if stored else review_health(cycle=meeting.cycle))
+    health = health_context(meeting.health_record if stored else review_health_now(cycle=meeting.cycle))
     if health is None:
         return None
     return Block("committee/_block_review_health.html", {"health": health, "stored": stored})

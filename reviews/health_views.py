@@ -24,7 +24,7 @@ from .views import _office_cycle
 def cycle_health(request, pk):
     """Secretary: the cycle's review health per round, live from the submitted scores."""
     cycle = _office_cycle(request, pk)
-    health = health_selectors.health_context(health_selectors.review_health(cycle=cycle))
+    health = health_selectors.health_context(health_selectors.review_health_now(cycle=cycle))
     return render(request, "reviews/health.html", {"cycle": cycle, "health": health})
 
 

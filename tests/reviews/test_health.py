@@ -225,3 +225,53 @@ def test_review_health_is_empty_without_scores(cycle):
     from reviews.health_selectors import health_context, review_health
 
     assert review_health(cycle=cycle) == {} and health_context({}) is None
+
+
+def _figures(record: dict) -> dict:
+    """A record without the time it was computed at."""
+    return {k: v for k, v in record.items() if k != "computed_at"}
+
+
+def test_the_live_figures_are_computed_once_per_state_of_the_scores(scored, django_assert_num_queries):
+    """Pages that show the health live read it from the cache until a score or a cut-off changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.enums import ApplicationStatus
+    from reviews import panel_scores
+    from reviews.health_selectors import review_health, review_health_now
+    from reviews.models import ItemScore
+
+    apps, _experts = scored
+    cycle = apps[0].cycle
+    panel_scores.refresh_cycle(cycle)
+    first = review_health_now(cycle=cycle)
+    assert _figures(first) == _figures(review_health(cycle=cycle)) and first["rounds"]
+    with django_assert_num_queries(2):  # the fingerprint only
+        assert review_health_now(cycle=cycle) == first
+    # a score changes (as sheet_reopen / sheet_submit do: the stored panel score is rewritten)
+    score = ItemScore.objects.filter(sheet__assignment__panel__application=apps[1]).order_by("pk").first()
+    ItemScore.objects.filter(pk=score.pk).update(percent=100)
+    panel_scores.refresh(panel_ids=[score.sheet.assignment.panel_id])
+    changed = review_health_now(cycle=cycle)
+    assert _figures(changed) == _figures(review_health(cycle=cycle)) != _figures(first)
+    # an application is shortlisted: the cut-off line moves, so the figures are computed again
+    type(apps[0]).objects.filter(pk=apps[2].pk).update(status=ApplicationStatus.ONSITE_REVIEW)
+    with CaptureQueriesContext(connection) as seen:
+        again = review_health_now(cycle=cycle)
+    assert len(seen) > 2 and _figures(again) == _figures(review_health(cycle=cycle))
+
+
+def test_the_live_figures_without_a_cache_are_computed(scored, monkeypatch, caplog):
+    from reviews import health_selectors, panel_scores
+
+    apps, _experts = scored
+    panel_scores.refresh_cycle(apps[0].cycle)
+
+    def unreachable(*_args, **_kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(health_selectors.cache, "get", unreachable)
+    live = health_selectors.review_health_now(cycle=apps[0].cycle)
+    assert _figures(live) == _figures(health_selectors.review_health(cycle=apps[0].cycle))
+    assert "cache, which is unreachable" in caplog.text
