@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -24,7 +24,7 @@ from core.uploads import discard_stored, store_upload, validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
 
 from . import sections
-from .enums import ApplicationAudit, ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision, StageKind
+from .enums import ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision, StageKind
 from .models import (
     Application,
     ApplicationAttachment,
@@ -93,7 +93,7 @@ def application_transition(
             comment=comment,
         )
         audit_record(
-            action=AuditAction.TRANSITION,
+            event=AuditEventType.APPLICATION_STATUS_CHANGED,
             obj=application,
             by=by,
             payload={"from": from_status, "to": to_status, "comment": comment, **(payload or {})},
@@ -170,7 +170,7 @@ def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) ->
             enterprise=enterprise, cycle=cycle, defaults={"basic_info": sections.basic_from_profile(enterprise)}
         )
         if created:
-            audit_record(action=ApplicationAudit.STARTED, obj=application, by=by, payload={"cycle": cycle.pk})
+            audit_record(event=AuditEventType.APPLICATION_STARTED, obj=application, by=by, payload={"cycle": cycle.pk})
     return application
 
 
@@ -211,7 +211,9 @@ def application_section_save(
                     "compare it with the saved version below, then save again."
                 )
             )
-        audit_record(action=ApplicationAudit.SECTION_SAVED, obj=application, by=by, payload={"section": section})
+        audit_record(
+            event=AuditEventType.APPLICATION_SECTION_SAVED, obj=application, by=by, payload={"section": section}
+        )
     application.refresh_from_db()
     return application
 
@@ -269,7 +271,7 @@ def attachment_add(
         try:
             attachment.save()
             audit_record(
-                action=ApplicationAudit.ATTACHMENT_ADDED,
+                event=AuditEventType.APPLICATION_ATTACHMENT_ADDED,
                 obj=attachment,
                 by=by,
                 payload={
@@ -315,7 +317,7 @@ def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
             removed_at=timezone.now()
         ):
             audit_record(
-                action=ApplicationAudit.ATTACHMENT_REMOVED,
+                event=AuditEventType.APPLICATION_ATTACHMENT_REMOVED,
                 obj=attachment,
                 by=by,
                 payload={"application": application.pk},
@@ -521,7 +523,7 @@ def cycle_transition(
         if AwardCycle.objects.filter(pk=cycle.pk, status=from_status).update(**fields) == 0:
             raise Conflict(_("The cycle was changed by someone else a moment ago. Please reload the page."))
         audit_record(
-            action=AuditAction.TRANSITION,
+            event=AuditEventType.CYCLE_STATUS_CHANGED,
             obj=cycle,
             by=by,
             payload={"from": from_status, "to": to, "reason": reason},
@@ -566,7 +568,7 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
         current = list(CycleStage.objects.filter(cycle=cycle).order_by("order"))
         before = [_stage_record(s) for s in current]
         locked = locked_cycle.receipts_issued > 0
-        event = "cycle.stages_set"
+        event = AuditEventType.CYCLE_STAGES_SET
         if locked:
             if [s.kind for s in current] != [s.kind for s in specs]:
                 raise NotAllowed(
@@ -577,7 +579,7 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
                 )
             if not reason.strip():
                 raise NotAllowed(_("Please give the reason for moving the windows."), code="reason_required")
-            event = "cycle.stage_windows_moved"
+            event = AuditEventType.CYCLE_STAGE_WINDOWS_MOVED
             rows = current
             for row, spec in zip(rows, specs, strict=True):
                 row.starts_on, row.ends_on, row.length, row.day_count = (
@@ -604,11 +606,10 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
         for row, spec in zip(rows, specs, strict=True):
             row.panel.set(list(spec.panel))
         audit_record(
-            action=AuditAction.DECISION,
+            event=event,
             obj=cycle,
             by=by,
             payload={
-                "event": event,
                 "reason": reason.strip(),
                 "before": before,
                 "stages": [_stage_record(s) for s in rows],

@@ -19,7 +19,7 @@ from awards.enums import ApplicationStatus
 from awards.models import Application
 from core import ratelimit
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -89,12 +89,12 @@ def user_register(
                     "reset_link": settings.SITE_URL + reverse("password_reset"),
                 },
             )
-            audit_record(action=AuditAction.OTHER, obj=existing, by=None, payload={"event": "user.register_existing"})
+            audit_record(event=AuditEventType.USER_REGISTER_EXISTING, obj=existing, by=None)
             return None
         user = User.objects.create_user(
             email=email, password=password, full_name=full_name.strip(), preferred_language=preferred_language
         )
-        audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.registered"})
+        audit_record(event=AuditEventType.USER_REGISTERED, obj=user, by=user)
         if invitation is not None and invitation.email.lower() == email:
             invitation_accept(invitation=invitation, user=user)
         else:
@@ -132,7 +132,7 @@ def user_verify_email(*, token: str) -> User:
         ) from None
     with transaction.atomic():
         if User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True):
-            audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.email_verified"})
+            audit_record(event=AuditEventType.USER_EMAIL_VERIFIED, obj=user, by=user)
     user.refresh_from_db()
     return user
 
@@ -154,10 +154,10 @@ def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterp
             enterprise = Enterprise.objects.create(credit_code=credit_code.strip().upper(), **profile)
             EnterpriseMembership.objects.create(enterprise=enterprise, user=by, role=MemberRole.OWNER)
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.ENTERPRISE_REGISTERED,
                 obj=enterprise,
                 by=by,
-                payload={"event": "enterprise.registered", "credit_code": enterprise.credit_code},
+                payload={"credit_code": enterprise.credit_code},
             )
     except IntegrityError:
         raise Conflict(duplicate_code_message(credit_code), code="duplicate") from None
@@ -208,9 +208,7 @@ def enterprise_update(*, enterprise: Enterprise, by: User, change_reason: str = 
         for name, value in profile.items():
             setattr(current, name, value)
         current.save(update_fields=[*profile.keys(), "updated_at"])
-        audit_record(
-            action=AuditAction.OTHER, obj=current, by=by, payload={"event": "enterprise.updated", "changed": changed}
-        )
+        audit_record(event=AuditEventType.ENTERPRISE_UPDATED, obj=current, by=by, payload={"changed": changed})
     return current
 
 
@@ -253,10 +251,10 @@ def name_change_request(
             requested_by=by,
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.NAME_CHANGE_REQUESTED,
             obj=current,
             by=by,
-            payload={"event": "enterprise.name_change_requested", "request": change.pk, **_change_payload(change)},
+            payload={"request": change.pk, **_change_payload(change)},
         )
         context = _change_context(change)
         for user in office_recipients_for(current):
@@ -291,11 +289,10 @@ def name_change_decide(
             if approve:
                 reissued = _apply_name_change(change, by=by)
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.NAME_CHANGE_APPROVED if approve else AuditEventType.NAME_CHANGE_REFUSED,
                 obj=change.enterprise,
                 by=by,
                 payload={
-                    "event": f"enterprise.name_change_{status}",
                     "request": change.pk,
                     "reason": reason,
                     "certificates_reissued": reissued,
@@ -369,10 +366,10 @@ def invitation_create(
             enterprise=enterprise, email=email, role=role, language=language, invited_by=by
         )
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_CREATED,
             obj=enterprise,
             by=by,
-            payload={"event": "invitation.created", "invitation": invitation.pk, "email": email, "role": role},
+            payload={"invitation": invitation.pk, "email": email, "role": role},
         )
         mail_queue(
             template="enterprise_invitation",
@@ -399,10 +396,10 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         if not updated:
             raise NotAllowed(_("This invitation was already accepted or revoked."), code="closed")
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_REVOKED,
             obj=invitation.enterprise,
             by=by,
-            payload={"event": "invitation.revoked", "invitation": invitation.pk, "email": invitation.email},
+            payload={"invitation": invitation.pk, "email": invitation.email},
         )
     invitation.refresh_from_db()
     return invitation
@@ -451,11 +448,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMember
             membership.save(update_fields=["role"])
         User.objects.filter(pk=user.pk).update(email_verified=True)
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_ACCEPTED,
             obj=invitation.enterprise,
             by=user,
             payload={
-                "event": "invitation.accepted",
                 "invitation": invitation.pk,
                 "user": user.pk,
                 "role": membership.role,
@@ -490,11 +486,10 @@ def membership_remove(*, membership: EnterpriseMembership, by: User) -> None:
             )
         current.delete()
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.MEMBER_REMOVED,
             obj=enterprise,
             by=by,
             payload={
-                "event": "member.removed",
                 "user": current.user_id,
                 "email": current.user.email,
                 "role": current.role,

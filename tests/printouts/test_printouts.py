@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from awards import sections as S
 from awards.services import application_submit
+from core.enums import AuditEventType
 from core.models import AuditEvent, OutboxMessage
 from printouts import services
 from printouts.enums import Document, PrintStatus
@@ -55,7 +56,7 @@ def test_a_request_is_an_outbox_task_and_an_audit_event(submitted, applicant_a):
     again = services.printout_request(snapshot=snapshot, document=Document.APPLICATION, by=applicant_a)
     assert p.pk == again.pk and p.status == PrintStatus.PENDING
     assert OutboxMessage.objects.filter(task_name="printouts.tasks.render_printout").count() == 1
-    assert AuditEvent.objects.filter(payload__event="printout.requested").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.PRINTOUT_REQUESTED).count() == 1
 
 
 def test_only_the_enterprise_and_the_office_may_request(submitted, applicant_b, expert, committee_member, secretary):
