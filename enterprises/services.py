@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
@@ -23,6 +22,7 @@ from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.rules import allowed, require
 
 from .enums import MemberRole, NameChangeStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
@@ -142,7 +142,7 @@ def user_verify_email(*, token: str) -> User:
 
 def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterprise:
     """Create an enterprise profile; the person who registers it becomes its owner."""
-    if not rules.has_perm("enterprises.register_enterprise", by):
+    if not allowed("enterprises.register_enterprise", by):
         if not by.email_verified:
             raise NotAllowed(_("Please verify your e-mail address first."), code="unverified")
         raise PermissionDenied(_("You may not register an enterprise."))
@@ -176,8 +176,7 @@ def enterprise_update(*, enterprise: Enterprise, by: User, change_reason: str = 
 
     While the enterprise has an application past draft, a change of its names does not happen here:
     it becomes a name change request for the award office (the other fields are saved at once)."""
-    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may change its profile."))
+    require("enterprises.edit_profile", by, enterprise, _("Only the enterprise's owner may change its profile."))
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
@@ -221,8 +220,7 @@ def name_change_request(
     """Ask the award office to change the enterprise's names or credit code (the owner only).
 
     One request waits at a time. The office is e-mailed; nothing changes until it approves."""
-    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may ask for a change of name."))
+    require("enterprises.edit_profile", by, enterprise, _("Only the enterprise's owner may ask for a change of name."))
     name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
     credit_code = normalize_credit_code(credit_code)
     validate_credit_code(credit_code)
@@ -270,8 +268,9 @@ def name_change_decide(
     Approval changes the profile and the names of record of every application past draft (the
     names public pages, minutes and certificates print), and re-issues the enterprise's
     certificates. Of two decisions at once exactly one wins."""
-    if not rules.has_perm("enterprises.decide_name_change", by, change_request):
-        raise PermissionDenied(_("Only the award office may decide on changes of name."))
+    require(
+        "enterprises.decide_name_change", by, change_request, _("Only the award office may decide on changes of name.")
+    )
     reason = (reason or "").strip()
     if not approve and not reason:
         raise NotAllowed(_("Please give the reason for the refusal."), code="reason_required")
@@ -352,8 +351,7 @@ def invitation_create(
     *, enterprise: Enterprise, by: User, email: str, role: str = MemberRole.EDITOR, language: str = "zh-hans"
 ) -> Invitation:
     """Invite a colleague by e-mail. A new invitation to the same address replaces a pending one."""
-    if not rules.has_perm("enterprises.manage_members", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may invite colleagues."))
+    require("enterprises.manage_members", by, enterprise, _("Only the enterprise's owner may invite colleagues."))
     email = email.strip().lower()
     if EnterpriseMembership.objects.filter(enterprise=enterprise, user__email__iexact=email).exists():
         raise NotAllowed(_("%(email)s is already a member of this enterprise.") % {"email": email}, code="member")
@@ -387,8 +385,12 @@ def invitation_create(
 
 
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
-    if not (rules.has_perm("enterprises.manage_members", by, invitation.enterprise) or by.is_superuser):
-        raise PermissionDenied(_("Only the enterprise's owner may revoke invitations."))
+    require(
+        lambda user, enterprise: allowed("enterprises.manage_members", user, enterprise) or user.is_superuser,
+        by,
+        invitation.enterprise,
+        _("Only the enterprise's owner may revoke invitations."),
+    )
     with transaction.atomic():
         updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
@@ -415,7 +417,7 @@ def invitation_problem(invitation: Invitation, user: User | None = None) -> str 
         return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
             "date": _local(invitation.expires_at)
         }
-    if user is not None and not rules.has_perm("enterprises.join_enterprise", user):
+    if user is not None and not allowed("enterprises.join_enterprise", user):
         return _(
             "You judge applicants as a member of the award office, an expert or a committee member, "
             "so you cannot join an applicant enterprise."
@@ -466,8 +468,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMember
 def membership_remove(*, membership: EnterpriseMembership, by: User) -> None:
     """Remove a member. An enterprise always keeps at least one owner."""
     enterprise = membership.enterprise
-    if not rules.has_perm("enterprises.manage_members", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may remove members."))
+    require("enterprises.manage_members", by, enterprise, _("Only the enterprise's owner may remove members."))
     with transaction.atomic():
         # Lock the owners so that two owners removing each other cannot leave none.
         owners = list(
