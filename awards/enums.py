@@ -80,15 +80,6 @@ class EligibilityDecision(models.TextChoices):
     INELIGIBLE = "ineligible", _("Ineligible")
 
 
-class ApplicationAudit(models.TextChoices):
-    """Audit actions of the application's content (status changes use AuditAction.TRANSITION)."""
-
-    STARTED = "application.started", _("Application started")
-    SECTION_SAVED = "application.section_saved", _("Application section saved")
-    ATTACHMENT_ADDED = "application.attachment_added", _("Attachment added")
-    ATTACHMENT_REMOVED = "application.attachment_removed", _("Attachment removed")
-
-
 class StageKind(models.TextChoices):
     """The catalogue of stages a cycle chooses from, in the order the award rules usually run them."""
 

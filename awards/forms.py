@@ -21,7 +21,7 @@ from core.uploads import validate_upload
 from enterprises.enums import District, Industry
 from enterprises.validators import district_mismatch, normalize_credit_code
 
-from . import sections as S
+from . import sections
 from .enums import AttachmentKind, DayCount, EligibilityDecision, StageKind
 from .services import attachment_total_check
 from .stages import StageSpec
@@ -54,10 +54,14 @@ class SectionForm(forms.Form):
 class BasicInfoForm(SectionForm):
     # The names and the credit code are the registered profile's: shown, never taken from the request
     # (a change goes through the enterprise's name change request; see enterprises.services).
-    name_zh = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_zh"]), max_length=200, required=False, disabled=True)
-    name_en = forms.CharField(label=capfirst(S.BASIC_FIELDS["name_en"]), max_length=200, required=False, disabled=True)
+    name_zh = forms.CharField(
+        label=capfirst(sections.BASIC_FIELDS["name_zh"]), max_length=200, required=False, disabled=True
+    )
+    name_en = forms.CharField(
+        label=capfirst(sections.BASIC_FIELDS["name_en"]), max_length=200, required=False, disabled=True
+    )
     credit_code = forms.CharField(
-        label=capfirst(S.BASIC_FIELDS["credit_code"]),
+        label=capfirst(sections.BASIC_FIELDS["credit_code"]),
         max_length=18,
         required=False,
         disabled=True,
@@ -67,24 +71,32 @@ class BasicInfoForm(SectionForm):
         ),
     )
     district = forms.ChoiceField(
-        label=capfirst(S.BASIC_FIELDS["district"]), choices=[("", "—"), *District.choices], required=False
+        label=capfirst(sections.BASIC_FIELDS["district"]), choices=[("", "—"), *District.choices], required=False
     )
     industry = forms.ChoiceField(
-        label=capfirst(S.BASIC_FIELDS["industry"]), choices=[("", "—"), *Industry.choices], required=False
+        label=capfirst(sections.BASIC_FIELDS["industry"]), choices=[("", "—"), *Industry.choices], required=False
     )
     founded_on = forms.DateField(
-        label=capfirst(S.BASIC_FIELDS["founded_on"]), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=capfirst(sections.BASIC_FIELDS["founded_on"]),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    employees = forms.IntegerField(label=capfirst(S.BASIC_FIELDS["employees"]), min_value=0, required=False)
-    address = forms.CharField(label=capfirst(S.BASIC_FIELDS["address"]), max_length=300, required=False)
+    employees = forms.IntegerField(label=capfirst(sections.BASIC_FIELDS["employees"]), min_value=0, required=False)
+    address = forms.CharField(label=capfirst(sections.BASIC_FIELDS["address"]), max_length=300, required=False)
     legal_representative = forms.CharField(
-        label=capfirst(S.BASIC_FIELDS["legal_representative"]), max_length=100, required=False
+        label=capfirst(sections.BASIC_FIELDS["legal_representative"]), max_length=100, required=False
     )
-    contact_name = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_name"]), max_length=100, required=False)
-    contact_phone = forms.CharField(label=capfirst(S.BASIC_FIELDS["contact_phone"]), max_length=30, required=False)
-    contact_email = forms.EmailField(max_length=254, label=capfirst(S.BASIC_FIELDS["contact_email"]), required=False)
+    contact_name = forms.CharField(
+        label=capfirst(sections.BASIC_FIELDS["contact_name"]), max_length=100, required=False
+    )
+    contact_phone = forms.CharField(
+        label=capfirst(sections.BASIC_FIELDS["contact_phone"]), max_length=30, required=False
+    )
+    contact_email = forms.EmailField(
+        max_length=254, label=capfirst(sections.BASIC_FIELDS["contact_email"]), required=False
+    )
     main_business = forms.CharField(
-        label=capfirst(S.BASIC_FIELDS["main_business"]),
+        label=capfirst(sections.BASIC_FIELDS["main_business"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -95,7 +107,7 @@ class BasicInfoForm(SectionForm):
         # A disabled field ignores what was sent; a request that tries to change one is refused outright.
         sent = [
             name
-            for name in S.IDENTITY_FIELDS
+            for name in sections.IDENTITY_FIELDS
             if name in self.data and _norm(self.data.get(name), name) != _norm(self.initial.get(name), name)
         ]
         if sent:
@@ -120,7 +132,7 @@ class BasicInfoForm(SectionForm):
 
     def section_data(self) -> dict[str, Any]:
         # The service writes the identity fields from the profile.
-        return {k: v for k, v in super().section_data().items() if k not in S.IDENTITY_FIELDS}
+        return {k: v for k, v in super().section_data().items() if k not in sections.IDENTITY_FIELDS}
 
 
 def _norm(value, name: str) -> str:
@@ -130,32 +142,38 @@ def _norm(value, name: str) -> str:
 
 class DeclarationsForm(SectionForm):
     excellence_since = forms.DateField(
-        label=capfirst(S.DECLARATION_FIELDS["excellence_since"]),
+        label=capfirst(sections.DECLARATION_FIELDS["excellence_since"]),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     excellence_note = forms.CharField(
-        label=capfirst(S.DECLARATION_FIELDS["excellence_note"]),
+        label=capfirst(sections.DECLARATION_FIELDS["excellence_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence_excellence = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     no_incident = forms.ChoiceField(
-        label=capfirst(S.DECLARATION_FIELDS["no_incident"]), choices=YES_NO, required=False, widget=forms.RadioSelect
+        label=capfirst(sections.DECLARATION_FIELDS["no_incident"]),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
     )
     incident_note = forms.CharField(
-        label=capfirst(S.DECLARATION_FIELDS["incident_note"]),
+        label=capfirst(sections.DECLARATION_FIELDS["incident_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence_incident = forms.FileField(label=_("Evidence (optional)"), required=False, allow_empty_file=True)
     good_record = forms.ChoiceField(
-        label=capfirst(S.DECLARATION_FIELDS["good_record"]), choices=YES_NO, required=False, widget=forms.RadioSelect
+        label=capfirst(sections.DECLARATION_FIELDS["good_record"]),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
     )
     record_note = forms.CharField(
-        label=capfirst(S.DECLARATION_FIELDS["record_note"]),
+        label=capfirst(sections.DECLARATION_FIELDS["record_note"]),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -171,7 +189,7 @@ class DeclarationsForm(SectionForm):
             self.fields["excellence_since"].help_text = _("At least %(n)d years of practice are required.") % {
                 "n": cycle.min_years_excellence_practice
             }
-        for key in S.EVIDENCE_KEYS:
+        for key in sections.EVIDENCE_KEYS:
             self.fields[f"evidence_{key}"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
 
     def _clean_evidence(self, key):
@@ -191,7 +209,9 @@ class DeclarationsForm(SectionForm):
 
     def evidence_files(self) -> dict[str, Any]:
         return {
-            k: self.cleaned_data.get(f"evidence_{k}") for k in S.EVIDENCE_KEYS if self.cleaned_data.get(f"evidence_{k}")
+            k: self.cleaned_data.get(f"evidence_{k}")
+            for k in sections.EVIDENCE_KEYS
+            if self.cleaned_data.get(f"evidence_{k}")
         }
 
 
@@ -203,7 +223,7 @@ def _score_name(code: str) -> str:
     return "score_" + code.replace(".", "_")
 
 
-SCORE_CHOICES = [("", "—"), *((p, f"{p} %") for p in S.SCORE_CHOICES)]
+SCORE_CHOICES = [("", "—"), *((p, f"{p} %") for p in sections.SCORE_CHOICES)]
 
 
 class SelfAssessmentForm(SectionForm):
@@ -212,20 +232,20 @@ class SelfAssessmentForm(SectionForm):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = categories
-        low, high = S.NARRATIVE_RECOMMENDED
+        low, high = sections.NARRATIVE_RECOMMENDED
         for cat in categories:
             self.fields[_narrative_name(cat.code)] = forms.CharField(
                 label=f"{cat.code} {cat.title}",
-                max_length=S.NARRATIVE_MAX,
+                max_length=sections.NARRATIVE_MAX,
                 required=False,
                 help_text=_("At least %(min)d characters; %(low)d–%(high)d recommended; at most %(max)d.")
-                % {"min": S.NARRATIVE_MIN, "low": low, "high": high, "max": S.NARRATIVE_MAX},
+                % {"min": sections.NARRATIVE_MIN, "low": low, "high": high, "max": sections.NARRATIVE_MAX},
                 widget=forms.Textarea(
                     attrs={
                         "rows": 8,
-                        "maxlength": S.NARRATIVE_MAX,
+                        "maxlength": sections.NARRATIVE_MAX,
                         "data-counter": "",
-                        "data-min": S.NARRATIVE_MIN,
+                        "data-min": sections.NARRATIVE_MIN,
                         "data-low": low,
                         "data-high": high,
                     }
@@ -263,7 +283,7 @@ class SelfAssessmentForm(SectionForm):
     def category_rows(self):
         """(category, narrative field, [score fields], bands) for the template."""
         for cat in self.categories:
-            bands = S.RESULTS_BANDS if cat.kind == "results" else S.PROCESS_BANDS
+            bands = sections.RESULTS_BANDS if cat.kind == "results" else sections.PROCESS_BANDS
             yield (
                 cat,
                 self[_narrative_name(cat.code)],
@@ -279,7 +299,7 @@ class KeyResultsForm(SectionForm):
         super().__init__(*args, **kwargs)
         self.years = years
         for year in years:
-            for m in S.METRICS:
+            for m in sections.METRICS:
                 name = f"{m.key}_{year}"
                 label = f"{m.label} {year} ({m.unit})"
                 if m.kind == "int":
@@ -303,7 +323,7 @@ class KeyResultsForm(SectionForm):
         return {
             str(year): {
                 m.key: _json_value(self.cleaned_data.get(f"{m.key}_{year}"))
-                for m in S.METRICS
+                for m in sections.METRICS
                 if self.cleaned_data.get(f"{m.key}_{year}") is not None
             }
             for year in self.years
@@ -311,7 +331,7 @@ class KeyResultsForm(SectionForm):
 
     def rows(self):
         """(metric, [bound field per year]) for the table."""
-        for m in S.METRICS:
+        for m in sections.METRICS:
             yield m, [self[f"{m.key}_{year}"] for year in self.years]
 
 
@@ -329,7 +349,7 @@ class CommitmentForm(SectionForm):
 
 
 class AttachmentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in S.UPLOAD_KINDS])
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in sections.UPLOAD_KINDS])
     description = forms.CharField(
         label=_("What the file is"),
         max_length=200,
@@ -388,19 +408,19 @@ class EligibilityDecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for section in S.SECTIONS:
+        for section in sections.SECTIONS:
             self.fields[f"comment_{section}"] = forms.CharField(
-                label=S.SECTION_TITLES[section],
+                label=sections.SECTION_TITLES[section],
                 max_length=4000,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def comment_fields(self):
-        return [self[f"comment_{s}"] for s in S.SECTIONS]
+        return [self[f"comment_{s}"] for s in sections.SECTIONS]
 
     def section_comments(self) -> dict[str, str]:
-        return {s: self.cleaned_data.get(f"comment_{s}", "") for s in S.SECTIONS}
+        return {s: self.cleaned_data.get(f"comment_{s}", "") for s in sections.SECTIONS}
 
     def clean(self):
         data = super().clean()
@@ -409,7 +429,7 @@ class EligibilityDecisionForm(forms.Form):
             self.add_error("reason", _("Give the reason the application is ineligible."))
         if decision == EligibilityDecision.RETURNED:
             if (
-                not any((data.get(f"comment_{s}") or "").strip() for s in S.SECTIONS)
+                not any((data.get(f"comment_{s}") or "").strip() for s in sections.SECTIONS)
                 and not (data.get("reason") or "").strip()
             ):
                 self.add_error(None, _("Say what the enterprise must revise, in the sections concerned."))

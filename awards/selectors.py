@@ -13,7 +13,7 @@ from core import workdays
 from core.models import User
 from enterprises.models import EnterpriseMembership
 
-from . import sections as S
+from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
 from .models import Application, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
 from .workflow import transitions_for
@@ -219,7 +219,7 @@ def open_return_comments(application: Application, attachments) -> dict[str, lis
         return {}
     comments: dict[str, list[str]] = {}
     for comment in transition.section_comments.all():
-        if not S.section_changed(application, snapshot.data, comment.section, attachments):
+        if not sections.section_changed(application, snapshot.data, comment.section, attachments):
             comments.setdefault(comment.section, []).append(comment.text)
     return comments
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,15 +15,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.rules import allowed, require
 from core.uploads import discard_stored, store_upload, validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
+from enterprises.rules import is_enterprise_member
 
 from . import sections
-from .enums import ApplicationAudit, ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision, StageKind
+from .enums import ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision, StageKind
 from .models import (
     Application,
     ApplicationAttachment,
@@ -68,8 +69,13 @@ def application_transition(
             % {"from": ApplicationStatus(from_status).label, "to": ApplicationStatus(to_status).label},
             code="illegal_transition",
         )
-    if not system and (by is None or not may_make_transition(by, application, transition)):
-        raise PermissionDenied(_("You may not make this change to the application."))
+    if not system:
+        require(
+            lambda user, app: may_make_transition(user, app, transition),
+            by,
+            application,
+            _("You may not make this change to the application."),
+        )
     if transition.needs_comment and not comment.strip():
         raise NotAllowed(_("Please give a reason for this decision."), code="comment_required")
 
@@ -93,7 +99,7 @@ def application_transition(
             comment=comment,
         )
         audit_record(
-            action=AuditAction.TRANSITION,
+            event=AuditEventType.APPLICATION_STATUS_CHANGED,
             obj=application,
             by=by,
             payload={"from": from_status, "to": to_status, "comment": comment, **(payload or {})},
@@ -158,8 +164,7 @@ def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) ->
 
     Harmless when called twice: the existing application is returned.
     """
-    if not EnterpriseMembership.objects.filter(enterprise=enterprise, user=by).exists():
-        raise PermissionDenied(_("Only members of the enterprise may start its application."))
+    require(is_enterprise_member, by, enterprise, _("Only members of the enterprise may start its application."))
     existing = Application.objects.filter(enterprise=enterprise, cycle=cycle).first()
     if existing is not None:
         return existing
@@ -170,7 +175,7 @@ def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) ->
             enterprise=enterprise, cycle=cycle, defaults={"basic_info": sections.basic_from_profile(enterprise)}
         )
         if created:
-            audit_record(action=ApplicationAudit.STARTED, obj=application, by=by, payload={"cycle": cycle.pk})
+            audit_record(event=AuditEventType.APPLICATION_STARTED, obj=application, by=by, payload={"cycle": cycle.pk})
     return application
 
 
@@ -185,7 +190,7 @@ def application_section_save(
     """
     if section not in sections.SECTION_FIELDS:
         raise NotAllowed(_("Unknown section."), code="unknown_section")
-    if not rules.has_perm("awards.edit_application", by, application):
+    if not allowed("awards.edit_application", by, application):
         if rules_is_applicant(by, application):
             raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
         raise PermissionDenied(_("You may not edit this application."))
@@ -211,7 +216,9 @@ def application_section_save(
                     "compare it with the saved version below, then save again."
                 )
             )
-        audit_record(action=ApplicationAudit.SECTION_SAVED, obj=application, by=by, payload={"section": section})
+        audit_record(
+            event=AuditEventType.APPLICATION_SECTION_SAVED, obj=application, by=by, payload={"section": section}
+        )
     application.refresh_from_db()
     return application
 
@@ -238,8 +245,7 @@ def attachment_add(
 ) -> ApplicationAttachment:
     """Store a checked file (see core.uploads) if the application's total stays within its limit.
     A file of the kind "other" must say what it is (`description`)."""
-    if not rules.has_perm("awards.edit_application", by, application):
-        raise PermissionDenied(_("You may not edit this application."))
+    require("awards.edit_application", by, application, _("You may not edit this application."))
     description = description.strip()
     if kind == AttachmentKind.OTHER and not description:
         raise ValidationError(_("Say what this file is."), code="description_required")
@@ -269,7 +275,7 @@ def attachment_add(
         try:
             attachment.save()
             audit_record(
-                action=ApplicationAudit.ATTACHMENT_ADDED,
+                event=AuditEventType.APPLICATION_ATTACHMENT_ADDED,
                 obj=attachment,
                 by=by,
                 payload={
@@ -308,14 +314,13 @@ def attachment_total_check(*, application: Application, adding: int, name: str) 
 def attachment_remove(*, attachment: ApplicationAttachment, by: User) -> None:
     """Hide a file from the draft. The file stays: an earlier submitted version may refer to it."""
     application = attachment.application
-    if not rules.has_perm("awards.edit_application", by, application):
-        raise PermissionDenied(_("You may not edit this application."))
+    require("awards.edit_application", by, application, _("You may not edit this application."))
     with transaction.atomic():
         if ApplicationAttachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(
             removed_at=timezone.now()
         ):
             audit_record(
-                action=ApplicationAudit.ATTACHMENT_REMOVED,
+                event=AuditEventType.APPLICATION_ATTACHMENT_REMOVED,
                 obj=attachment,
                 by=by,
                 payload={"application": application.pk},
@@ -333,8 +338,7 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
         app = Application.objects.select_for_update().select_related("cycle", "enterprise").get(pk=application.pk)
         if app.status not in EDITABLE_STATUSES:
             raise NotAllowed(_("This application has already been submitted."), code="already_submitted")
-        if not rules_is_applicant(by, app):
-            raise PermissionDenied(_("Only members of the enterprise may submit its application."))
+        require(rules_is_applicant, by, app, _("Only members of the enterprise may submit its application."))
         now = timezone.now()
         deadline = app.submission_deadline
         if not app.may_be_submitted(now):
@@ -514,14 +518,14 @@ def cycle_transition(
             % {"from": CycleStatus(from_status).label, "to": CycleStatus(to).label},
             code="illegal_cycle_transition",
         )
-    if not system and (by is None or not rules.has_perm("awards.manage_cycle", by, cycle)):
-        raise PermissionDenied(_("You may not change this cycle's status."))
+    if not system:
+        require("awards.manage_cycle", by, cycle, _("You may not change this cycle's status."))
     fields = {"status": to, **(extra_fields or {})}
     with transaction.atomic():
         if AwardCycle.objects.filter(pk=cycle.pk, status=from_status).update(**fields) == 0:
             raise Conflict(_("The cycle was changed by someone else a moment ago. Please reload the page."))
         audit_record(
-            action=AuditAction.TRANSITION,
+            event=AuditEventType.CYCLE_STATUS_CHANGED,
             obj=cycle,
             by=by,
             payload={"from": from_status, "to": to, "reason": reason},
@@ -555,8 +559,7 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
     submitted the stages and their order are fixed: only the windows (and a panel's members) may
     change, with a reason, audited.
     """
-    if not rules.has_perm("awards.manage_cycle", by, cycle):
-        raise PermissionDenied(_("Only the award office may configure the cycle's stages."))
+    require("awards.manage_cycle", by, cycle, _("Only the award office may configure the cycle's stages."))
     specs = [s.counted() for s in stages]
     problems = stage_problems(specs)
     if problems:
@@ -566,7 +569,7 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
         current = list(CycleStage.objects.filter(cycle=cycle).order_by("order"))
         before = [_stage_record(s) for s in current]
         locked = locked_cycle.receipts_issued > 0
-        event = "cycle.stages_set"
+        event = AuditEventType.CYCLE_STAGES_SET
         if locked:
             if [s.kind for s in current] != [s.kind for s in specs]:
                 raise NotAllowed(
@@ -577,7 +580,7 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
                 )
             if not reason.strip():
                 raise NotAllowed(_("Please give the reason for moving the windows."), code="reason_required")
-            event = "cycle.stage_windows_moved"
+            event = AuditEventType.CYCLE_STAGE_WINDOWS_MOVED
             rows = current
             for row, spec in zip(rows, specs, strict=True):
                 row.starts_on, row.ends_on, row.length, row.day_count = (
@@ -604,11 +607,10 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
         for row, spec in zip(rows, specs, strict=True):
             row.panel.set(list(spec.panel))
         audit_record(
-            action=AuditAction.DECISION,
+            event=event,
             obj=cycle,
             by=by,
             payload={
-                "event": event,
                 "reason": reason.strip(),
                 "before": before,
                 "stages": [_stage_record(s) for s in rows],

@@ -26,8 +26,7 @@ from core.pagination import paginate
 from core.uploads import download_name
 from enterprises.models import Enterprise
 
-from . import sections as S
-from . import selectors, services
+from . import sections, selectors, services
 from .enums import AttachmentKind, EligibilityDecision
 from .filters import ApplicationQueueFilter
 from .forms import (
@@ -48,14 +47,14 @@ from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES, eligibility_input
 
 # Sections edited with a form on the section page; the attachments have their own page.
-EDIT_SECTIONS = [s for s in S.SECTIONS if s in S.SECTION_FIELDS]
+EDIT_SECTIONS = [s for s in sections.SECTIONS if s in sections.SECTION_FIELDS]
 
 
 def _section_url(application, section: str | None) -> str:
     """Where a section is edited; the overview once there is no section left."""
     if section is None:
         return reverse("awards:application", kwargs={"pk": application.pk})
-    if section == S.ATTACHMENTS:
+    if section == sections.ATTACHMENTS:
         return reverse("awards:attachments", kwargs={"pk": application.pk})
     return reverse("awards:section", kwargs={"pk": application.pk, "section": section})
 
@@ -70,26 +69,26 @@ def _applicant_application(request, pk):
 
 
 def _section_form(section, application, data=None, files=None, categories=None):
-    version = {"version": application.section_version(section)} if section in S.SECTION_FIELDS else {}
-    if section == S.BASIC:
-        identity = S.identity_from_profile(application.enterprise)
+    version = {"version": application.section_version(section)} if section in sections.SECTION_FIELDS else {}
+    if section == sections.BASIC:
+        identity = sections.identity_from_profile(application.enterprise)
         return BasicInfoForm(data, initial={**application.basic_info, **identity, **version})
-    if section == S.ELIGIBILITY:
+    if section == sections.ELIGIBILITY:
         return DeclarationsForm(data, files, initial={**application.declarations, **version}, cycle=application.cycle)
-    if section == S.SELF_ASSESSMENT:
+    if section == sections.SELF_ASSESSMENT:
         initial = {**SelfAssessmentForm.initial_from(application.self_assessment), **version}
         return SelfAssessmentForm(data, initial=initial, categories=categories)
-    if section == S.RESULTS:
+    if section == sections.RESULTS:
         initial = {**KeyResultsForm.initial_from(application.key_results), **version}
-        return KeyResultsForm(data, initial=initial, years=S.result_years(application.cycle))
-    if section == S.COMMITMENT:
+        return KeyResultsForm(data, initial=initial, years=sections.result_years(application.cycle))
+    if section == sections.COMMITMENT:
         return CommitmentForm(data, initial={**application.commitment, **version})
     raise Http404
 
 
 def _progress(application, attachments, categories):
-    missing = S.missing_by_section(application, attachments=attachments, categories=categories)
-    rows = [(s, S.SECTION_TITLES[s], missing[s]) for s in S.SECTIONS]
+    missing = sections.missing_by_section(application, attachments=attachments, categories=categories)
+    rows = [(s, sections.SECTION_TITLES[s], missing[s]) for s in sections.SECTIONS]
     done = sum(1 for _s, _t, m in rows if not m)
     return rows, done
 
@@ -158,11 +157,11 @@ def application_overview(request, pk):
             "window_open": application.may_be_submitted(),
             "snapshots": snapshots,
             "latest": latest,
-            "view": S.snapshot_view(latest.data, categories) if latest and not editable else None,
+            "view": sections.snapshot_view(latest.data, categories) if latest and not editable else None,
             "messages_office": selectors.office_messages(application),
-            "checks": S.eligibility_checks(application, attachments=attachments),
+            "checks": sections.eligibility_checks(application, attachments=attachments),
             "can_withdraw": services.can_withdraw(application),
-            "section_titles": S.SECTION_TITLES,
+            "section_titles": sections.SECTION_TITLES,
             "commented": selectors.open_return_comments(application, attachments),
         },
     )
@@ -180,7 +179,7 @@ def application_section(request, pk, section):
             return render(request, "awards/_save_status.html", {"conflict": locked})
         messages.info(request, locked)
         return redirect("awards:application", pk=application.pk)
-    categories = selectors.framework_categories(application.cycle) if section == S.SELF_ASSESSMENT else None
+    categories = selectors.framework_categories(application.cycle) if section == sections.SELF_ASSESSMENT else None
     autosave = request.headers.get("HX-Request") == "true"
     conflict = None
     saved_view = None
@@ -195,7 +194,7 @@ def application_section(request, pk, section):
                     version=form.cleaned_data["version"],
                     by=request.user,
                 )
-                if section == S.ELIGIBILITY and not autosave:
+                if section == sections.ELIGIBILITY and not autosave:
                     for key, upload in form.evidence_files().items():
                         services.attachment_add(
                             application=application,
@@ -225,9 +224,9 @@ def application_section(request, pk, section):
                         {"mqa:saved": {"version": application.section_version(section)}}
                     )
                     return response
-                messages.success(request, _("“%(section)s” saved.") % {"section": S.SECTION_TITLES[section]})
+                messages.success(request, _("“%(section)s” saved.") % {"section": sections.SECTION_TITLES[section]})
                 if "next" in request.POST:
-                    return redirect(_section_url(application, S.section_after(section)))
+                    return redirect(_section_url(application, sections.section_after(section)))
                 return redirect("awards:section", pk=application.pk, section=section)
         if autosave:
             # Only this status line is replaced: name the fields and their problems here.
@@ -267,16 +266,18 @@ def application_section(request, pk, section):
         {
             "application": application,
             "section": section,
-            "title": S.SECTION_TITLES[section],
+            "title": sections.SECTION_TITLES[section],
             "form": form,
             "conflict": conflict,
             "saved_form": saved_view,
             "rows": rows,
             "done": done,
             "evidence": [a for a in attachments if a.kind == AttachmentKind.DECLARATION_EVIDENCE],
-            "checks": S.eligibility_checks(application, attachments=attachments) if section == S.ELIGIBILITY else None,
-            "years": S.result_years(application.cycle),
-            "is_last": S.section_after(section) is None,
+            "checks": sections.eligibility_checks(application, attachments=attachments)
+            if section == sections.ELIGIBILITY
+            else None,
+            "years": sections.result_years(application.cycle),
+            "is_last": sections.section_after(section) is None,
             "commented": commented,
             "return_comments": commented.get(section, []),
         },
@@ -315,20 +316,20 @@ def application_attachments(request, pk):
         "awards/attachments.html",
         {
             "application": application,
-            "section": S.ATTACHMENTS,
-            "title": S.SECTION_TITLES[S.ATTACHMENTS],
+            "section": sections.ATTACHMENTS,
+            "title": sections.SECTION_TITLES[sections.ATTACHMENTS],
             "form": form,
             "attachments": attachments,
             "editable": editable,
-            "required": [AttachmentKind(k).label for k in S.REQUIRED_ATTACHMENTS],
+            "required": [AttachmentKind(k).label for k in sections.REQUIRED_ATTACHMENTS],
             "used": sum(a.size for a in attachments),
             "limits": {"per_file": settings.ATTACHMENT_MAX_BYTES, "total": settings.APPLICATION_ATTACHMENTS_MAX_BYTES},
             "rows": rows,
             "done": done,
-            "next_url": _section_url(application, S.section_after(S.ATTACHMENTS)),
-            "next_title": S.SECTION_TITLES.get(S.section_after(S.ATTACHMENTS)),
+            "next_url": _section_url(application, sections.section_after(sections.ATTACHMENTS)),
+            "next_title": sections.SECTION_TITLES.get(sections.section_after(sections.ATTACHMENTS)),
             "commented": commented,
-            "return_comments": commented.get(S.ATTACHMENTS, []),
+            "return_comments": commented.get(sections.ATTACHMENTS, []),
         },
     )
 
@@ -341,8 +342,8 @@ def attachment_remove(request, pk, attachment_id):
     attachment = get_object_or_404(application.attachments, pk=attachment_id, removed_at__isnull=True)
     services.attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
-    if request.POST.get("back") == S.ELIGIBILITY:
-        return redirect("awards:section", pk=application.pk, section=S.ELIGIBILITY)
+    if request.POST.get("back") == sections.ELIGIBILITY:
+        return redirect("awards:section", pk=application.pk, section=sections.ELIGIBILITY)
     return redirect("awards:attachments", pk=application.pk)
 
 
@@ -415,8 +416,10 @@ def application_receipt(request, pk):
         {
             "application": application,
             "snapshot": snapshot,
-            "sections": [S.SECTION_TITLES[s] for s in S.SECTIONS],
-            "attachments": [{**a, "kind_label": S.attachment_label(a)} for a in snapshot.data.get(S.ATTACHMENTS) or []],
+            "sections": [sections.SECTION_TITLES[s] for s in sections.SECTIONS],
+            "attachments": [
+                {**a, "kind_label": sections.attachment_label(a)} for a in snapshot.data.get(sections.ATTACHMENTS) or []
+            ],
         },
     )
 
@@ -450,7 +453,7 @@ def snapshot_detail(request, pk, number):
     return render(
         request,
         "awards/snapshot.html",
-        {"application": application, "snapshot": snapshot, "view": S.snapshot_view(snapshot.data, categories)},
+        {"application": application, "snapshot": snapshot, "view": sections.snapshot_view(snapshot.data, categories)},
     )
 
 
@@ -526,22 +529,22 @@ def eligibility_review(request, pk):
     latest = snapshots[-1] if snapshots else None
     diff, unchanged = None, []
     if len(snapshots) >= 2:
-        changes = S.snapshot_diff(snapshots[-2].data, latest.data, categories)
-        diff = [(S.SECTION_TITLES[s], c) for s, c in changes.items() if c]
-        unchanged = [S.SECTION_TITLES[s] for s, c in changes.items() if not c]
+        changes = sections.snapshot_diff(snapshots[-2].data, latest.data, categories)
+        diff = [(sections.SECTION_TITLES[s], c) for s, c in changes.items() if c]
+        unchanged = [sections.SECTION_TITLES[s] for s, c in changes.items() if not c]
     attachments = selectors.attachments_active(application)
     return render(
         request,
         "awards/review.html",
         {
             "application": application,
-            "checks": S.eligibility_checks(application, attachments=attachments),
+            "checks": sections.eligibility_checks(application, attachments=attachments),
             "snapshots": snapshots,
             "latest": latest,
             "previous": snapshots[-2] if len(snapshots) >= 2 else None,
             "diff": diff,
             "unchanged": unchanged,
-            "view": S.snapshot_view(latest.data, categories) if latest else None,
+            "view": sections.snapshot_view(latest.data, categories) if latest else None,
             "form": form,
             "can_decide": application.status == eligibility_input(application.cycle.stage_kinds()),
             # Returned and not resubmitted in time: the office may close it as ineligible.

@@ -53,6 +53,7 @@ def decorate(cycle, secretary):
     from certificates.models import Certificate
     from committee.models import Ballot, Meeting, Objection, PublicNotice
     from core.audit import audit_record
+    from core.enums import AuditEventType
 
     level = AwardLevel.objects.create(
         cycle=cycle, code="mayor", name_zh="市长质量奖", name_en="Mayor Quality Award", rank=1, quota=8
@@ -95,7 +96,7 @@ def decorate(cycle, secretary):
         [Ballot(meeting=meeting, application=a, rank=i + 1) for i, a in enumerate(apps)], batch_size=1000
     )
     for i in range(20):
-        audit_record(action="other", obj=cycle, by=secretary, payload={"event": "bench", "n": i})
+        audit_record(event=AuditEventType.MEETING_REMARK, obj=cycle, by=secretary, payload={"n": i})
     ballot = meeting.ballots.order_by("rank").first()
     return {"notice": notice, "meeting": meeting, "ballot": ballot}
 

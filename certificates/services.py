@@ -23,7 +23,7 @@ from awards.enums import ApplicationStatus
 from awards.models import Application, AwardCycle
 from awards.services import application_transition
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -113,7 +113,7 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
                 issued_on=timezone.localdate(application.status_changed_at),
             )
             audit_record(
-                action=AuditAction.CERTIFICATE_ISSUED,
+                event=AuditEventType.CERTIFICATE_ISSUED,
                 obj=certificate,
                 by=by,
                 payload={
@@ -274,7 +274,7 @@ def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
         )
         if not queued:
             raise NotAllowed(_("Only a failed certificate can be rendered again."), code="not_failed")
-        audit_record(action=AuditAction.OTHER, obj=certificate, by=by, payload={"event": "certificate.retry"})
+        audit_record(event=AuditEventType.CERTIFICATE_RETRY, obj=certificate, by=by)
         _queue_render([certificate.pk], certificate.cycle_id)
     certificate.refresh_from_db()
     return certificate
@@ -305,10 +305,10 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
             raise NotAllowed(_("This cycle has no certificates to regenerate."), code="nothing_to_do")
         Certificate.objects.filter(pk__in=ids).update(status=CS.PENDING, error="", claim_token="", updated_at=now)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.CERTIFICATES_REGENERATE,
             obj=cycle,
             by=by,
-            payload={"event": "certificates.regenerate", "certificates": len(ids)},
+            payload={"certificates": len(ids)},
         )
         _queue_render(ids, cycle.pk)
     return len(ids)
@@ -336,10 +336,10 @@ def certificates_reissue_for_enterprise(*, enterprise_id: int, by: User | None, 
         )
         for certificate in Certificate.objects.filter(pk__in=ids):
             audit_record(
-                action=AuditAction.CERTIFICATE_ISSUED,
+                event=AuditEventType.CERTIFICATE_REISSUED,
                 obj=certificate,
                 by=by,
-                payload={"event": "certificate.reissued", "serial": certificate.serial, "name_change": name_change_id},
+                payload={"serial": certificate.serial, "name_change": name_change_id},
             )
         _queue_render(ids)  # outbox rows in this transaction: rendered once it commits
     return ids
@@ -380,11 +380,10 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
         for cycle_id in sorted(cycles):
             rows = [(pk, status) for pk, cycle, status in stuck if cycle == cycle_id]
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.CERTIFICATES_REQUEUED,
                 obj=cycles[cycle_id],
                 by=None,
                 payload={
-                    "event": "certificates.requeued",
                     "certificates": [pk for pk, _status in rows],
                     "abandoned_renders": sum(status == CS.RENDERING for _pk, status in rows),
                 },
@@ -412,7 +411,7 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
         if not revoked:
             raise Conflict(_("This certificate has already been revoked."), code="already_revoked")
         audit_record(
-            action=AuditAction.CERTIFICATE_REVOKED,
+            event=AuditEventType.CERTIFICATE_REVOKED,
             obj=certificate,
             by=by,
             payload={"serial": certificate.serial, "reason": reason},

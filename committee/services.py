@@ -24,7 +24,7 @@ from awards.workflow import cycle_transition_allowed
 from certificates.services import certificates_issue_for_cycle
 from core import ratelimit, workdays
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -119,10 +119,10 @@ def meeting_schedule(
         meeting = Meeting.objects.create(cycle=cycle, starts_at=starts_at, place=place, notes=notes, created_by=by)
         added = _agenda_add_nominated(meeting)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_SCHEDULED,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.scheduled", "starts_at": starts_at, "agenda": added},
+            payload={"starts_at": starts_at, "agenda": added},
         )
     return meeting
 
@@ -158,9 +158,7 @@ def meeting_agenda_sync(*, meeting: Meeting, by: User) -> int:
     with transaction.atomic():
         added = _agenda_add_nominated(meeting)
         if added:
-            audit_record(
-                action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.agenda", "added": added}
-            )
+            audit_record(event=AuditEventType.MEETING_AGENDA, obj=meeting, by=by, payload={"added": added})
     return len(added)
 
 
@@ -192,10 +190,10 @@ def meeting_invite(*, meeting: Meeting, by: User) -> int:
         for member in members:
             mail_queue(template="committee_invitation", context=context, to_user=member)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_INVITED,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.invited", "members": [m.pk for m in members]},
+            payload={"members": [m.pk for m in members]},
         )
     meeting.refresh_from_db()
     return len(members)
@@ -245,11 +243,10 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, pl
         for member in members:
             mail_queue(template="committee_rescheduled", context=context, to_user=member)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_RESCHEDULED,
             obj=meeting,
             by=by,
             payload={
-                "event": "meeting.rescheduled",
                 "starts_at_before": before.starts_at,
                 "starts_at": starts_at,
                 "place_before": before.place,
@@ -283,10 +280,10 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
         for member in members:
             mail_queue(template="committee_cancelled", context=context, to_user=member)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_CANCELLED,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.cancelled", "reason": reason.strip(), "members": [m.pk for m in members]},
+            payload={"reason": reason.strip(), "members": [m.pk for m in members]},
         )
     return meeting
 
@@ -310,7 +307,7 @@ def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
         # upheld objection, finds it in deliberation or on public notice already).
         if cycle_transition_allowed(cycle.status, CycleStatus.DELIBERATION):
             cycle_transition(cycle=cycle, to=CycleStatus.DELIBERATION, by=by, reason="meeting opened", system=True)
-        audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.opened"})
+        audit_record(event=AuditEventType.MEETING_OPENED, obj=meeting, by=by)
     return meeting
 
 
@@ -354,11 +351,10 @@ def attendance_record(
                 )
         AttendanceEvent.objects.bulk_create(changes)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_ATTENDANCE,
             obj=meeting,
             by=by,
             payload={
-                "event": "meeting.attendance",
                 "present": sorted(present),
                 "members": sorted(members),
                 "at": at,
@@ -387,10 +383,10 @@ def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> No
         for ballot in meeting.ballots.filter(pk__in=ranks):
             Ballot.objects.filter(pk=ballot.pk).update(rank=ranks[ballot.pk], tie_order=None)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.MEETING_RANKS,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.ranks", "ranks": {str(k): v for k, v in ranks.items()}},
+            payload={"ranks": {str(k): v for k, v in ranks.items()}},
         )
 
 
@@ -406,7 +402,7 @@ def remark_add(
         remark = Remark.objects.create(
             meeting=meeting, member=member, application=application, text=text.strip(), recorded_by=by
         )
-        audit_record(action=AuditAction.OTHER, obj=meeting, by=by, payload={"event": "meeting.remark", "id": remark.pk})
+        audit_record(event=AuditEventType.MEETING_REMARK, obj=meeting, by=by, payload={"id": remark.pk})
     return remark
 
 
@@ -441,10 +437,10 @@ def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
             roll={"present_open": _named(present)},
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.BALLOT_OPENED,
             obj=ballot,
             by=by,
-            payload={"event": "ballot.opened", "secret": secret, "present": sorted(present)},
+            payload={"secret": secret, "present": sorted(present)},
         )
     return ballot
 
@@ -484,7 +480,7 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
             BallotVoter.objects.create(ballot=locked, member=by)
             SecretChoice.objects.create(ballot=locked, choice=choice)
             # That the member voted, never how: nothing here or in the audit links the two.
-            audit_record(action=AuditAction.VOTE, obj=locked, by=by, payload={"secret": True})
+            audit_record(event=AuditEventType.VOTE_CAST, obj=locked, by=by, payload={"secret": True})
             return None
         existing = Vote.objects.filter(ballot=locked, member=by).first()
         if existing is not None and existing.choice == choice:
@@ -492,7 +488,7 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
         vote, created = Vote.objects.update_or_create(ballot=locked, member=by, defaults={"choice": choice})
         BallotVoter.objects.get_or_create(ballot=locked, member=by)
         audit_record(
-            action=AuditAction.VOTE,
+            event=AuditEventType.VOTE_CAST,
             obj=locked,
             by=by,
             # Roll-call only: only administrators read audit payloads; the choice makes a changed vote traceable.
@@ -532,7 +528,7 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
         BallotVoter.objects.filter(ballot=locked, member=member).delete()
         if created:
             audit_record(
-                action=AuditAction.CONFLICT,
+                event=AuditEventType.BALLOT_RECUSAL,
                 obj=locked,
                 by=by,
                 payload={"member": member.pk, "reason": reason.strip(), "vote_withdrawn": bool(withdrawn)},
@@ -589,7 +585,7 @@ def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) 
             **tally,
         )
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.BALLOT_CLOSED,
             obj=locked,
             by=by,
             payload={**tally, "passed": passed, "not_voted": sorted(missing)},
@@ -622,10 +618,10 @@ def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> N
         for ballot_id, place in order.items():
             meeting.ballots.filter(pk=ballot_id).update(tie_order=place)
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.MEETING_TIE_DECIDED,
             obj=meeting,
             by=by,
-            payload={"event": "meeting.tie_decided", "order": {str(k): v for k, v in order.items()}},
+            payload={"order": {str(k): v for k, v in order.items()}},
         )
 
 
@@ -686,11 +682,10 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
                     payload={"ballot": ballot.pk},
                 )
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.MEETING_CLOSED,
             obj=meeting,
             by=by,
             payload={
-                "event": "meeting.closed",
                 "levels": {str(k): v for k, v in allocation.levels.items()},
                 "vacancies": {str(k): v for k, v in allocation.vacancies.items()},
             },
@@ -789,10 +784,10 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
                 system=True,
             )
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.NOTICE_PUBLISHED,
             obj=notice,
             by=by,
-            payload={"event": "notice.published", "applications": [a.pk for a in approved], "ends_on": ends_on},
+            payload={"applications": [a.pk for a in approved], "ends_on": ends_on},
         )
         # The chain's head at publication goes to a witness outside the database (core/witness.py).
         outbox_add_task(task_name="core.tasks.audit_witness", kwargs={"reason": f"notice {notice.pk} published"})
@@ -830,11 +825,10 @@ def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, re
         CycleStage.objects.filter(cycle=cycle, kind=StageKind.PUBLIC_NOTICE).update(ends_on=ends_on, length=None)
         AwardCycle.objects.filter(pk=cycle.pk, status=CycleStatus.PUBLIC_NOTICE).update(public_notice_end=ends_on)
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.NOTICE_PERIOD_CHANGED,
             obj=notice,
             by=by,
             payload={
-                "event": "notice.period_changed",
                 "ends_on_before": before.ends_on,
                 "ends_on": ends_on,
                 "reason": reason.strip(),
@@ -900,10 +894,10 @@ def objection_lodge(
                 ip_address=ip,
             )
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.OBJECTION_LODGED,
                 obj=objection,
                 by=None,
-                payload={"event": "objection.lodged", "application": application.pk},
+                payload={"application": application.pk},
             )
     except BaseException:
         discard_stored(stored)
@@ -950,10 +944,10 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                 notify=False,  # the enterprise hears of it from the objection's own mail below
             )
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.OBJECTION_HANDLED,
             obj=objection,
             by=by,
-            payload={"event": "objection.handled", "outcome": outcome, "reply": reply.strip()},
+            payload={"outcome": outcome, "reply": reply.strip()},
         )
         if "@" in objection.contact:
             # The objector gave an e-mail address: they receive the reply (in the site's language).
@@ -1036,10 +1030,10 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
         cycle.refresh_from_db(fields=["status"])
         cycle_transition(cycle=cycle, to=CycleStatus.CONCLUDED, by=by, reason="winners confirmed", system=True)
         audit_record(
-            action=AuditAction.DECISION,
+            event=AuditEventType.WINNERS_CONFIRMED,
             obj=approval,
             by=by,
-            payload={"event": "winners.confirmed", "applications": [a.pk for a in confirmed]},
+            payload={"applications": [a.pk for a in confirmed]},
         )
         outbox_add_task(
             task_name="core.tasks.audit_witness", kwargs={"reason": f"winners of cycle {cycle.pk} confirmed"}
@@ -1063,7 +1057,10 @@ def meeting_pdf_render(*, meeting_id: int, kind: str) -> str:
         Meeting.objects.filter(pk=meeting.pk).update(
             **{f"{kind}_pdf": field.name, f"{kind}_rendered_at": timezone.now()}
         )
-        audit_record(action=AuditAction.OTHER, obj=meeting, by=None, payload={"event": f"meeting.{kind}_rendered"})
+        rendered = (
+            AuditEventType.MEETING_MINUTES_RENDERED if kind == "minutes" else AuditEventType.MEETING_REPORT_RENDERED
+        )
+        audit_record(event=rendered, obj=meeting, by=None)
     if old and old != field.name:
         field.storage.delete(old)
     return field.name

@@ -38,21 +38,20 @@ class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
         "seq",
         "created_at",
         "actor_label",
-        "action_in_words",
-        "action",
+        "event_in_words",
         "object_type",
         "object_repr",
         "ip_address",
     ]
-    list_filter = ["action", "object_type"]
+    list_filter = ["event", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id", "hash"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
-    @admin.display(description=_("what happened"))
-    def action_in_words(self, event: AuditEvent) -> str:
-        return event.action_label
+    @admin.display(description=_("what happened"), ordering="event")
+    def event_in_words(self, event: AuditEvent) -> str:
+        return event.event_label
 
 
 @admin.register(OutboxMessage)

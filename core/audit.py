@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from .context import client_ip
+from .enums import AuditEventType
 from .models import AuditEvent, User
 
 GENESIS = "0" * 64
@@ -24,7 +25,8 @@ def _canonical(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
-def event_digest(event: AuditEvent) -> str:
+def event_digest(event: AuditEvent, *, legacy: bool = False) -> str:
+    """The event's hash. `legacy`: as events written before the `event` column were hashed (without it)."""
     content = {
         "seq": event.seq,
         "created_at": event.created_at.astimezone(dt.UTC).isoformat(),
@@ -38,6 +40,8 @@ def event_digest(event: AuditEvent) -> str:
         "payload": event.payload,
         "prev": event.prev_hash,
     }
+    if not legacy:
+        content["event"] = event.event
     return hashlib.sha256(_canonical(content).encode()).hexdigest()
 
 
@@ -57,14 +61,21 @@ def _repr(obj) -> str:
 
 def audit_record(
     *,
-    action: str,
+    event: AuditEventType,
     obj: models.Model | None = None,
     by: User | None = None,
     payload: dict[str, Any] | None = None,
     object_type: str = "",
     object_id: str = "",
 ) -> AuditEvent:
-    """Append an event. Call it inside the transaction of the action it records."""
+    """Append an event. Call it inside the transaction of the action it records.
+
+    `event` must be a member of `AuditEventType`: a raw string, or a payload naming its own
+    "event", is refused, so that every event has one name and words in both languages."""
+    if not isinstance(event, AuditEventType):
+        raise TypeError(f"audit_record() needs an AuditEventType member, not {event!r}")
+    if payload and "event" in payload:
+        raise ValueError("The event is named by `event`, not by the payload.")
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -79,7 +90,8 @@ def audit_record(
             actor=actor,
             actor_label=actor.email if actor else "system",
             ip_address=client_ip.get(),
-            action=action,
+            event=event.value,
+            action=event.value,  # the column the chain covered before `event`: derived here only
             object_type=object_type,
             object_id=str(object_id),
             object_repr=_repr(obj),
@@ -113,7 +125,7 @@ def audit_verify() -> ChainReport:
             return ChainReport(checked, event.seq, f"missing event(s) before #{event.seq}")
         if event.prev_hash != prev:
             return ChainReport(checked, event.seq, "link to the previous event does not match")
-        if event_digest(event) != event.hash:
+        if event.hash not in (event_digest(event), event_digest(event, legacy=True)):
             return ChainReport(checked, event.seq, "content does not match its hash")
         prev = event.hash
         expected_seq += 1

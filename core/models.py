@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AUDIT_EVENT_LABELS, AuditAction, Language, OutboxKind, OutboxStatus
+from .enums import AuditEventType, Language, OutboxKind, OutboxStatus
 from .managers import AuditEventQuerySet, UserManager
 
 
@@ -64,6 +64,12 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(_("actor label"), max_length=254, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
+    # What happened. Events recorded before this column existed were given theirs by migration 0004
+    # (from their action and payload); an event it could not name keeps a blank here.
+    event = models.CharField(
+        _("event"), max_length=64, choices=AuditEventType.choices, blank=True, db_index=True, editable=False
+    )
+    # The code the hash chain covered before `event` existed; new events repeat their event here.
     action = models.CharField(_("action"), max_length=64, db_index=True, editable=False)
     object_type = models.CharField(_("object type"), max_length=100, editable=False)
     object_id = models.CharField(_("object id"), max_length=64, editable=False)
@@ -81,7 +87,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq} {self.event or self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -92,17 +98,13 @@ class AuditEvent(models.Model):
         raise PermissionError("Audit events are append-only.")
 
     @property
-    def action_label(self) -> str:
-        """The action in words (the events "other" say what happened in their payload's "event")."""
-        code = self.action
-        if self.action == AuditAction.OTHER and isinstance(self.payload, dict) and self.payload.get("event"):
-            code = str(self.payload["event"])
-        if code in AUDIT_EVENT_LABELS:
-            return str(AUDIT_EVENT_LABELS[code])
-        try:
-            return str(AuditAction(code).label)
-        except ValueError:
-            return code  # an event recorded before it had words: its code beats nothing
+    def event_label(self) -> str:
+        """What happened, in words (an old event the migration could not name shows its old code)."""
+        if self.event:
+            return str(self.get_event_display())
+        if isinstance(self.payload, dict) and self.payload.get("event"):
+            return str(self.payload["event"])
+        return self.action
 
     @property
     def actor_display(self) -> str:

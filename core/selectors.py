@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .enums import OutboxStatus
+from .enums import AuditEventType, OutboxStatus
 from .models import AuditEvent, OutboxMessage
 
 # --- the outbox (e-mails and tasks) -----------------------------------------------------------------
@@ -18,11 +18,12 @@ def outbox_counts(qs: QuerySet[OutboxMessage]) -> dict[str, int]:
 
 
 def audit_event_of(obj, *, event: str = "", to_status: str = "") -> AuditEvent | None:
-    """The audit event that recorded `obj`'s publication (payload "event") or status change ("to"): its
-    number and hash are the chain's head at that moment, shown on the public pages."""
+    """The audit event that recorded `obj`'s publication (`event`, an AuditEventType value) or status
+    change (to `to_status`): its number and hash are the chain's head at that moment, shown on the
+    public pages."""
     qs = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
     if event:
-        qs = qs.filter(payload__event=event)
+        qs = qs.filter(event=AuditEventType(event))
     if to_status:
-        qs = qs.filter(payload__to=to_status)
+        qs = qs.filter(event=AuditEventType.APPLICATION_STATUS_CHANGED, payload__to=to_status)
     return qs.order_by("-seq").first()

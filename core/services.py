@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
-from .enums import AuditAction, OutboxStatus
+from .enums import AuditEventType, OutboxStatus
 from .errors import NotAllowed
 from .models import OutboxMessage, User
 from .outbox import dispatch_on_commit
@@ -26,10 +26,10 @@ def outbox_message_retry(*, message: OutboxMessage, by: User) -> OutboxMessage:
         if not changed:
             raise NotAllowed(_("Only a failed message can be retried."), code="not_failed")
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.OUTBOX_RETRY,
             obj=message,
             by=by,
-            payload={"event": "outbox.retry", "attempts": message.attempts, "error": message.last_error[:200]},
+            payload={"attempts": message.attempts, "error": message.last_error[:200]},
         )
         dispatch_on_commit([message.pk])
     message.refresh_from_db()

@@ -24,12 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from .audit import audit_record
-from .enums import AuditAction
+from .enums import AuditEventType
 from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
-
-WITNESS_EVENT = "audit.witnessed"
 
 
 class WitnessNotConfigured(RuntimeError):
@@ -97,10 +95,10 @@ def witness_write(*, reason: str = "daily") -> Path | None:
         tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1))
         os.replace(tmp, path)
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.AUDIT_WITNESSED,
             object_type="core.auditwitness",
             object_id=str(seq),
-            payload={"event": WITNESS_EVENT, "file": name, "seq": seq, "hash": head_hash, "reason": reason},
+            payload={"file": name, "seq": seq, "hash": head_hash, "reason": reason},
         )
     if settings.AUDIT_WITNESS_EMAIL:
         from .mail import mail_queue  # noqa: PLC0415 -- mail imports the outbox, which imports tasks lazily
@@ -181,9 +179,7 @@ def witness_verify() -> WitnessReport:
             break
 
     present = {p.name for p in files}
-    for payload in AuditEvent.objects.filter(action=AuditAction.OTHER, payload__event=WITNESS_EVENT).values_list(
-        "payload", flat=True
-    ):
+    for payload in AuditEvent.objects.filter(event=AuditEventType.AUDIT_WITNESSED).values_list("payload", flat=True):
         if payload.get("file") not in present:
             problems.append(
                 WitnessProblem(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
@@ -19,10 +18,11 @@ from awards.enums import ApplicationStatus
 from awards.models import Application
 from core import ratelimit
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.rules import allowed, require
 
 from .enums import MemberRole, NameChangeStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
@@ -89,12 +89,12 @@ def user_register(
                     "reset_link": settings.SITE_URL + reverse("password_reset"),
                 },
             )
-            audit_record(action=AuditAction.OTHER, obj=existing, by=None, payload={"event": "user.register_existing"})
+            audit_record(event=AuditEventType.USER_REGISTER_EXISTING, obj=existing, by=None)
             return None
         user = User.objects.create_user(
             email=email, password=password, full_name=full_name.strip(), preferred_language=preferred_language
         )
-        audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.registered"})
+        audit_record(event=AuditEventType.USER_REGISTERED, obj=user, by=user)
         if invitation is not None and invitation.email.lower() == email:
             invitation_accept(invitation=invitation, user=user)
         else:
@@ -132,7 +132,7 @@ def user_verify_email(*, token: str) -> User:
         ) from None
     with transaction.atomic():
         if User.objects.filter(pk=user.pk, email_verified=False).update(email_verified=True):
-            audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "user.email_verified"})
+            audit_record(event=AuditEventType.USER_EMAIL_VERIFIED, obj=user, by=user)
     user.refresh_from_db()
     return user
 
@@ -142,7 +142,7 @@ def user_verify_email(*, token: str) -> User:
 
 def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterprise:
     """Create an enterprise profile; the person who registers it becomes its owner."""
-    if not rules.has_perm("enterprises.register_enterprise", by):
+    if not allowed("enterprises.register_enterprise", by):
         if not by.email_verified:
             raise NotAllowed(_("Please verify your e-mail address first."), code="unverified")
         raise PermissionDenied(_("You may not register an enterprise."))
@@ -154,10 +154,10 @@ def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterp
             enterprise = Enterprise.objects.create(credit_code=credit_code.strip().upper(), **profile)
             EnterpriseMembership.objects.create(enterprise=enterprise, user=by, role=MemberRole.OWNER)
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.ENTERPRISE_REGISTERED,
                 obj=enterprise,
                 by=by,
-                payload={"event": "enterprise.registered", "credit_code": enterprise.credit_code},
+                payload={"credit_code": enterprise.credit_code},
             )
     except IntegrityError:
         raise Conflict(duplicate_code_message(credit_code), code="duplicate") from None
@@ -176,8 +176,7 @@ def enterprise_update(*, enterprise: Enterprise, by: User, change_reason: str = 
 
     While the enterprise has an application past draft, a change of its names does not happen here:
     it becomes a name change request for the award office (the other fields are saved at once)."""
-    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may change its profile."))
+    require("enterprises.edit_profile", by, enterprise, _("Only the enterprise's owner may change its profile."))
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
@@ -208,9 +207,7 @@ def enterprise_update(*, enterprise: Enterprise, by: User, change_reason: str = 
         for name, value in profile.items():
             setattr(current, name, value)
         current.save(update_fields=[*profile.keys(), "updated_at"])
-        audit_record(
-            action=AuditAction.OTHER, obj=current, by=by, payload={"event": "enterprise.updated", "changed": changed}
-        )
+        audit_record(event=AuditEventType.ENTERPRISE_UPDATED, obj=current, by=by, payload={"changed": changed})
     return current
 
 
@@ -223,8 +220,7 @@ def name_change_request(
     """Ask the award office to change the enterprise's names or credit code (the owner only).
 
     One request waits at a time. The office is e-mailed; nothing changes until it approves."""
-    if not rules.has_perm("enterprises.edit_profile", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may ask for a change of name."))
+    require("enterprises.edit_profile", by, enterprise, _("Only the enterprise's owner may ask for a change of name."))
     name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
     credit_code = normalize_credit_code(credit_code)
     validate_credit_code(credit_code)
@@ -253,10 +249,10 @@ def name_change_request(
             requested_by=by,
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.NAME_CHANGE_REQUESTED,
             obj=current,
             by=by,
-            payload={"event": "enterprise.name_change_requested", "request": change.pk, **_change_payload(change)},
+            payload={"request": change.pk, **_change_payload(change)},
         )
         context = _change_context(change)
         for user in office_recipients_for(current):
@@ -272,8 +268,9 @@ def name_change_decide(
     Approval changes the profile and the names of record of every application past draft (the
     names public pages, minutes and certificates print), and re-issues the enterprise's
     certificates. Of two decisions at once exactly one wins."""
-    if not rules.has_perm("enterprises.decide_name_change", by, change_request):
-        raise PermissionDenied(_("Only the award office may decide on changes of name."))
+    require(
+        "enterprises.decide_name_change", by, change_request, _("Only the award office may decide on changes of name.")
+    )
     reason = (reason or "").strip()
     if not approve and not reason:
         raise NotAllowed(_("Please give the reason for the refusal."), code="reason_required")
@@ -291,11 +288,10 @@ def name_change_decide(
             if approve:
                 reissued = _apply_name_change(change, by=by)
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.NAME_CHANGE_APPROVED if approve else AuditEventType.NAME_CHANGE_REFUSED,
                 obj=change.enterprise,
                 by=by,
                 payload={
-                    "event": f"enterprise.name_change_{status}",
                     "request": change.pk,
                     "reason": reason,
                     "certificates_reissued": reissued,
@@ -355,8 +351,7 @@ def invitation_create(
     *, enterprise: Enterprise, by: User, email: str, role: str = MemberRole.EDITOR, language: str = "zh-hans"
 ) -> Invitation:
     """Invite a colleague by e-mail. A new invitation to the same address replaces a pending one."""
-    if not rules.has_perm("enterprises.manage_members", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may invite colleagues."))
+    require("enterprises.manage_members", by, enterprise, _("Only the enterprise's owner may invite colleagues."))
     email = email.strip().lower()
     if EnterpriseMembership.objects.filter(enterprise=enterprise, user__email__iexact=email).exists():
         raise NotAllowed(_("%(email)s is already a member of this enterprise.") % {"email": email}, code="member")
@@ -369,10 +364,10 @@ def invitation_create(
             enterprise=enterprise, email=email, role=role, language=language, invited_by=by
         )
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_CREATED,
             obj=enterprise,
             by=by,
-            payload={"event": "invitation.created", "invitation": invitation.pk, "email": email, "role": role},
+            payload={"invitation": invitation.pk, "email": email, "role": role},
         )
         mail_queue(
             template="enterprise_invitation",
@@ -390,8 +385,12 @@ def invitation_create(
 
 
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
-    if not (rules.has_perm("enterprises.manage_members", by, invitation.enterprise) or by.is_superuser):
-        raise PermissionDenied(_("Only the enterprise's owner may revoke invitations."))
+    require(
+        lambda user, enterprise: allowed("enterprises.manage_members", user, enterprise) or user.is_superuser,
+        by,
+        invitation.enterprise,
+        _("Only the enterprise's owner may revoke invitations."),
+    )
     with transaction.atomic():
         updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
@@ -399,10 +398,10 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         if not updated:
             raise NotAllowed(_("This invitation was already accepted or revoked."), code="closed")
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_REVOKED,
             obj=invitation.enterprise,
             by=by,
-            payload={"event": "invitation.revoked", "invitation": invitation.pk, "email": invitation.email},
+            payload={"invitation": invitation.pk, "email": invitation.email},
         )
     invitation.refresh_from_db()
     return invitation
@@ -418,7 +417,7 @@ def invitation_problem(invitation: Invitation, user: User | None = None) -> str 
         return _("This invitation expired on %(date)s. Ask the enterprise's owner for a new one.") % {
             "date": _local(invitation.expires_at)
         }
-    if user is not None and not rules.has_perm("enterprises.join_enterprise", user):
+    if user is not None and not allowed("enterprises.join_enterprise", user):
         return _(
             "You judge applicants as a member of the award office, an expert or a committee member, "
             "so you cannot join an applicant enterprise."
@@ -451,11 +450,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMember
             membership.save(update_fields=["role"])
         User.objects.filter(pk=user.pk).update(email_verified=True)
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.INVITATION_ACCEPTED,
             obj=invitation.enterprise,
             by=user,
             payload={
-                "event": "invitation.accepted",
                 "invitation": invitation.pk,
                 "user": user.pk,
                 "role": membership.role,
@@ -470,8 +468,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMember
 def membership_remove(*, membership: EnterpriseMembership, by: User) -> None:
     """Remove a member. An enterprise always keeps at least one owner."""
     enterprise = membership.enterprise
-    if not rules.has_perm("enterprises.manage_members", by, enterprise):
-        raise PermissionDenied(_("Only the enterprise's owner may remove members."))
+    require("enterprises.manage_members", by, enterprise, _("Only the enterprise's owner may remove members."))
     with transaction.atomic():
         # Lock the owners so that two owners removing each other cannot leave none.
         owners = list(
@@ -490,11 +487,10 @@ def membership_remove(*, membership: EnterpriseMembership, by: User) -> None:
             )
         current.delete()
         audit_record(
-            action=AuditAction.MEMBERSHIP,
+            event=AuditEventType.MEMBER_REMOVED,
             obj=enterprise,
             by=by,
             payload={
-                "event": "member.removed",
                 "user": current.user_id,
                 "email": current.user.email,
                 "role": current.role,

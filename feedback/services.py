@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from awards.models import Application, CriteriaCategory
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed, ServiceError
 from core.mail import mail_queue
 from core.models import User
@@ -47,12 +47,22 @@ class ReportTextError(ServiceError):
         self.errors = errors
 
 
-def _audit(report: FeedbackReport, by: User | None, event: str, **payload) -> None:
+# The event each status change of a report records.
+_MOVED_TO = {
+    S.DRAFT: AuditEventType.FEEDBACK_DRAFT,
+    S.REVIEW: AuditEventType.FEEDBACK_REVIEW,
+    S.APPROVED: AuditEventType.FEEDBACK_APPROVED,
+    S.RELEASED: AuditEventType.FEEDBACK_RELEASED,
+    S.SUPERSEDED: AuditEventType.FEEDBACK_SUPERSEDED,
+}
+
+
+def _audit(report: FeedbackReport, by: User | None, event: AuditEventType, **payload) -> None:
     audit_record(
-        action=AuditAction.OTHER,
+        event=event,
         obj=report,
         by=by,
-        payload={"event": event, "application": report.application_id, "version": report.version, **payload},
+        payload={"application": report.application_id, "version": report.version, **payload},
     )
 
 
@@ -95,7 +105,7 @@ def report_start(*, application: Application, by: User) -> FeedbackReport:
             release_on=selectors.default_release_date(application.cycle),
         )
         _create_categories(report)
-        _audit(report, by, "feedback.started")
+        _audit(report, by, AuditEventType.FEEDBACK_STARTED)
     return report
 
 
@@ -161,7 +171,7 @@ def report_save(
         for rc in locked.categories.filter(category_id__in=categories):
             rc.strengths, rc.opportunities = categories[rc.category_id]
             rc.save(update_fields=["strengths", "opportunities"])
-        _audit(locked, by, "feedback.saved", status=locked.status)
+        _audit(locked, by, AuditEventType.FEEDBACK_SAVED, status=locked.status)
     return locked
 
 
@@ -205,7 +215,7 @@ def _move(report: FeedbackReport, *, to: str, by: User | None, system: bool = Fa
         raise Conflict(_("Someone changed this report meanwhile; reload the page."))
     old = report.status
     report.refresh_from_db()
-    _audit(report, by, f"feedback.{to}", **{"from": old})
+    _audit(report, by, _MOVED_TO[to], **{"from": old})
     return report
 
 
@@ -286,7 +296,7 @@ def report_set_release_date(*, report: FeedbackReport, by: User, release_on: dt.
         if not FeedbackReport.objects.filter(pk=report.pk, status=report.status).update(release_on=release_on):
             raise Conflict(_("Someone changed this report meanwhile; reload the page."))
         report.refresh_from_db()
-        _audit(report, by, "feedback.release_date", release_on=release_on.isoformat())
+        _audit(report, by, AuditEventType.FEEDBACK_RELEASE_DATE, release_on=release_on.isoformat())
     return report
 
 
@@ -310,7 +320,7 @@ def report_release(
         if old is not None:
             if not FeedbackReport.objects.filter(pk=old.pk, status=S.RELEASED).update(status=S.SUPERSEDED):
                 raise Conflict(_("The version this corrects is no longer the released one."))
-            _audit(old, by, "feedback.superseded", by_version=report.version)
+            _audit(old, by, AuditEventType.FEEDBACK_SUPERSEDED, by_version=report.version)
         report = _move(report, to=S.RELEASED, by=by, system=system, released_at=timezone.now())
         outbox_add_tasks(
             task_name=RENDER_TASK, kwargs_list=[{"report_id": report.pk}], cycle_id=report.application.cycle_id
@@ -378,7 +388,7 @@ def report_correct(*, report: FeedbackReport, by: User, reason: str) -> Feedback
             drafted_by=by,
         )
         _create_categories(new, copy_from=report)
-        _audit(new, by, "feedback.correction", reason=reason, corrects=report.pk)
+        _audit(new, by, AuditEventType.FEEDBACK_CORRECTION, reason=reason, corrects=report.pk)
     return new
 
 
@@ -433,9 +443,9 @@ def opportunity_responses_save(*, application: Application, by: User, answers: d
                 defaults={"opportunity": o.text, "action_taken": answers.get((o.source.pk, o.number), "").strip()},
             )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.FEEDBACK_OPPORTUNITIES_ANSWERED,
             obj=application,
             by=by,
-            payload={"event": "feedback.opportunities_answered", "report": report.pk},
+            payload={"report": report.pk},
         )
     return len(opportunities)

@@ -18,7 +18,7 @@ from awards.enums import ApplicationStatus
 from awards.models import Application, CriteriaItem
 from awards.services import application_notify_members
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import User
 from core.uploads import discard_stored, store_upload, validate_upload
@@ -33,8 +33,8 @@ from .models import ItemConsensus, ItemFlag, LogEvidence, PlanEntry, SiteVisit, 
 MAX_EVIDENCE_PER_LOG = 5
 
 
-def _audit(event: str, obj, by: User | None, **payload) -> None:
-    audit_record(action=AuditAction.OTHER, obj=obj, by=by, payload={"event": event, **payload})
+def _audit(event: AuditEventType, obj, by: User | None, **payload) -> None:
+    audit_record(event=event, obj=obj, by=by, payload=payload)
 
 
 def _item_of_cycle(item: CriteriaItem, cycle_framework_id: int) -> None:
@@ -87,7 +87,7 @@ def item_flag_save(*, assignment: Assignment, item: CriteriaItem, kind: str, not
         if not kind:
             deleted, _rows = ItemFlag.objects.filter(assignment=assignment, item=item).delete()
             if deleted:
-                _audit("onsite.flag_removed", assignment, by, item=item.code)
+                _audit(AuditEventType.ONSITE_FLAG_REMOVED, assignment, by, item=item.code)
             return None
         if kind not in IssueKind.values:
             raise ValidationError(_("Choose “verify” or “clarify”."), code="kind")
@@ -96,7 +96,7 @@ def item_flag_save(*, assignment: Assignment, item: CriteriaItem, kind: str, not
         flag, _created = ItemFlag.objects.update_or_create(
             assignment=assignment, item=item, defaults={"kind": kind, "note": note[:2000]}
         )
-        _audit("onsite.flag_saved", assignment, by, item=item.code, kind=kind)
+        _audit(AuditEventType.ONSITE_FLAG_SAVED, assignment, by, item=item.code, kind=kind)
     return flag
 
 
@@ -164,7 +164,7 @@ def visit_open(*, application: Application, by: User) -> SiteVisit:
             for f in flags
         ]
         VisitIssue.objects.bulk_create(issues)
-        _audit("onsite.visit_opened", visit, by, application=application.pk, issues=len(issues))
+        _audit(AuditEventType.ONSITE_VISIT_OPENED, visit, by, application=application.pk, issues=len(issues))
     return visit
 
 
@@ -175,7 +175,9 @@ def visit_dates_set(*, visit: SiteVisit, starts_on: dt.date, ends_on: dt.date, b
     with transaction.atomic():
         _locked_open(visit)
         SiteVisit.objects.filter(pk=visit.pk).update(starts_on=starts_on, ends_on=ends_on)
-        _audit("onsite.visit_dates", visit, by, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat())
+        _audit(
+            AuditEventType.ONSITE_VISIT_DATES, visit, by, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat()
+        )
     visit.refresh_from_db()
     return visit
 
@@ -198,7 +200,7 @@ def plan_entry_add(
             starts_at=starts_at,
             added_by=by,
         )
-        _audit("onsite.plan_added", visit, by, entry=entry.pk, kind=kind, title=entry.title)
+        _audit(AuditEventType.ONSITE_PLAN_ADDED, visit, by, entry=entry.pk, kind=kind, title=entry.title)
     return entry
 
 
@@ -207,7 +209,7 @@ def plan_entry_remove(*, entry: PlanEntry, by: User) -> None:
     _require_leader(visit, by)
     with transaction.atomic():
         _locked_open(visit)
-        _audit("onsite.plan_removed", visit, by, entry=entry.pk, title=entry.title)
+        _audit(AuditEventType.ONSITE_PLAN_REMOVED, visit, by, entry=entry.pk, title=entry.title)
         entry.delete()
 
 
@@ -222,7 +224,7 @@ def issue_add(*, visit: SiteVisit, item: CriteriaItem, kind: str, text: str, by:
     with transaction.atomic():
         _locked_open(visit)
         issue = VisitIssue.objects.create(visit=visit, item=item, kind=kind, text=text.strip(), raised_by=by)
-        _audit("onsite.issue_added", visit, by, issue=issue.pk, item=item.code)
+        _audit(AuditEventType.ONSITE_ISSUE_ADDED, visit, by, issue=issue.pk, item=item.code)
     return issue
 
 
@@ -263,7 +265,7 @@ def log_add(
                 stored.append(ev.file.name)
                 ev.save()
             _audit(
-                "onsite.log_added",
+                AuditEventType.ONSITE_LOG_ADDED,
                 visit,
                 by,
                 log=log.pk,
@@ -293,7 +295,7 @@ def consensus_record(*, visit: SiteVisit, item: CriteriaItem, finding: str, text
             item=item,
             defaults={"finding": finding, "text": text.strip(), "recorded_by": by, "recorded_at": timezone.now()},
         )
-        _audit("onsite.consensus", visit, by, item=item.code, finding=finding, replaced=not created)
+        _audit(AuditEventType.ONSITE_CONSENSUS, visit, by, item=item.code, finding=finding, replaced=not created)
     return row
 
 
@@ -311,7 +313,7 @@ def visit_close(*, visit: SiteVisit, summary: str, by: User) -> SiteVisit:
         if not updated:
             raise NotAllowed(_("The visit is closed already."), code="visit_closed")
         visit.refresh_from_db()
-        _audit("onsite.visit_closed", visit, by, findings=visit.findings.count())
+        _audit(AuditEventType.ONSITE_VISIT_CLOSED, visit, by, findings=visit.findings.count())
         application = visit.application
         application_notify_members(
             application=application,

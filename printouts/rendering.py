@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from awards import sections as S
+from awards import sections
 from awards.models import ApplicationSnapshot
 from awards.selectors import framework_categories
 from certificates.rendering import seal_svg
@@ -20,13 +20,15 @@ TEMPLATES = {Document.APPLICATION: "pdf/application.html", Document.RECEIPT: "pd
 def printout_context(snapshot: ApplicationSnapshot) -> dict:
     application = snapshot.application
     categories = framework_categories(application.cycle)
-    attachments = [{**a, "kind_label": S.attachment_label(a)} for a in snapshot.data.get(S.ATTACHMENTS) or []]
+    attachments = [
+        {**a, "kind_label": sections.attachment_label(a)} for a in snapshot.data.get(sections.ATTACHMENTS) or []
+    ]
     return {
         "snapshot": snapshot,
         "application": application,
         "cycle": application.cycle,
-        "view": S.snapshot_view(snapshot.data, categories),
-        "sections": [S.SECTION_TITLES[s] for s in S.SECTIONS],
+        "view": sections.snapshot_view(snapshot.data, categories),
+        "sections": [sections.SECTION_TITLES[s] for s in sections.SECTIONS],
         "attachments": attachments,
         "submitted_local": timezone.localtime(snapshot.created_at),
         "seal_svg": mark_safe(seal_svg("郴州市市长质量奖评审办公室")),  # noqa: S308 - built from constants

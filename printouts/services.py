@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from awards.models import ApplicationSnapshot
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import User
 from core.outbox import outbox_add_task
@@ -51,10 +51,10 @@ def printout_request(*, snapshot: ApplicationSnapshot, document: str, by: User) 
             )
         if created or requeue:
             audit_record(
-                action=AuditAction.OTHER,
+                event=AuditEventType.PRINTOUT_REQUESTED,
                 obj=printout,
                 by=by,
-                payload={"event": "printout.requested", "document": document, "receipt": snapshot.receipt_number},
+                payload={"document": document, "receipt": snapshot.receipt_number},
             )
             outbox_add_task(task_name=TASK, kwargs={"printout_id": printout.pk}, cycle_id=application.cycle_id)
     printout.refresh_from_db()

@@ -17,7 +17,7 @@ from awards.models import Application, CriteriaItem
 from awards.services import application_transition
 from core.audit import audit_record
 from core.demo import DemoContext
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from enterprises.validators import credit_code_with_check
 
 from . import panel_scores, services
@@ -251,7 +251,7 @@ def seed_current(ctx: DemoContext) -> None:
             for k, key in enumerate(experts)
         ]
         audit_record(
-            action=AuditAction.ASSIGNMENT,
+            event=AuditEventType.REVIEW_ASSIGNMENT,
             obj=panel,
             by=secretary,
             payload={"experts": [ctx.users[k].pk for k in experts], "mode": "manual"},

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from awards import sections as S
+from awards import sections
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
@@ -111,7 +111,7 @@ def material_for_expert(application: Application) -> MaterialView:
             (_("Status"), application.get_status_display()),
         ],
     )
-    view = S.snapshot_view(snapshot.data, framework_categories(application.cycle)) if snapshot else None
+    view = sections.snapshot_view(snapshot.data, framework_categories(application.cycle)) if snapshot else None
     return MaterialView(application=application, sections=[profile, record], snapshot=snapshot, view=view)
 
 

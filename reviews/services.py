@@ -19,7 +19,7 @@ from awards.models import Application, AwardCycle, CriteriaItem, CycleMembership
 from awards.services import application_transition
 from awards.workflow import next_review_status
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -104,7 +104,7 @@ def expert_profile_save(
             ]
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.EXPERT_PROFILE_SAVED,
             obj=profile,
             by=by,
             payload={"profile": "saved", "clients": sorted(c for c, _n in past_clients)},
@@ -124,7 +124,12 @@ def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User
             expert = User.objects.create_user(
                 email=email, password=secrets.token_urlsafe(32), full_name=full_name.strip()
             )
-            audit_record(action=AuditAction.MEMBERSHIP, obj=expert, by=by, payload={"account": "opened for an expert"})
+            audit_record(
+                event=AuditEventType.EXPERT_ACCOUNT_OPENED,
+                obj=expert,
+                by=by,
+                payload={"account": "opened for an expert"},
+            )
         return expert_invite(cycle=cycle, expert=expert, by=by)
 
 
@@ -143,7 +148,7 @@ def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembersh
         if created:
             ExpertProfile.objects.get_or_create(user=expert)
             audit_record(
-                action=AuditAction.MEMBERSHIP, obj=membership, by=by, payload={"role": "expert", "invited": True}
+                event=AuditEventType.EXPERT_INVITED, obj=membership, by=by, payload={"role": "expert", "invited": True}
             )
             mail_queue(
                 template="reviews/invitation",
@@ -165,7 +170,7 @@ def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at
             cycle=cycle, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.REVIEW_ROUND_SET,
             obj=rnd,
             by=by,
             payload={"round": kind, "opens_at": opens_at, "closes_at": closes_at, "created": created},
@@ -272,7 +277,7 @@ def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[U
                 Assignment.objects.filter(pk=a.pk).update(is_leader=e.pk == leader.pk)
         _open_for_round(application=application, rnd=rnd, by=by)
         audit_record(
-            action=AuditAction.ASSIGNMENT,
+            event=AuditEventType.REVIEW_ASSIGNMENT,
             obj=panel,
             by=by,
             payload={"experts": sorted(expert_ids), "leader": leader.pk, "mode": "manual"},
@@ -309,7 +314,7 @@ def panels_auto_assign(*, rnd: ReviewRound, by: User, seed: int = 0) -> Plan:
                 new_ids.append(a.pk)
             _open_for_round(application=by_app[app_id], rnd=rnd, by=by)
         audit_record(
-            action=AuditAction.ASSIGNMENT,
+            event=AuditEventType.REVIEW_ASSIGNMENT,
             obj=rnd,
             by=by,
             payload={
@@ -396,7 +401,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
                     },
                 )
         audit_record(
-            action=AuditAction.CONFLICT,
+            event=AuditEventType.REVIEW_CONFLICT,
             obj=assignment,
             by=by,
             payload={
@@ -533,7 +538,7 @@ def sheet_submit(*, assignment: Assignment, by: User) -> ScoreSheet:
         sheet.refresh_from_db()
         panel_scores.refresh(panel_ids=[assignment.panel_id])
         audit_record(
-            action=AuditAction.SCORE_SUBMITTED,
+            event=AuditEventType.SHEET_SUBMITTED,
             obj=sheet,
             by=by,
             payload={"scores": dict(sheet.scores.values_list("item__code", "percent"))},
@@ -554,7 +559,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
             raise NotAllowed(_("Only a submitted sheet can be reopened."), code="not_submitted")
         sheet.refresh_from_db()
         panel_scores.refresh(panel_ids=[sheet.assignment.panel_id])
-        audit_record(action=AuditAction.SCORE_REOPENED, obj=sheet, by=by, payload={"reason": reason.strip()})
+        audit_record(event=AuditEventType.SHEET_REOPENED, obj=sheet, by=by, payload={"reason": reason.strip()})
         mail_queue(
             template="reviews/sheet_reopened",
             to_user=sheet.assignment.expert,
@@ -601,7 +606,7 @@ def consensus_record(*, panel: Panel, item: CriteriaItem, percent, rationale: st
             raise Conflict(_("Someone recorded this consensus a moment ago. Please reload the page."))
         panel_scores.refresh(panel_ids=[panel.pk])
         audit_record(
-            action=AuditAction.CONSENSUS,
+            event=AuditEventType.CONSENSUS_RECORDED,
             obj=panel,
             by=by,
             payload={"item": item.code, "percent": value, "rationale": rationale.strip()},
@@ -763,9 +768,9 @@ def expert_rate(
             defaults={**values, "note": note, "rater_role": role, "rated_at": timezone.now()},
         )
         audit_record(
-            action=AuditAction.OTHER,
+            event=AuditEventType.EXPERT_RATED if created else AuditEventType.EXPERT_RERATED,
             obj=rating,
             by=by,
-            payload={"event": "expert.rated" if created else "expert.rerated", "as": role, **values},
+            payload={"as": role, **values},
         )
     return rating

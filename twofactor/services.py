@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import User
 
@@ -49,7 +49,7 @@ def totp_setup_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]
             raise NotAllowed(_("Two-factor log-in is already on."), code="enabled")
         device.confirmed = True
         codes = _recovery_codes_replace(user=user)
-        audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "twofactor.enabled"})
+        audit_record(event=AuditEventType.TWOFACTOR_ENABLED, obj=user, by=user)
     return device, codes
 
 
@@ -67,7 +67,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
         raise NotAllowed(_("Turn on two-factor log-in first."), code="disabled")
     with transaction.atomic():
         codes = _recovery_codes_replace(user=user)
-        audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "twofactor.recovery_codes"})
+        audit_record(event=AuditEventType.TWOFACTOR_RECOVERY_CODES, obj=user, by=user)
     return codes
 
 
@@ -79,7 +79,7 @@ def twofactor_disable(*, user: User) -> None:
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         if removed:
-            audit_record(action=AuditAction.OTHER, obj=user, by=user, payload={"event": "twofactor.disabled"})
+            audit_record(event=AuditEventType.TWOFACTOR_DISABLED, obj=user, by=user)
 
 
 def twofactor_reset(*, user: User, by: User) -> None:
@@ -89,4 +89,4 @@ def twofactor_reset(*, user: User, by: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_record(action=AuditAction.OTHER, obj=user, by=by, payload={"event": "twofactor.reset"})
+        audit_record(event=AuditEventType.TWOFACTOR_RESET, obj=user, by=by)

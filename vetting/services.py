@@ -27,7 +27,7 @@ from awards.rules import is_district_recommender
 from awards.services import application_notify_members, application_transition
 from awards.workflow import transition_for
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.mail import mail_queue
 from core.models import User
@@ -98,11 +98,10 @@ def application_recommend(
         try:
             record.save()
             audit_record(
-                action=AuditAction.DECISION,
+                event=AuditEventType.RECOMMENDATION_MADE,
                 obj=record,
                 by=by,
                 payload={
-                    "event": "recommendation.made",
                     "application": app.pk,
                     "decision": decision,
                     "unit": record.unit,
@@ -183,10 +182,10 @@ def opinion_requests_send(
                 continue
             created.append(req)
             audit_record(
-                action=AuditAction.DECISION,
+                event=AuditEventType.OPINION_REQUESTED,
                 obj=req,
                 by=by,
-                payload={"event": "opinion.requested", "application": application.pk, "unit": req.unit},
+                payload={"application": application.pk, "unit": req.unit},
             )
             _mail_department(req, template="vetting_opinion_request")
     return created
@@ -285,11 +284,10 @@ def opinion_answer(
         try:
             locked.save()
             audit_record(
-                action=AuditAction.DECISION,
+                event=AuditEventType.OPINION_ANSWERED,
                 obj=locked,
                 by=by,
                 payload={
-                    "event": "opinion.answered",
                     "application": app.pk,
                     "answer": answer,
                     "category": locked.category,

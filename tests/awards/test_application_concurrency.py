@@ -5,8 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.models import Application, ApplicationSnapshot, AwardCycle
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed
@@ -61,7 +60,7 @@ def test_two_colleagues_saving_at_once_one_gets_a_conflict(request):
 
     def save(i):
         services.application_section_save(
-            application=app, section=S.COMMITMENT, data={"name": f"colleague {i}"}, version=version, by=user
+            application=app, section=sections.COMMITMENT, data={"name": f"colleague {i}"}, version=version, by=user
         )
 
     assert _race(save) == ["conflict", "ok"]
@@ -75,7 +74,7 @@ def test_two_colleagues_saving_different_sections_at_once_both_succeed(request):
         pytest.skip("row-level concurrency is tested on PostgreSQL")
     app = request.getfixturevalue("application_a")
     user = request.getfixturevalue("applicant_a")
-    edits = [(S.COMMITMENT, {"name": "王总"}), (S.BASIC, {"name_zh": "郴州甲企业有限公司"})]
+    edits = [(sections.COMMITMENT, {"name": "王总"}), (sections.BASIC, {"name_zh": "郴州甲企业有限公司"})]
 
     def save(i):
         section, data = edits[i]
@@ -87,6 +86,6 @@ def test_two_colleagues_saving_different_sections_at_once_both_succeed(request):
     app.refresh_from_db()
     # The basic information always carries the profile's names and code (never taken from the form).
     assert app.commitment == {"name": "王总"}
-    assert app.basic_info == {"name_zh": "郴州甲企业有限公司", **S.identity_from_profile(app.enterprise)}
+    assert app.basic_info == {"name_zh": "郴州甲企业有限公司", **sections.identity_from_profile(app.enterprise)}
     assert (app.commitment_version, app.basic_info_version) == (2, 2)
     assert audit_verify().ok

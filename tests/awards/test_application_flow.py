@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import ApplicationStatus, AttachmentKind, EligibilityDecision
 from awards.views import EDIT_SECTIONS
 from tests.factories.awards import fill_application, pdf_file
@@ -25,20 +24,20 @@ def _post_unchanged(client, application, section, button):
 
 
 def test_section_after_follows_the_section_order_and_ends():
-    walked = [S.SECTIONS[0]]
-    while (following := S.section_after(walked[-1])) is not None:
+    walked = [sections.SECTIONS[0]]
+    while (following := sections.section_after(walked[-1])) is not None:
         walked.append(following)
-    assert walked == S.SECTIONS
-    assert S.ATTACHMENTS in walked and walked[-1] == S.COMMITMENT
+    assert walked == sections.SECTIONS
+    assert sections.ATTACHMENTS in walked and walked[-1] == sections.COMMITMENT
 
 
 @pytest.mark.parametrize("section", EDIT_SECTIONS)
 def test_save_and_continue_leads_to_the_following_section(client_for, applicant_a, application_a, section):
     response = _post_unchanged(client_for(applicant_a), application_a, section, "next")
-    following = S.section_after(section)
+    following = sections.section_after(section)
     if following is None:
         expected = reverse("awards:application", args=[application_a.pk])
-    elif following == S.ATTACHMENTS:
+    elif following == sections.ATTACHMENTS:
         expected = reverse("awards:attachments", args=[application_a.pk])
     else:
         expected = reverse("awards:section", args=[application_a.pk, following])
@@ -48,24 +47,24 @@ def test_save_and_continue_leads_to_the_following_section(client_for, applicant_
 
 def test_results_continue_to_the_attachments_and_those_to_the_commitment(client_for, applicant_a, application_a):
     client = client_for(applicant_a)
-    response = _post_unchanged(client, application_a, S.RESULTS, "next")
+    response = _post_unchanged(client, application_a, sections.RESULTS, "next")
     assert response["Location"] == reverse("awards:attachments", args=[application_a.pk])
     page = client.get(response["Location"])
-    assert page.context["next_url"] == reverse("awards:section", args=[application_a.pk, S.COMMITMENT])
+    assert page.context["next_url"] == reverse("awards:section", args=[application_a.pk, sections.COMMITMENT])
     assert f'href="{page.context["next_url"]}" data-next' in page.content.decode()
 
 
 def test_the_last_section_says_it_leads_to_the_overview(client_for, applicant_a, application_a):
     client = client_for(applicant_a)
-    body = client.get(reverse("awards:section", args=[application_a.pk, S.COMMITMENT])).content.decode()
+    body = client.get(reverse("awards:section", args=[application_a.pk, sections.COMMITMENT])).content.decode()
     assert "保存并返回概览" in body
-    body = client.get(reverse("awards:section", args=[application_a.pk, S.BASIC])).content.decode()
+    body = client.get(reverse("awards:section", args=[application_a.pk, sections.BASIC])).content.decode()
     assert "保存并继续" in body and "保存并返回概览" not in body
 
 
 def test_save_without_continue_stays_on_the_section(client_for, applicant_a, application_a):
-    response = _post_unchanged(client_for(applicant_a), application_a, S.BASIC, "save")
-    assert response["Location"] == reverse("awards:section", args=[application_a.pk, S.BASIC])
+    response = _post_unchanged(client_for(applicant_a), application_a, sections.BASIC, "save")
+    assert response["Location"] == reverse("awards:section", args=[application_a.pk, sections.BASIC])
 
 
 # --- submitting: confirmation, then the receipt -----------------------------------------------
@@ -77,7 +76,7 @@ def test_submit_asks_first_listing_what_will_be_locked(client_for, applicant_a, 
     url = reverse("awards:submit", args=[application_a.pk])
     body = client.get(url).content.decode()
     assert 'name="confirm"' in body
-    for title in S.SECTION_TITLES.values():
+    for title in sections.SECTION_TITLES.values():
         assert str(title) in body
     for attachment in application_a.attachments.all():
         assert attachment.original_name in body
@@ -128,7 +127,7 @@ def returned_a(application_a, applicant_a, secretary):
         application=application_a,
         by=secretary,
         decision=EligibilityDecision.RETURNED,
-        section_comments={S.RESULTS: "请核对上一年度研发投入。", S.ATTACHMENTS: "营业执照扫描件不清晰。"},
+        section_comments={sections.RESULTS: "请核对上一年度研发投入。", sections.ATTACHMENTS: "营业执照扫描件不清晰。"},
         resubmit_by=timezone.now() + dt.timedelta(days=7),
         notify=False,
     )
@@ -136,10 +135,10 @@ def returned_a(application_a, applicant_a, secretary):
 
 def test_return_comment_shown_on_its_section_and_marked_in_the_list(client_for, applicant_a, returned_a):
     client = client_for(applicant_a)
-    body = client.get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    body = client.get(reverse("awards:section", args=[returned_a.pk, sections.RESULTS])).content.decode()
     assert 'class="card return-comments"' in body and "请核对上一年度研发投入。" in body
     assert body.count('class="badge badge-commented"') == 2  # results and attachments in the section list
-    body = client.get(reverse("awards:section", args=[returned_a.pk, S.BASIC])).content.decode()
+    body = client.get(reverse("awards:section", args=[returned_a.pk, sections.BASIC])).content.decode()
     assert "return-comments" not in body and body.count("badge-commented") == 2
     body = client.get(reverse("awards:attachments", args=[returned_a.pk])).content.decode()
     assert "营业执照扫描件不清晰。" in body
@@ -152,10 +151,14 @@ def test_return_comment_goes_once_the_section_is_changed(client_for, applicant_a
     last = str(returned_a.cycle.year - 1)
     results[last] = {**results[last], "rnd": "610"}
     services.application_section_save(
-        application=returned_a, section=S.RESULTS, data=results, version=returned_a.key_results_version, by=applicant_a
+        application=returned_a,
+        section=sections.RESULTS,
+        data=results,
+        version=returned_a.key_results_version,
+        by=applicant_a,
     )
     client = client_for(applicant_a)
-    body = client.get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    body = client.get(reverse("awards:section", args=[returned_a.pk, sections.RESULTS])).content.decode()
     assert "return-comments" not in body and body.count('class="badge badge-commented"') == 1
     # The attachments' comment goes when the set of files changes.
     services.attachment_add(
@@ -171,12 +174,14 @@ def test_return_comment_goes_once_the_section_is_changed(client_for, applicant_a
 def test_saving_a_section_unchanged_keeps_the_comment(client_for, applicant_a, returned_a):
     services.application_section_save(
         application=returned_a,
-        section=S.RESULTS,
+        section=sections.RESULTS,
         data=dict(returned_a.key_results),
         version=returned_a.key_results_version,
         by=applicant_a,
     )
-    body = client_for(applicant_a).get(reverse("awards:section", args=[returned_a.pk, S.RESULTS])).content.decode()
+    body = (
+        client_for(applicant_a).get(reverse("awards:section", args=[returned_a.pk, sections.RESULTS])).content.decode()
+    )
     assert "请核对上一年度研发投入。" in body
 
 

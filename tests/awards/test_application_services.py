@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision
 from awards.models import Application, ApplicationSnapshot, AwardCycle, SnapshotImmutable
 from core.errors import Conflict, NotAllowed
@@ -63,7 +62,7 @@ def test_start_refused_when_the_window_is_closed(enterprise_a, applicant_a):
 def test_section_save_raises_the_section_version_only(draft, applicant_a):
     v, basic = draft.commitment_version, draft.basic_info_version
     app = services.application_section_save(
-        application=draft, section=S.COMMITMENT, data={"name": "王"}, version=v, by=applicant_a
+        application=draft, section=sections.COMMITMENT, data={"name": "王"}, version=v, by=applicant_a
     )
     assert app.commitment_version == v + 1 and app.commitment == {"name": "王"}
     assert app.basic_info_version == basic
@@ -73,32 +72,32 @@ def test_colleagues_saving_different_sections_from_the_same_page_load_both_succe
     loaded = Application.objects.get(pk=draft.pk)  # both opened the application before either saved
     services.application_section_save(
         application=loaded,
-        section=S.COMMITMENT,
+        section=sections.COMMITMENT,
         data={"name": "王"},
-        version=loaded.section_version(S.COMMITMENT),
+        version=loaded.section_version(sections.COMMITMENT),
         by=applicant_a,
     )
     services.application_section_save(
         application=loaded,
-        section=S.BASIC,
+        section=sections.BASIC,
         data={"name_zh": "郴州甲企业有限公司"},
-        version=loaded.section_version(S.BASIC),
+        version=loaded.section_version(sections.BASIC),
         by=applicant_a,
     )
     draft.refresh_from_db()
     assert draft.commitment == {"name": "王"}
     # The basic information always carries the profile's names and code (never taken from the form).
-    assert draft.basic_info == {"name_zh": "郴州甲企业有限公司", **S.identity_from_profile(draft.enterprise)}
+    assert draft.basic_info == {"name_zh": "郴州甲企业有限公司", **sections.identity_from_profile(draft.enterprise)}
 
 
 def test_stale_save_is_a_conflict_and_changes_nothing(draft, applicant_a):
     v = draft.commitment_version
     services.application_section_save(
-        application=draft, section=S.COMMITMENT, data={"name": "first"}, version=v, by=applicant_a
+        application=draft, section=sections.COMMITMENT, data={"name": "first"}, version=v, by=applicant_a
     )
     with pytest.raises(Conflict):
         services.application_section_save(
-            application=draft, section=S.COMMITMENT, data={"name": "second"}, version=v, by=applicant_a
+            application=draft, section=sections.COMMITMENT, data={"name": "second"}, version=v, by=applicant_a
         )
     draft.refresh_from_db()
     assert draft.commitment == {"name": "first"}
@@ -109,7 +108,11 @@ def test_section_save_refused_for_others(request, draft, role):
     user = request.getfixturevalue(role)
     with pytest.raises(PermissionDenied):
         services.application_section_save(
-            application=draft, section=S.COMMITMENT, data={"name": "x"}, version=draft.commitment_version, by=user
+            application=draft,
+            section=sections.COMMITMENT,
+            data={"name": "x"},
+            version=draft.commitment_version,
+            by=user,
         )
 
 
@@ -117,7 +120,11 @@ def test_no_edit_after_submission(complete, applicant_a):
     app = _submit(complete, applicant_a)
     with pytest.raises(NotAllowed):
         services.application_section_save(
-            application=app, section=S.BASIC, data={"name_zh": "改"}, version=app.basic_info_version, by=applicant_a
+            application=app,
+            section=sections.BASIC,
+            data={"name_zh": "改"},
+            version=app.basic_info_version,
+            by=applicant_a,
         )
     with pytest.raises(PermissionDenied):
         services.attachment_add(
@@ -183,9 +190,9 @@ def test_submit_creates_snapshot_receipt_and_mail(complete, applicant_a, django_
     assert app.receipt_number == f"CZMQA-{app.cycle.year}-0001"
     snap = app.snapshots.get()
     assert snap.number == 1 and snap.receipt_number == app.receipt_number
-    assert snap.data[S.BASIC]["legal_representative"] == "王总"
-    assert {a["kind"] for a in snap.data[S.ATTACHMENTS]} == {"business_licence", "self_assessment_report"}
-    assert all(len(a["sha256"]) == 64 for a in snap.data[S.ATTACHMENTS])
+    assert snap.data[sections.BASIC]["legal_representative"] == "王总"
+    assert {a["kind"] for a in snap.data[sections.ATTACHMENTS]} == {"business_licence", "self_assessment_report"}
+    assert all(len(a["sha256"]) == 64 for a in snap.data[sections.ATTACHMENTS])
     assert len(mail.outbox) == 1 and app.receipt_number in mail.outbox[0].subject
 
 
@@ -208,7 +215,7 @@ def test_submit_refused_with_the_list_of_what_is_missing(draft, applicant_a):
     with pytest.raises(NotAllowed) as exc:
         _submit(draft, applicant_a)
     assert exc.value.code == "incomplete"
-    assert str(S.SECTION_TITLES[S.COMMITMENT]) in exc.value.message
+    assert str(sections.SECTION_TITLES[sections.COMMITMENT]) in exc.value.message
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT and not draft.snapshots.exists()
 
@@ -320,26 +327,26 @@ def test_return_with_section_comments_and_resubmission(submitted, secretary, app
         application=submitted,
         by=secretary,
         decision=EligibilityDecision.RETURNED,
-        section_comments={S.RESULTS: "请补充2024年研发投入", S.BASIC: ""},
+        section_comments={sections.RESULTS: "请补充2024年研发投入", sections.BASIC: ""},
         resubmit_by=when,
     )
     assert app.status == ApplicationStatus.RETURNED and app.resubmit_by == when
     comments = list(app.transitions.get(to_status=ApplicationStatus.RETURNED).section_comments.all())
-    assert [(c.section, c.text) for c in comments] == [(S.RESULTS, "请补充2024年研发投入")]
+    assert [(c.section, c.text) for c in comments] == [(sections.RESULTS, "请补充2024年研发投入")]
     # Editable again; resubmission makes a second snapshot with the same receipt.
     data = dict(app.key_results)
     data[str(app.cycle.year - 1)] = {**data[str(app.cycle.year - 1)], "rnd": "999.00"}
     app = services.application_section_save(
-        application=app, section=S.RESULTS, data=data, version=app.key_results_version, by=applicant_a
+        application=app, section=sections.RESULTS, data=data, version=app.key_results_version, by=applicant_a
     )
     app = _submit(app, applicant_a)
     assert app.status == ApplicationStatus.SUBMITTED and app.resubmit_by is None
     first, second = app.snapshots.order_by("number")
     assert second.number == 2 and second.receipt_number == first.receipt_number
     categories = list(app.cycle.framework.categories.prefetch_related("items"))
-    diff = S.snapshot_diff(first.data, second.data, categories)
-    assert [(c.old, c.new) for c in diff[S.RESULTS]] == [("520.00", "999.00")]
-    assert not diff[S.BASIC] and not diff[S.SELF_ASSESSMENT]
+    diff = sections.snapshot_diff(first.data, second.data, categories)
+    assert [(c.old, c.new) for c in diff[sections.RESULTS]] == [("520.00", "999.00")]
+    assert not diff[sections.BASIC] and not diff[sections.SELF_ASSESSMENT]
 
 
 def test_resubmission_allowed_until_the_return_deadline_after_the_window(submitted, secretary, applicant_a):
@@ -400,7 +407,7 @@ def test_decision_refused_on_a_draft(application_a, secretary):
 
 
 def test_complete_content_helper_matches_sections(application_a):
-    assert set(complete_content(application_a)) == set(S.SECTION_FIELDS)
+    assert set(complete_content(application_a)) == set(sections.SECTION_FIELDS)
 
 
 def test_a_returned_application_not_resubmitted_in_time_can_be_closed_as_ineligible(submitted, secretary):

@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import ApplicationStatus, AttachmentKind
 from awards.models import Application, ApplicationAttachment, AwardCycle
 from tests.factories.awards import fill_application, pdf_file
@@ -185,7 +184,11 @@ def test_stale_edit_gets_a_conflict_and_keeps_the_text(client_for, applicant_a, 
     url = reverse("awards:section", args=[application_a.pk, "commitment"])
     stale = application_a.commitment_version
     services.application_section_save(
-        application=application_a, section=S.COMMITMENT, data={"name": "同事的版本"}, version=stale, by=applicant_a
+        application=application_a,
+        section=sections.COMMITMENT,
+        data={"name": "同事的版本"},
+        version=stale,
+        by=applicant_a,
     )
     response = client_for(applicant_a).post(url, {"name": "我的版本", "position": "总经理", "version": stale})
     body = response.content.decode()
@@ -206,7 +209,7 @@ def test_a_colleagues_save_of_another_section_is_no_conflict(client_for, applica
     loaded_basic = application_a.basic_info_version
     services.application_section_save(
         application=application_a,
-        section=S.COMMITMENT,
+        section=sections.COMMITMENT,
         data={"name": "同事"},
         version=application_a.commitment_version,
         by=applicant_a,
@@ -248,7 +251,7 @@ def test_self_assessment_hard_maximum(client_for, applicant_a, application_a):
         url,
         {
             "version": application_a.self_assessment_version,
-            "narrative_4_1": "长" * (S.NARRATIVE_MAX + 1),
+            "narrative_4_1": "长" * (sections.NARRATIVE_MAX + 1),
             "score_4_1_2": "57",
         },
     )
@@ -352,11 +355,11 @@ def test_submit_incomplete_lists_what_is_missing(client_for, applicant_a, applic
     client = client_for(applicant_a)
     response = client.get(reverse("awards:submit", args=[application_a.pk]))
     body = response.content.decode()
-    assert "form-errors" in body and str(S.SECTION_TITLES[S.COMMITMENT]) in body
+    assert "form-errors" in body and str(sections.SECTION_TITLES[sections.COMMITMENT]) in body
     assert 'name="confirm"' not in body
     response = client.post(reverse("awards:submit", args=[application_a.pk]), {"confirm": "1"}, follow=True)
     body = response.content.decode()
-    assert "message-error" in body and str(S.SECTION_TITLES[S.COMMITMENT]) in body
+    assert "message-error" in body and str(sections.SECTION_TITLES[sections.COMMITMENT]) in body
     application_a.refresh_from_db()
     assert application_a.status == ApplicationStatus.DRAFT
 
@@ -423,7 +426,7 @@ def test_dashboard_shows_status_next_step_and_messages(client_for, applicant_a, 
         application=submitted_a,
         by=secretary,
         decision=EligibilityDecision.RETURNED,
-        section_comments={S.RESULTS: "请补充研发投入数据"},
+        section_comments={sections.RESULTS: "请补充研发投入数据"},
         resubmit_by=timezone.now() + dt.timedelta(days=5),
     )
     body = client_for(applicant_a).get(reverse("core:dashboard")).content.decode()

@@ -12,7 +12,7 @@ from awards.enums import CycleStatus
 from awards.models import AwardCycle
 from awards.services import cycle_transition
 from awards.workflow import CYCLE_TRANSITIONS, cycle_targets_from
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
 
@@ -49,7 +49,7 @@ def test_each_allowed_transition_moves_the_cycle_and_is_audited(cycle, secretary
     cycle.refresh_from_db()
     assert cycle.status == target
     event = AuditEvent.objects.filter(object_type="awards.awardcycle", object_id=str(cycle.pk)).latest("seq")
-    assert event.action == AuditAction.TRANSITION and event.actor == secretary
+    assert event.event == AuditEventType.CYCLE_STATUS_CHANGED and event.actor == secretary
     assert event.payload == {"from": source, "to": target, "reason": "next step"}
 
 

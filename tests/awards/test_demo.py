@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from awards import sections as S
+from awards import sections
 from awards.enums import ApplicationStatus
 from awards.models import Application, SectionComment
 
@@ -15,7 +15,7 @@ def test_demo_applications_have_content(db):
         att = app.attachments.first()
         with att.file.open("rb") as fh:
             assert fh.read(5) == b"%PDF-"
-        missing = S.missing_by_section(app)
+        missing = sections.missing_by_section(app)
         if app.status == ApplicationStatus.DRAFT:
             assert any(missing.values()) and not app.snapshots.exists()
         else:
@@ -32,5 +32,5 @@ def test_demo_applications_have_content(db):
     ineligible = current.exclude(opinion_requests__disqualifying=True).get(status=ApplicationStatus.INELIGIBLE)
     vetoed = current.get(status=ApplicationStatus.INELIGIBLE, opinion_requests__disqualifying=True)
     assert "市应急管理局" in vetoed.transitions.last().comment
-    checks = {c.key: c.ok for c in S.eligibility_checks(ineligible)}
+    checks = {c.key: c.ok for c in sections.eligibility_checks(ineligible)}
     assert checks["years_in_operation"] is False

@@ -8,8 +8,7 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import translation
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import ApplicationStatus
 from awards.models import Application
 from core.errors import NotAllowed
@@ -55,7 +54,7 @@ def test_saving_without_the_identity_fields_keeps_the_profiles(client_for, appli
     # A browser sends no value for a disabled field: the names and code still come from the profile.
     url = reverse("awards:section", args=[application_a.pk, "basic"])
     data = _basic_post(application_a, address="北湖区新地址 8 号")
-    for name in S.IDENTITY_FIELDS:
+    for name in sections.IDENTITY_FIELDS:
         data.pop(name, None)
     response = client_for(applicant_a).post(url, data)
     assert response.status_code == 302
@@ -68,7 +67,7 @@ def test_saving_without_the_identity_fields_keeps_the_profiles(client_for, appli
 def test_the_identity_fields_are_shown_disabled(client_for, applicant_a, application_a, enterprise_a):
     page = client_for(applicant_a).get(reverse("awards:section", args=[application_a.pk, "basic"])).content.decode()
     assert f'value="{enterprise_a.credit_code}"' in page
-    for name in S.IDENTITY_FIELDS:
+    for name in sections.IDENTITY_FIELDS:
         tag = page[page.index(f'name="{name}"') :].split(">", 1)[0]
         assert "disabled" in tag
 
@@ -78,7 +77,7 @@ def test_the_service_refuses_identity_changes_too(applicant_a, application_a):
     with pytest.raises(NotAllowed) as exc:
         services.application_section_save(
             application=application_a,
-            section=S.BASIC,
+            section=sections.BASIC,
             data=data,
             version=application_a.basic_info_version,
             by=applicant_a,
@@ -102,7 +101,7 @@ def test_a_city_level_code_goes_with_any_district(client_for, cycle):
 
     ent = EnterpriseFactory(credit_code=credit_code_with_check("91431000MA4L3333"), district="431081")
     user = MembershipFactory(enterprise=ent, user=UserFactory()).user
-    app = ApplicationFactory(cycle=cycle, enterprise=ent, basic_info=S.basic_from_profile(ent))
+    app = ApplicationFactory(cycle=cycle, enterprise=ent, basic_info=sections.basic_from_profile(ent))
     response = client_for(user).post(reverse("awards:section", args=[app.pk, "basic"]), _basic_post(app))
     assert response.status_code == 302
 
@@ -125,7 +124,7 @@ def test_submission_freezes_the_names_of_record(application_a, applicant_a, ente
         assert app.display_name == "Chenzhou Alpha Co., Ltd."
     assert app.official_name == "郴州甲企业有限公司"
     snapshot = app.snapshots.get()
-    assert snapshot.data[S.BASIC]["name_zh"] == "郴州甲企业有限公司"
+    assert snapshot.data[sections.BASIC]["name_zh"] == "郴州甲企业有限公司"
 
 
 def test_a_draft_reads_the_live_profile(application_a, enterprise_a):

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import AttachmentKind
 from enterprises.enums import Industry
 from tests.factories.awards import pdf_file
@@ -41,13 +40,15 @@ def test_every_gbt_4754_section_a_to_t_with_its_chinese_name():
 
 
 def test_the_basic_information_offers_every_section(client_for, applicant_a, application_a):
-    body = client_for(applicant_a).get(reverse("awards:section", args=[application_a.pk, S.BASIC])).content.decode()
+    body = (
+        client_for(applicant_a).get(reverse("awards:section", args=[application_a.pk, sections.BASIC])).content.decode()
+    )
     for code, name in GBT_4754_2017_ZH.items():
         assert f'<option value="{code}"' in body and name in body
 
 
 def test_upload_kinds_include_the_audit_report_and_quality_certifications():
-    kinds = set(S.UPLOAD_KINDS)
+    kinds = set(sections.UPLOAD_KINDS)
     assert {AttachmentKind.AUDIT_REPORT, AttachmentKind.QUALITY_CERTIFICATION, AttachmentKind.OTHER} <= kinds
     with translation.override("zh-hans"):
         assert str(AttachmentKind.AUDIT_REPORT.label) == "审计报告"
@@ -78,7 +79,7 @@ def test_other_with_a_description_is_listed_with_it(client_for, applicant_a, app
     attachment = application_a.attachments.get()
     assert attachment.description == "专利证书"
     assert "其他（请注明）: 专利证书" in client.get(url).content.decode()
-    assert S.attachment_label(attachment.as_metadata()).endswith(": 专利证书")
+    assert sections.attachment_label(attachment.as_metadata()).endswith(": 专利证书")
 
 
 def test_an_audit_report_needs_no_description(client_for, applicant_a, application_a):

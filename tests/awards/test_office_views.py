@@ -8,8 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import sections as S
-from awards import services
+from awards import sections, services
 from awards.enums import ApplicationStatus, CycleRole
 from enterprises.enums import District, Industry
 from tests.factories.awards import ApplicationFactory, CycleMembershipFactory, fill_application
@@ -151,7 +150,7 @@ def test_return_resubmit_and_diff(client_for, secretary, applicant_a, submitted_
     sa["4.1"] = {**sa["4.1"], "narrative": sa["4.1"]["narrative"] + "新增：高层领导每季度主持质量例会。"}
     services.application_section_save(
         application=submitted_a,
-        section=S.SELF_ASSESSMENT,
+        section=sections.SELF_ASSESSMENT,
         data=sa,
         version=submitted_a.self_assessment_version,
         by=applicant_a,

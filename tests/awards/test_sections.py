@@ -2,27 +2,27 @@
 
 import datetime as dt
 
-from awards import sections as S
+from awards import sections
 from awards.enums import ApplicationStatus
 from tests.factories.awards import ApplicationFactory, CycleFactory, complete_content
 from tests.factories.enterprises import EnterpriseFactory
 
 
 def _checks(app):
-    return {c.key: c for c in S.eligibility_checks(app, attachments=[])}
+    return {c.key: c for c in sections.eligibility_checks(app, attachments=[])}
 
 
 def test_empty_application_misses_every_section(application_a):
-    missing = S.missing_by_section(application_a)
-    assert all(missing[s] for s in S.SECTIONS)
-    assert len(missing[S.SELF_ASSESSMENT]) == 7  # one per category of GB/T 19580-2012
+    missing = sections.missing_by_section(application_a)
+    assert all(missing[s] for s in sections.SECTIONS)
+    assert len(missing[sections.SELF_ASSESSMENT]) == 7  # one per category of GB/T 19580-2012
 
 
 def test_complete_content_has_nothing_missing_but_files(application_a):
     for section, data in complete_content(application_a).items():
-        setattr(application_a, S.SECTION_FIELDS[section], data)
-    missing = S.missing_by_section(application_a, attachments=[])
-    assert [s for s in S.SECTIONS if missing[s]] == [S.ATTACHMENTS]
+        setattr(application_a, sections.SECTION_FIELDS[section], data)
+    missing = sections.missing_by_section(application_a, attachments=[])
+    assert [s for s in sections.SECTIONS if missing[s]] == [sections.ATTACHMENTS]
 
 
 def test_years_in_operation_boundary(application_a):
@@ -73,21 +73,21 @@ def test_a_revoked_award_still_counts_for_the_cooling_off(cycle, enterprise_a):
 
 
 def test_text_diff_words_and_characters():
-    runs = S.text_diff("质量第一 quality first", "质量至上 quality always first")
+    runs = sections.text_diff("质量第一 quality first", "质量至上 quality always first")
     assert ("del", "第一") in runs and ("ins", "至上") in runs
     assert ("ins", "always ") in runs or ("ins", "always") in runs
 
 
 def test_snapshot_diff_field_by_field(application_a):
     cats = list(application_a.cycle.framework.categories.prefetch_related("items"))
-    old = {S.BASIC: {"address": "旧地址"}, S.RESULTS: {"2025": {"rnd": "1"}}, S.ATTACHMENTS: []}
+    old = {sections.BASIC: {"address": "旧地址"}, sections.RESULTS: {"2025": {"rnd": "1"}}, sections.ATTACHMENTS: []}
     new = {
-        S.BASIC: {"address": "新地址"},
-        S.RESULTS: {"2025": {"rnd": "2"}},
-        S.ATTACHMENTS: [{"sha256": "a" * 64, "kind": "other", "name": "x.pdf"}],
+        sections.BASIC: {"address": "新地址"},
+        sections.RESULTS: {"2025": {"rnd": "2"}},
+        sections.ATTACHMENTS: [{"sha256": "a" * 64, "kind": "other", "name": "x.pdf"}],
     }
-    diff = S.snapshot_diff(old, new, cats)
-    assert [(c.old, c.new) for c in diff[S.BASIC]] == [("旧地址", "新地址")]
-    assert [(c.old, c.new) for c in diff[S.RESULTS]] == [("1", "2")]
-    assert [(c.old, c.new) for c in diff[S.ATTACHMENTS]] == [("", "x.pdf")]
-    assert not diff[S.SELF_ASSESSMENT]
+    diff = sections.snapshot_diff(old, new, cats)
+    assert [(c.old, c.new) for c in diff[sections.BASIC]] == [("旧地址", "新地址")]
+    assert [(c.old, c.new) for c in diff[sections.RESULTS]] == [("1", "2")]
+    assert [(c.old, c.new) for c in diff[sections.ATTACHMENTS]] == [("", "x.pdf")]
+    assert not diff[sections.SELF_ASSESSMENT]

@@ -14,6 +14,7 @@ from awards.models import AwardCycle, CycleStage
 from awards.services import StagesRefused, application_transition, cycle_stages_set
 from awards.stages import StageSpec, stage_problems
 from awards.workflow import DEFAULT_STAGES, TRANSITIONS, transitions_for
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.awards import CycleMembershipFactory
@@ -266,7 +267,7 @@ def test_after_a_submission_a_window_moves_only_with_a_reason(submitted_cycle, s
     cycle_stages_set(cycle=submitted_cycle, stages=moved, by=secretary, reason="市政府常务会议改期")
     stage = CycleStage.objects.get(cycle=submitted_cycle, kind=K.GOVERNMENT_APPROVAL)
     assert stage.ends_on == dt.date(2030, 5, 20)
-    event = AuditEvent.objects.filter(payload__event="cycle.stage_windows_moved").get()
+    event = AuditEvent.objects.filter(event=AuditEventType.CYCLE_STAGE_WINDOWS_MOVED).get()
     assert event.payload["reason"] == "市政府常务会议改期"
     assert event.payload["before"][-1]["ends_on"] != "2030-05-20"
 

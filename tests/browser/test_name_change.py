@@ -123,7 +123,7 @@ def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_veri
 
 
 def test_the_application_shows_the_identity_read_only_and_flags_a_code_outside_the_city(page, cycle, secretary, db):
-    from awards import sections as S
+    from awards import sections
     from awards.enums import ApplicationStatus
     from enterprises.validators import credit_code_with_check
     from tests.factories.awards import ApplicationFactory
@@ -134,11 +134,11 @@ def test_the_application_shows_the_identity_read_only_and_flags_a_code_outside_t
         credit_code=credit_code_with_check("91430104MA4L5555"), name_zh="长沙岳麓某科技有限公司", district="431002"
     )
     owner = MembershipFactory(enterprise=outside, user=UserFactory(email="owner@yuelu.example.cn")).user
-    app = ApplicationFactory(cycle=cycle, enterprise=outside, basic_info=S.basic_from_profile(outside))
+    app = ApplicationFactory(cycle=cycle, enterprise=outside, basic_info=sections.basic_from_profile(outside))
 
     login(page, owner.email)
     page.goto(page.base + f"/applications/{app.pk}/basic/")
-    for name in S.IDENTITY_FIELDS:
+    for name in sections.IDENTITY_FIELDS:
         expect(page.locator(f"#id_{name}")).to_be_disabled()
     expect(page.locator("#id_credit_code")).to_have_value(outside.credit_code)
     assert axe_violations(page) == []

@@ -1,14 +1,14 @@
 """Words in context, as a person sees them: the administrator's recent actions in words (zh and en)."""
 
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 
 from .conftest import SCREENSHOTS, axe_violations, login
 
 
 def test_recent_actions_in_words(page, admin_user, applicant_a, application_a):
-    audit_record(action=AuditAction.OTHER, obj=application_a, by=None, payload={"event": "meeting.scheduled"})
-    audit_record(action=AuditAction.OTHER, obj=applicant_a, by=applicant_a, payload={"event": "user.registered"})
+    audit_record(event=AuditEventType.MEETING_SCHEDULED, obj=application_a, by=None)
+    audit_record(event=AuditEventType.USER_REGISTERED, obj=applicant_a, by=applicant_a)
     login(page, admin_user.email)
     page.goto(page.base + "/dashboard/")
     recent = page.locator("h3", has_text="最近操作").locator("xpath=..")

@@ -19,7 +19,7 @@ from certificates.services import (
     certificates_issue_for_cycle,
     certificates_regenerate,
 )
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
 from tests.factories.awards import ApplicationFactory, CycleFactory
@@ -47,7 +47,7 @@ def test_issuing_creates_one_certificate_per_awarded_application_and_queues_rend
     assert all(len(c.verification_code) == 32 for c in created)
     assert created[0].verification_url == f"http://127.0.0.1:8000/verify/{created[0].verification_code}/"
     assert created[0].issued_on == timezone.localdate(a1.status_changed_at)
-    events = AuditEvent.objects.filter(action=AuditAction.CERTIFICATE_ISSUED)
+    events = AuditEvent.objects.filter(event=AuditEventType.CERTIFICATE_ISSUED)
     assert events.count() == 2 and events.first().actor == secretary
 
 
@@ -255,7 +255,7 @@ def test_the_sweeper_requeues_abandoned_renders_and_lost_messages_and_they_finis
     for cert in (cert_a, cert_b):
         cert.refresh_from_db()
         assert cert.status == CS.READY and cert.claim_token == ""
-    (event,) = AuditEvent.objects.filter(payload__event="certificates.requeued")
+    (event,) = AuditEvent.objects.filter(event=AuditEventType.CERTIFICATES_REQUEUED)
     assert event.actor is None and event.object_id == str(cert_a.cycle_id)
     assert sorted(event.payload["certificates"]) == sorted([cert_a.pk, cert_b.pk])
     assert event.payload["abandoned_renders"] == 1
@@ -282,7 +282,7 @@ def test_the_sweeper_leaves_live_failed_ready_and_revoked_certificates_alone(
         CS.REVOKED,
         CS.READY,
     ]
-    assert not AuditEvent.objects.filter(payload__event="certificates.requeued").exists()
+    assert not AuditEvent.objects.filter(event=AuditEventType.CERTIFICATES_REQUEUED).exists()
 
 
 def test_a_requeued_certificate_is_not_requeued_again_at_the_next_sweep(cert_a, settings):
@@ -312,7 +312,7 @@ def test_regenerate_renders_every_certificate_again_with_the_same_serials(
             before.verification_code,
         )
         assert after.attempts == 2
-    assert AuditEvent.objects.filter(payload__event="certificates.regenerate").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.CERTIFICATES_REGENERATE).count() == 1
 
 
 def test_regenerate_is_refused_while_a_batch_runs(cert_a, ready_cert_b, secretary):
@@ -346,7 +346,7 @@ def test_revoke_records_the_reason_audits_and_revokes_the_award(ready_cert_a, se
     assert ready_cert_a.status == CS.REVOKED and ready_cert_a.revoked_at is not None
     assert ready_cert_a.revoke_reason == "Award obtained by fraud"
     assert ready_cert_a.application.status == ApplicationStatus.REVOKED
-    event = AuditEvent.objects.get(action=AuditAction.CERTIFICATE_REVOKED)
+    event = AuditEvent.objects.get(event=AuditEventType.CERTIFICATE_REVOKED)
     assert event.actor == secretary and event.payload["reason"] == "Award obtained by fraud"
     assert ready_cert_a.is_revoked and not ready_cert_a.is_downloadable
 
@@ -361,7 +361,7 @@ def test_revoke_twice_is_refused(ready_cert_a, secretary):
     certificate_revoke(certificate=ready_cert_a, by=secretary, reason="Fraud")
     with pytest.raises(Conflict):
         certificate_revoke(certificate=ready_cert_a, by=secretary, reason="Fraud again")
-    assert AuditEvent.objects.filter(action=AuditAction.CERTIFICATE_REVOKED).count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.CERTIFICATE_REVOKED).count() == 1
 
 
 @pytest.mark.parametrize("persona", ["applicant_a", "applicant_b", "expert", "committee_member"])

@@ -6,7 +6,7 @@ from django.urls import reverse
 from certificates.enums import CertificateStatus as CS
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.models import AuditEvent
 from tests.factories.certificates import awarded_application
 
@@ -152,7 +152,7 @@ def test_revoking_with_a_reason(client_for, secretary, ready_cert_a):
     assert response.status_code == 302
     ready_cert_a.refresh_from_db()
     assert ready_cert_a.status == CS.REVOKED and ready_cert_a.revoke_reason == "Falsified results"
-    assert AuditEvent.objects.filter(action=AuditAction.CERTIFICATE_REVOKED).exists()
+    assert AuditEvent.objects.filter(event=AuditEventType.CERTIFICATE_REVOKED).exists()
 
 
 def test_revoking_without_a_reason_shows_the_error_next_to_the_field(client_for, secretary, ready_cert_a):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from committee import services
 from committee.enums import MeetingStatus
 from committee.models import GovernmentApproval, Meeting, NoticePeriodChange, ScheduleChange
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.committee import schedule
@@ -40,7 +41,7 @@ def test_reschedule_moves_the_meeting_and_mails_every_member(
     assert change.reason == "主任出差" and change.place_before == "市政府第一会议室"
     assert len(mail.outbox) == 7 and all("主任出差" in m.body for m in mail.outbox)
     assert "改期" in mail.outbox[0].subject
-    assert AuditEvent.objects.filter(payload__event="meeting.rescheduled").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.MEETING_RESCHEDULED).count() == 1
 
 
 def test_reschedule_refused_into_the_past_without_reason_for_members_and_once_open(

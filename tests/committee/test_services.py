@@ -22,7 +22,7 @@ from committee.models import (
     SecretChoice,
     Vote,
 )
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.committee import schedule
@@ -480,13 +480,13 @@ def test_no_meeting_is_scheduled_for_a_concluded_cycle(cycle, secretary):
 
 def test_a_repeated_identical_vote_changes_nothing_and_writes_no_event(roll_call_ballot, members):
     services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="approve")
-    events = AuditEvent.objects.filter(action=AuditAction.VOTE).count()
+    events = AuditEvent.objects.filter(event=AuditEventType.VOTE_CAST).count()
     vote = Vote.objects.get()
     for _ in range(5):
         assert services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="approve").pk == vote.pk
-    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == events == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.VOTE_CAST).count() == events == 1
     services.vote_cast(ballot=roll_call_ballot, by=members[0], choice="reject")  # a change is still recorded
-    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == 2
+    assert AuditEvent.objects.filter(event=AuditEventType.VOTE_CAST).count() == 2
 
 
 def test_a_repeated_secret_vote_is_refused_and_writes_no_event(open_ballot, members):
@@ -495,7 +495,7 @@ def test_a_repeated_secret_vote_is_refused_and_writes_no_event(open_ballot, memb
         with pytest.raises(NotAllowed) as e:
             services.vote_cast(ballot=open_ballot, by=members[0], choice=choice)
         assert e.value.code == "already_voted"
-    assert AuditEvent.objects.filter(action=AuditAction.VOTE).count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.VOTE_CAST).count() == 1
     assert SecretChoice.objects.filter(ballot=open_ballot).count() == 1
     assert BallotVoter.objects.filter(ballot=open_ballot, member=members[0]).count() == 1
 

@@ -6,13 +6,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from core.audit import audit_record
+from core.enums import AuditEventType
 
 PUBLIC = ["core:home", "committee:notice", "committee:winners"]
 
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_a_public_page_is_not_sent_again_while_nothing_changed(client, cycle, name):
-    audit_record(action="other", obj=cycle, payload={"event": "test"})
+    audit_record(event=AuditEventType.MEETING_REMARK, obj=cycle)
     client.get(reverse(name))  # the first visit sets the CSRF cookie, which the ETag covers
     first = client.get(reverse(name))
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
@@ -26,7 +27,7 @@ def test_a_recorded_change_or_an_admin_edit_sends_the_page_again(client, cycle, 
     client.get(reverse(name))
     etag = client.get(reverse(name))["ETag"]
     assert client.get(reverse(name), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    audit_record(action="other", obj=cycle, payload={"event": "changed"})
+    audit_record(event=AuditEventType.MEETING_AGENDA, obj=cycle)
     changed = client.get(reverse(name), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     LogEntry.objects.create(
@@ -40,7 +41,7 @@ def test_a_recorded_change_or_an_admin_edit_sends_the_page_again(client, cycle, 
 
 
 def test_the_etag_differs_by_language_and_visitor(client, client_for, cycle, secretary):
-    audit_record(action="other", obj=cycle, payload={"event": "test"})
+    audit_record(event=AuditEventType.MEETING_REMARK, obj=cycle)
     url = reverse("core:home")
     zh = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")["ETag"]
     en = client.get(url, HTTP_ACCEPT_LANGUAGE="en")["ETag"]

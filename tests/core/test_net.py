@@ -5,6 +5,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core import ratelimit
+from core.enums import AuditEventType
 from core.models import AuditEvent
 from core.net import client_address
 from tests.factories.core import UserFactory
@@ -90,7 +91,7 @@ def test_audit_events_record_the_forwarded_address(settings, anonymous, db):
         REMOTE_ADDR="10.0.0.2",
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(payload__event="user.registered")
+    event = AuditEvent.objects.get(event=AuditEventType.USER_REGISTERED)
     assert event.ip_address == "198.51.100.7"
 
 

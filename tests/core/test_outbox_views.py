@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from core.enums import AuditAction, OutboxKind, OutboxStatus
+from core.enums import AuditEventType, OutboxKind, OutboxStatus
 from core.models import AuditEvent, OutboxMessage
 from tests.factories.awards import CycleFactory
 
@@ -67,7 +67,7 @@ def test_the_secretary_retries_a_failed_message(client_for, secretary, cycle, dj
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT
     assert [m.to for m in mail.outbox] == [["alice@alpha.example.cn"]]
-    event = AuditEvent.objects.get(action=AuditAction.OTHER, payload__event="outbox.retry")
+    event = AuditEvent.objects.get(event=AuditEventType.OUTBOX_RETRY)
     assert event.actor == secretary
 
 

@@ -132,9 +132,9 @@ def _visible_text(html: str) -> str:
 
 def test_rendered_pages_in_chinese_keep_no_ambiguous_english(client_for, admin_user, applicant_a, application_a):
     from core.audit import audit_record
-    from core.enums import AuditAction
+    from core.enums import AuditEventType
 
-    audit_record(action=AuditAction.OTHER, obj=application_a, by=None, payload={"event": "meeting.scheduled"})
+    audit_record(event=AuditEventType.MEETING_SCHEDULED, obj=application_a, by=None)
     pages = [
         (admin_user, reverse("core:dashboard")),
         (applicant_a, reverse("awards:application", args=[application_a.pk])),

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from awards.enums import ApplicationStatus
+from core.enums import AuditEventType
 from tests.factories.awards import ApplicationFactory
 
 ROLES = ["applicant_a", "applicant_b", "expert", "conflicted_expert", "committee_member", "secretary", "admin_user"]
@@ -207,10 +208,9 @@ def test_prize_money_reads_naturally_in_both_languages(db):
 
 def test_recent_actions_on_the_dashboard_are_for_administrators_only(client_for, secretary, admin_user, applicant_a):
     from core.audit import audit_record
-    from core.enums import AuditAction
 
-    audit_record(action=AuditAction.VOTE, obj=applicant_a, by=applicant_a, payload={"choice": "approve"})
-    audit_record(action=AuditAction.OTHER, obj=applicant_a, by=applicant_a, payload={"event": "user.registered"})
+    audit_record(event=AuditEventType.VOTE_CAST, obj=applicant_a, by=applicant_a, payload={"choice": "approve"})
+    audit_record(event=AuditEventType.USER_REGISTERED, obj=applicant_a, by=applicant_a)
     office = client_for(secretary).get(reverse("core:dashboard")).content.decode()
     assert "Recent actions" not in office and "最近操作" not in office
     admin = client_for(admin_user).get(reverse("core:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -225,9 +225,8 @@ def test_recent_actions_on_the_dashboard_are_for_administrators_only(client_for,
 
 def test_events_of_the_system_are_named_in_words(client_for, admin_user, applicant_a):
     from core.audit import audit_record
-    from core.enums import AuditAction
 
-    audit_record(action=AuditAction.OTHER, obj=applicant_a, by=None, payload={"event": "meeting.scheduled"})
+    audit_record(event=AuditEventType.MEETING_SCHEDULED, obj=applicant_a, by=None)
     admin = client_for(admin_user).get(reverse("core:dashboard")).content.decode()
     assert "会议已安排" in admin and "meeting.scheduled" not in admin
     assert "<td>系统</td>" in admin and "<td>system</td>" not in admin

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from core.audit import audit_record, audit_verify, event_digest
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.models import AuditEvent
 from core.witness import witness_verify, witness_write
 
@@ -24,7 +24,7 @@ def witness_dir(settings, tmp_path):
 
 def _events(n):
     for i in range(n):
-        audit_record(action=AuditAction.OTHER, object_type="test.thing", object_id=str(i), payload={"i": i})
+        audit_record(event=AuditEventType.OUTBOX_RETRY, object_type="test.thing", object_id=str(i), payload={"i": i})
 
 
 def _rechain_from(seq):
@@ -48,7 +48,7 @@ def test_a_witness_holds_the_head_and_is_recorded_in_the_chain(witness_dir):
     assert document["body"]["seq"] == 3 and document["body"]["hash"] == AuditEvent.objects.get(seq=3).hash
     assert set(document["body"]["hashes"]) == {"1", "2", "3"}
     event = AuditEvent.objects.get(seq=4)
-    assert event.payload["event"] == "audit.witnessed" and event.payload["file"] == path.name
+    assert event.event == AuditEventType.AUDIT_WITNESSED and event.payload["file"] == path.name
     assert witness_verify().ok
 
 

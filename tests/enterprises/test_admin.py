@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.enums import AuditEventType
 from core.models import AuditEvent
 from tests.factories.enterprises import InvitationFactory
 
@@ -28,7 +29,7 @@ def test_invitation_admin_is_read_only_and_revokes_through_the_service(client_fo
     client.post("/admin/enterprises/invitation/", {"action": "revoke", "_selected_action": [invitation.pk]})
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
-    assert AuditEvent.objects.filter(payload__event="invitation.revoked", actor=admin_user).exists()
+    assert AuditEvent.objects.filter(event=AuditEventType.INVITATION_REVOKED, actor=admin_user).exists()
 
 
 def test_enterprise_admin_shows_invitations_inline(client_for, admin_user, enterprise_a):

@@ -29,7 +29,7 @@ def submitted(cycle, enterprise_a):
 
 
 def _events(name):
-    return [e for e in AuditEvent.objects.order_by("pk") if e.payload.get("event") == name]
+    return list(AuditEvent.objects.filter(event=name).order_by("pk"))
 
 
 def _request(enterprise, by, **changes):

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent, User
 from enterprises import services
@@ -38,7 +38,7 @@ def _english():
 
 
 def events(event):
-    return AuditEvent.objects.filter(payload__event=event)
+    return AuditEvent.objects.filter(event=event)
 
 
 # --- registration and verification ----------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_owner_invites_and_the_mail_goes_out_in_the_chosen_language(
     assert "郴州甲企业有限公司" in mail.outbox[0].subject
     assert f"/invitation/{invitation.token}/" in mail.outbox[0].body
     assert "邀请" in mail.outbox[0].body
-    event = AuditEvent.objects.get(action=AuditAction.MEMBERSHIP, payload__event="invitation.created")
+    event = AuditEvent.objects.get(event=AuditEventType.INVITATION_CREATED)
     assert event.payload["email"] == "colleague@alpha.example.cn"
 
 
@@ -227,7 +227,7 @@ def test_accepting_creates_the_membership_and_verifies_the_address(db, enterpris
     user.refresh_from_db()
     assert user.email_verified
     assert invitation.accepted_at is not None and invitation.accepted_by == user
-    assert events("invitation.accepted").get().action == AuditAction.MEMBERSHIP
+    assert events("invitation.accepted").get().event == AuditEventType.INVITATION_ACCEPTED
 
 
 def test_accepting_an_owner_invitation_makes_an_owner(db, enterprise_a):

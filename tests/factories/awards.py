@@ -92,17 +92,17 @@ def pdf_file(name="licence.pdf", text="Business licence"):
 
 def complete_content(application) -> dict:
     """Section data that makes every section complete (basic info comes from the profile)."""
-    from awards import sections as S
+    from awards import sections
 
     ent = application.enterprise
     cats = application.cycle.framework.categories.prefetch_related("items")
     return {
-        S.BASIC: {
-            **S.basic_from_profile(ent),
+        sections.BASIC: {
+            **sections.basic_from_profile(ent),
             "legal_representative": "王总",
             "main_business": "精密机械零部件的研发与制造",
         },
-        S.ELIGIBILITY: {
+        sections.ELIGIBILITY: {
             "excellence_since": "2015-01-01",
             "excellence_note": "自2015年起导入卓越绩效模式",
             "no_incident": "yes",
@@ -110,10 +110,10 @@ def complete_content(application) -> dict:
             "good_record": "yes",
             "record_note": "",
         },
-        S.SELF_ASSESSMENT: {
+        sections.SELF_ASSESSMENT: {
             c.code: {"narrative": f"{c.code} 自评：" + "方法展开学习整合。" * 40, "scores": {}} for c in cats
         },
-        S.RESULTS: {
+        sections.RESULTS: {
             str(y): {
                 "revenue": "12000.00",
                 "profit": "800.00",
@@ -123,16 +123,15 @@ def complete_content(application) -> dict:
                 "satisfaction": "92.5",
                 "pass_rate": "99.2",
             }
-            for y in S.result_years(application.cycle)
+            for y in sections.result_years(application.cycle)
         },
-        S.COMMITMENT: {"name": "王总", "position": "总经理", "date": "2026-05-01", "confirmed": True},
+        sections.COMMITMENT: {"name": "王总", "position": "总经理", "date": "2026-05-01", "confirmed": True},
     }
 
 
 def fill_application(application, by):
     """Fill every section and upload the required files, through the services."""
-    from awards import sections as S
-    from awards import services
+    from awards import sections, services
     from awards.enums import AttachmentKind
 
     for section, data in complete_content(application).items():
@@ -148,5 +147,5 @@ def fill_application(application, by):
         by=by,
     )
     application.refresh_from_db()
-    assert not any(S.missing_by_section(application).values())
+    assert not any(sections.missing_by_section(application).values())
     return application

@@ -13,7 +13,7 @@ from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from awards import sections as S
+from awards import sections
 from awards.enums import ApplicationStatus, CycleRole
 from awards.services import application_transition, attachment_add
 
@@ -161,7 +161,7 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "year": [cycle.year, 2017],
         "kind": ["material", "onsite"],
         "fmt": ["csv", "xlsx"],
-        "section": S.SECTIONS,
+        "section": sections.SECTIONS,
         "code": [certificate.verification_code],
         "uidb64": ["MQ"],
         "visit_id": [visit.pk],

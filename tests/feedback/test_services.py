@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from feedback import services
@@ -38,7 +39,7 @@ def test_it_starts_a_draft_with_every_category_and_the_default_release_date(repo
     assert report.status == S.DRAFT
     assert report.categories.count() == 7
     assert report.release_on == app_a.cycle.public_notice_end + dt.timedelta(days=1)
-    assert AuditEvent.objects.filter(payload__event="feedback.started").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.FEEDBACK_STARTED).count() == 1
 
 
 def test_start_twice_gives_the_same_report(report, app_a, leader):

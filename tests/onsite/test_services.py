@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _events(name):
-    return AuditEvent.objects.filter(payload__event=name).count()
+    return AuditEvent.objects.filter(event=name).count()
 
 
 @pytest.fixture

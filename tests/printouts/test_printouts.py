@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from awards import sections as S
+from awards import sections
 from awards.services import application_submit
+from core.enums import AuditEventType
 from core.models import AuditEvent, OutboxMessage
 from printouts import services
 from printouts.enums import Document, PrintStatus
@@ -55,7 +56,7 @@ def test_a_request_is_an_outbox_task_and_an_audit_event(submitted, applicant_a):
     again = services.printout_request(snapshot=snapshot, document=Document.APPLICATION, by=applicant_a)
     assert p.pk == again.pk and p.status == PrintStatus.PENDING
     assert OutboxMessage.objects.filter(task_name="printouts.tasks.render_printout").count() == 1
-    assert AuditEvent.objects.filter(payload__event="printout.requested").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.PRINTOUT_REQUESTED).count() == 1
 
 
 def test_only_the_enterprise_and_the_office_may_request(submitted, applicant_b, expert, committee_member, secretary):
@@ -85,12 +86,12 @@ def test_the_printable_application_has_every_section_and_the_receipt_number_on_e
         assert f"{page}/{p.pages}" in _squeezed(_text(path, page))
     text = _text(path)
     with translation.override("zh-hans"):
-        titles = [str(t) for t in S.SECTION_TITLES.values()] + [_("Signature and seal"), _("Enterprise seal")]
+        titles = [str(t) for t in sections.SECTION_TITLES.values()] + [_("Signature and seal"), _("Enterprise seal")]
     for title in titles:
         assert _squeezed(title) in _squeezed(text), title
     data = submitted.snapshots.get().data
     squeezed = _squeezed(text)
-    for a in data[S.ATTACHMENTS]:
+    for a in data[sections.ATTACHMENTS]:
         assert a["sha256"] in squeezed and a["name"] in text
     for cat in submitted.cycle.framework.categories.all():
         assert cat.code in text
@@ -113,7 +114,7 @@ def test_the_acceptance_receipt_is_one_page_with_the_number_and_the_files(submit
     text = _text(path)
     assert submitted.receipt_number in text
     assert submitted.credit_code in text and submitted.enterprise.name_zh in text
-    for a in submitted.snapshots.get().data[S.ATTACHMENTS]:
+    for a in submitted.snapshots.get().data[sections.ATTACHMENTS]:
         assert a["sha256"][:32] in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(tmp_path / "r")], check=True)
     (SHOTS / "printout-receipt.png").write_bytes((tmp_path / "r.png").read_bytes())

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from reviews import services
@@ -32,10 +33,10 @@ def test_the_leader_rates_a_member_and_it_is_audited(done, expert):
     peer = peers[0].expert
     rating = services.expert_rate(rnd=panel.round, expert=peer, by=expert, note=" Clear and specific. ", **MARKS)
     assert (rating.rater_role, rating.timeliness, rating.note) == (RaterRole.LEADER, 4, "Clear and specific.")
-    assert AuditEvent.objects.filter(payload__event="expert.rated", payload__as="leader").exists()
+    assert AuditEvent.objects.filter(event=AuditEventType.EXPERT_RATED, payload__as="leader").exists()
     again = services.expert_rate(rnd=panel.round, expert=peer, by=expert, **{**MARKS, "conduct": 2})
     assert again.pk == rating.pk and ExpertRating.objects.get().conduct == 2
-    assert AuditEvent.objects.filter(payload__event="expert.rerated").exists()
+    assert AuditEvent.objects.filter(event=AuditEventType.EXPERT_RERATED).exists()
 
 
 def test_the_office_rates_any_expert_of_the_round(done, secretary, expert):

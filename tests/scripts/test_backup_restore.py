@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.audit import audit_record
-from core.enums import AuditAction
+from core.enums import AuditEventType
 from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.core import UserFactory
 from tests.factories.enterprises import EnterpriseFactory, MembershipFactory
@@ -60,7 +60,7 @@ def _seed(media: Path) -> None:
         enterprise = EnterpriseFactory()
         user = MembershipFactory(enterprise=enterprise, user=UserFactory(email=f"owner{i}@seed.example.cn")).user
         application = ApplicationFactory(cycle=cycle, enterprise=enterprise)
-        audit_record(action=AuditAction.OTHER, obj=application, by=user, payload={"event": "seed", "i": i})
+        audit_record(event=AuditEventType.APPLICATION_SECTION_SAVED, obj=application, by=user, payload={"i": i})
         folder = media / "applications" / str(application.pk)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "self-assessment.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(4096))

@@ -9,6 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent
 from tests.factories.core import UserFactory
@@ -48,7 +49,7 @@ def test_set_up_needs_a_right_code_and_gives_ten_recovery_codes(settings, secret
     _device, codes = services.totp_setup_confirm(user=secretary, token=code(device))
     assert selectors.twofactor_enabled(secretary) and len(set(codes)) == 10
     assert selectors.twofactor_status(secretary).recovery_codes_left == 10
-    assert AuditEvent.objects.filter(payload__event="twofactor.enabled").count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.TWOFACTOR_ENABLED).count() == 1
     with pytest.raises(NotAllowed) as refused:
         services.totp_setup_begin(user=secretary)
     assert refused.value.code == "enabled"
@@ -232,7 +233,7 @@ def test_an_admin_resets_a_lost_device_from_the_people_list(settings, client_for
     )
     assert response.status_code == 302
     assert not selectors.twofactor_enabled(expert)
-    assert AuditEvent.objects.filter(payload__event="twofactor.reset", actor=admin_user).count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.TWOFACTOR_RESET, actor=admin_user).count() == 1
 
 
 @pytest.mark.parametrize("bad", ["\x00", "NaN", "1e309", "-0", "٣٤٥٦٧٨", "x" * 10_000, "\u200b123456", "\u202e123456"])

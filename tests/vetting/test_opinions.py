@@ -10,6 +10,7 @@ from django.utils import timezone
 from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, OpinionAnswer, RecordCategory
 from awards.models import Application
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from tests.factories.awards import CycleMembershipFactory, pdf_file
@@ -55,7 +56,7 @@ def _request(app, user):
 def test_the_office_sends_a_request_to_each_department_by_mail(sent, department, other_department):
     assert {r.unit for r in sent} == {"市应急管理局", "市税务局"}
     assert OutboxMessage.objects.filter(template="vetting_opinion_request").count() == 2
-    assert AuditEvent.objects.filter(payload__event="opinion.requested").count() == 2
+    assert AuditEvent.objects.filter(event=AuditEventType.OPINION_REQUESTED).count() == 2
 
 
 def test_asking_twice_asks_nobody_again(sent, eligible_a, department, secretary):

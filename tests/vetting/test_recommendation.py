@@ -10,6 +10,7 @@ from django.urls import reverse
 from awards.enums import ApplicationStatus as S
 from awards.enums import StageKind
 from awards.models import CycleStage
+from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from tests.factories.awards import pdf_file
@@ -27,7 +28,7 @@ def test_the_districts_body_recommends(submitted_a, recommender):
     assert submitted_a.status == S.RECOMMENDED
     assert (record.unit, record.snapshot.number, record.by) == ("北湖区市场监督管理局", 1, recommender)
     assert record.scan_mime == "application/pdf" and len(record.scan_sha256) == 64
-    assert AuditEvent.objects.filter(payload__event="recommendation.made").exists()
+    assert AuditEvent.objects.filter(event=AuditEventType.RECOMMENDATION_MADE).exists()
     assert OutboxMessage.objects.filter(template="vetting_outcome").exists()
 
 
