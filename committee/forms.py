@@ -101,6 +101,9 @@ class RecusalForm(forms.Form):
 
 
 class RemarkForm(forms.Form):
+    """A remark, about the meeting or one candidate: offered are the candidates shown on the page;
+    a posted form is checked against the one candidate it names."""
+
     text = forms.CharField(
         label=_("Suggestion or remark"), max_length=TEXT_MEDIUM, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -118,7 +121,8 @@ class RemarkForm(forms.Form):
 
 
 class RankForm(forms.Form):
-    """One rank field per ballot: the candidates' order for the award levels."""
+    """One rank field per ballot of a page of the agenda: the candidates' order for the award levels.
+    The page's rows only; a posted form names its ballots (`posted_ballot_ids(data, "rank_")`)."""
 
     def __init__(self, *args, ballots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,12 +149,17 @@ class TieForm(forms.Form):
     @staticmethod
     def posted_ballot_ids(data) -> set[int]:
         """The ballots a posted tie form names (fields order_<ballot id>); malformed names are ignored."""
-        ids = set()
-        for key in data:
-            number = key.removeprefix("order_")
-            if number != key and number.isascii() and number.isdigit() and len(number) < 19:
-                ids.add(int(number))
-        return ids
+        return posted_ballot_ids(data, "order_")
+
+
+def posted_ballot_ids(data, prefix: str) -> set[int]:
+    """Ballot ids from posted field names `<prefix><ballot id>`; malformed names are ignored."""
+    ids = set()
+    for key in data:
+        number = key.removeprefix(prefix)
+        if number != key and number.isascii() and number.isdigit() and len(number) < 19:
+            ids.add(int(number))
+    return ids
 
 
 def validate_contact(value: str) -> None:

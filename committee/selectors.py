@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -51,12 +51,14 @@ class Block:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-REPORT_BLOCKS: list[Callable[[Meeting], Block | None]] = []
+# A report block is given the meeting and the nominees shown: a page of them on the report page, all
+# of them (None) in the PDF.
+REPORT_BLOCKS: list[Callable[[Meeting, list[Ballot] | None], Block | None]] = []
 DOSSIER_BLOCKS: list[Callable[[Ballot], Block | None]] = []
 
 
-def report_blocks(meeting: Meeting) -> list[Block]:
-    return [b for b in (fn(meeting) for fn in REPORT_BLOCKS) if b is not None]
+def report_blocks(meeting: Meeting, ballots: list[Ballot] | None = None) -> list[Block]:
+    return [b for b in (fn(meeting, ballots) for fn in REPORT_BLOCKS) if b is not None]
 
 
 def dossier_blocks(ballot: Ballot) -> list[Block]:
@@ -98,10 +100,65 @@ def meetings_of_cycle(cycle: AwardCycle) -> QuerySet[Meeting]:
     return cycle.meetings.annotate(n_ballots=Count("ballots")).order_by("-starts_at")
 
 
-def meeting_ballots(meeting: Meeting) -> list[Ballot]:
-    return list(
-        meeting.ballots.select_related("application__enterprise", "award_level").order_by("rank", "tie_order", "pk")
+AGENDA_ORDER = ("rank", "tie_order", "pk")
+
+
+def meeting_ballots(meeting: Meeting, *, ids=None, application_ids=None) -> list[Ballot]:
+    """The meeting's ballots in agenda order: all of them (the minutes, the PDFs), or only those
+    named (a posted form's ballots, by ballot or by application)."""
+    qs = meeting.ballots.select_related("application__enterprise", "award_level").order_by(*AGENDA_ORDER)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    if application_ids is not None:
+        qs = qs.filter(application_id__in=list(application_ids))
+    return list(qs)
+
+
+def _ballot_cards(meeting: Meeting) -> QuerySet[Ballot]:
+    """Ballots with what a card on the meeting page shows (recusals, how many have voted)."""
+    return (
+        meeting.ballots.select_related("application__enterprise", "award_level")
+        .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("member")))
+        .annotate(n_voters=Count("voters", distinct=True))
+        .order_by(*AGENDA_ORDER)
     )
+
+
+def meeting_agenda(meeting: Meeting) -> QuerySet[Ballot]:
+    """The agenda below the open ballots: every ballot not open for voting, in agenda order (paged
+    by the view; the open ones are always on top, see `open_ballots`)."""
+    return _ballot_cards(meeting).exclude(status=BallotStatus.OPEN)
+
+
+def open_ballots(meeting: Meeting) -> list[Ballot]:
+    """The ballots open for voting now: shown above the agenda on every page."""
+    return list(_ballot_cards(meeting).filter(status=BallotStatus.OPEN))
+
+
+def agenda_counts(meeting: Meeting) -> dict[str, int]:
+    """How many candidates the agenda has, and how many ballots are pending, open and closed."""
+    counts = meeting.ballots.aggregate(
+        total=Count("pk"),
+        pending=Count("pk", filter=Q(status=BallotStatus.PENDING)),
+        open=Count("pk", filter=Q(status=BallotStatus.OPEN)),
+        closed=Count("pk", filter=Q(status=BallotStatus.CLOSED)),
+    )
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def agenda_position(ballot: Ballot) -> int | None:
+    """The ballot's place (from 0) in `meeting_agenda`, to send the office back to its page; None for
+    an open ballot (it is on top of every page). Counted by the database."""
+    if ballot.status == BallotStatus.OPEN:
+        return None
+    rank, tie, pk = ballot.rank, ballot.tie_order, ballot.pk
+    # PostgreSQL orders a missing tie order after every given one.
+    if tie is None:
+        same_rank_before = Q(tie_order__isnull=False) | Q(tie_order__isnull=True, pk__lt=pk)
+    else:
+        same_rank_before = Q(tie_order__lt=tie) | Q(tie_order=tie, pk__lt=pk)
+    before = Q(rank__lt=rank) | (Q(rank=rank) & same_rank_before)
+    return ballot.meeting.ballots.exclude(status=BallotStatus.OPEN).filter(before).count()
 
 
 @dataclass
@@ -114,17 +171,18 @@ class QuorumView:
     reached: bool
 
 
-def meeting_quorum(meeting: Meeting, members: int | None = None) -> QuorumView:
+def meeting_quorum(meeting: Meeting, members: int | None = None, present: int | None = None) -> QuorumView:
     """The quorum: for a closed meeting as stored at the close, otherwise as it stands."""
     stored = (meeting.attendance_record or {}).get("quorum") if meeting.status == MeetingStatus.CLOSED else None
     if stored:
         return QuorumView(**stored)
-    return quorum_now(meeting, members)
+    return quorum_now(meeting, members, present)
 
 
-def quorum_now(meeting: Meeting, members: int | None = None) -> QuorumView:
+def quorum_now(meeting: Meeting, members: int | None = None, present: int | None = None) -> QuorumView:
+    """`members` and `present`: how many sit on the committee and are present, when the caller knows."""
     cycle = meeting.cycle
-    present = len(present_member_ids(meeting))
+    present = len(present_member_ids(meeting)) if present is None else present
     n = len(committee_member_ids(cycle)) if members is None else members
     num, den = cycle.quorum_numerator, cycle.quorum_denominator
     return QuorumView(
@@ -205,25 +263,29 @@ def _base_label(rule: str) -> str:
     return str(PassBase(rule).label) if rule in PassBase.values else str(_("Members present and voting"))
 
 
-def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
-    ballots = list(
-        meeting.ballots.select_related("application__enterprise", "award_level")
-        .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("member")))
-        .annotate(n_voters=Count("voters", distinct=True))
-        .order_by("rank", "tie_order", "pk")
-    )
-    mine = dict(Vote.objects.filter(ballot__meeting=meeting, member_id=user.pk).values_list("ballot_id", "choice"))
-    voted = set(
-        BallotVoter.objects.filter(ballot__meeting=meeting, member_id=user.pk).values_list("ballot_id", flat=True)
-    )
+def meeting_ballot_rows(
+    meeting: Meeting, user: User, ballots=None, *, member_ids: set[int] | None = None, present: set[int] | None = None
+) -> list[BallotRow]:
+    """The cards of the given ballots (of `_ballot_cards`: a page of the agenda and the open ones), or
+    of every ballot (the minutes). The votes, voters and recusals read are those of these ballots only.
+    `member_ids` and `present` (the committee's members, those present now) when the caller has them."""
+    if ballots is None:
+        ballots, shown = list(_ballot_cards(meeting)), {"ballot__meeting": meeting}
+    else:
+        ballots = list(ballots)
+        shown = {"ballot_id__in": [b.pk for b in ballots]}
+    mine = dict(Vote.objects.filter(**shown, member_id=user.pk).values_list("ballot_id", "choice"))
+    voted = set(BallotVoter.objects.filter(**shown, member_id=user.pk).values_list("ballot_id", flat=True))
     cycle = meeting.cycle
-    closed_votes = closed_ballot_votes(meeting)
-    member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
-    present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
+    closed_votes = closed_ballot_votes(meeting, shown)
+    if member_ids is None:
+        member_ids = set(committee_members(cycle).values_list("user_id", flat=True))
+    if present is None:
+        present = set(Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True))
     voters_open: dict[int, set[int]] = {}
-    for ballot_id, member_id in BallotVoter.objects.filter(
-        ballot__meeting=meeting, ballot__status=BallotStatus.OPEN
-    ).values_list("ballot_id", "member_id"):
+    for ballot_id, member_id in BallotVoter.objects.filter(**shown, ballot__status=BallotStatus.OPEN).values_list(
+        "ballot_id", "member_id"
+    ):
         voters_open.setdefault(ballot_id, set()).add(member_id)
     rows = []
     for b in ballots:
@@ -265,12 +327,13 @@ def meeting_ballot_rows(meeting: Meeting, user: User) -> list[BallotRow]:
     return rows
 
 
-def closed_ballot_votes(meeting: Meeting) -> dict[int, list[Vote]]:
+def closed_ballot_votes(meeting: Meeting, shown: dict | None = None) -> dict[int, list[Vote]]:
     """Who voted how, for closed roll-call ballots only: members do not see others' votes until the
-    close, and under secret ballot nobody ever does (there is no such row)."""
+    close, and under secret ballot nobody ever does (there is no such row). `shown`: a filter on the
+    votes naming the ballots shown (default: every ballot of the meeting)."""
     votes: dict[int, list[Vote]] = {}
     for v in (
-        Vote.objects.filter(ballot__meeting=meeting, ballot__status=BallotStatus.CLOSED)
+        Vote.objects.filter(**(shown or {"ballot__meeting": meeting}), ballot__status=BallotStatus.CLOSED)
         .exclude(ballot__secret=True)
         .select_related("member")
         .order_by("member__full_name", "member__email")
@@ -345,9 +408,10 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
     today's quotas. Before: what the closed ballots give now, with ties and vacancies."""
     if meeting.status == MeetingStatus.CLOSED:
         return _levels_decided(meeting)
-    ballots = {b.pk: b for b in meeting_ballots(meeting)}
+    # Only the candidates who passed take a level: the rest of the agenda is not read.
+    ballots = {b.pk: b for b in _passed_ballots(meeting)}
     levels = {lvl.pk: lvl for lvl in meeting.cycle.levels.order_by("rank")}
-    all_closed = all(b.status == BallotStatus.CLOSED for b in ballots.values())
+    all_closed = not meeting.ballots.exclude(status=BallotStatus.CLOSED).exists()
     taken = places_taken(meeting)
     allocation = meeting_level_allocation(meeting, taken)
     rows = []
@@ -377,8 +441,17 @@ def level_preview(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _passed_ballots(meeting: Meeting) -> list[Ballot]:
+    """The ballots that passed or hold a level, in agenda order."""
+    return list(
+        meeting.ballots.filter(Q(passed=True) | Q(award_level__isnull=False))
+        .select_related("application__enterprise", "award_level")
+        .order_by(*AGENDA_ORDER)
+    )
+
+
 def _levels_decided(meeting: Meeting) -> dict[str, Any]:
-    ballots = meeting_ballots(meeting)
+    ballots = _passed_ballots(meeting)
     now = {lvl.pk: lvl for lvl in meeting.cycle.levels.all()}
     record = meeting.levels_record or [
         # Meetings closed before levels were stored: the stored levels of the ballots, today's quotas.
@@ -412,6 +485,37 @@ def _levels_decided(meeting: Meeting) -> dict[str, Any]:
 
 
 # --- the meeting report -------------------------------------------------------------------------
+
+
+def _choice_label(field_name: str, choices) -> Case:
+    """A choice's label named by the database, in the request's language (no work per row in Python)."""
+    return Case(
+        *[When(**{field_name: value}, then=Value(str(label))) for value, label in choices],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def report_nominees(meeting: Meeting) -> QuerySet[Ballot]:
+    """The nominees of the meeting in agenda order, with their district and industry labels (page it)."""
+    return (
+        meeting.ballots.select_related("application__enterprise")
+        .annotate(
+            district_label=_choice_label("application__enterprise__district", District.choices),
+            industry_label=_choice_label("application__enterprise__industry", Industry.choices),
+        )
+        .order_by(*AGENDA_ORDER)
+    )
+
+
+def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any]]:
+    """The given nominees with their place in the cycle's expert ranking (combined basis), numbered by
+    the database over the stored panel scores for these applications only."""
+    ballots = list(ballots)
+    positions = review_selectors.ranking_positions(
+        cycle=meeting.cycle, basis=RankingBasis.COMBINED, application_ids=[b.application_id for b in ballots]
+    )
+    return [(b, positions.get(b.application_id)) for b in ballots]
 
 
 def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:
@@ -606,7 +710,7 @@ def _histogram(totals_by_round: dict[str, list]) -> tuple[list[str], dict[str, l
     return labels, counts
 
 
-def expert_review_report(meeting: Meeting) -> Block | None:
+def expert_review_report(meeting: Meeting, ballots: list[Ballot] | None = None) -> Block | None:
     """How the expert evaluation went: panels and experts per round, score histograms, the experts'
     agreement, and the nominees in the expert ranking. A constant number of queries."""
     cycle = meeting.cycle
@@ -645,8 +749,7 @@ def expert_review_report(meeting: Meeting) -> Block | None:
     histogram_rows = [
         (label, [counts[r["kind"]][i] if r["kind"] in counts else 0 for r in rounds]) for i, label in enumerate(labels)
     ]
-    ranking = {r.application.pk: r for r in review_selectors.cycle_ranking(cycle=cycle, basis=RankingBasis.COMBINED)}
-    nominees = [(b, ranking.get(b.application_id)) for b in meeting_ballots(meeting)]
+    nominees = nominee_positions(meeting, meeting_ballots(meeting) if ballots is None else ballots)
     return Block(
         "committee/_block_expert_review.html",
         {
@@ -728,7 +831,7 @@ def candidate_scores(ballot: Ballot) -> Block | None:
     )
 
 
-def review_health_report(meeting: Meeting) -> Block | None:
+def review_health_report(meeting: Meeting, _ballots: list[Ballot] | None = None) -> Block | None:
     """Review health: as stored when the meeting closed, computed from today's scores before that."""
 
     stored = meeting.status == MeetingStatus.CLOSED and bool(meeting.health_record)
@@ -787,7 +890,7 @@ def places_taken(meeting: Meeting) -> Counter:
     """Places of each level already held by candidates of the cycle decided elsewhere: approved in
     an earlier meeting, on public notice or awarded. A candidate sent back to the committee (an
     objection upheld) is on this meeting's agenda and holds nothing; a revoked award frees its place."""
-    here = set(meeting.ballots.values_list("application_id", flat=True))
+    here = meeting.ballots.values("application_id")  # a subquery: the agenda is not read into Python
     holding: dict[int, int] = {}
     earlier = (
         Ballot.objects.filter(
@@ -818,7 +921,7 @@ def places_taken(meeting: Meeting) -> Counter:
 def meeting_level_allocation(meeting: Meeting, taken: Counter | None = None) -> decisions.LevelAllocation:
     """Award levels for the meeting's passing candidates by rank (ties returned, never resolved),
     within what each level's quota leaves after the places already held (see places_taken)."""
-    passed = [b for b in meeting.ballots.all() if b.passed]
+    passed = list(meeting.ballots.filter(passed=True).only("pk", "rank", "tie_order"))
     taken = places_taken(meeting) if taken is None else taken
     levels = [
         decisions.Level(level.pk, max(level.quota - taken[level.pk], 0))

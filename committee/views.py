@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,7 @@ from core import workdays
 from core.errors import ServiceError
 from core.http_cache import public_page
 from core.net import client_address
-from core.pagination import paginate
+from core.pagination import DEFAULT_PAGE_SIZE, paginate
 from core.uploads import download_name, mime_of_stored
 from vetting import selectors as vetting_selectors
 
@@ -38,6 +40,7 @@ from .forms import (
     RescheduleForm,
     TieForm,
     VoteForm,
+    posted_ballot_ids,
 )
 from .models import Ballot, Meeting, Objection, PublicNotice
 
@@ -183,25 +186,37 @@ def meeting_reschedule(request, pk):
 
 @login_required
 def meeting_detail(request, pk):
-    """Members and the office. Members vote here; the office runs the meeting."""
+    """Members and the office. Members vote here; the office runs the meeting. The ballots open for
+    voting are on top of every page; below them the rest of the agenda, paged."""
     meeting = _meeting(request, pk)
     user = request.user
     can_manage = user.has_perm(MANAGE, meeting)
     members = list(selectors.committee_members(meeting.cycle))
-    rows = selectors.meeting_ballot_rows(meeting, user)
-    ballots = [r.ballot for r in rows]
+    page = paginate(request, selectors.meeting_agenda(meeting))
+    open_ballots = selectors.open_ballots(meeting)
     present_ids = selectors.present_member_ids(meeting)
+    shown = selectors.meeting_ballot_rows(
+        meeting,
+        user,
+        ballots=[*open_ballots, *page.object_list],
+        member_ids={m.user_id for m in members},
+        present=present_ids,
+    )
+    open_rows, rows = shown[: len(open_ballots)], shown[len(open_ballots) :]
     levels = selectors.level_preview(meeting)
     context = {
         "meeting": meeting,
         "cycle": meeting.cycle,
+        "open_rows": open_rows,
         "rows": rows,
+        "page": page,
+        "agenda": selectors.agenda_counts(meeting),
         "can_manage": can_manage,
         "is_member": user.has_perm("committee.vote", meeting),
         "i_am_present": user.pk in present_ids,
         "attendance": selectors.meeting_attendance(meeting),
         "attendance_events": selectors.meeting_attendance_events(meeting),
-        "quorum": selectors.meeting_quorum(meeting, members=len(members)),
+        "quorum": selectors.meeting_quorum(meeting, members=len(members), present=len(present_ids)),
         "remarks": selectors.meeting_remarks(meeting),
         "levels": levels,
         "vote_form": VoteForm(),
@@ -211,14 +226,32 @@ def meeting_detail(request, pk):
         "rule": selectors.counting_rule(meeting),
     }
     if can_manage:
+        # The rank and remark forms name the candidates shown (the open ballots and this page), not the whole agenda.
+        on_page = [r.ballot for r in shown]
         context.update(
             attendance_form=AttendanceForm(members=members, initial={"present": sorted(present_ids)}),
-            rank_form=RankForm(ballots=ballots),
-            remark_form=RemarkForm(members=members, ballots=ballots),
+            rank_form=RankForm(ballots=on_page),
+            remark_form=RemarkForm(members=members, ballots=on_page),
             tie_forms=[(t, TieForm(ballots=t["ballots"])) for t in levels["ties"]],
             secretary_recusal_form=RecusalForm(members=members),
+            page_query=_page_query(request.GET),
         )
     return render(request, "committee/meeting.html", context)
+
+
+def _page_query(params) -> str:
+    """`?page=…&size=…` of the agenda page a form was sent from (digits only), to come back to it."""
+    kept = {k: params.get(k, "") for k in ("page", "size")}
+    kept = {k: v for k, v in kept.items() if v.isascii() and v.isdigit() and len(v) < 7}
+    return ("?" + urlencode(kept)) if kept else ""
+
+
+def _back_to_ballot(ballot):
+    """The meeting page where the ballot is now: on top if open, else its page of the agenda."""
+    ballot.refresh_from_db(fields=["status", "rank", "tie_order"])
+    position = selectors.agenda_position(ballot)
+    query = "" if position is None else "?" + urlencode({"page": position // DEFAULT_PAGE_SIZE + 1})
+    return redirect(reverse("committee:meeting", args=[ballot.meeting_id]) + query + f"#ballot-{ballot.pk}")
 
 
 @login_required
@@ -282,8 +315,13 @@ def meeting_attendance(request, pk):
 @require_POST
 def meeting_ranks(request, pk):
     meeting = _meeting(request, pk, MANAGE)
-    form = RankForm(request.POST, ballots=selectors.meeting_ballots(meeting))
-    if form.is_valid():
+    # The ranks of the page the form was sent from: the ballots named, if they are this meeting's.
+    form = RankForm(
+        request.POST, ballots=selectors.meeting_ballots(meeting, ids=posted_ballot_ids(request.POST, "rank_"))
+    )
+    if not form.fields:
+        messages.error(request, _("This page of the agenda has changed; please reload it."))
+    elif form.is_valid():
         _run(
             request,
             services.ballot_ranks_set,
@@ -294,7 +332,7 @@ def meeting_ranks(request, pk):
         )
     else:
         messages.error(request, _("A rank is a whole number from 1."))
-    return _back(meeting, "#agenda")
+    return redirect(reverse("committee:meeting", args=[meeting.pk]) + _page_query(request.GET) + "#agenda")
 
 
 @login_required
@@ -326,7 +364,13 @@ def meeting_tie(request, pk):
 @require_POST
 def meeting_remark(request, pk):
     meeting = _meeting(request, pk, MANAGE)
-    ballots = selectors.meeting_ballots(meeting)
+    # The candidate named, if on this meeting's agenda (the form offers the candidates of one page).
+    named = request.POST.get("application", "")
+    ballots = (
+        selectors.meeting_ballots(meeting, application_ids=[int(named)])
+        if named.isascii() and named.isdigit() and len(named) < 19
+        else []
+    )
     form = RemarkForm(request.POST, members=selectors.committee_members(meeting.cycle), ballots=ballots)
     if form.is_valid():
         apps = {b.application_id: b.application for b in ballots}
@@ -347,9 +391,11 @@ def meeting_remark(request, pk):
             ),
             application=apps.get(form.cleaned_data["application"]),
         )
+    elif "application" in form.errors:
+        messages.error(request, _("This candidate is not on the meeting's agenda."))
     else:
         messages.error(request, _("Please write the suggestion or remark."))
-    return _back(meeting, "#remarks")
+    return redirect(reverse("committee:meeting", args=[meeting.pk]) + _page_query(request.GET) + "#remarks")
 
 
 @login_required
@@ -374,7 +420,7 @@ def meeting_close(request, pk):
 def ballot_open(request, pk):
     ballot = _ballot(request, pk, MANAGE)
     _run(request, services.ballot_open, _("The ballot is open."), ballot=ballot, by=request.user)
-    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+    return _back_to_ballot(ballot)
 
 
 @login_required
@@ -385,17 +431,17 @@ def ballot_close(request, pk):
     ballot = _ballot(request, pk, MANAGE)
     if request.method == "GET":
         if ballot.status != "open":
-            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+            return _back_to_ballot(ballot)
         return _close_confirm(request, ballot, message="")
     try:
         services.ballot_close(ballot=ballot, by=request.user, confirm_incomplete=request.POST.get("confirm") == "1")
     except ServiceError as e:
         if e.code != "incomplete":
             messages.error(request, e.message)
-            return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+            return _back_to_ballot(ballot)
         return _close_confirm(request, ballot, message=e.message)
     messages.success(request, _("The ballot is closed."))
-    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+    return _back_to_ballot(ballot)
 
 
 def _close_confirm(request, ballot, *, message: str):
@@ -431,7 +477,7 @@ def ballot_vote(request, pk):
         )
     else:
         messages.error(request, _("Choose approve, reject or abstain."))
-    return _back(ballot.meeting, f"#ballot-{ballot.pk}")
+    return _back_to_ballot(ballot)
 
 
 @login_required
@@ -445,7 +491,7 @@ def ballot_recuse(request, pk):
     form = RecusalForm(request.POST, members=members if manage else None)
     if not form.is_valid():
         messages.error(request, _("Please give the reason for the recusal."))
-        return _back(meeting, f"#ballot-{ballot.pk}")
+        return _back_to_ballot(ballot)
     if manage:
         member = next((m.user for m in members if m.user_id == form.cleaned_data["member"]), None)
     else:
@@ -461,7 +507,7 @@ def ballot_recuse(request, pk):
         by=request.user,
         reason=form.cleaned_data["reason"],
     )
-    return _back(meeting, f"#ballot-{ballot.pk}")
+    return _back_to_ballot(ballot)
 
 
 # --- report, dossier, PDFs --------------------------------------------------------------------------
@@ -472,6 +518,9 @@ def meeting_report(request, pk):
     """Members and the office: the cycle's applications and the nominees, with charts."""
     meeting = _meeting(request, pk)
     breakdown = selectors.cycle_breakdown(meeting.cycle)
+    # A page of the nominees (the PDF, rendered by the worker, lists them all).
+    page = paginate(request, selectors.report_nominees(meeting))
+    ballots = list(page.object_list)
     return render(
         request,
         "committee/report.html",
@@ -480,8 +529,9 @@ def meeting_report(request, pk):
             "cycle": meeting.cycle,
             "charts": {k: selectors.chart_rows(v) for k, v in breakdown.items()},
             "chart_data": breakdown,
-            "ballots": selectors.meeting_ballots(meeting),
-            "blocks": selectors.report_blocks(meeting),
+            "ballots": ballots,
+            "page": page,
+            "blocks": selectors.report_blocks(meeting, ballots),
         },
     )
 

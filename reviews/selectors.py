@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -25,8 +26,9 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Round
+from django.db.models.functions import Round, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -579,15 +581,59 @@ def cycle_ranking(*, cycle: AwardCycle, basis: RankingBasis | None = None) -> li
     return ranking_rows(cycle=cycle, basis=basis, applications=ranked_applications(cycle=cycle, basis=basis))
 
 
+@dataclass(frozen=True)
+class RankingPosition:
+    """Where one application stands in the cycle's ranking, with its stored scores."""
+
+    position: int  # its row in the ranking (applications without a score for the basis come last)
+    rank: int | None  # the position, for an application with a score for the basis
+    material: Decimal | None
+    onsite: Decimal | None
+    combined: Decimal | None
+
+
+def ranking_positions(*, cycle: AwardCycle, basis: RankingBasis, application_ids) -> dict[int, RankingPosition]:
+    """The ranking's positions of the given applications only (a page's rows): PostgreSQL numbers the
+    whole ranking (`ranked_applications`, a window over the stored panel scores) and returns these
+    rows. One query, whatever the size of the cycle; applications without a panel are absent."""
+    ids = sorted({int(pk) for pk in application_ids})
+    if not ids:
+        return {}
+    ranked = ranked_applications(cycle=cycle, basis=basis)
+    numbered = ranked.annotate(position=Window(RowNumber(), order_by=list(ranked.query.order_by))).values(
+        "id", "position", "basis_score", "material", "onsite", "combined"
+    )
+    inner, params = numbered.query.sql_with_params()
+    # The numbering must see the whole ranking, so the page's filter goes around it, not into it.
+    sql = (
+        "SELECT id, position, basis_score, material, onsite, combined FROM ("  # noqa: S608 -- compiled query, ids bound
+        + inner
+        + ") AS ranked WHERE id IN ("
+        + ", ".join(["%s"] * len(ids))
+        + ")"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids])
+        rows = cursor.fetchall()
+    return {
+        pk: RankingPosition(
+            position=position,
+            rank=position if score is not None else None,
+            material=material,
+            onsite=onsite,
+            combined=combined,
+        )
+        for pk, position, score, material, onsite, combined in rows
+    }
+
+
 def ranking_row(*, cycle: AwardCycle, application: Application, basis: RankingBasis) -> RankingRow | None:
     """One application's row of the ranking, with its rank, without building the others' rows."""
-    ranked = ranked_applications(cycle=cycle, basis=basis)
-    order = list(ranked.values_list("pk", flat=True))
-    if application.pk not in order:
+    place = ranking_positions(cycle=cycle, basis=basis, application_ids=[application.pk]).get(application.pk)
+    if place is None:
         return None
-    (row,) = ranking_rows(
-        cycle=cycle, basis=basis, applications=ranked.filter(pk=application.pk), start=order.index(application.pk) + 1
-    )
+    ranked = ranked_applications(cycle=cycle, basis=basis)
+    (row,) = ranking_rows(cycle=cycle, basis=basis, applications=ranked.filter(pk=application.pk), start=place.position)
     return row
 
 
@@ -735,21 +781,26 @@ class RoundDistribution:
 
 def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistribution]:
     """Per round: the panel totals of all scored applications (for a histogram) and how far apart
-    the experts of a panel were on average (agreement)."""
-    scores = cycle_panel_scores(cycle=cycle)
-    per_panel: dict[int, list[float]] = defaultdict(list)
-    for panel_id, _e, total, _n in sheet_totals(cycle=cycle):
-        per_panel[panel_id].append(float(total))
+    the experts of a panel were on average (agreement). One query over the stored panel scores (the
+    totals and each sheet's total, not the points per category)."""
+    totals: dict[str, list[Decimal]] = defaultdict(list)
+    sheets: dict[str, list[list[float]]] = defaultdict(list)  # per round: each panel's sheet totals
+    for kind, total, per_expert in (
+        PanelScore.objects.filter(panel__round__cycle=cycle)
+        .order_by("-total", "panel_id")
+        .values_list("panel__round__kind", "total", "expert_totals")
+    ):
+        totals[kind].append(total.quantize(scoring.CENT))
+        sheets[kind].append([float(Decimal(t)) for t, _n in per_expert.values()])
     result = {}
     for kind in ROUND_ORDER:
-        panels = [s for s in scores.values() if s.kind == kind]
-        if not panels:
+        if kind not in totals:
             continue
-        gaps = [g for s in panels if (g := scoring.mean_pairwise_gap(per_panel.get(s.panel_id, []))) is not None]
-        sds = [scoring.describe(per_panel[s.panel_id]).sd for s in panels if len(per_panel.get(s.panel_id, [])) > 1]
+        gaps = [g for per in sheets[kind] if (g := scoring.mean_pairwise_gap(per)) is not None]
+        sds = [scoring.describe(per).sd for per in sheets[kind] if len(per) > 1]
         result[kind] = RoundDistribution(
             kind=kind,
-            totals=sorted((s.total.quantize(scoring.CENT) for s in panels), reverse=True),
+            totals=sorted(totals[kind], reverse=True),
             mean_pairwise_gap=scoring.as_decimal(sum(gaps) / len(gaps)) if gaps else None,
             mean_sd=scoring.as_decimal(sum(sds) / len(sds)) if sds else None,
         )

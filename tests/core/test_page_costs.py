@@ -44,6 +44,14 @@ from vetting.models import OpinionRequest, Recommendation
 
 SMALL, GROWN = 2, 6
 MAX_QUERIES = 30
+# Pages allowed more than a list page's cap, each with its reason (still constant in the rows).
+QUERY_CAPS = {
+    "committee:meeting": (
+        36,
+        "the meeting page is several lists at once (attendance, quorum, the open ballots and a page of the "
+        "agenda with their votes and recusals, award levels, ties, remarks, schedule changes)",
+    ),
+}
 
 
 class World:
@@ -214,6 +222,7 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "feedback:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
         "feedback:leader": ("expert", {}),
         # The committee's pages read the stored panel scores (reviews.PanelScore), never the item scores.
+        "committee:meeting": ("secretary", {"pk": w.meeting.pk}),
         "committee:report": ("member", {"pk": w.meeting.pk}),
         "committee:dossier": ("member", {"pk": w.meeting.ballots.order_by("rank", "pk").first().pk}),
     }
@@ -271,8 +280,6 @@ EXEMPT = {
     "committee:meeting_new": "form",
     "committee:notice_publish": "POST only",
     "committee:confirm": "form with the cycle's winners (quota-bounded)",
-    "committee:meeting": "meeting page: constant 34 queries (over a list page's cap) but renders the whole agenda; "
-    "paging it is committee work; measured in bench",
     "committee:meeting_invite": "POST only",
     "committee:meeting_agenda": "POST only",
     "committee:meeting_open": "POST only",
@@ -431,8 +438,8 @@ def test_no_page_sends_more_queries_with_more_rows(world):
     growing = {k: (small[k][1], grown[k][1]) for k in small if grown[k][1] != small[k][1]}
     assert growing == {}, f"query counts at {SMALL} → {GROWN} units"
     # A full page (an admin changelist shows 100 rows) must not read its rows one by one either.
-    heavy = {k: n for k, (_s, n) in grown.items() if n > MAX_QUERIES}
-    assert heavy == {}, f"pages sending more than {MAX_QUERIES} queries"
+    heavy = {k: n for k, (_s, n) in grown.items() if n > QUERY_CAPS.get(k, (MAX_QUERIES,))[0]}
+    assert heavy == {}, f"pages sending more than {MAX_QUERIES} queries (or their cap in QUERY_CAPS)"
     assert len(small) > 60  # the site's list pages and every admin changelist and change page
 
 

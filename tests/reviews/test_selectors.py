@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.enums import ApplicationStatus
-from reviews.enums import RoundKind
+from reviews.enums import RankingBasis, RoundKind
 from reviews.models import ItemScore, Panel
 from reviews.selectors import (
     application_score_summary,
@@ -17,6 +17,8 @@ from reviews.selectors import (
     cycle_score_distribution,
     expert_performance,
     material_for_expert,
+    ranking_positions,
+    ranking_row,
 )
 from tests.factories.awards import ApplicationFactory
 from tests.factories.core import UserFactory
@@ -62,6 +64,28 @@ def test_cycle_ranking_rows_and_tie_breaks(cycle, five):
     assert top.material == Decimal("600.00") and top.onsite is None and top.combined is None
     assert top.categories["4.7"] == Decimal("300.00") and top.categories["4.1"] == Decimal("55.00")
     assert top.enterprise == b.enterprise and top.complete == {"material": True}
+
+
+def test_ranking_positions_number_the_whole_ranking_and_return_only_the_rows_asked(cycle, five):
+    rnd = ReviewRoundFactory(cycle=cycle)
+    a = _app(cycle, rnd, five, [60] * 5)
+    b = _app(cycle, rnd, five, [50] * 5, results=[75] * 5)
+    c = _app(cycle, rnd, five, [40] * 5, submitted_at=T0 + dt.timedelta(hours=2))
+    d = _app(cycle, rnd, five, [40] * 5, submitted_at=T0 + dt.timedelta(hours=1))
+    unscored = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
+    Panel.objects.create(round=rnd, application=unscored)
+    no_panel = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
+    whole = {r.application.pk: r for r in cycle_ranking(cycle=cycle)}
+    basis = RankingBasis.MATERIAL
+    page = ranking_positions(cycle=cycle, basis=basis, application_ids=[c.pk, a.pk, unscored.pk, no_panel.pk])
+    assert set(page) == {c.pk, a.pk, unscored.pk}  # only the rows asked, and only with a panel
+    assert (page[a.pk].rank, page[c.pk].rank) == (whole[a.pk].rank, whole[c.pk].rank) == (2, 4)
+    assert page[a.pk].material == whole[a.pk].material == Decimal("600.00")
+    assert (page[unscored.pk].position, page[unscored.pk].rank) == (5, None)  # last, unranked
+    assert ranking_positions(cycle=cycle, basis=basis, application_ids=[]) == {}
+    assert ranking_row(cycle=cycle, application=d, basis=basis).rank == 3
+    assert ranking_row(cycle=cycle, application=no_panel, basis=basis) is None
+    assert b.pk in whole
 
 
 def test_trimmed_mean_and_consensus_drive_the_panel_score(cycle, five):
