@@ -167,6 +167,20 @@ def combine(*, material: Decimal | None, onsite: Decimal | None, material_weight
     return (material * Decimal(material_weight) + onsite * Decimal(onsite_weight)).quantize(CENT, ROUND_HALF_UP)
 
 
+def with_presentation(
+    *, panel_score: Decimal | None, panel_max, presentation_fraction: Decimal | None, weight_percent: int
+) -> Decimal | None:
+    """The ranking score with the presentation weighted in, on the panel score's scale:
+    ((1 − w) · panel / panel max + w · presentation / its scale max) · panel max, w = weight / 100.
+    None when the cycle does not weight the presentation or a figure is missing."""
+    if not weight_percent or panel_score is None or presentation_fraction is None or not panel_max:
+        return None
+    w = Decimal(weight_percent) / 100
+    panel_max = Decimal(panel_max)
+    mixed = (1 - w) * (Decimal(panel_score) / panel_max) + w * Decimal(presentation_fraction)
+    return (mixed * panel_max).quantize(CENT, ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Describe:
     n: int

@@ -37,6 +37,7 @@ from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
+from vetting.selectors import PresentationFigure, presentation_figures
 
 from . import scoring
 from .assignment import ExpertCandidate, PanelRequest, hard_conflict, soft_conflict
@@ -429,6 +430,10 @@ class RankingRow:
     categories_by_round: dict[str, dict[str, Decimal]]
     results_score: Decimal | None
     complete: dict[str, bool]
+    # 陈述答辩: the panel's presentation score (vetting's stored rows) and, when the cycle weights it,
+    # the basis score with the presentation weighted in (scoring.with_presentation).
+    presentation: PresentationFigure | None = None
+    with_presentation: Decimal | None = None
 
     def score(self, basis: str) -> Decimal | None:
         return {
@@ -535,6 +540,10 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
     for s in scores.values():
         per_app[s.application_id][s.kind] = s
     wm, wo = cycle.material_weight, cycle.onsite_weight
+    talks = presentation_figures(a.pk for a in apps)
+    # Read only when some presentation is weighted (the framework is one more query otherwise).
+    weighted = any(f.weight for f in talks.values()) or (talks and cycle.presentation_weight)
+    panel_max = cycle.framework.total_points if weighted else None
     rows = []
     for position, app in enumerate(apps, start=start):
         app.cycle = cycle
@@ -566,9 +575,24 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
                 categories_by_round=by_round,
                 results_score=app.basis_results,
                 complete={k: s.complete for k, s in rounds.items()},
+                presentation=talks.get(app.pk),
+                with_presentation=presentation_score(
+                    app.basis_score, talks.get(app.pk), panel_max=panel_max, weight=cycle.presentation_weight
+                ),
             )
         )
     return rows
+
+
+def presentation_score(basis_score, figure: PresentationFigure | None, *, panel_max, weight: int) -> Decimal | None:
+    """The basis score with the presentation weighted in: the weight stored with the panel's latest
+    presentation score (the decision as it was made), else the cycle's current one."""
+    return scoring.with_presentation(
+        panel_score=basis_score,
+        panel_max=panel_max,
+        presentation_fraction=figure.fraction if figure else None,
+        weight_percent=figure.weight if figure else weight,
+    )
 
 
 def cycle_ranking(*, cycle: AwardCycle, basis: RankingBasis | None = None) -> list[RankingRow]:
