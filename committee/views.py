@@ -529,7 +529,6 @@ def dossier(request, pk):
             "history": selectors.candidate_history(ballot),
             "blocks": selectors.dossier_blocks(ballot),
             "opinion_records": vetting_selectors.dossier_records(ballot.application),
-            "presentation": vetting_selectors.presentation_figures([ballot.application_id]).get(ballot.application_id),
             "presentation_notes": vetting_selectors.notes_of_application(ballot.application),
         },
     )

@@ -37,7 +37,7 @@ from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
-from vetting.selectors import PresentationFigure, presentation_figures
+from vetting.selectors import PresentationFigure, presentation_annotations, presentation_figure
 
 from . import scoring
 from .assignment import ExpertCandidate, PanelRequest, hard_conflict, soft_conflict
@@ -507,6 +507,7 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
             onsite=_stored(RoundKind.ONSITE, "total"),
             material_results=_stored(RoundKind.MATERIAL, "results"),
             onsite_results=_stored(RoundKind.ONSITE, "results"),
+            **presentation_annotations(),
         )
         .annotate(
             combined=_weighted(F("material"), F("onsite"), cycle),
@@ -540,9 +541,9 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
     for s in scores.values():
         per_app[s.application_id][s.kind] = s
     wm, wo = cycle.material_weight, cycle.onsite_weight
-    talks = presentation_figures(a.pk for a in apps)
+    talks = {a.pk: presentation_figure(a) for a in apps}
     # Read only when some presentation is weighted (the framework is one more query otherwise).
-    weighted = any(f.weight for f in talks.values()) or (talks and cycle.presentation_weight)
+    weighted = any(f.weight for f in talks.values() if f)
     panel_max = cycle.framework.total_points if weighted else None
     rows = []
     for position, app in enumerate(apps, start=start):
@@ -576,22 +577,22 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
                 results_score=app.basis_results,
                 complete={k: s.complete for k, s in rounds.items()},
                 presentation=talks.get(app.pk),
-                with_presentation=presentation_score(
-                    app.basis_score, talks.get(app.pk), panel_max=panel_max, weight=cycle.presentation_weight
-                ),
+                with_presentation=presentation_score(app.basis_score, talks.get(app.pk), panel_max=panel_max),
             )
         )
     return rows
 
 
-def presentation_score(basis_score, figure: PresentationFigure | None, *, panel_max, weight: int) -> Decimal | None:
-    """The basis score with the presentation weighted in: the weight stored with the panel's latest
-    presentation score (the decision as it was made), else the cycle's current one."""
+def presentation_score(basis_score, figure: PresentationFigure | None, *, panel_max) -> Decimal | None:
+    """The basis score with the presentation weighted in, by the weight stored with the panel's
+    latest presentation score (the decision as it was made); None without a presentation score."""
+    if figure is None:
+        return None
     return scoring.with_presentation(
         panel_score=basis_score,
         panel_max=panel_max,
-        presentation_fraction=figure.fraction if figure else None,
-        weight_percent=figure.weight if figure else weight,
+        presentation_fraction=figure.fraction,
+        weight_percent=figure.weight,
     )
 
 

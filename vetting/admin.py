@@ -39,4 +39,4 @@ class PresentationScoreAdmin(ReadOnly, admin.ModelAdmin):
     """Scores as given, with the scale and weight then in force: read-only."""
 
     list_display = ["slot", "by", "score", "scale_max", "weight", "given_at"]
-    list_select_related = ["slot__application__enterprise", "slot__session__cycle", "by"]
+    list_select_related = ["slot__application__enterprise", "slot__application__cycle", "slot__session__cycle", "by"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open for recording")
+    OPEN = "open", _("Recording")
     CLOSED = "closed", _("Closed")
 
 

@@ -102,21 +102,15 @@ class PresentationSessionForm(forms.Form):
     panel = forms.ModelMultipleChoiceField(
         label=_("Panel"),
         queryset=None,
-        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The experts who hear the presentations and ask the questions."),
+        error_messages={"required": _("A presentation session needs a panel: choose its members.")},
     )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["panel"].queryset = candidates
         self.fields["panel"].label_from_instance = lambda u: u.get_full_name() or u.email
-
-    def clean_panel(self):
-        panel = self.cleaned_data.get("panel")
-        if not panel:
-            raise ValidationError(_("A presentation session needs a panel: choose its members."))
-        return panel
 
 
 class PresentationScheduleForm(forms.Form):

@@ -7,7 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -119,6 +132,9 @@ def cycle_departments(cycle: AwardCycle) -> QuerySet[User]:
 # --- 陈述答辩 presentation and defence -------------------------------------------------------------
 
 
+SHARE = DecimalField(max_digits=20, decimal_places=10)
+
+
 @dataclass(frozen=True)
 class PresentationFigure:
     """The panel's presentation score of one application: the mean of its members' scores, each
@@ -221,6 +237,40 @@ def notes_of_application(application: Application) -> list[PresentationNote]:
 
 def score_of_member(slot: PresentationSlot, user: User) -> PresentationScore | None:
     return PresentationScore.objects.filter(slot=slot, by=user).first()
+
+
+def presentation_annotations() -> dict:
+    """Each application's presentation figures as annotations (one query with the ranking): the
+    count of scores, the mean share of each score's own scale maximum, and the latest score's scale
+    and weight. Read them back with `presentation_figure`."""
+    rows = PresentationScore.objects.filter(slot__application_id=OuterRef("pk"))
+    per_app = rows.order_by().values("slot__application_id")
+    share = ExpressionWrapper(
+        Cast("score", SHARE) / F("scale_max"), output_field=DecimalField(max_digits=20, decimal_places=10)
+    )
+    latest = rows.order_by("-given_at", "-pk")
+    return {
+        "presentation_n": Subquery(per_app.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        "presentation_fraction": Subquery(per_app.annotate(f=Avg(share)).values("f")[:1], output_field=SHARE),
+        "presentation_scale": Subquery(latest.values("scale_max")[:1], output_field=IntegerField()),
+        "presentation_weight": Subquery(latest.values("weight")[:1], output_field=IntegerField()),
+    }
+
+
+def presentation_figure(application) -> PresentationFigure | None:
+    """The figure of an application annotated by `presentation_annotations` (None without scores)."""
+    n = getattr(application, "presentation_n", None)
+    if not n:
+        return None
+    fraction = Decimal(application.presentation_fraction)
+    scale = application.presentation_scale
+    return PresentationFigure(
+        n=n,
+        mean=(fraction * scale).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        scale_max=scale,
+        fraction=fraction,
+        weight=application.presentation_weight,
+    )
 
 
 def presentation_figures(application_ids: Iterable[int]) -> dict[int, PresentationFigure]:

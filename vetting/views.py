@@ -221,7 +221,7 @@ def office_presentations(request, cycle_id):
             _refused(form, exc)
         else:
             messages.success(request, _("The session is arranged; now schedule the applications."))
-            return redirect("vetting:office_presentation", pk=session.pk)
+            return redirect("vetting:office_presentation", session_id=session.pk)
     page = paginate(request, selectors.sessions_of_cycle(cycle))
     return render(
         request, "vetting/office_presentations.html", {"cycle": cycle, "form": form, "sessions": page, "page": page}
@@ -229,9 +229,9 @@ def office_presentations(request, cycle_id):
 
 
 @login_required
-def office_presentation(request, pk):
+def office_presentation(request, session_id):
     """The award office: one session — its details, its schedule, invitations, opening and closing."""
-    session = get_object_or_404(PresentationSession.objects.select_related("cycle"), pk=pk)
+    session = get_object_or_404(PresentationSession.objects.select_related("cycle"), pk=session_id)
     cycle = _office_cycle(request, session.cycle_id)
     post = request.POST if request.method == "POST" else None
     action = request.POST.get("action") if post else None
@@ -268,7 +268,7 @@ def office_presentation(request, pk):
                 _refused(bound, exc)
             else:
                 messages.success(request, _("Saved."))
-                return redirect("vetting:office_presentation", pk=session.pk)
+                return redirect("vetting:office_presentation", session_id=session.pk)
     elif action in ("invite", "open", "close"):
         try:
             if action == "invite":
@@ -286,7 +286,7 @@ def office_presentation(request, pk):
                 messages.success(request, _("The session is closed."))
         except ServiceError as exc:
             messages.error(request, exc.message)
-        return redirect("vetting:office_presentation", pk=session.pk)
+        return redirect("vetting:office_presentation", session_id=session.pk)
     slots = selectors.session_slots(session)
     figures = selectors.presentation_figures(s.application_id for s in slots)
     for s in slots:
@@ -299,9 +299,9 @@ def office_presentation(request, pk):
 
 
 @login_required
-def presentation_invitation(request, pk):
+def presentation_invitation(request, slot_id):
     """The enterprise invited: the time and place, and its answer."""
-    slot = selectors.slot_for_applicant(request.user, pk)
+    slot = selectors.slot_for_applicant(request.user, slot_id)
     form = PresentationResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -326,9 +326,9 @@ def presentation_queue(request):
 
 
 @login_required
-def presentation_record(request, pk):
+def presentation_record(request, slot_id):
     """A panel member, during the session: questions and answers per category, and a score."""
-    slot = selectors.slot_for_panel_member(request.user, pk)
+    slot = selectors.slot_for_panel_member(request.user, slot_id)
     cycle = slot.session.cycle
     categories = [(c.code, f"{c.code} {c.title}") for c in award_selectors.framework_categories(cycle)]
     action = request.POST.get("action") if request.method == "POST" else None
@@ -351,7 +351,7 @@ def presentation_record(request, pk):
         except ServiceError as exc:
             _refused(bound, exc)
         else:
-            return redirect("vetting:presentation", pk=slot.pk)
+            return redirect("vetting:presentation", slot_id=slot.pk)
     return render(
         request,
         "vetting/presentation_record.html",

@@ -159,7 +159,7 @@ def test_ranking_and_exports_do_not_grow_with_rows(
 ):
     _many(cycle, n, five)
     c = client_for(secretary)
-    with django_assert_max_num_queries(20):  # + the presentation scores of the page and of the chart
+    with django_assert_max_num_queries(18):
         assert c.get(reverse("reviews:ranking", args=[cycle.pk])).status_code == 200
     with django_assert_max_num_queries(17):
         response = c.get(reverse("reviews:export", args=[cycle.pk, "csv"]))

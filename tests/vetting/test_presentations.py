@@ -451,7 +451,9 @@ def test_the_panel_mean_reads_each_score_on_its_own_scale(open_slot, panel_membe
     assert figure.scale_max == 50 and figure.mean == Decimal("42.50") and figure.weight == 20
 
 
-def test_the_ranking_shows_the_presentation_and_the_weighted_figure(open_slot, panel_member, presenting_cycle):
+def test_the_ranking_shows_the_presentation_and_the_weighted_figure(
+    open_slot, panel_member, second_member, presenting_cycle
+):
     presenting_cycle.presentation_weight = 20
     presenting_cycle.save()
     rnd = ReviewRound.objects.create(
@@ -467,7 +469,19 @@ def test_the_ranking_shows_the_presentation_and_the_weighted_figure(open_slot, p
     ranked = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
     (row,) = ranking_rows(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, applications=ranked)
     assert row.material == Decimal("700.00") and row.presentation.mean == Decimal("85.00")
-    assert row.with_presentation == Decimal("730.00")
+    assert row.with_presentation == Decimal("730.00")  # (0.8 × 0.70 + 0.2 × 0.85) × 1000
+    # A second member scores on a scale changed since: each score is read on its own scale, and the
+    # database's figure is the Python one's.
+    presenting_cycle.presentation_scale_max = 50
+    presenting_cycle.save()
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=open_slot.pk)
+    presentation_score_record(slot=slot, by=second_member, score=45)
+    ranked = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
+    (row,) = ranking_rows(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, applications=ranked)
+    assert row.presentation.n == 2 and row.presentation.fraction == Decimal("0.875")
+    assert row.presentation.mean == Decimal("43.75") and row.presentation.scale_max == 50
+    assert row.with_presentation == Decimal("735.00")  # (0.8 × 0.70 + 0.2 × 0.875) × 1000
+    assert selectors.presentation_figures([slot.application_id])[slot.application_id].fraction == Decimal("0.875")
 
 
 # --- pages ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='duration (minutes)')),
                 ('place', models.CharField(max_length=200, verbose_name='place')),
                 ('is_public', models.BooleanField(default=False, help_text="An open session's schedule is shown on a public page.", verbose_name='open to the public')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('open', 'Open for recording'), ('closed', 'Closed')], default='planned', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('planned', 'Planned'), ('open', 'Recording'), ('closed', 'Closed')], default='planned', max_length=10, verbose_name='status')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='presentation_sessions', to='awards.awardcycle', verbose_name='cycle')),
