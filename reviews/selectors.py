@@ -20,6 +20,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -34,7 +35,7 @@ from django.utils.translation import ngettext
 
 from awards import sections as S
 from awards.enums import ApplicationStatus, CycleRole
-from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
+from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaFramework, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
 from vetting.selectors import PresentationFigure, presentation_annotations, presentation_figure
@@ -489,14 +490,16 @@ def _weighted(material, onsite, cycle: AwardCycle):
     )
 
 
-def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
+def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentation: bool = False):
     """The applications of the cycle that have a panel, best first, ordered by the database from the
     stored panel scores (page it, then `ranking_rows`).
 
     Ties: the higher results-category score (for the combined basis both rounds' results points
     weighted like the score), then the earlier submission, then the lower id. Applications without
     a score for the basis come last, unranked. Annotated: material, onsite, combined, basis_score,
-    basis_results.
+    basis_results, the presentation figures (vetting) and with_presentation, the basis score with the
+    presentation weighted in as its scores were given (NULL where not weighted). `by_presentation`
+    orders by with_presentation first (those without it follow by the basis score).
     """
     qs = (
         Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
@@ -519,7 +522,21 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
         RankingBasis.ONSITE: ("onsite", "onsite_results"),
         RankingBasis.COMBINED: ("combined", "combined_results"),
     }[basis]
-    return qs.annotate(basis_score=F(score), basis_results=F(results)).order_by(
+    qs = qs.annotate(basis_score=F(score), basis_results=F(results)).annotate(
+        with_presentation=scoring.with_presentation(
+            panel_score=F("basis_score"),
+            panel_max=Subquery(
+                CriteriaFramework.objects.filter(pk=cycle.framework_id).values("total_points")[:1],
+                output_field=IntegerField(),
+            ),
+            presentation_fraction=F("presentation_fraction"),
+            weight_percent=F("presentation_weight"),
+            scored=Q(presentation_n__gt=0, presentation_weight__gt=0, basis_score__isnull=False),
+        )
+    )
+    first = [F("with_presentation").desc(nulls_last=True)] if by_presentation else []
+    return qs.order_by(
+        *first,
         F("basis_score").desc(nulls_last=True),
         F("basis_results").desc(nulls_last=True),
         F("submitted_at").asc(nulls_last=True),
@@ -541,10 +558,6 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
     for s in scores.values():
         per_app[s.application_id][s.kind] = s
     wm, wo = cycle.material_weight, cycle.onsite_weight
-    talks = {a.pk: presentation_figure(a) for a in apps}
-    # Read only when some presentation is weighted (the framework is one more query otherwise).
-    weighted = any(f.weight for f in talks.values() if f)
-    panel_max = cycle.framework.total_points if weighted else None
     rows = []
     for position, app in enumerate(apps, start=start):
         app.cycle = cycle
@@ -576,24 +589,11 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
                 categories_by_round=by_round,
                 results_score=app.basis_results,
                 complete={k: s.complete for k, s in rounds.items()},
-                presentation=talks.get(app.pk),
-                with_presentation=presentation_score(app.basis_score, talks.get(app.pk), panel_max=panel_max),
+                presentation=presentation_figure(app),
+                with_presentation=app.with_presentation,
             )
         )
     return rows
-
-
-def presentation_score(basis_score, figure: PresentationFigure | None, *, panel_max) -> Decimal | None:
-    """The basis score with the presentation weighted in, by the weight stored with the panel's
-    latest presentation score (the decision as it was made); None without a presentation score."""
-    if figure is None:
-        return None
-    return scoring.with_presentation(
-        panel_score=basis_score,
-        panel_max=panel_max,
-        presentation_fraction=figure.fraction,
-        weight_percent=figure.weight,
-    )
 
 
 def cycle_ranking(*, cycle: AwardCycle, basis: RankingBasis | None = None) -> list[RankingRow]:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, IntegerField, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -414,30 +415,29 @@ def test_bad_scores_are_refused(open_slot, panel_member, bad):
 # --- the ranking's arithmetic ------------------------------------------------------------------------
 
 
-def test_the_weighting_against_a_hand_computed_case():
+def _weighted(panel_score, fraction, weight):
+    """scoring.with_presentation evaluated by the database on literal values."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    share = DecimalField(max_digits=20, decimal_places=10)
+    expression = scoring.with_presentation(
+        panel_score=Value(Decimal(panel_score), output_field=money),
+        panel_max=Value(1000, output_field=IntegerField()),
+        presentation_fraction=Value(Decimal(fraction), output_field=share),
+        weight_percent=Value(weight, output_field=IntegerField()),
+        scored=Q(pk__isnull=False) if weight else Q(pk__isnull=True),
+    )
+    return Application.objects.annotate(x=expression).values_list("x", flat=True).first()
+
+
+def test_the_weighting_against_a_hand_computed_case(application_a):
     # panel 700 of 1000 = 0.70; presentation (80/100 + 45/50) / 2 = 0.85; w = 20 %:
     # (0.8 × 0.70 + 0.2 × 0.85) × 1000 = (0.56 + 0.17) × 1000 = 730.00
-    got = scoring.with_presentation(
-        panel_score=Decimal("700"), panel_max=1000, presentation_fraction=Decimal("0.85"), weight_percent=20
-    )
-    assert got == Decimal("730.00")
+    assert _weighted("700", "0.85", 20) == Decimal("730.00")
     # 612.40 of 1000, presentation 0.5, w = 35 %: 0.65 × 0.6124 + 0.35 × 0.5 = 0.39806 + 0.175 = 0.57306
-    got = scoring.with_presentation(
-        panel_score=Decimal("612.40"), panel_max=1000, presentation_fraction=Decimal("0.5"), weight_percent=35
-    )
-    assert got == Decimal("573.06")
-    assert (
-        scoring.with_presentation(
-            panel_score=Decimal("700"), panel_max=1000, presentation_fraction=Decimal("0.85"), weight_percent=0
-        )
-        is None
-    )
-    assert (
-        scoring.with_presentation(
-            panel_score=None, panel_max=1000, presentation_fraction=Decimal("1"), weight_percent=20
-        )
-        is None
-    )
+    assert _weighted("612.40", "0.5", 35) == Decimal("573.06")
+    # w = 100 %: the presentation alone, on the panel's scale
+    assert _weighted("612.40", "0.875", 100) == Decimal("875.00")
+    assert _weighted("700", "0.85", 0) is None  # not weighted: shown beside, never mixed in
 
 
 def test_the_panel_mean_reads_each_score_on_its_own_scale(open_slot, panel_member, second_member, presenting_cycle):
@@ -606,3 +606,38 @@ def test_the_public_page_shows_only_open_sessions_and_no_unconfirmed_names(
     page = client_for(None).get(url).content.decode()
     assert name in page and "77.5" not in page
     assert presenting_b.enterprise.display_name not in page
+
+
+def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
+    client_for, session, presenting_a, presenting_b, panel_member, presenting_cycle, secretary
+):
+    """A: 700 without a presentation score; B: 650 and a full presentation score at 20 %
+    = (0.8 × 0.65 + 0.2 × 1) × 1000 = 720. By the ranking score A leads; weighted in, B does."""
+    presenting_cycle.presentation_weight = 20
+    presenting_cycle.save()
+    rnd = ReviewRound.objects.create(
+        cycle=presenting_cycle,
+        kind=RoundKind.MATERIAL,
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    for app, total in ((presenting_a, "700.00"), (presenting_b, "650.00")):
+        panel = Panel.objects.create(round=rnd, application=app)
+        PanelScore.objects.create(panel=panel, total=Decimal(total), results=Decimal("0"), items_scored=23)
+    slot = presentation_schedule(session=session, application=presenting_b, starts_at=at(10), minutes=30, by=secretary)
+    presentation_session_open(session=session, by=secretary)
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=slot.pk)
+    presentation_score_record(slot=slot, by=panel_member, score=100)
+    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
+    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=True)
+    assert [a.pk for a in plain] == [presenting_a.pk, presenting_b.pk]
+    assert [(a.pk, a.with_presentation) for a in weighted] == [
+        (presenting_b.pk, Decimal("720.00")),
+        (presenting_a.pk, None),
+    ]
+    c = client_for(secretary)
+    url = reverse("reviews:ranking", args=[presenting_cycle.pk])
+    page = c.get(url, {"basis": "material", "order": "presentation"}).content.decode()
+    assert page.index(presenting_b.display_name) < page.index(presenting_a.display_name) and "720.00" in page
+    page = c.get(url, {"basis": "material"}).content.decode()
+    assert page.index(presenting_a.display_name) < page.index(presenting_b.display_name)
