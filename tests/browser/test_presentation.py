@@ -3,6 +3,7 @@ enterprise confirms on a 360 px phone, a panel member records a question and a s
 and the public page shows the session."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,6 +14,8 @@ from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, StageKind
 from awards.models import Application
 from awards.stages import StageSpec
+from reviews.enums import RoundKind
+from reviews.models import Panel, PanelScore, ReviewRound
 from tests.factories.awards import CycleMembershipFactory
 from tests.factories.core import UserFactory
 from vetting.models import PresentationNote, PresentationScore, PresentationSlot
@@ -68,6 +71,21 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
         by=secretary,
     )
     Application.objects.filter(pk=application_a.pk).update(status=S.PRESENTATION, receipt_number="2100-007")
+    # Its material review is scored (the ranking shows the presentation beside it, weighted 20 %).
+    cycle.presentation_weight = 20
+    cycle.save()
+    rnd = ReviewRound.objects.create(
+        cycle=cycle,
+        kind=RoundKind.MATERIAL,
+        opens_at=timezone.now() - dt.timedelta(days=20),
+        closes_at=timezone.now() - dt.timedelta(days=2),
+    )
+    PanelScore.objects.create(
+        panel=Panel.objects.create(round=rnd, application=application_a),
+        total=Decimal("702.50"),
+        results=Decimal("281.00"),
+        items_scored=23,
+    )
     day = (today + dt.timedelta(days=1)).isoformat()
 
     # The office arranges a public session and schedules the application in it.
@@ -142,6 +160,15 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     context.close()
     assert PresentationScore.objects.get(slot=slot).score == 86.5
     assert PresentationNote.objects.get(slot=slot).category == "4.3"
+
+    # The office's ranking: the presentation score and the weighted figure beside the panel score.
+    context, page = _context(browser, live_server, lang, 1280)
+    login(page, secretary.email)
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/?basis=material&order=presentation")
+    body = page.locator("main").inner_text()
+    _shot(page, f"presentation-ranking-{suffix}")
+    assert "86.50" in body and "735.00" in body  # (0.8 × 0.7025 + 0.2 × 0.865) × 1000 = 562 + 173
+    context.close()
 
     # Anyone sees the public schedule, with the confirmed enterprise and no score.
     context, page = _context(browser, live_server, lang, PHONE)
