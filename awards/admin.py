@@ -180,7 +180,19 @@ class AwardCycleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Review"), {"fields": ["experts_per_panel", "dispersion_threshold", "material_weight", "onsite_weight"]}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "experts_per_panel",
+                    "dispersion_threshold",
+                    "material_weight",
+                    "onsite_weight",
+                    "presentation_scale_max",
+                    "presentation_weight",
+                ]
+            },
+        ),
         (
             _("Committee and public notice"),
             {

@@ -179,6 +179,17 @@ class AwardCycle(BilingualTitleMixin):
     onsite_weight = models.DecimalField(
         _("weight of the on-site review"), max_digits=3, decimal_places=2, default=Decimal("0.60")
     )
+    # 陈述答辩: the scale the panel scores the presentation on, and its weight in the ranking (0 = shown,
+    # not weighted). Each presentation score stores both as they were when it was given.
+    presentation_scale_max = models.PositiveSmallIntegerField(
+        _("presentation scale maximum"), default=100, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    presentation_weight = models.PositiveSmallIntegerField(
+        _("weight of the presentation (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("0 shows the presentation score beside the ranking without weighting it."),
+    )
     # Committee parameters, as exact fractions.
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)

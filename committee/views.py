@@ -579,6 +579,7 @@ def dossier(request, pk):
             "history": selectors.candidate_history(ballot),
             "blocks": selectors.dossier_blocks(ballot),
             "opinion_records": vetting_selectors.dossier_records(ballot.application),
+            "presentation_notes": vetting_selectors.notes_of_application(ballot.application),
         },
     )
 

@@ -46,6 +46,8 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[l
         _("Material review"),
         _("On-site review"),
         _("Combined"),
+        _("Presentation"),
+        _("With presentation"),
         *[f"{c}" for c in codes],
     ]
     rank_rows = [
@@ -61,6 +63,8 @@ def export_tables(*, cycle: AwardCycle) -> list[tuple[str, list[str], Iterable[l
                 r.material if r.material is not None else "",
                 r.onsite if r.onsite is not None else "",
                 r.combined if r.combined is not None else "",
+                r.presentation.mean if r.presentation else "",
+                r.with_presentation if r.with_presentation is not None else "",
                 *[r.categories.get(c, "") for c in codes],
             ]
             for r in ranking

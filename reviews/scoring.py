@@ -15,8 +15,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Aggregate, Avg, Case, Count, F, FloatField, Max, Min, StdDev, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    StdDev,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext_lazy as _
 
 # The scale is awards.scale's; BANDS and band_for are re-exported for the review's pages.
@@ -165,6 +180,19 @@ def combine(*, material: Decimal | None, onsite: Decimal | None, material_weight
     if material is None or onsite is None:
         return None
     return (material * Decimal(material_weight) + onsite * Decimal(onsite_weight)).quantize(CENT, ROUND_HALF_UP)
+
+
+def with_presentation(*, panel_score, panel_max, presentation_fraction, weight_percent, scored):
+    """The ranking score with the presentation weighted in, as a database expression (the ranking
+    sorts and pages by it, and every page shows it: this is the one place of the arithmetic):
+    ((1 − w) · panel / panel max + w · presentation share) · panel max, w = weight / 100, to the cent.
+    The arguments are expressions; NULL unless `scored` (a Q: a presentation score with a weight > 0)."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    mixed = ExpressionWrapper(
+        ((100 - weight_percent) * panel_score / panel_max + weight_percent * presentation_fraction) * panel_max / 100,
+        output_field=DecimalField(max_digits=30, decimal_places=12),
+    )
+    return Case(When(scored, then=Round(mixed, 2, output_field=money)), default=None, output_field=money)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
     Window,
@@ -35,9 +37,10 @@ from django.utils.translation import ngettext
 
 from awards import sections
 from awards.enums import ApplicationStatus, CycleRole
-from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaItem
+from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaFramework, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
+from vetting.selectors import PresentationFigure, presentation_annotations, presentation_figure
 
 from . import scoring
 from .assignment import ExpertCandidate, PanelRequest, hard_conflict, soft_conflict
@@ -430,6 +433,10 @@ class RankingRow:
     categories_by_round: dict[str, dict[str, Decimal]]
     results_score: Decimal | None
     complete: dict[str, bool]
+    # 陈述答辩: the panel's presentation score (vetting's stored rows) and, when the cycle weights it,
+    # the basis score with the presentation weighted in (scoring.with_presentation).
+    presentation: PresentationFigure | None = None
+    with_presentation: Decimal | None = None
 
     def score(self, basis: str) -> Decimal | None:
         return {
@@ -484,14 +491,16 @@ def _weighted(material, onsite, cycle: AwardCycle):
     )
 
 
-def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
+def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentation: bool = False):
     """The applications of the cycle that have a panel, best first, ordered by the database from the
     stored panel scores (page it, then `ranking_rows`).
 
     Ties: the higher results-category score (for the combined basis both rounds' results points
     weighted like the score), then the earlier submission, then the lower id. Applications without
     a score for the basis come last, unranked. Annotated: material, onsite, combined, basis_score,
-    basis_results.
+    basis_results, the presentation figures (vetting) and with_presentation, the basis score with the
+    presentation weighted in as its scores were given (NULL where not weighted). `by_presentation`
+    orders by with_presentation first (those without it follow by the basis score).
     """
     qs = (
         Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
@@ -503,6 +512,7 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
             onsite=F("stored_onsite__total"),
             material_results=F("stored_material__results"),
             onsite_results=F("stored_onsite__results"),
+            **presentation_annotations(),
         )
         .annotate(
             combined=_weighted(F("material"), F("onsite"), cycle),
@@ -514,7 +524,21 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis):
         RankingBasis.ONSITE: ("onsite", "onsite_results"),
         RankingBasis.COMBINED: ("combined", "combined_results"),
     }[basis]
-    return qs.annotate(basis_score=F(score), basis_results=F(results)).order_by(
+    qs = qs.annotate(basis_score=F(score), basis_results=F(results)).annotate(
+        with_presentation=scoring.with_presentation(
+            panel_score=F("basis_score"),
+            panel_max=Subquery(
+                CriteriaFramework.objects.filter(pk=cycle.framework_id).values("total_points")[:1],
+                output_field=IntegerField(),
+            ),
+            presentation_fraction=F("presentation_fraction"),
+            weight_percent=F("presentation_weight"),
+            scored=Q(presentation_n__gt=0, presentation_weight__gt=0, basis_score__isnull=False),
+        )
+    )
+    first = [F("with_presentation").desc(nulls_last=True)] if by_presentation else []
+    return qs.order_by(
+        *first,
         F("basis_score").desc(nulls_last=True),
         F("basis_results").desc(nulls_last=True),
         F("submitted_at").asc(nulls_last=True),
@@ -567,6 +591,8 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
                 categories_by_round=by_round,
                 results_score=app.basis_results,
                 complete={k: s.complete for k, s in rounds.items()},
+                presentation=presentation_figure(app),
+                with_presentation=app.with_presentation,
             )
         )
     return rows

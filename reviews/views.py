@@ -514,7 +514,8 @@ def ranking(request, pk):
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
-    ranked = selectors.ranked_applications(cycle=cycle, basis=basis)
+    by_presentation = request.GET.get("order") == "presentation" and cycle.presentation_weight > 0
+    ranked = selectors.ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
     summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
     lang_en = (request.LANGUAGE_CODE or "").startswith("en")
@@ -547,6 +548,7 @@ def ranking(request, pk):
             "page": page,
             "summary": summary,
             "basis": basis,
+            "by_presentation": by_presentation,
             "cat_labels": cat_labels,
             "chart": chart,
             "material_form": DecideForm(prefix="material"),

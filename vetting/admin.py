@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_mixins import ReadOnly
 
-from .models import OpinionRequest, Recommendation
+from .models import OpinionRequest, PresentationScore, PresentationSession, Recommendation
 
 
 @admin.register(Recommendation)
@@ -23,3 +23,20 @@ class OpinionRequestAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["answer", "disqualifying", "application__cycle"]
     list_select_related = ["application__enterprise", "application__cycle"]
     search_fields = ["application__record_name_zh", "application__receipt_number", "unit"]
+
+
+@admin.register(PresentationSession)
+class PresentationSessionAdmin(ReadOnly, admin.ModelAdmin):
+    """Sessions as arranged: read-only (written by vetting.services)."""
+
+    list_display = ["cycle", "starts_at", "place", "is_public", "status"]
+    list_filter = ["status", "is_public", "cycle"]
+    list_select_related = ["cycle"]
+
+
+@admin.register(PresentationScore)
+class PresentationScoreAdmin(ReadOnly, admin.ModelAdmin):
+    """Scores as given, with the scale and weight then in force: read-only."""
+
+    list_display = ["slot", "by", "score", "scale_max", "weight", "given_at"]
+    list_select_related = ["slot__application__enterprise", "slot__application__cycle", "slot__session__cycle", "by"]

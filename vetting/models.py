@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -5,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from awards.enums import OpinionAnswer, RecommendationDecision, RecordCategory
+
+from .enums import InvitationResponse, SessionStatus
 
 
 def _scan_path(instance, _filename: str) -> str:
@@ -100,3 +103,131 @@ class OpinionRequest(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+# --- 陈述答辩 presentation and defence ----------------------------------------------------------------
+
+
+class PresentationSession(models.Model):
+    """A sitting of the presentation panel: time, place, panel, and the applications heard in it."""
+
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="presentation_sessions"
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place = models.CharField(_("place"), max_length=200)
+    is_public = models.BooleanField(
+        _("open to the public"), default=False, help_text=_("An open session's schedule is shown on a public page.")
+    )
+    panel = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("panel"), related_name="presentation_sessions"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("presentation session")
+        verbose_name_plural = _("presentation sessions")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.place}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class PresentationSlot(models.Model):
+    """One application scheduled in a session, with its invitation and the enterprise's answer."""
+
+    session = models.ForeignKey(
+        PresentationSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="slots"
+    )
+    application = models.ForeignKey(
+        "awards.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="presentation_slots"
+    )
+    starts_at = models.DateTimeField(_("slot starts"))
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=30)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    response = models.CharField(
+        _("answer"), max_length=12, choices=InvitationResponse.choices, default=InvitationResponse.PENDING
+    )
+    reschedule_reason = models.TextField(_("reason for rescheduling"), blank=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("presentation slot")
+        verbose_name_plural = _("presentation slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="uniq_presentation_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.application}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + dt.timedelta(minutes=self.minutes)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.response == InvitationResponse.CONFIRMED
+
+
+class PresentationNote(models.Model):
+    """A question the panel asked about one GB/T 19580 category, and the enterprise's answer."""
+
+    slot = models.ForeignKey(PresentationSlot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="notes")
+    category = models.CharField(_("category"), max_length=10)
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("question and answer")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["category", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.slot} · {self.category}"
+
+
+class PresentationScore(models.Model):
+    """One panel member's score of one presentation, with the scale and weight in force when given."""
+
+    slot = models.ForeignKey(PresentationSlot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="scores")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("panel member"), on_delete=models.PROTECT)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=1)
+    scale_max = models.PositiveSmallIntegerField(_("scale maximum"))
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    given_at = models.DateTimeField(_("given"))
+
+    class Meta:
+        verbose_name = _("presentation score")
+        verbose_name_plural = _("presentation scores")
+        ordering = ["slot", "by"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "by"], name="uniq_presentation_score_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=models.F("scale_max")),
+                name="presentation_score_on_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot} · {self.score}/{self.scale_max}"

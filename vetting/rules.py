@@ -25,3 +25,20 @@ def is_any_department(user) -> bool:
 
 
 rules.add_perm("vetting.access_opinions", is_any_department)
+
+
+# --- 陈述答辩 presentation and defence: predicates on a PresentationSession --------------------------
+
+
+@rules.predicate
+def is_session_panel(user, session) -> bool:
+    return user.is_authenticated and session is not None and session.panel.filter(pk=user.pk).exists()
+
+
+@rules.predicate
+def is_any_presentation_panel(user) -> bool:
+    return user.is_authenticated and user.presentation_sessions.exists()
+
+
+rules.add_perm("vetting.record_presentation", is_session_panel)
+rules.add_perm("vetting.access_presentations", is_any_presentation_panel)

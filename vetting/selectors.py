@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from awards.enums import Actor, ApplicationStatus, CycleRole, OpinionAnswer
+from awards.enums import Actor, ApplicationStatus, CycleRole, OpinionAnswer, StageKind
 from awards.models import Application, AwardCycle, CycleMembership
 from awards.workflow import transitions_for
 from core.models import User
 
-from .models import OpinionRequest, Recommendation
+from .models import (
+    OpinionRequest,
+    PresentationNote,
+    PresentationScore,
+    PresentationSession,
+    PresentationSlot,
+    Recommendation,
+)
 
 
 def recommender_memberships(user: User) -> QuerySet[CycleMembership]:
@@ -100,4 +126,186 @@ def applications_to_consult(cycle: AwardCycle) -> QuerySet[Application]:
 def cycle_departments(cycle: AwardCycle) -> QuerySet[User]:
     return User.objects.filter(cycle_memberships__cycle=cycle, cycle_memberships__role=CycleRole.DEPARTMENT).order_by(
         "email"
+    )
+
+
+# --- 陈述答辩 presentation and defence -------------------------------------------------------------
+
+
+SHARE = DecimalField(max_digits=20, decimal_places=10)
+
+
+@dataclass(frozen=True)
+class PresentationFigure:
+    """The panel's presentation score of one application: the mean of its members' scores, each
+    read on the scale it was given on; the weight is the one stored with the latest score."""
+
+    n: int
+    mean: Decimal  # on the scale of the latest score
+    scale_max: int
+    fraction: Decimal  # mean of score / scale maximum, 0–1
+    weight: int  # percent
+
+
+def sessions_of_cycle(cycle: AwardCycle) -> QuerySet[PresentationSession]:
+    return (
+        PresentationSession.objects.filter(cycle=cycle)
+        .annotate(n_slots=Count("slots", distinct=True), n_panel=Count("panel", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+
+
+def session_slots(session: PresentationSession) -> list[PresentationSlot]:
+    """The session's schedule for the office, with each slot's count of Q&A and scores."""
+    return list(
+        session.slots.select_related("application__enterprise", "responded_by")
+        .annotate(n_notes=Count("notes", distinct=True), n_scores=Count("scores", distinct=True))
+        .order_by("starts_at", "pk")
+    )
+
+
+def schedulable_applications(cycle: AwardCycle) -> QuerySet[Application]:
+    """Applications at the presentation stage of the cycle's table (none if it has no such stage)."""
+    if StageKind.PRESENTATION not in cycle.stage_kinds():
+        return Application.objects.none()
+    return (
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.PRESENTATION)
+        .select_related("enterprise")
+        .order_by("receipt_number", "pk")
+    )
+
+
+def panel_candidates(cycle: AwardCycle) -> QuerySet[User]:
+    """Whom the office may put on a panel: the cycle's experts and committee members."""
+    return (
+        User.objects.filter(
+            cycle_memberships__cycle=cycle, cycle_memberships__role__in=[CycleRole.EXPERT, CycleRole.COMMITTEE]
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def slots_for_panel_member(user: User) -> QuerySet[PresentationSlot]:
+    """The slots of the sessions whose panel the user sits on, the coming ones first."""
+    if not user.is_authenticated:
+        return PresentationSlot.objects.none()
+    return (
+        PresentationSlot.objects.filter(session__panel=user)
+        .select_related("session__cycle", "application__enterprise")
+        .order_by("session__status", "starts_at", "pk")
+    )
+
+
+def slot_for_panel_member(user: User, pk: int) -> PresentationSlot:
+    return get_object_or_404(slots_for_panel_member(user).select_related("session__cycle__framework"), pk=pk)
+
+
+def slot_for_applicant(user: User, pk: int) -> PresentationSlot:
+    """An invitation of one of the user's enterprises; 404 for anyone else."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        PresentationSlot.objects.filter(
+            invited_at__isnull=False, application__enterprise__memberships__user=user
+        ).select_related("session__cycle", "application__enterprise"),
+        pk=pk,
+    )
+
+
+def invitations_of(application: Application) -> list[PresentationSlot]:
+    """The presentation invitations sent for an application (its page shows them)."""
+    return list(
+        PresentationSlot.objects.filter(application=application, invited_at__isnull=False)
+        .select_related("session")
+        .order_by("starts_at")
+    )
+
+
+def notes_of(slot: PresentationSlot) -> list[PresentationNote]:
+    return list(slot.notes.select_related("by").order_by("category", "recorded_at", "pk"))
+
+
+def notes_of_application(application: Application) -> list[PresentationNote]:
+    """Every question and answer recorded on the application's presentation (the committee reads them)."""
+    return list(
+        PresentationNote.objects.filter(slot__application=application)
+        .select_related("by")
+        .order_by("category", "recorded_at", "pk")
+    )
+
+
+def score_of_member(slot: PresentationSlot, user: User) -> PresentationScore | None:
+    return PresentationScore.objects.filter(slot=slot, by=user).first()
+
+
+def presentation_annotations() -> dict:
+    """Each application's presentation figures as annotations (one query with the ranking): the
+    count of scores, the mean share of each score's own scale maximum, and the latest score's scale
+    and weight. Read them back with `presentation_figure`."""
+    rows = PresentationScore.objects.filter(slot__application_id=OuterRef("pk"))
+    per_app = rows.order_by().values("slot__application_id")
+    share = ExpressionWrapper(
+        Cast("score", SHARE) / F("scale_max"), output_field=DecimalField(max_digits=20, decimal_places=10)
+    )
+    latest = rows.order_by("-given_at", "-pk")
+    return {
+        "presentation_n": Subquery(per_app.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        "presentation_fraction": Subquery(per_app.annotate(f=Avg(share)).values("f")[:1], output_field=SHARE),
+        "presentation_scale": Subquery(latest.values("scale_max")[:1], output_field=IntegerField()),
+        "presentation_weight": Subquery(latest.values("weight")[:1], output_field=IntegerField()),
+    }
+
+
+def presentation_figure(application) -> PresentationFigure | None:
+    """The figure of an application annotated by `presentation_annotations` (None without scores)."""
+    n = getattr(application, "presentation_n", None)
+    if not n:
+        return None
+    fraction = Decimal(application.presentation_fraction)
+    scale = application.presentation_scale
+    return PresentationFigure(
+        n=n,
+        mean=(fraction * scale).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        scale_max=scale,
+        fraction=fraction,
+        weight=application.presentation_weight,
+    )
+
+
+def presentation_figures(application_ids: Iterable[int]) -> dict[int, PresentationFigure]:
+    """The presentation score per application, from the stored rows: one query."""
+    rows = defaultdict(list)
+    for app_id, score, scale_max, weight, given_at in (
+        PresentationScore.objects.filter(slot__application_id__in=list(application_ids))
+        .order_by("given_at", "pk")
+        .values_list("slot__application_id", "score", "scale_max", "weight", "given_at")
+    ):
+        rows[app_id].append((score, scale_max, weight, given_at))
+    figures = {}
+    for app_id, scores in rows.items():
+        _score, scale_max, weight, _at = scores[-1]
+        fraction = sum(Decimal(s) / Decimal(m) for s, m, _w, _a in scores) / len(scores)
+        figures[app_id] = PresentationFigure(
+            n=len(scores),
+            mean=(fraction * scale_max).quantize(Decimal("0.01"), ROUND_HALF_UP),
+            scale_max=scale_max,
+            fraction=fraction,
+            weight=weight,
+        )
+    return figures
+
+
+def public_sessions() -> QuerySet[PresentationSession]:
+    """Sessions marked open to the public, the coming ones first, with their slots."""
+    return (
+        PresentationSession.objects.filter(is_public=True)
+        .select_related("cycle")
+        .prefetch_related(
+            Prefetch(
+                "slots",
+                queryset=PresentationSlot.objects.select_related("application__enterprise").order_by("starts_at"),
+            )
+        )
+        .order_by("-starts_at", "pk")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal, InvalidOperation
 
 import rules
 from django.conf import settings
@@ -23,7 +24,7 @@ from awards.enums import (
     StageKind,
 )
 from awards.models import Application, ApplicationSnapshot, AwardCycle, CycleMembership, CycleStage
-from awards.rules import is_district_recommender
+from awards.rules import is_applicant, is_district_recommender
 from awards.services import application_notify_members, application_transition
 from awards.workflow import transition_for
 from core.audit import audit_record
@@ -33,7 +34,15 @@ from core.mail import mail_queue
 from core.models import User
 from core.uploads import discard_stored, store_upload, validate_upload
 
-from .models import OpinionRequest, Recommendation
+from .enums import InvitationResponse, SessionStatus
+from .models import (
+    OpinionRequest,
+    PresentationNote,
+    PresentationScore,
+    PresentationSession,
+    PresentationSlot,
+    Recommendation,
+)
 
 
 def application_recommend(
@@ -332,3 +341,302 @@ def opinion_reminders_send_all() -> int:
         .distinct()
     )
     return sum(opinion_requests_remind(cycle_id=cycle_id) for cycle_id in list(cycles))
+
+
+# --- 陈述答辩 presentation and defence -------------------------------------------------------------
+
+
+def _office(by: User, cycle: AwardCycle, message: str) -> None:
+    if not rules.has_perm("awards.manage_cycle", by, cycle):
+        raise PermissionDenied(message)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+def _in_window(cycle: AwardCycle, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    """Inside the presentation stage's window, when the cycle gives it one."""
+    window = CycleStage.objects.filter(cycle=cycle, kind=StageKind.PRESENTATION).first()
+    if window is None:
+        return
+    first, last = _local(starts_at).date(), _local(ends_at).date()
+    if (window.starts_on and first < window.starts_on) or (window.ends_on and last > window.ends_on):
+        raise NotAllowed(
+            _("The session must lie within the presentation stage's window, %(start)s to %(end)s.")
+            % {
+                "start": window.starts_on.isoformat() if window.starts_on else "…",
+                "end": window.ends_on.isoformat() if window.ends_on else "…",
+            },
+            code="window",
+        )
+
+
+def _slots_fit(session: PresentationSession, slots: list[tuple[dt.datetime, dt.datetime]]) -> None:
+    """Each slot lies inside the session and no two overlap."""
+    for start, end in slots:
+        if start < session.starts_at or end > session.ends_at:
+            raise NotAllowed(_("A slot must lie within the session's time."), code="slot_outside")
+    ordered = sorted(slots)
+    for (_s1, end), (start, _e2) in zip(ordered, ordered[1:], strict=False):
+        if start < end:
+            raise NotAllowed(_("Two slots overlap: give each application its own time."), code="overlap")
+
+
+def presentation_session_save(
+    *,
+    cycle: AwardCycle,
+    by: User,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    place: str,
+    is_public: bool,
+    panel: list[User],
+    session: PresentationSession | None = None,
+) -> PresentationSession:
+    """The office creates a session, or edits one not yet closed: its time, place, whether the public
+    may attend, and its panel (required)."""
+    _office(by, cycle, _("Only the award office may arrange presentation sessions."))
+    if StageKind.PRESENTATION not in cycle.stage_kinds():
+        raise NotAllowed(_("This cycle has no presentation and defence."), code="no_stage")
+    if session is not None and (session.cycle_id != cycle.pk or session.status == SessionStatus.CLOSED):
+        raise NotAllowed(_("A closed session cannot be changed."), code="closed")
+    place = (place or "").strip()
+    if not panel:
+        raise NotAllowed(_("A presentation session needs a panel: choose its members."), code="no_panel")
+    if not place:
+        raise NotAllowed(_("Give the place of the session."), code="place")
+    if starts_at is None or not duration_minutes or duration_minutes <= 0:
+        raise NotAllowed(_("The session ends before it starts: give a positive duration."), code="duration")
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    _in_window(cycle, starts_at, ends_at)
+    with transaction.atomic():
+        created = session is None
+        if created:
+            session = PresentationSession(cycle=cycle, created_by=by)
+        else:
+            session = PresentationSession.objects.select_for_update().get(pk=session.pk)
+        session.starts_at, session.duration_minutes = starts_at, duration_minutes
+        session.place, session.is_public = place, bool(is_public)
+        if not created:
+            _slots_fit(session, [(s.starts_at, s.ends_at) for s in session.slots.all()])
+        session.save()
+        session.panel.set(panel)
+        audit_record(
+            event=AuditEventType.PRESENTATION_SESSION_CREATED
+            if created
+            else AuditEventType.PRESENTATION_SESSION_CHANGED,
+            obj=session,
+            by=by,
+            payload={
+                "starts_at": starts_at.isoformat(),
+                "duration": duration_minutes,
+                "place": place,
+                "public": bool(is_public),
+                "panel": sorted(u.pk for u in panel),
+            },
+        )
+    return session
+
+
+def presentation_schedule(
+    *, session: PresentationSession, application: Application, starts_at: dt.datetime, minutes: int, by: User
+) -> PresentationSlot:
+    """The office schedules an application (at the presentation stage) in the session, or moves its
+    slot; a moved slot is invited again."""
+    _office(by, session.cycle, _("Only the award office may schedule presentations."))
+    if session.status == SessionStatus.CLOSED:
+        raise NotAllowed(_("A closed session cannot be changed."), code="closed")
+    if application.cycle_id != session.cycle_id or application.status != ApplicationStatus.PRESENTATION:
+        raise NotAllowed(_("Only applications at the presentation stage can be scheduled."), code="wrong_status")
+    if starts_at is None or not minutes or minutes <= 0:
+        raise NotAllowed(_("Give the slot's time and a positive length."), code="slot")
+    end = starts_at + dt.timedelta(minutes=minutes)
+    with transaction.atomic():
+        session = PresentationSession.objects.select_for_update().get(pk=session.pk)
+        others = [(s.starts_at, s.ends_at) for s in session.slots.exclude(application=application)]
+        _slots_fit(session, [*others, (starts_at, end)])
+        slot, created = PresentationSlot.objects.get_or_create(
+            session=session, application=application, defaults={"starts_at": starts_at, "minutes": minutes}
+        )
+        if not created:
+            slot.starts_at, slot.minutes = starts_at, minutes
+            slot.invited_at = slot.responded_at = slot.responded_by = None
+            slot.response, slot.reschedule_reason = InvitationResponse.PENDING, ""
+            slot.save()
+        audit_record(
+            event=AuditEventType.PRESENTATION_SCHEDULED if created else AuditEventType.PRESENTATION_MOVED,
+            obj=slot,
+            by=by,
+            payload={
+                "session": session.pk,
+                "application": application.pk,
+                "starts_at": starts_at.isoformat(),
+                "minutes": minutes,
+            },
+        )
+    return slot
+
+
+def presentation_invite(*, slot: PresentationSlot, by: User) -> PresentationSlot:
+    """The office invites the enterprise: its owners and editors are mailed the time and place."""
+    session = slot.session
+    _office(by, session.cycle, _("Only the award office may invite enterprises."))
+    if session.status == SessionStatus.CLOSED:
+        raise NotAllowed(_("A closed session cannot be changed."), code="closed")
+    app = Application.objects.select_related("cycle", "enterprise").get(pk=slot.application_id)
+    with transaction.atomic():
+        now = timezone.now()
+        PresentationSlot.objects.filter(pk=slot.pk).update(invited_at=now)
+        slot.invited_at = now
+        audit_record(
+            event=AuditEventType.PRESENTATION_INVITED,
+            obj=slot,
+            by=by,
+            payload={"application": app.pk, "session": session.pk},
+        )
+        application_notify_members(
+            application=app,
+            template="vetting_presentation_invitation",
+            context={
+                "enterprise": app.official_name,
+                "starts": _local(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "minutes": slot.minutes,
+                "place": session.place,
+                "cycle_zh": app.cycle.title_zh,
+                "cycle_en": app.cycle.title_en,
+                "receipt_number": app.receipt_number or "",
+                "slot_id": slot.pk,
+            },
+        )
+    return slot
+
+
+def presentation_respond(*, slot: PresentationSlot, by: User, response: str, reason: str = "") -> PresentationSlot:
+    """The enterprise confirms its slot, or asks to reschedule with a reason (the office then moves
+    the slot, which invites it again). It may change its answer until the session closes."""
+    if not is_applicant(by, slot.application):
+        raise PermissionDenied(_("Only the enterprise invited may answer."))
+    if slot.invited_at is None:
+        raise NotAllowed(_("This presentation has not been offered yet."), code="not_invited")
+    if slot.session.status == SessionStatus.CLOSED:
+        raise NotAllowed(_("The session is closed."), code="closed")
+    reason = (reason or "").strip()
+    if response not in (InvitationResponse.CONFIRMED, InvitationResponse.RESCHEDULE):
+        raise NotAllowed(_("Choose whether you confirm."), code="response")
+    if response == InvitationResponse.RESCHEDULE and not reason:
+        raise NotAllowed(_("Say why the time does not suit you."), code="reason_required")
+    with transaction.atomic():
+        now = timezone.now()
+        PresentationSlot.objects.filter(pk=slot.pk).update(
+            response=response,
+            reschedule_reason=reason if response == InvitationResponse.RESCHEDULE else "",
+            responded_at=now,
+            responded_by=by,
+        )
+        slot.refresh_from_db()
+        audit_record(
+            event=AuditEventType.PRESENTATION_ANSWERED,
+            obj=slot,
+            by=by,
+            payload={"response": response, "reason": slot.reschedule_reason},
+        )
+    return slot
+
+
+def _recordable(slot: PresentationSlot, by: User) -> None:
+    if not rules.has_perm("vetting.record_presentation", by, slot.session):
+        raise PermissionDenied(_("Only the session's panel may record the presentation."))
+    if slot.session.status != SessionStatus.OPEN:
+        raise NotAllowed(_("The session is not open for recording."), code="not_open")
+
+
+def presentation_note_record(
+    *, slot: PresentationSlot, by: User, category: str, question: str, answer: str = ""
+) -> PresentationNote:
+    """A panel member records a question on a GB/T 19580 category and the enterprise's answer."""
+    _recordable(slot, by)
+    codes = set(slot.session.cycle.framework.categories.values_list("code", flat=True))
+    question, answer = (question or "").strip(), (answer or "").strip()
+    if category not in codes:
+        raise NotAllowed(_("Choose the category the question is about."), code="category")
+    if not question:
+        raise NotAllowed(_("Write the question."), code="question")
+    with transaction.atomic():
+        note = PresentationNote.objects.create(
+            slot=slot, category=category, question=question, answer=answer, by=by, recorded_at=timezone.now()
+        )
+        audit_record(
+            event=AuditEventType.PRESENTATION_NOTE,
+            obj=note,
+            by=by,
+            payload={"slot": slot.pk, "category": category},
+        )
+    return note
+
+
+def presentation_score_record(*, slot: PresentationSlot, by: User, score) -> PresentationScore:
+    """A panel member scores the presentation on the cycle's scale; the scale and the weight in force
+    are stored with the score. Scoring again replaces the member's score while the session is open."""
+    _recordable(slot, by)
+    cycle = slot.session.cycle
+    try:
+        value = Decimal(str(score)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError, TypeError):
+        raise NotAllowed(_("Give the score as a number."), code="score") from None
+    if not value.is_finite() or value < 0 or value > cycle.presentation_scale_max:
+        raise NotAllowed(
+            _("The score must be between 0 and %(max)s.") % {"max": cycle.presentation_scale_max}, code="score"
+        )
+    with transaction.atomic():
+        row, created = PresentationScore.objects.update_or_create(
+            slot=slot,
+            by=by,
+            defaults={
+                "score": value,
+                "scale_max": cycle.presentation_scale_max,
+                "weight": cycle.presentation_weight,
+                "given_at": timezone.now(),
+            },
+        )
+        audit_record(
+            event=AuditEventType.PRESENTATION_SCORED if created else AuditEventType.PRESENTATION_RESCORED,
+            obj=row,
+            by=by,
+            payload={
+                "slot": slot.pk,
+                "score": str(value),
+                "scale_max": row.scale_max,
+                "weight": row.weight,
+            },
+        )
+    return row
+
+
+def _session_move(
+    session: PresentationSession, by: User, source: str, target: str, event: AuditEventType
+) -> PresentationSession:
+    _office(by, session.cycle, _("Only the award office may open or close a session."))
+    changes = {"status": target}
+    if target == SessionStatus.CLOSED:
+        changes["closed_at"] = timezone.now()
+    with transaction.atomic():
+        if not PresentationSession.objects.filter(pk=session.pk, status=source).update(**changes):
+            raise NotAllowed(
+                _("The session is “%(status)s”.") % {"status": session.get_status_display()}, code="wrong_status"
+            )
+        audit_record(event=event, obj=session, by=by)
+    session.refresh_from_db()
+    return session
+
+
+def presentation_session_open(*, session: PresentationSession, by: User) -> PresentationSession:
+    """The office opens a planned session for the panel's recording (at least one application scheduled)."""
+    if not session.slots.exists():
+        raise NotAllowed(_("Schedule at least one application first."), code="empty")
+    return _session_move(session, by, SessionStatus.PLANNED, SessionStatus.OPEN, AuditEventType.PRESENTATION_OPENED)
+
+
+def presentation_session_close(*, session: PresentationSession, by: User) -> PresentationSession:
+    """The office closes an open session: nothing more is recorded in it."""
+    return _session_move(session, by, SessionStatus.OPEN, SessionStatus.CLOSED, AuditEventType.PRESENTATION_CLOSED)

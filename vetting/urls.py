@@ -12,4 +12,10 @@ urlpatterns = [
     path("opinions/<int:pk>/", views.opinion_answer, name="opinion"),
     path("opinions/<int:pk>/evidence/", views.opinion_evidence, name="opinion_evidence"),
     path("office/cycles/<int:cycle_id>/opinions/", views.office_opinions, name="office_opinions"),
+    path("office/cycles/<int:cycle_id>/presentations/", views.office_presentations, name="office_presentations"),
+    path("office/presentations/<int:session_id>/", views.office_presentation, name="office_presentation"),
+    path("presentations/", views.presentation_queue, name="presentations"),
+    path("presentations/<int:slot_id>/", views.presentation_record, name="presentation"),
+    path("presentations/invitations/<int:slot_id>/", views.presentation_invitation, name="invitation"),
+    path("presentations/public/", views.public_presentations, name="public_presentations"),
 ]

@@ -19,8 +19,18 @@ from core.pagination import paginate
 from core.uploads import download_name
 
 from . import selectors, services
-from .forms import OpinionAnswerForm, OpinionSendForm, RecommendationForm
-from .models import OpinionRequest, Recommendation
+from .enums import SessionStatus
+from .forms import (
+    OpinionAnswerForm,
+    OpinionSendForm,
+    PresentationNoteForm,
+    PresentationResponseForm,
+    PresentationScheduleForm,
+    PresentationScoreForm,
+    PresentationSessionForm,
+    RecommendationForm,
+)
+from .models import OpinionRequest, PresentationSession, PresentationSlot, Recommendation
 
 
 @login_required
@@ -183,3 +193,183 @@ def office_opinions(request, cycle_id):
     return render(
         request, "vetting/office_opinions.html", {"cycle": cycle, "form": form, "requests": page, "page": page}
     )
+
+
+# --- 陈述答辩 presentation and defence -------------------------------------------------------------
+
+
+def _office_cycle(request, cycle_id: int) -> AwardCycle:
+    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
+    if not request.user.has_perm("awards.manage_cycle", cycle):
+        raise PermissionDenied
+    return cycle
+
+
+def _refused(form, exc: ServiceError) -> None:
+    form.add_error(None, exc.message)
+
+
+@login_required
+def office_presentations(request, cycle_id):
+    """The award office: the cycle's presentation sessions, and a new one."""
+    cycle = _office_cycle(request, cycle_id)
+    form = PresentationSessionForm(request.POST or None, candidates=selectors.panel_candidates(cycle))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.presentation_session_save(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("The session is arranged; now schedule the applications."))
+            return redirect("vetting:office_presentation", session_id=session.pk)
+    page = paginate(request, selectors.sessions_of_cycle(cycle))
+    return render(
+        request, "vetting/office_presentations.html", {"cycle": cycle, "form": form, "sessions": page, "page": page}
+    )
+
+
+@login_required
+def office_presentation(request, session_id):
+    """The award office: one session — its details, its schedule, invitations, opening and closing."""
+    session = get_object_or_404(PresentationSession.objects.select_related("cycle"), pk=session_id)
+    cycle = _office_cycle(request, session.cycle_id)
+    post = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if post else None
+    initial = {
+        "starts_at": timezone.localtime(session.starts_at),
+        "duration_minutes": session.duration_minutes,
+        "place": session.place,
+        "is_public": session.is_public,
+        "panel": list(session.panel.all()),
+    }
+    form = PresentationSessionForm(
+        post if action == "save" else None,
+        initial=initial,
+        candidates=selectors.panel_candidates(cycle),
+        prefix="session",
+    )
+    schedule = PresentationScheduleForm(
+        post if action == "schedule" else None,
+        applications=selectors.schedulable_applications(cycle),
+        prefix="slot",
+        initial={"starts_at": timezone.localtime(session.starts_at)},
+    )
+    if action in ("save", "schedule"):
+        bound = form if action == "save" else schedule
+        if bound.is_valid():
+            try:
+                if action == "save":
+                    services.presentation_session_save(
+                        cycle=cycle, by=request.user, session=session, **form.cleaned_data
+                    )
+                else:
+                    services.presentation_schedule(session=session, by=request.user, **schedule.cleaned_data)
+            except ServiceError as exc:
+                _refused(bound, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("vetting:office_presentation", session_id=session.pk)
+    elif action in ("invite", "open", "close"):
+        try:
+            if action == "invite":
+                slot_id = request.POST.get("slot", "")
+                if not (slot_id.isascii() and slot_id.isdigit()):
+                    raise Http404
+                slot = get_object_or_404(PresentationSlot, pk=int(slot_id), session=session)
+                services.presentation_invite(slot=slot, by=request.user)
+                messages.success(request, _("The enterprise is invited by e-mail."))
+            elif action == "open":
+                services.presentation_session_open(session=session, by=request.user)
+                messages.success(request, _("The session is open: the panel can record questions and scores."))
+            else:
+                services.presentation_session_close(session=session, by=request.user)
+                messages.success(request, _("The session is closed."))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("vetting:office_presentation", session_id=session.pk)
+    slots = selectors.session_slots(session)
+    figures = selectors.presentation_figures(s.application_id for s in slots)
+    for s in slots:
+        s.figure = figures.get(s.application_id)
+    return render(
+        request,
+        "vetting/office_presentation.html",
+        {"cycle": cycle, "session": session, "form": form, "schedule": schedule, "slots": slots},
+    )
+
+
+@login_required
+def presentation_invitation(request, slot_id):
+    """The enterprise invited: the time and place, and its answer."""
+    slot = selectors.slot_for_applicant(request.user, slot_id)
+    form = PresentationResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presentation_respond(
+                slot=slot, by=request.user, response=form.cleaned_data["response"], reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Your answer is sent to the award office."))
+            return redirect("awards:application", pk=slot.application_id)
+    return render(request, "vetting/presentation_invitation.html", {"slot": slot, "form": form})
+
+
+@login_required
+def presentation_queue(request):
+    """Panel members: the presentations they hear."""
+    if not request.user.has_perm("vetting.access_presentations"):
+        raise PermissionDenied
+    page = paginate(request, selectors.slots_for_panel_member(request.user))
+    return render(request, "vetting/presentation_queue.html", {"slots": page, "page": page})
+
+
+@login_required
+def presentation_record(request, slot_id):
+    """A panel member, during the session: questions and answers per category, and a score."""
+    slot = selectors.slot_for_panel_member(request.user, slot_id)
+    cycle = slot.session.cycle
+    categories = [(c.code, f"{c.code} {c.title}") for c in award_selectors.framework_categories(cycle)]
+    action = request.POST.get("action") if request.method == "POST" else None
+    mine = selectors.score_of_member(slot, request.user)
+    note_form = PresentationNoteForm(request.POST if action == "note" else None, categories=categories)
+    score_form = PresentationScoreForm(
+        request.POST if action == "score" else None,
+        scale_max=cycle.presentation_scale_max,
+        initial={"score": mine.score if mine else None},
+    )
+    bound = note_form if action == "note" else score_form if action == "score" else None
+    if bound is not None and bound.is_valid():
+        try:
+            if action == "note":
+                services.presentation_note_record(slot=slot, by=request.user, **note_form.cleaned_data)
+                messages.success(request, _("The question and answer are recorded."))
+            else:
+                services.presentation_score_record(slot=slot, by=request.user, score=score_form.cleaned_data["score"])
+                messages.success(request, _("Your score is recorded."))
+        except ServiceError as exc:
+            _refused(bound, exc)
+        else:
+            return redirect("vetting:presentation", slot_id=slot.pk)
+    return render(
+        request,
+        "vetting/presentation_record.html",
+        {
+            "slot": slot,
+            "session": slot.session,
+            "cycle": cycle,
+            "notes": selectors.notes_of(slot),
+            "note_form": note_form,
+            "score_form": score_form,
+            "mine": mine,
+            "recording": slot.session.status == SessionStatus.OPEN,
+        },
+    )
+
+
+def public_presentations(request):
+    """Public: the schedule of the sessions open to the public (no scores; an enterprise is named
+    once it has confirmed)."""
+    page = paginate(request, selectors.public_sessions(), default_size=10)
+    return render(request, "vetting/public_presentations.html", {"sessions": page, "page": page})

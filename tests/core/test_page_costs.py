@@ -40,7 +40,15 @@ from tests.factories.reviews import (
     ReviewRoundFactory,
     submitted_sheet,
 )
-from vetting.models import OpinionRequest, Recommendation
+from vetting.enums import InvitationResponse, SessionStatus
+from vetting.models import (
+    OpinionRequest,
+    PresentationNote,
+    PresentationScore,
+    PresentationSession,
+    PresentationSlot,
+    Recommendation,
+)
 
 SMALL, GROWN = 2, 6
 MAX_QUERIES = 30
@@ -152,6 +160,7 @@ class World:
             requested_by=self.secretary,
         )
         self._site_visit(i)
+        self._presentation(i)
         OutboxMessage.objects.create(
             kind=OutboxKind.MAIL,
             task_name="core.tasks.send_templated_mail",
@@ -161,6 +170,29 @@ class World:
             status=OutboxStatus.FAILED if i % 2 else OutboxStatus.SENT,
             last_error="connection refused" if i % 2 else "",
         )
+
+    def _presentation(self, i: int) -> None:
+        """A public presentation session heard by experts[0], with a confirmed slot, a note and a score."""
+        now = timezone.now()
+        session = PresentationSession.objects.create(
+            cycle=self.cycle,
+            starts_at=now + dt.timedelta(days=i),
+            duration_minutes=60,
+            place=f"会议室{i}",
+            is_public=True,
+            status=SessionStatus.OPEN,
+            created_by=self.secretary,
+        )
+        session.panel.add(self.experts[0])
+        slot = PresentationSlot.objects.create(
+            session=session,
+            application=ApplicationFactory(cycle=self.cycle, status=S.PRESENTATION),
+            starts_at=session.starts_at,
+            invited_at=now,
+            response=InvitationResponse.CONFIRMED,
+        )
+        PresentationNote.objects.create(slot=slot, category="4.1", question="问", by=self.experts[0], recorded_at=now)
+        PresentationScore.objects.create(slot=slot, by=self.experts[0], score=80, scale_max=100, weight=0, given_at=now)
 
     def _site_visit(self, i: int) -> None:
         """A shortlisted application with its on-site panel (led by experts[0]) and an open visit with a log."""
@@ -219,6 +251,13 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "enterprises:office_name_changes": ("secretary", {}),
         "core:outbox": ("secretary", {}),
         "onsite:my_visits": ("expert", {}),
+        "vetting:office_presentations": ("secretary", {"cycle_id": w.cycle.pk}),
+        "vetting:presentations": ("expert", {}),
+        "vetting:public_presentations": ("anonymous", {}),
+        "vetting:office_presentation": (
+            "secretary",
+            {"session_id": PresentationSession.objects.order_by("pk").first().pk},
+        ),
         "feedback:cycle": ("secretary", {"cycle_id": w.cycle.pk}),
         "feedback:leader": ("expert", {}),
         # The committee's pages read the stored panel scores (reviews.PanelScore), never the item scores.
@@ -348,6 +387,8 @@ EXEMPT = {
     "feedback:correct": "form",
     "feedback:pdf": "file",
     "feedback:action": "POST only",
+    "vetting:presentation": "one slot's questions and scores (a panel's handful)",
+    "vetting:invitation": "one invitation",
 }
 
 

@@ -132,6 +132,22 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
     ReportCategory.objects.bulk_create(
         ReportCategory(report=report, category=c) for c in cycle.framework.categories.all()
     )
+    # 陈述答辩: an open session the expert sits on, with enterprise A's application invited.
+    from vetting.models import PresentationSession, PresentationSlot
+
+    talk = PresentationSession.objects.create(
+        cycle=cycle,
+        starts_at=timezone.now(),
+        duration_minutes=120,
+        place="会议室",
+        is_public=True,
+        status="open",
+        created_by=secretary,
+    )
+    talk.panel.add(expert)
+    talk_slot = PresentationSlot.objects.create(
+        session=talk, application=app, starts_at=talk.starts_at, invited_at=timezone.now()
+    )
     by_keyword = {
         "enterprise": enterprise_a.pk,
         "enterprises": enterprise_a.pk,
@@ -172,6 +188,8 @@ def world(secretary, expert, committee_member, applicant_a, enterprise_a, cycle,
         "action": ["release", "reopen"],
         "printout_id": [1],
         "document": ["application", "receipt"],
+        "session_id": [talk.pk],
+        "slot_id": [talk_slot.pk],
     }
     tokens = {
         "invitation": [invitation.token],

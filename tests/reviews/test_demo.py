@@ -23,7 +23,9 @@ def test_demo_review_data(db):
     assert current.is_open()
     statuses = {s for row in review_matrix(rnd=current).rows for _a, s in row.cells if s}
     assert {CellStatus.NOT_DECLARED, CellStatus.IN_PROGRESS, CellStatus.SUBMITTED} <= statuses
-    assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.MATERIAL_REVIEW).count() == 3
+    # Two of the three moved on to the presentation and defence (vetting.demo).
+    assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.MATERIAL_REVIEW).count() == 1
+    assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.PRESENTATION).count() == 2
     assert Application.objects.filter(cycle=current.cycle, status=ApplicationStatus.ELIGIBLE).exists()
 
 

@@ -1,0 +1,643 @@
+"""陈述答辩 presentation and defence: sessions, scheduling, invitations, Q&A, scores, the public page."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, IntegerField, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services as award_services
+from awards.enums import ApplicationStatus as S
+from awards.enums import CycleRole, StageKind
+from awards.models import Application
+from awards.stages import StageSpec
+from core.errors import NotAllowed
+from core.models import AuditEvent, OutboxMessage
+from reviews import scoring
+from reviews.enums import RankingBasis, RoundKind
+from reviews.models import Panel, PanelScore, ReviewRound
+from reviews.selectors import ranked_applications, ranking_rows
+from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
+from tests.factories.core import UserFactory
+from vetting import selectors
+from vetting.enums import InvitationResponse, SessionStatus
+from vetting.models import PresentationNote, PresentationScore, PresentationSlot
+from vetting.services import (
+    presentation_invite,
+    presentation_note_record,
+    presentation_respond,
+    presentation_schedule,
+    presentation_score_record,
+    presentation_session_close,
+    presentation_session_open,
+    presentation_session_save,
+)
+
+K = StageKind
+STAGES = (K.ELIGIBILITY, K.MATERIAL_REVIEW, K.PRESENTATION, K.COMMITTEE, K.PUBLIC_NOTICE, K.GOVERNMENT_APPROVAL)
+
+
+def at(hour: int, minute: int = 0, days: int = 0) -> dt.datetime:
+    """A time today (China Standard Time), `days` later."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@pytest.fixture
+def panel_member(cycle):
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="panel@pool.example.cn", full_name="答辩专家")
+    ).user
+
+
+@pytest.fixture
+def second_member(cycle):
+    return CycleMembershipFactory(
+        cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="panel2@pool.example.cn")
+    ).user
+
+
+@pytest.fixture
+def presenting_cycle(cycle, secretary, panel_member):
+    """The cycle runs a presentation and defence whose window is today to ten days on."""
+    today = timezone.localdate()
+    specs = [
+        StageSpec(kind, today, today + dt.timedelta(days=10), panel=(panel_member.pk,))
+        if kind == K.PRESENTATION
+        else StageSpec(kind)
+        for kind in STAGES
+    ]
+    award_services.cycle_stages_set(cycle=cycle, stages=specs, by=secretary)
+    return cycle
+
+
+@pytest.fixture
+def presenting_a(presenting_cycle, application_a, applicant_a):
+    Application.objects.filter(pk=application_a.pk).update(status=S.PRESENTATION, receipt_number="2100-001")
+    application_a.refresh_from_db()
+    return application_a
+
+
+@pytest.fixture
+def presenting_b(presenting_cycle, application_b):
+    Application.objects.filter(pk=application_b.pk).update(status=S.PRESENTATION, receipt_number="2100-002")
+    application_b.refresh_from_db()
+    return application_b
+
+
+@pytest.fixture
+def session(presenting_cycle, secretary, panel_member, second_member):
+    return presentation_session_save(
+        cycle=presenting_cycle,
+        by=secretary,
+        starts_at=at(9),
+        duration_minutes=180,
+        place="市市场监管局三楼会议室",
+        is_public=True,
+        panel=[panel_member, second_member],
+    )
+
+
+@pytest.fixture
+def slot(session, presenting_a, secretary):
+    return presentation_schedule(session=session, application=presenting_a, starts_at=at(9), minutes=40, by=secretary)
+
+
+@pytest.fixture
+def invited(slot, secretary):
+    return presentation_invite(slot=slot, by=secretary)
+
+
+@pytest.fixture
+def open_slot(slot, session, secretary):
+    presentation_session_open(session=session, by=secretary)
+    slot.refresh_from_db()
+    return slot
+
+
+def _save(cycle, by, **changes):
+    kwargs = {
+        "cycle": cycle,
+        "by": by,
+        "starts_at": at(9),
+        "duration_minutes": 120,
+        "place": "会议室",
+        "is_public": False,
+        "panel": [],
+        **changes,
+    }
+    return presentation_session_save(**kwargs)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def test_the_office_arranges_a_session_with_its_panel(session, panel_member, second_member):
+    assert set(session.panel.all()) == {panel_member, second_member}
+    assert session.status == SessionStatus.PLANNED
+    assert session.ends_at == at(12)
+    assert AuditEvent.objects.filter(event="presentation.session_created").count() == 1
+
+
+def test_a_session_without_a_panel_is_refused(presenting_cycle, secretary):
+    with pytest.raises(NotAllowed) as exc:
+        _save(presenting_cycle, secretary)
+    assert exc.value.code == "no_panel"
+
+
+def test_a_session_that_ends_before_it_starts_is_refused(presenting_cycle, secretary, panel_member):
+    for minutes in (0, -30):
+        with pytest.raises(NotAllowed) as exc:
+            _save(presenting_cycle, secretary, panel=[panel_member], duration_minutes=minutes)
+        assert exc.value.code == "duration"
+
+
+def test_a_session_outside_the_stage_window_is_refused(presenting_cycle, secretary, panel_member):
+    for starts in (at(9, days=-1), at(9, days=11)):
+        with pytest.raises(NotAllowed) as exc:
+            _save(presenting_cycle, secretary, panel=[panel_member], starts_at=starts)
+        assert exc.value.code == "window"
+
+
+def test_a_session_needs_a_place(presenting_cycle, secretary, panel_member):
+    with pytest.raises(NotAllowed) as exc:
+        _save(presenting_cycle, secretary, panel=[panel_member], place="  ")
+    assert exc.value.code == "place"
+
+
+def test_a_cycle_without_the_stage_has_no_sessions(secretary, panel_member):
+    other = CycleFactory()
+    CycleMembershipFactory(cycle=other, role=CycleRole.SECRETARY, user=secretary)
+    with pytest.raises(NotAllowed) as exc:
+        _save(other, secretary, panel=[panel_member])
+    assert exc.value.code == "no_stage"
+
+
+def test_only_the_office_arranges_sessions(presenting_cycle, panel_member, applicant_a, committee_member):
+    for user in (panel_member, applicant_a, committee_member):
+        with pytest.raises(PermissionDenied):
+            _save(presenting_cycle, user, panel=[panel_member])
+
+
+def test_editing_keeps_the_slots_inside_the_session(session, slot, secretary, panel_member):
+    changed = presentation_session_save(
+        cycle=session.cycle,
+        by=secretary,
+        session=session,
+        starts_at=at(9),
+        duration_minutes=60,
+        place="二楼会议室",
+        is_public=False,
+        panel=[panel_member],
+    )
+    assert changed.place == "二楼会议室" and list(changed.panel.all()) == [panel_member]
+    with pytest.raises(NotAllowed) as exc:
+        presentation_session_save(
+            cycle=session.cycle,
+            by=secretary,
+            session=session,
+            starts_at=at(10),
+            duration_minutes=60,
+            place="二楼会议室",
+            is_public=False,
+            panel=[panel_member],
+        )
+    assert exc.value.code == "slot_outside"
+
+
+def test_open_and_close(session, slot, secretary):
+    with pytest.raises(NotAllowed):
+        presentation_session_close(session=session, by=secretary)  # only an open session closes
+    session = presentation_session_open(session=session, by=secretary)
+    assert session.status == SessionStatus.OPEN
+    with pytest.raises(NotAllowed):
+        presentation_session_open(session=session, by=secretary)
+    session = presentation_session_close(session=session, by=secretary)
+    assert session.status == SessionStatus.CLOSED and session.closed_at is not None
+    with pytest.raises(NotAllowed) as exc:
+        presentation_session_save(
+            cycle=session.cycle,
+            by=secretary,
+            session=session,
+            starts_at=at(9),
+            duration_minutes=60,
+            place="x",
+            is_public=False,
+            panel=list(session.panel.all()),
+        )
+    assert exc.value.code == "closed"
+    events = set(AuditEvent.objects.values_list("event", flat=True))
+    assert {"presentation.opened", "presentation.closed"} <= events
+
+
+def test_an_empty_session_does_not_open_and_only_the_office_opens(session, slot, secretary, panel_member):
+    with pytest.raises(PermissionDenied):
+        presentation_session_open(session=session, by=panel_member)
+    empty = _save(session.cycle, secretary, panel=[panel_member], starts_at=at(14), duration_minutes=60)
+    with pytest.raises(NotAllowed) as exc:
+        presentation_session_open(session=empty, by=secretary)
+    assert exc.value.code == "empty"
+
+
+# --- scheduling and invitations ------------------------------------------------------------------
+
+
+def test_the_office_schedules_an_application_at_the_presentation_stage(slot, presenting_a):
+    assert slot.application == presenting_a and slot.ends_at == at(9, 40)
+    assert AuditEvent.objects.filter(event="presentation.scheduled").count() == 1
+
+
+def test_only_applications_at_the_stage_are_scheduled(session, application_b, secretary):
+    for status in (S.ELIGIBLE, S.MATERIAL_REVIEW, S.ONSITE_REVIEW):
+        Application.objects.filter(pk=application_b.pk).update(status=status)
+        application_b.refresh_from_db()
+        with pytest.raises(NotAllowed) as exc:
+            presentation_schedule(
+                session=session, application=application_b, starts_at=at(10), minutes=30, by=secretary
+            )
+        assert exc.value.code == "wrong_status"
+    other_cycle = ApplicationFactory(cycle=CycleFactory(), status=S.PRESENTATION)
+    with pytest.raises(NotAllowed):
+        presentation_schedule(session=session, application=other_cycle, starts_at=at(10), minutes=30, by=secretary)
+
+
+def test_overlapping_slots_are_refused(slot, session, presenting_b, secretary):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_schedule(session=session, application=presenting_b, starts_at=at(9, 30), minutes=30, by=secretary)
+    assert exc.value.code == "overlap"
+    ok = presentation_schedule(session=session, application=presenting_b, starts_at=at(9, 40), minutes=30, by=secretary)
+    assert ok.starts_at == at(9, 40)
+
+
+def test_a_slot_outside_the_session_is_refused(session, presenting_b, secretary):
+    for start, minutes in ((at(8, 30), 30), (at(11, 45), 30)):
+        with pytest.raises(NotAllowed) as exc:
+            presentation_schedule(
+                session=session, application=presenting_b, starts_at=start, minutes=minutes, by=secretary
+            )
+        assert exc.value.code == "slot_outside"
+
+
+def test_only_the_office_schedules(session, presenting_a, panel_member, applicant_a):
+    for user in (panel_member, applicant_a):
+        with pytest.raises(PermissionDenied):
+            presentation_schedule(session=session, application=presenting_a, starts_at=at(9), minutes=30, by=user)
+
+
+def test_the_invitation_is_mailed_to_the_enterprise(invited, applicant_a):
+    mail = OutboxMessage.objects.get(template="vetting_presentation_invitation")
+    context = mail.kwargs["context"]
+    assert mail.recipient == applicant_a.email
+    assert context["place"] == "市市场监管局三楼会议室" and context["starts"].endswith("09:00")
+    assert invited.invited_at is not None
+    assert AuditEvent.objects.filter(event="presentation.invited").count() == 1
+
+
+def test_only_the_office_invites(slot, panel_member, applicant_a):
+    for user in (panel_member, applicant_a):
+        with pytest.raises(PermissionDenied):
+            presentation_invite(slot=slot, by=user)
+
+
+def test_the_enterprise_confirms(invited, applicant_a):
+    slot = presentation_respond(slot=invited, by=applicant_a, response=InvitationResponse.CONFIRMED)
+    assert slot.confirmed and slot.responded_by == applicant_a
+    assert AuditEvent.objects.filter(event="presentation.answered").count() == 1
+
+
+def test_asking_to_reschedule_needs_a_reason_and_moving_invites_again(invited, applicant_a, secretary, session):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_respond(slot=invited, by=applicant_a, response=InvitationResponse.RESCHEDULE, reason=" ")
+    assert exc.value.code == "reason_required"
+    slot = presentation_respond(
+        slot=invited, by=applicant_a, response=InvitationResponse.RESCHEDULE, reason="总经理当天出差，希望改到下午。"
+    )
+    assert slot.response == InvitationResponse.RESCHEDULE and slot.reschedule_reason
+    moved = presentation_schedule(
+        session=session, application=slot.application, starts_at=at(11), minutes=40, by=secretary
+    )
+    assert moved.pk == slot.pk and moved.response == InvitationResponse.PENDING and moved.invited_at is None
+    assert PresentationSlot.objects.count() == 1
+
+
+def test_who_may_answer_and_when(slot, invited, applicant_b, panel_member, applicant_a, secretary, session):
+    for user in (applicant_b, panel_member):
+        with pytest.raises(PermissionDenied):
+            presentation_respond(slot=invited, by=user, response=InvitationResponse.CONFIRMED)
+    with pytest.raises(NotAllowed) as exc:
+        presentation_respond(slot=invited, by=applicant_a, response="maybe")
+    assert exc.value.code == "response"
+    presentation_session_open(session=session, by=secretary)
+    presentation_session_close(session=session, by=secretary)
+    invited.refresh_from_db()
+    with pytest.raises(NotAllowed) as exc:
+        presentation_respond(slot=invited, by=applicant_a, response=InvitationResponse.CONFIRMED)
+    assert exc.value.code == "closed"
+
+
+def test_an_uninvited_slot_cannot_be_answered(slot, applicant_a):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_respond(slot=slot, by=applicant_a, response=InvitationResponse.CONFIRMED)
+    assert exc.value.code == "not_invited"
+
+
+# --- questions, answers and scores -------------------------------------------------------------------
+
+
+def test_a_panel_member_records_questions_and_answers_per_category(open_slot, panel_member):
+    note = presentation_note_record(
+        slot=open_slot,
+        by=panel_member,
+        category="4.2",
+        question="战略目标如何分解到部门？",
+        answer="通过平衡计分卡逐级分解。",
+    )
+    assert note.by == panel_member and note.category == "4.2"
+    assert selectors.notes_of(open_slot) == [note]
+    assert AuditEvent.objects.filter(event="presentation.note").count() == 1
+
+
+def test_bad_questions_are_refused(open_slot, panel_member):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_note_record(slot=open_slot, by=panel_member, category="9.9", question="?")
+    assert exc.value.code == "category"
+    with pytest.raises(NotAllowed) as exc:
+        presentation_note_record(slot=open_slot, by=panel_member, category="4.1", question="  ")
+    assert exc.value.code == "question"
+
+
+def test_only_the_panel_records_and_only_while_open(slot, session, panel_member, expert, secretary, applicant_a):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_note_record(slot=slot, by=panel_member, category="4.1", question="问题")
+    assert exc.value.code == "not_open"  # planned
+    with pytest.raises(NotAllowed):
+        presentation_score_record(slot=slot, by=panel_member, score=80)
+    presentation_session_open(session=session, by=secretary)
+    slot.refresh_from_db()
+    for user in (expert, secretary, applicant_a):
+        with pytest.raises(PermissionDenied):
+            presentation_note_record(slot=slot, by=user, category="4.1", question="问题")
+        with pytest.raises(PermissionDenied):
+            presentation_score_record(slot=slot, by=user, score=80)
+    presentation_session_close(session=session, by=secretary)
+    slot.refresh_from_db()
+    with pytest.raises(NotAllowed) as exc:
+        presentation_score_record(slot=slot, by=panel_member, score=80)
+    assert exc.value.code == "not_open"
+    assert not PresentationNote.objects.exists() and not PresentationScore.objects.exists()
+
+
+def test_a_score_stores_the_scale_and_weight_in_force(open_slot, panel_member, presenting_cycle):
+    presenting_cycle.presentation_scale_max, presenting_cycle.presentation_weight = 50, 20
+    presenting_cycle.save()
+    open_slot.session.cycle.refresh_from_db()
+    row = presentation_score_record(slot=open_slot, by=panel_member, score="42.5")
+    assert (row.score, row.scale_max, row.weight) == (Decimal("42.5"), 50, 20)
+    presenting_cycle.presentation_scale_max, presenting_cycle.presentation_weight = 100, 0
+    presenting_cycle.save()
+    row.refresh_from_db()
+    assert (row.scale_max, row.weight) == (50, 20)  # stored when given, never re-derived
+    again = presentation_score_record(slot=PresentationSlot.objects.get(pk=open_slot.pk), by=panel_member, score=90)
+    assert again.pk == row.pk and (again.score, again.scale_max, again.weight) == (Decimal("90.0"), 100, 0)
+    assert AuditEvent.objects.filter(event="presentation.rescored").count() == 1
+
+
+@pytest.mark.parametrize("bad", ["-1", "100.5", "abc", "NaN", None, "Infinity"])
+def test_bad_scores_are_refused(open_slot, panel_member, bad):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_score_record(slot=open_slot, by=panel_member, score=bad)
+    assert exc.value.code == "score"
+
+
+# --- the ranking's arithmetic ------------------------------------------------------------------------
+
+
+def _weighted(panel_score, fraction, weight):
+    """scoring.with_presentation evaluated by the database on literal values."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    share = DecimalField(max_digits=20, decimal_places=10)
+    expression = scoring.with_presentation(
+        panel_score=Value(Decimal(panel_score), output_field=money),
+        panel_max=Value(1000, output_field=IntegerField()),
+        presentation_fraction=Value(Decimal(fraction), output_field=share),
+        weight_percent=Value(weight, output_field=IntegerField()),
+        scored=Q(pk__isnull=False) if weight else Q(pk__isnull=True),
+    )
+    return Application.objects.annotate(x=expression).values_list("x", flat=True).first()
+
+
+def test_the_weighting_against_a_hand_computed_case(application_a):
+    # panel 700 of 1000 = 0.70; presentation (80/100 + 45/50) / 2 = 0.85; w = 20 %:
+    # (0.8 × 0.70 + 0.2 × 0.85) × 1000 = (0.56 + 0.17) × 1000 = 730.00
+    assert _weighted("700", "0.85", 20) == Decimal("730.00")
+    # 612.40 of 1000, presentation 0.5, w = 35 %: 0.65 × 0.6124 + 0.35 × 0.5 = 0.39806 + 0.175 = 0.57306
+    assert _weighted("612.40", "0.5", 35) == Decimal("573.06")
+    # w = 100 %: the presentation alone, on the panel's scale
+    assert _weighted("612.40", "0.875", 100) == Decimal("875.00")
+    assert _weighted("700", "0.85", 0) is None  # not weighted: shown beside, never mixed in
+
+
+def test_the_panel_mean_reads_each_score_on_its_own_scale(open_slot, panel_member, second_member, presenting_cycle):
+    presentation_score_record(slot=open_slot, by=panel_member, score=80)  # 80 / 100
+    presenting_cycle.presentation_scale_max, presenting_cycle.presentation_weight = 50, 20
+    presenting_cycle.save()
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=open_slot.pk)
+    presentation_score_record(slot=slot, by=second_member, score=45)  # 45 / 50
+    figure = selectors.presentation_figures([slot.application_id])[slot.application_id]
+    assert figure.n == 2 and figure.fraction == Decimal("0.85")
+    assert figure.scale_max == 50 and figure.mean == Decimal("42.50") and figure.weight == 20
+
+
+def test_the_ranking_shows_the_presentation_and_the_weighted_figure(
+    open_slot, panel_member, second_member, presenting_cycle
+):
+    presenting_cycle.presentation_weight = 20
+    presenting_cycle.save()
+    rnd = ReviewRound.objects.create(
+        cycle=presenting_cycle,
+        kind=RoundKind.MATERIAL,
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    panel = Panel.objects.create(round=rnd, application=open_slot.application)
+    PanelScore.objects.create(panel=panel, total=Decimal("700.00"), results=Decimal("280.00"), items_scored=23)
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=open_slot.pk)
+    presentation_score_record(slot=slot, by=panel_member, score=85)
+    ranked = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
+    (row,) = ranking_rows(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, applications=ranked)
+    assert row.material == Decimal("700.00") and row.presentation.mean == Decimal("85.00")
+    assert row.with_presentation == Decimal("730.00")  # (0.8 × 0.70 + 0.2 × 0.85) × 1000
+    # A second member scores on a scale changed since: each score is read on its own scale, and the
+    # database's figure is the Python one's.
+    presenting_cycle.presentation_scale_max = 50
+    presenting_cycle.save()
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=open_slot.pk)
+    presentation_score_record(slot=slot, by=second_member, score=45)
+    ranked = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
+    (row,) = ranking_rows(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, applications=ranked)
+    assert row.presentation.n == 2 and row.presentation.fraction == Decimal("0.875")
+    assert row.presentation.mean == Decimal("43.75") and row.presentation.scale_max == 50
+    assert row.with_presentation == Decimal("735.00")  # (0.8 × 0.70 + 0.2 × 0.875) × 1000
+    assert selectors.presentation_figures([slot.application_id])[slot.application_id].fraction == Decimal("0.875")
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_office_pages(client_for, session, slot, secretary, presenting_b):
+    c = client_for(secretary)
+    r = c.get(reverse("vetting:office_presentations", args=[session.cycle_id]))
+    assert r.status_code == 200 and "市市场监管局三楼会议室" in r.content.decode()
+    r = c.get(reverse("vetting:office_presentation", args=[session.pk]))
+    assert r.status_code == 200 and presenting_b.display_name in r.content.decode()  # can be scheduled
+    r = c.post(
+        reverse("vetting:office_presentation", args=[session.pk]),
+        {"action": "schedule", "slot-application": presenting_b.pk, "slot-starts_at": "", "slot-minutes": "30"},
+    )
+    assert r.status_code == 200 and "slot-starts_at_error" in r.content.decode()
+    start = timezone.localtime(at(10)).strftime("%Y-%m-%dT%H:%M")
+    r = c.post(
+        reverse("vetting:office_presentation", args=[session.pk]),
+        {"action": "schedule", "slot-application": presenting_b.pk, "slot-starts_at": start, "slot-minutes": "30"},
+    )
+    assert r.status_code == 302 and PresentationSlot.objects.filter(application=presenting_b).exists()
+    r = c.post(reverse("vetting:office_presentation", args=[session.pk]), {"action": "invite", "slot": slot.pk})
+    assert r.status_code == 302 and OutboxMessage.objects.filter(template="vetting_presentation_invitation").exists()
+    r = c.post(reverse("vetting:office_presentation", args=[session.pk]), {"action": "invite", "slot": "x"})
+    assert r.status_code == 404
+    c.post(reverse("vetting:office_presentation", args=[session.pk]), {"action": "open"})
+    session.refresh_from_db()
+    assert session.status == SessionStatus.OPEN
+
+
+def test_the_office_form_refuses_a_session_without_a_panel(client_for, presenting_cycle, secretary):
+    r = client_for(secretary).post(
+        reverse("vetting:office_presentations", args=[presenting_cycle.pk]),
+        {
+            "starts_at": timezone.localtime(at(9)).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "60",
+            "place": "会议室",
+        },
+    )
+    assert r.status_code == 200
+    assert "A presentation session needs a panel" in r.content.decode() or "答辩" in r.content.decode()
+    assert not presenting_cycle.presentation_sessions.exists()
+
+
+def test_office_pages_deny_everyone_else(client_for, session, panel_member, applicant_a, committee_member, expert):
+    for url in (
+        reverse("vetting:office_presentations", args=[session.cycle_id]),
+        reverse("vetting:office_presentation", args=[session.pk]),
+    ):
+        for user in (panel_member, applicant_a, committee_member, expert):
+            assert client_for(user).get(url).status_code == 403
+        assert client_for(None).get(url).status_code == 302
+
+
+def test_the_enterprise_confirms_on_its_page(client_for, invited, applicant_a):
+    c = client_for(applicant_a)
+    r = c.get(reverse("awards:application", args=[invited.application_id]))
+    assert reverse("vetting:invitation", args=[invited.pk]) in r.content.decode()
+    url = reverse("vetting:invitation", args=[invited.pk])
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"response": "reschedule", "reason": ""})
+    assert r.status_code == 200 and "id_reason_error" in r.content.decode()
+    r = c.post(url, {"response": "confirmed"})
+    assert r.status_code == 302
+    invited.refresh_from_db()
+    assert invited.confirmed
+
+
+def test_the_invitation_page_denies_everyone_else(client_for, invited, slot, applicant_b, panel_member, secretary):
+    url = reverse("vetting:invitation", args=[invited.pk])
+    for user in (applicant_b, panel_member, secretary):
+        assert client_for(user).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_the_panel_member_records_on_the_page(client_for, open_slot, panel_member):
+    c = client_for(panel_member)
+    r = c.get(reverse("vetting:presentations"))
+    assert r.status_code == 200 and reverse("vetting:presentation", args=[open_slot.pk]) in r.content.decode()
+    url = reverse("vetting:presentation", args=[open_slot.pk])
+    assert c.get(url).status_code == 200
+    r = c.post(url, {"action": "score", "score": "101"})
+    assert r.status_code == 200 and "id_score_error" in r.content.decode()
+    r = c.post(url, {"action": "score", "score": "abc"})
+    assert r.status_code == 200 and not PresentationScore.objects.exists()
+    assert c.post(url, {"action": "score", "score": "86.5"}).status_code == 302
+    r = c.post(url, {"action": "note", "category": "4.3", "question": "", "answer": "x"})
+    assert r.status_code == 200 and "id_question_error" in r.content.decode()
+    assert (
+        c.post(
+            url, {"action": "note", "category": "4.3", "question": "如何测量顾客满意？", "answer": "第三方调查。"}
+        ).status_code
+        == 302
+    )
+    assert PresentationScore.objects.get().score == Decimal("86.5")
+    assert PresentationNote.objects.get().category == "4.3"
+
+
+def test_panel_pages_deny_everyone_else(client_for, open_slot, expert, applicant_a, secretary, committee_member):
+    url = reverse("vetting:presentation", args=[open_slot.pk])
+    for user in (expert, applicant_a, secretary, committee_member):
+        assert client_for(user).get(url).status_code == 404
+        assert client_for(user).get(reverse("vetting:presentations")).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+
+
+def test_the_public_page_shows_only_open_sessions_and_no_unconfirmed_names(
+    client_for, session, invited, applicant_a, presenting_cycle, secretary, panel_member, presenting_b
+):
+    private = _save(presenting_cycle, secretary, panel=[panel_member], starts_at=at(14), place="闭门会议室")
+    presentation_schedule(session=private, application=presenting_b, starts_at=at(14), minutes=30, by=secretary)
+    presentation_session_open(session=session, by=secretary)
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=invited.pk)
+    presentation_score_record(slot=slot, by=panel_member, score="77.5")
+    url = reverse("vetting:public_presentations")
+    page = client_for(None).get(url).content.decode()
+    assert "市市场监管局三楼会议室" in page and "闭门会议室" not in page
+    name = invited.application.enterprise.display_name
+    assert name not in page and "77.5" not in page  # not confirmed yet; scores never shown
+    presentation_respond(slot=slot, by=applicant_a, response=InvitationResponse.CONFIRMED)
+    page = client_for(None).get(url).content.decode()
+    assert name in page and "77.5" not in page
+    assert presenting_b.enterprise.display_name not in page
+
+
+def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
+    client_for, session, presenting_a, presenting_b, panel_member, presenting_cycle, secretary
+):
+    """A: 700 without a presentation score; B: 650 and a full presentation score at 20 %
+    = (0.8 × 0.65 + 0.2 × 1) × 1000 = 720. By the ranking score A leads; weighted in, B does."""
+    presenting_cycle.presentation_weight = 20
+    presenting_cycle.save()
+    rnd = ReviewRound.objects.create(
+        cycle=presenting_cycle,
+        kind=RoundKind.MATERIAL,
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    for app, total in ((presenting_a, "700.00"), (presenting_b, "650.00")):
+        panel = Panel.objects.create(round=rnd, application=app)
+        PanelScore.objects.create(panel=panel, total=Decimal(total), results=Decimal("0"), items_scored=23)
+    slot = presentation_schedule(session=session, application=presenting_b, starts_at=at(10), minutes=30, by=secretary)
+    presentation_session_open(session=session, by=secretary)
+    slot = PresentationSlot.objects.select_related("session__cycle").get(pk=slot.pk)
+    presentation_score_record(slot=slot, by=panel_member, score=100)
+    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
+    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=True)
+    assert [a.pk for a in plain] == [presenting_a.pk, presenting_b.pk]
+    assert [(a.pk, a.with_presentation) for a in weighted] == [
+        (presenting_b.pk, Decimal("720.00")),
+        (presenting_a.pk, None),
+    ]
+    c = client_for(secretary)
+    url = reverse("reviews:ranking", args=[presenting_cycle.pk])
+    page = c.get(url, {"basis": "material", "order": "presentation"}).content.decode()
+    assert page.index(presenting_b.display_name) < page.index(presenting_a.display_name) and "720.00" in page
+    page = c.get(url, {"basis": "material"}).content.decode()
+    assert page.index(presenting_a.display_name) < page.index(presenting_b.display_name)
