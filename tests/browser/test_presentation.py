@@ -82,6 +82,8 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     )
     PanelScore.objects.create(
         panel=Panel.objects.create(round=rnd, application=application_a),
+        application=application_a,
+        kind=RoundKind.MATERIAL,
         total=Decimal("702.50"),
         results=Decimal("281.00"),
         items_scored=23,

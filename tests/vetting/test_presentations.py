@@ -463,7 +463,14 @@ def test_the_ranking_shows_the_presentation_and_the_weighted_figure(
         closes_at=timezone.now() - dt.timedelta(days=1),
     )
     panel = Panel.objects.create(round=rnd, application=open_slot.application)
-    PanelScore.objects.create(panel=panel, total=Decimal("700.00"), results=Decimal("280.00"), items_scored=23)
+    PanelScore.objects.create(
+        panel=panel,
+        application=open_slot.application,
+        kind=RoundKind.MATERIAL,
+        total=Decimal("700.00"),
+        results=Decimal("280.00"),
+        items_scored=23,
+    )
     slot = PresentationSlot.objects.select_related("session__cycle").get(pk=open_slot.pk)
     presentation_score_record(slot=slot, by=panel_member, score=85)
     ranked = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
@@ -623,7 +630,9 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     )
     for app, total in ((presenting_a, "700.00"), (presenting_b, "650.00")):
         panel = Panel.objects.create(round=rnd, application=app)
-        PanelScore.objects.create(panel=panel, total=Decimal(total), results=Decimal("0"), items_scored=23)
+        PanelScore.objects.create(
+            panel=panel, application=app, kind=rnd.kind, total=Decimal(total), results=Decimal("0"), items_scored=23
+        )
     slot = presentation_schedule(session=session, application=presenting_b, starts_at=at(10), minutes=30, by=secretary)
     presentation_session_open(session=session, by=secretary)
     slot = PresentationSlot.objects.select_related("session__cycle").get(pk=slot.pk)
