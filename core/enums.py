@@ -51,6 +51,7 @@ class AuditEventType(models.TextChoices):
     PRESENTATION_SESSION_CHANGED = "presentation.session_changed", _("Presentation session changed")
     PRESENTATION_SCHEDULED = "presentation.scheduled", _("Presentation scheduled")
     PRESENTATION_MOVED = "presentation.moved", _("Presentation moved to another time")
+    PRESENTATION_UNSCHEDULED = "presentation.unscheduled", _("Presentation removed from its session")
     PRESENTATION_INVITED = "presentation.invited", _("Enterprise invited to present")
     PRESENTATION_ANSWERED = "presentation.answered", _("Invitation to present answered")
     PRESENTATION_NOTE = "presentation.note", _("Presentation question and answer recorded")

@@ -32,6 +32,7 @@ from .services import (
     presentation_score_record,
     presentation_session_open,
     presentation_session_save,
+    presentation_unschedule,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -184,6 +185,15 @@ def seed_presentations(ctx: DemoContext) -> None:
         session=closed_door, application=apps["xiangnan"], starts_at=closed_door.starts_at, minutes=40, by=secretary
     )
     presentation_invite(slot=moved, by=secretary)
+    # Scheduled in the closed-door session by mistake, then removed with the reason on record.
+    mistaken = presentation_schedule(
+        session=closed_door,
+        application=apps["kangning"],
+        starts_at=closed_door.starts_at + dt.timedelta(minutes=40),
+        minutes=20,
+        by=secretary,
+    )
+    presentation_unschedule(slot=mistaken, by=secretary, reason="该企业已安排在公开场次答辩，此处为误排。")
     presentation_session_open(session=public, by=secretary)
     heard = PresentationSlot.objects.select_related("session__cycle__framework").get(pk=heard.pk)
     for expert_key, category, question, answer in QUESTIONS:
@@ -193,5 +203,6 @@ def seed_presentations(ctx: DemoContext) -> None:
     for member, score in zip(panel, SCORES, strict=True):
         presentation_score_record(slot=heard, by=member, score=score)
     ctx.log(
-        "Presentation and defence: a public session (one heard and scored, one asked to reschedule), one closed-door."
+        "Presentation and defence: a public session (one heard and scored, one asked to reschedule), one closed-door"
+        " (one slot removed from it)."
     )

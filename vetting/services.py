@@ -478,6 +478,56 @@ def presentation_schedule(
     return slot
 
 
+def presentation_unschedule(*, slot: PresentationSlot, by: User, reason: str) -> None:
+    """The office removes an application's slot from a session still planned (nothing is recorded
+    before the session opens), with a reason; an enterprise already invited is told by mail."""
+    session = slot.session
+    _office(by, session.cycle, _("Only the award office may remove a scheduled presentation."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise NotAllowed(_("Say why the presentation is removed from the session."), code="reason_required")
+    app = Application.objects.select_related("cycle", "enterprise").get(pk=slot.application_id)
+    with transaction.atomic():
+        locked = PresentationSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status != SessionStatus.PLANNED:
+            raise NotAllowed(
+                _("Only a planned session's schedule can be cut: this session is “%(status)s”.")
+                % {"status": locked.get_status_display()},
+                code="wrong_status",
+            )
+        current = PresentationSlot.objects.filter(pk=slot.pk, session=locked).first()
+        if current is None:
+            raise NotAllowed(_("This presentation is no longer in the session."), code="gone")
+        audit_record(
+            event=AuditEventType.PRESENTATION_UNSCHEDULED,
+            obj=current,
+            by=by,
+            payload={
+                "session": locked.pk,
+                "application": app.pk,
+                "starts_at": current.starts_at.isoformat(),
+                "invited": current.invited_at is not None,
+                "reason": reason,
+            },
+        )
+        if current.invited_at is not None:
+            application_notify_members(
+                application=app,
+                template="vetting_presentation_unscheduled",
+                context={
+                    "enterprise": app.official_name,
+                    "starts": _local(current.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "place": locked.place,
+                    "reason": reason,
+                    "cycle_zh": app.cycle.title_zh,
+                    "cycle_en": app.cycle.title_en,
+                    "receipt_number": app.receipt_number or "",
+                    "application_id": app.pk,
+                },
+            )
+        current.delete()
+
+
 def presentation_invite(*, slot: PresentationSlot, by: User) -> PresentationSlot:
     """The office invites the enterprise: its owners and editors are mailed the time and place."""
     session = slot.session

@@ -269,15 +269,19 @@ def office_presentation(request, session_id):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("vetting:office_presentation", session_id=session.pk)
-    elif action in ("invite", "open", "close"):
+    elif action in ("invite", "unschedule", "open", "close"):
         try:
-            if action == "invite":
+            if action in ("invite", "unschedule"):
                 slot_id = request.POST.get("slot", "")
                 if not (slot_id.isascii() and slot_id.isdigit()):
                     raise Http404
                 slot = get_object_or_404(PresentationSlot, pk=int(slot_id), session=session)
+            if action == "invite":
                 services.presentation_invite(slot=slot, by=request.user)
                 messages.success(request, _("The enterprise is invited by e-mail."))
+            elif action == "unschedule":
+                services.presentation_unschedule(slot=slot, by=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The presentation is removed from the session."))
             elif action == "open":
                 services.presentation_session_open(session=session, by=request.user)
                 messages.success(request, _("The session is open: the panel can record questions and scores."))

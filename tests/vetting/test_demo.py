@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from awards.enums import ApplicationStatus
 from awards.models import AwardCycle
-from core.models import User
+from core.enums import AuditEventType
+from core.models import AuditEvent, User
 from reviews.enums import RankingBasis
 from reviews.selectors import cycle_ranking
 from vetting.enums import InvitationResponse, SessionStatus
@@ -22,6 +23,8 @@ def test_demo_presentations(db, client_for):
     assert PresentationScore.objects.filter(slot__session=public).count() == 5
     assert PresentationNote.objects.filter(slot__session=public).count() == 3
     assert cycle.applications.filter(status=ApplicationStatus.PRESENTATION).count() == 2
+    assert PresentationSlot.objects.filter(session=closed_door).count() == 1
+    assert AuditEvent.objects.filter(event=AuditEventType.PRESENTATION_UNSCHEDULED).count() == 1
     page = client_for(None).get(reverse("vetting:public_presentations")).content.decode()
     assert public.place in page and closed_door.place not in page
     rows = [r for r in cycle_ranking(cycle=cycle, basis=RankingBasis.MATERIAL) if r.presentation]

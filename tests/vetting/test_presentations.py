@@ -34,6 +34,7 @@ from vetting.services import (
     presentation_session_close,
     presentation_session_open,
     presentation_session_save,
+    presentation_unschedule,
 )
 
 K = StageKind
@@ -650,3 +651,89 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     assert page.index(presenting_b.display_name) < page.index(presenting_a.display_name) and "720.00" in page
     page = c.get(url, {"basis": "material"}).content.decode()
     assert page.index(presenting_a.display_name) < page.index(presenting_b.display_name)
+
+
+# --- removing a presentation from a planned session ------------------------------------------------
+
+
+def test_the_office_removes_a_slot_not_yet_invited_without_mail(slot, secretary):
+    presentation_unschedule(slot=slot, by=secretary, reason="材料评审结论复核中")
+    assert not PresentationSlot.objects.filter(pk=slot.pk).exists()
+    event = AuditEvent.objects.get(event="presentation.unscheduled")
+    assert event.payload["reason"] == "材料评审结论复核中" and event.payload["invited"] is False
+    assert not OutboxMessage.objects.filter(template="vetting_presentation_unscheduled").exists()
+
+
+def test_an_invited_enterprise_is_told_it_is_removed(invited, secretary, applicant_a):
+    presentation_unschedule(slot=invited, by=secretary, reason="场次调整")
+    mail = OutboxMessage.objects.get(template="vetting_presentation_unscheduled")
+    assert mail.recipient == applicant_a.email
+    assert mail.kwargs["context"]["reason"] == "场次调整" and mail.kwargs["context"]["starts"].endswith("09:00")
+    assert AuditEvent.objects.get(event="presentation.unscheduled").payload["invited"] is True
+
+
+def test_removing_needs_a_reason(slot, secretary):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_unschedule(slot=slot, by=secretary, reason="  ")
+    assert exc.value.code == "reason_required"
+    assert PresentationSlot.objects.filter(pk=slot.pk).exists()
+
+
+def test_a_slot_is_not_removed_once_the_session_opened_or_closed(open_slot, session, secretary):
+    with pytest.raises(NotAllowed) as exc:
+        presentation_unschedule(slot=open_slot, by=secretary, reason="场次调整")
+    assert exc.value.code == "wrong_status"
+    presentation_session_close(session=session, by=secretary)
+    with pytest.raises(NotAllowed):
+        presentation_unschedule(slot=open_slot, by=secretary, reason="场次调整")
+    assert PresentationSlot.objects.filter(pk=open_slot.pk).exists()
+    assert not AuditEvent.objects.filter(event="presentation.unscheduled").exists()
+
+
+def test_a_slot_removed_twice_is_refused_the_second_time(slot, secretary):
+    presentation_unschedule(slot=slot, by=secretary, reason="场次调整")
+    with pytest.raises(NotAllowed) as exc:
+        presentation_unschedule(slot=slot, by=secretary, reason="场次调整")
+    assert exc.value.code == "gone"
+
+
+def test_only_the_office_removes_a_slot(slot, panel_member, applicant_a, committee_member, expert):
+    for user in (panel_member, applicant_a, committee_member, expert):
+        with pytest.raises(PermissionDenied):
+            presentation_unschedule(slot=slot, by=user, reason="场次调整")
+    assert PresentationSlot.objects.filter(pk=slot.pk).exists()
+
+
+def test_the_office_removes_a_slot_on_the_session_page(client_for, invited, session, secretary):
+    c = client_for(secretary)
+    url = reverse("vetting:office_presentation", args=[session.pk])
+    r = c.get(url)
+    assert 'value="unschedule"' in r.content.decode() and "data-confirm" in r.content.decode()
+    r = c.post(url, {"action": "unschedule", "slot": invited.pk, "reason": ""}, follow=True)
+    assert r.status_code == 200 and PresentationSlot.objects.filter(pk=invited.pk).exists()
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
+    r = c.post(url, {"action": "unschedule", "slot": "x", "reason": "场次调整"})
+    assert r.status_code == 404
+    r = c.post(url, {"action": "unschedule", "slot": invited.pk, "reason": "场次调整"})
+    assert r.status_code == 302 and not PresentationSlot.objects.filter(pk=invited.pk).exists()
+    assert OutboxMessage.objects.filter(template="vetting_presentation_unscheduled").count() == 1
+
+
+def test_the_session_page_offers_no_removal_once_open(client_for, open_slot, session, secretary):
+    c = client_for(secretary)
+    url = reverse("vetting:office_presentation", args=[session.pk])
+    assert 'value="unschedule"' not in c.get(url).content.decode()
+    r = c.post(url, {"action": "unschedule", "slot": open_slot.pk, "reason": "场次调整"}, follow=True)
+    assert [m.level_tag for m in r.context["messages"]] == ["error"]
+    assert PresentationSlot.objects.filter(pk=open_slot.pk).exists()
+
+
+def test_removal_on_the_page_is_denied_to_everyone_else(
+    client_for, slot, session, panel_member, applicant_a, committee_member, expert
+):
+    url = reverse("vetting:office_presentation", args=[session.pk])
+    for user in (panel_member, applicant_a, committee_member, expert):
+        r = client_for(user).post(url, {"action": "unschedule", "slot": slot.pk, "reason": "场次调整"})
+        assert r.status_code == 403
+    assert client_for(None).post(url, {"action": "unschedule", "slot": slot.pk, "reason": "x"}).status_code == 302
+    assert PresentationSlot.objects.filter(pk=slot.pk).exists()
