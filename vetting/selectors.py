@@ -25,7 +25,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from awards.enums import Actor, ApplicationStatus, CycleRole, OpinionAnswer, StageKind
-from awards.models import Application, AwardCycle, CycleMembership
+from awards.models import Application, AwardCycle, CycleMembership, CycleStage
 from awards.workflow import transitions_for
 from core.models import User
 
@@ -184,6 +184,15 @@ def panel_candidates(cycle: AwardCycle) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def stage_panel(cycle: AwardCycle) -> list[User]:
+    """The panel the cycle's presentation stage names: a new session starts with it (those of its
+    members the office may still put on a panel)."""
+    stage = CycleStage.objects.filter(cycle=cycle, kind=StageKind.PRESENTATION).first()
+    if stage is None:
+        return []
+    return list(panel_candidates(cycle).filter(stage_panels=stage))
 
 
 def slots_for_panel_member(user: User) -> QuerySet[PresentationSlot]:

@@ -213,7 +213,11 @@ def _refused(form, exc: ServiceError) -> None:
 def office_presentations(request, cycle_id):
     """The award office: the cycle's presentation sessions, and a new one."""
     cycle = _office_cycle(request, cycle_id)
-    form = PresentationSessionForm(request.POST or None, candidates=selectors.panel_candidates(cycle))
+    form = PresentationSessionForm(
+        request.POST or None,
+        candidates=selectors.panel_candidates(cycle),
+        initial={"panel": selectors.stage_panel(cycle)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.presentation_session_save(cycle=cycle, by=request.user, **form.cleaned_data)

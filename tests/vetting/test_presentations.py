@@ -1,6 +1,7 @@
 """陈述答辩 presentation and defence: sessions, scheduling, invitations, Q&A, scores, the public page."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -737,3 +738,22 @@ def test_removal_on_the_page_is_denied_to_everyone_else(
         assert r.status_code == 403
     assert client_for(None).post(url, {"action": "unschedule", "slot": slot.pk, "reason": "x"}).status_code == 302
     assert PresentationSlot.objects.filter(pk=slot.pk).exists()
+
+
+# --- the stage's panel pre-fills a new session ------------------------------------------------------
+
+
+def test_a_new_session_starts_with_the_stage_panel(
+    client_for, presenting_cycle, secretary, panel_member, second_member
+):
+    assert selectors.stage_panel(presenting_cycle) == [panel_member]
+    r = client_for(secretary).get(reverse("vetting:office_presentations", args=[presenting_cycle.pk]))
+    form = r.context["form"]
+    assert [u.pk for u in form["panel"].initial] == [panel_member.pk]
+    page = r.content.decode()
+    boxes = dict(re.findall(r'<input type="checkbox" name="panel" value="(\d+)"([^>]*)>', page))
+    assert "checked" in boxes[str(panel_member.pk)] and "checked" not in boxes[str(second_member.pk)]
+
+
+def test_without_a_stage_panel_a_new_session_starts_empty(cycle, secretary):
+    assert selectors.stage_panel(cycle) == []
