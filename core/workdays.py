@@ -74,3 +74,13 @@ def working_days_between(first: dt.date, last: dt.date) -> int:
     """How many working days from `first` to `last`, both included."""
     days = (last - first).days + 1
     return sum(1 for n in range(max(days, 0)) if is_working_day(first + dt.timedelta(days=n)))
+
+
+def working_day_before(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day before `day` (not counting `day` itself)."""
+    counted = 0
+    while counted < max(int(count), 1):
+        day -= dt.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day

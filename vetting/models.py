@@ -154,6 +154,7 @@ class PresentationSlot(models.Model):
     starts_at = models.DateTimeField(_("slot starts"))
     minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=30)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     response = models.CharField(
         _("answer"), max_length=12, choices=InvitationResponse.choices, default=InvitationResponse.PENDING
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from awards.enums import Actor, ApplicationStatus, CycleRole, OpinionAnswer, StageKind
 from awards.models import Application, AwardCycle, CycleMembership, CycleStage
 from awards.workflow import transitions_for
+from core import workdays
 from core.models import User
 
 from .models import (
@@ -162,6 +165,15 @@ def session_slots(session: PresentationSession) -> list[PresentationSlot]:
         .annotate(n_notes=Count("notes", distinct=True), n_scores=Count("scores", distinct=True))
         .order_by("starts_at", "pk")
     )
+
+
+# An invitation still unanswered this many working days before its slot is recalled, once.
+REMINDER_WORKING_DAYS = 2
+
+
+def invitation_reminder_day(slot: PresentationSlot) -> dt.date:
+    """The day an unanswered invitation is recalled to the enterprise: two working days before the slot."""
+    return workdays.working_day_before(timezone.localtime(slot.starts_at).date(), REMINDER_WORKING_DAYS)
 
 
 def schedulable_applications(cycle: AwardCycle) -> QuerySet[Application]:

@@ -34,6 +34,7 @@ from core.mail import mail_queue
 from core.models import User
 from core.uploads import discard_stored, store_upload, validate_upload
 
+from . import selectors
 from .enums import InvitationResponse, SessionStatus
 from .models import (
     OpinionRequest,
@@ -461,7 +462,7 @@ def presentation_schedule(
         )
         if not created:
             slot.starts_at, slot.minutes = starts_at, minutes
-            slot.invited_at = slot.responded_at = slot.responded_by = None
+            slot.invited_at = slot.responded_at = slot.responded_by = slot.reminded_at = None
             slot.response, slot.reschedule_reason = InvitationResponse.PENDING, ""
             slot.save()
         audit_record(
@@ -548,18 +549,55 @@ def presentation_invite(*, slot: PresentationSlot, by: User) -> PresentationSlot
         application_notify_members(
             application=app,
             template="vetting_presentation_invitation",
-            context={
-                "enterprise": app.official_name,
-                "starts": _local(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "minutes": slot.minutes,
-                "place": session.place,
-                "cycle_zh": app.cycle.title_zh,
-                "cycle_en": app.cycle.title_en,
-                "receipt_number": app.receipt_number or "",
-                "slot_id": slot.pk,
-            },
+            context=_invitation_context(app, slot, session),
         )
     return slot
+
+
+def _invitation_context(app: Application, slot: PresentationSlot, session: PresentationSession) -> dict:
+    return {
+        "enterprise": app.official_name,
+        "starts": _local(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "minutes": slot.minutes,
+        "place": session.place,
+        "cycle_zh": app.cycle.title_zh,
+        "cycle_en": app.cycle.title_en,
+        "receipt_number": app.receipt_number or "",
+        "slot_id": slot.pk,
+    }
+
+
+def presentation_reminders_send_all(*, now: dt.datetime | None = None) -> int:
+    """The scheduled reminder (vetting.tasks): an invitation still unanswered on its reminder day
+    (two working days before the slot) is recalled to the enterprise, once per slot (a moved slot is
+    invited, and so reminded, afresh). Not on the day of the invitation itself. Harmless when run twice."""
+    now = now or timezone.now()
+    today = _local(now).date()
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    # Two working days back never span more than a month, even over the Spring Festival.
+    candidates = PresentationSlot.objects.filter(
+        invited_at__lt=start_of_today,
+        response=InvitationResponse.PENDING,
+        reminded_at__isnull=True,
+        session__status__in=[SessionStatus.PLANNED, SessionStatus.OPEN],
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=31),
+    ).select_related("session", "application__cycle", "application__enterprise")
+    sent = 0
+    for slot in candidates:
+        if selectors.invitation_reminder_day(slot) > today:
+            continue
+        with transaction.atomic():
+            if PresentationSlot.objects.filter(
+                pk=slot.pk, reminded_at__isnull=True, response=InvitationResponse.PENDING
+            ).update(reminded_at=now):
+                application_notify_members(
+                    application=slot.application,
+                    template="vetting_presentation_reminder",
+                    context=_invitation_context(slot.application, slot, slot.session),
+                )
+                sent += 1
+    return sent
 
 
 def presentation_respond(*, slot: PresentationSlot, by: User, response: str, reason: str = "") -> PresentationSlot:

@@ -299,6 +299,7 @@ def office_presentation(request, session_id):
     figures = selectors.presentation_figures(s.application_id for s in slots)
     for s in slots:
         s.figure = figures.get(s.application_id)
+        s.reminder_day = selectors.invitation_reminder_day(s)
     return render(
         request,
         "vetting/office_presentation.html",

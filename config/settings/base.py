@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE["vetting-daily-opinion-reminders"] = {
     "task": "vetting.tasks.send_opinion_reminders",
     "schedule": crontab(hour=8, minute=40),
 }
+CELERY_BEAT_SCHEDULE["vetting-daily-presentation-reminders"] = {
+    "task": "vetting.tasks.send_presentation_reminders",
+    "schedule": crontab(hour=8, minute=45),
+}
 # Certificates (certificates app).
 CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", default="CZMQA")
 CERTIFICATE_RENDER_SOFT_TIME_LIMIT = env.int("CERTIFICATE_RENDER_SOFT_TIME_LIMIT", default=90)

@@ -34,6 +34,8 @@ def test_demo_presentations(db, client_for):
     office = client_for(secretary)
     assert office.get(reverse("vetting:office_presentations", args=[cycle.pk])).status_code == 200
     assert office.get(reverse("vetting:office_presentation", args=[public.pk])).status_code == 200
+    # the invitation of the closed-door session is unanswered: the page says when it is recalled
+    assert "如未答复" in office.get(reverse("vetting:office_presentation", args=[closed_door.pk])).content.decode()
     assert office.get(reverse("reviews:ranking", args=[cycle.pk])).status_code == 200
     expert = client_for(User.objects.get(email="expert1@demo.mqa.cn"))
     slot = PresentationSlot.objects.get(session=public, response=InvitationResponse.CONFIRMED)

@@ -15,6 +15,7 @@ from awards.enums import ApplicationStatus as S
 from awards.enums import CycleRole, StageKind
 from awards.models import Application
 from awards.stages import StageSpec
+from core import workdays
 from core.errors import NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from reviews import scoring
@@ -24,11 +25,13 @@ from reviews.selectors import ranked_applications, ranking_rows
 from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
 from tests.factories.core import UserFactory
 from vetting import selectors
+from vetting import services as vetting_services
 from vetting.enums import InvitationResponse, SessionStatus
 from vetting.models import PresentationNote, PresentationScore, PresentationSlot
 from vetting.services import (
     presentation_invite,
     presentation_note_record,
+    presentation_reminders_send_all,
     presentation_respond,
     presentation_schedule,
     presentation_score_record,
@@ -37,6 +40,7 @@ from vetting.services import (
     presentation_session_save,
     presentation_unschedule,
 )
+from vetting.tasks import send_presentation_reminders
 
 K = StageKind
 STAGES = (K.ELIGIBILITY, K.MATERIAL_REVIEW, K.PRESENTATION, K.COMMITTEE, K.PUBLIC_NOTICE, K.GOVERNMENT_APPROVAL)
@@ -757,3 +761,93 @@ def test_a_new_session_starts_with_the_stage_panel(
 
 def test_without_a_stage_panel_a_new_session_starts_empty(cycle, secretary):
     assert selectors.stage_panel(cycle) == []
+
+
+# --- reminder of an unanswered invitation -----------------------------------------------------------
+# Around the 2024 National Day holiday: 1–7 October off, Sunday 29 September a make-up working day.
+
+
+def cst(*args) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*args))
+
+
+def test_two_working_days_before_skip_the_holiday_and_count_the_make_up_day():
+    assert workdays.working_day_before(dt.date(2024, 10, 8), 2) == dt.date(2024, 9, 29)
+    assert workdays.working_day_before(dt.date(2024, 9, 26), 2) == dt.date(2024, 9, 24)
+
+
+@pytest.fixture
+def national_day_slot(invited):
+    """An invitation sent on 20 September 2024 for a slot on Tuesday 8 October, 09:00."""
+    PresentationSlot.objects.filter(pk=invited.pk).update(
+        starts_at=cst(2024, 10, 8, 9), invited_at=cst(2024, 9, 20, 10)
+    )
+    invited.refresh_from_db()
+    return invited
+
+
+def reminders():
+    return OutboxMessage.objects.filter(template="vetting_presentation_reminder")
+
+
+def test_an_unanswered_invitation_is_reminded_once_two_working_days_before(national_day_slot, applicant_a):
+    assert presentation_reminders_send_all(now=cst(2024, 9, 28, 8, 45)) == 0  # three working days before
+    assert not reminders().exists()
+    assert presentation_reminders_send_all(now=cst(2024, 9, 29, 8, 45)) == 1
+    mail = reminders().get()
+    assert mail.recipient == applicant_a.email and mail.kwargs["context"]["slot_id"] == national_day_slot.pk
+    national_day_slot.refresh_from_db()
+    assert national_day_slot.reminded_at == cst(2024, 9, 29, 8, 45)
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 8, 45)) == 0  # one per slot
+    assert reminders().count() == 1
+
+
+def test_an_answered_invitation_is_not_reminded(national_day_slot, applicant_a):
+    presentation_respond(slot=national_day_slot, by=applicant_a, response=InvitationResponse.RESCHEDULE, reason="冲突")
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 8, 45)) == 0
+    assert not reminders().exists()
+
+
+def test_no_reminder_after_the_slot_or_for_a_closed_session(national_day_slot, session, secretary):
+    assert presentation_reminders_send_all(now=cst(2024, 10, 8, 9, 30)) == 0
+    presentation_session_open(session=session, by=secretary)
+    presentation_session_close(session=session, by=secretary)
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 8, 45)) == 0
+    assert not reminders().exists()
+
+
+def test_no_reminder_on_the_day_of_the_invitation(national_day_slot):
+    PresentationSlot.objects.filter(pk=national_day_slot.pk).update(invited_at=cst(2024, 9, 30, 8))
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 17)) == 0
+    assert presentation_reminders_send_all(now=cst(2024, 10, 7, 17)) == 1
+
+
+def test_a_slot_not_invited_is_not_reminded(slot):
+    PresentationSlot.objects.filter(pk=slot.pk).update(starts_at=cst(2024, 10, 8, 9))
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 8, 45)) == 0
+
+
+def test_a_moved_slot_is_reminded_afresh(national_day_slot, session, presenting_a, secretary):
+    presentation_reminders_send_all(now=cst(2024, 9, 29, 8, 45))
+    moved = presentation_schedule(session=session, application=presenting_a, starts_at=at(10), minutes=40, by=secretary)
+    assert moved.reminded_at is None and moved.invited_at is None
+    presentation_invite(slot=moved, by=secretary)
+    PresentationSlot.objects.filter(pk=moved.pk).update(starts_at=cst(2024, 10, 8, 10), invited_at=cst(2024, 9, 20, 10))
+    assert presentation_reminders_send_all(now=cst(2024, 9, 30, 8, 45)) == 1
+    assert reminders().count() == 2
+
+
+def test_the_daily_task_sends_the_reminders(national_day_slot, monkeypatch):
+    monkeypatch.setattr(vetting_services.timezone, "now", lambda: cst(2024, 9, 29, 8, 45))
+    assert send_presentation_reminders() == 1
+    assert send_presentation_reminders() == 0
+
+
+def test_the_session_page_shows_when_the_reminder_goes_and_when_it_went(
+    client_for, national_day_slot, session, secretary
+):
+    c = client_for(secretary)
+    url = reverse("vetting:office_presentation", args=[session.pk])
+    assert "如未答复，将于 2024-09-29 提醒" in c.get(url).content.decode()
+    presentation_reminders_send_all(now=cst(2024, 9, 29, 8, 45))
+    assert "已于 2024-09-29 提醒" in c.get(url).content.decode()
