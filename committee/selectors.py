@@ -26,6 +26,7 @@ from reviews import selectors as review_selectors
 from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from reviews.health_selectors import health_context, review_health_now
 from reviews.models import Assignment, Panel, ScoreSheet
+from vetting import selectors as vetting_selectors
 
 from . import decisions
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
@@ -508,14 +509,17 @@ def report_nominees(meeting: Meeting) -> QuerySet[Ballot]:
     )
 
 
-def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any]]:
+def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any, Any]]:
     """The given nominees with their place in the cycle's expert ranking (combined basis), numbered by
-    the database over the stored panel scores for these applications only."""
+    the database over the stored panel scores for these applications only, and their presentation
+    score (陈述答辩, as the dossier shows it; None without one)."""
     ballots = list(ballots)
+    ids = [b.application_id for b in ballots]
     positions = review_selectors.ranking_positions(
-        cycle=meeting.cycle, basis=RankingBasis.COMBINED, application_ids=[b.application_id for b in ballots]
+        cycle=meeting.cycle, basis=RankingBasis.COMBINED, application_ids=ids
     )
-    return [(b, positions.get(b.application_id)) for b in ballots]
+    presentations = vetting_selectors.presentation_figures(ids)
+    return [(b, positions.get(b.application_id), presentations.get(b.application_id)) for b in ballots]
 
 
 def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:
@@ -763,6 +767,8 @@ def expert_review_report(meeting: Meeting, ballots: list[Ballot] | None = None) 
                 "integer": True,
             },
             "nominees": nominees,
+            "with_presentation": any(p is not None for _b, _r, p in nominees),
+            "presentation_weight": cycle.presentation_weight,
             "weights": (cycle.material_weight, cycle.onsite_weight),
         },
     )

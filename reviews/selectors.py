@@ -616,6 +616,7 @@ class RankingPosition:
     material: Decimal | None
     onsite: Decimal | None
     combined: Decimal | None
+    with_presentation: Decimal | None = None  # the basis score with the presentation weighted in
 
 
 def ranking_positions(*, cycle: AwardCycle, basis: RankingBasis, application_ids) -> dict[int, RankingPosition]:
@@ -627,12 +628,12 @@ def ranking_positions(*, cycle: AwardCycle, basis: RankingBasis, application_ids
         return {}
     ranked = ranked_applications(cycle=cycle, basis=basis)
     numbered = ranked.annotate(position=Window(RowNumber(), order_by=list(ranked.query.order_by))).values(
-        "id", "position", "basis_score", "material", "onsite", "combined"
+        "id", "position", "basis_score", "material", "onsite", "combined", "with_presentation"
     )
     inner, params = numbered.query.sql_with_params()
     # The numbering must see the whole ranking, so the page's filter goes around it, not into it.
     sql = (
-        "SELECT id, position, basis_score, material, onsite, combined FROM ("  # noqa: S608 -- compiled query, ids bound
+        "SELECT id, position, basis_score, material, onsite, combined, with_presentation FROM ("  # noqa: S608 -- compiled query, ids bound
         + inner
         + ") AS ranked WHERE id IN ("
         + ", ".join(["%s"] * len(ids))
@@ -648,8 +649,9 @@ def ranking_positions(*, cycle: AwardCycle, basis: RankingBasis, application_ids
             material=material,
             onsite=onsite,
             combined=combined,
+            with_presentation=with_presentation,
         )
-        for pk, position, score, material, onsite, combined in rows
+        for pk, position, score, material, onsite, combined, with_presentation in rows
     }
 
 

@@ -43,7 +43,7 @@ def test_demo_2017_meeting_agrees_with_the_statuses(db):
     ballots = list(meeting.ballots.all())
     assert all(b.rank == ranking[b.application_id] for b in ballots)
     nominees = expert_review_report(meeting).context["nominees"]
-    assert [r.rank for _b, r in nominees] == [1, 2, 3, 4]
+    assert [r.rank for _b, r, _p in nominees] == [1, 2, 3, 4]
     assert all(candidate_scores(b).context["onsite"].total is not None for b in ballots)
     assert GovernmentApproval.objects.filter(cycle=cycle).exists()
     assert meeting.remarks.count() == 3

@@ -12,17 +12,23 @@ nominated first.
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from awards.enums import CycleRole
-from awards.models import CriteriaCategory
+from awards.models import AwardCycle, CriteriaCategory
 from committee import selectors
+from committee.models import Meeting
+from committee.pdf import report_context
 from reviews.enums import RoundKind
 from reviews.models import CategoryFeedback, ScoreSheet
 from tests.factories.awards import CycleMembershipFactory
 from tests.factories.committee import nominated_application, schedule
 from tests.factories.core import UserFactory
 from tests.factories.reviews import framework_items, panel_with, recorded_consensus, submitted_sheet
+from vetting.enums import SessionStatus
+from vetting.models import PresentationScore, PresentationSession, PresentationSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +122,7 @@ def test_report_block_figures(scored):
         ("750–799", [0, 0]),
         ("800–849", [1, 0]),
     ]
-    nominees = [(b.application_id, r.material, r.onsite, r.combined, r.rank, b.rank) for b, r in ctx["nominees"]]
+    nominees = [(b.application_id, r.material, r.onsite, r.combined, r.rank, b.rank) for b, r, _p in ctx["nominees"]]
     assert nominees == [
         (scored["b"].pk, Decimal("800.00"), Decimal("600.00"), Decimal("680.00"), 1, 1),
         (scored["a"].pk, Decimal("550.00"), Decimal("700.00"), Decimal("640.00"), 2, 2),
@@ -130,12 +136,48 @@ def test_report_page_shows_the_evaluation(scored, client_for, committee_member):
 
 
 def test_report_pdf_renders_the_block(scored):
-    from django.template.loader import render_to_string
-
-    from committee.pdf import report_context
-
     html = render_to_string("committee/pdf/report.html", {**report_context(scored["meeting"]), "generated_at": 1})
     assert "680.00" in html and "<canvas" not in html and "550–599" in html
+
+
+def _presented(application, secretary, scores, weight=20):
+    """The application heard in a presentation session: the panel's scores out of 100, given with `weight`."""
+    session = PresentationSession.objects.create(
+        cycle=application.cycle,
+        starts_at=timezone.now(),
+        duration_minutes=60,
+        place="会议室",
+        created_by=secretary,
+        status=SessionStatus.CLOSED,
+    )
+    slot = PresentationSlot.objects.create(session=session, application=application, starts_at=session.starts_at)
+    for score in scores:
+        PresentationScore.objects.create(
+            slot=slot, by=UserFactory(), score=score, scale_max=100, weight=weight, given_at=timezone.now()
+        )
+
+
+def test_report_shows_the_presentation_figures_as_the_dossier_does(scored, secretary):
+    # A: combined 640 of 1000 = 0.64; presentation (85 + 75) / 2 = 80 of 100 = 0.80; weight 20 %:
+    # (0.8 × 0.64 + 0.2 × 0.80) × 1000 = (0.512 + 0.16) × 1000 = 672.00. B was not heard.
+    AwardCycle.objects.filter(pk=scored["a"].cycle_id).update(presentation_weight=20)
+    _presented(scored["a"], secretary, [85, 75])
+    meeting = Meeting.objects.get(pk=scored["meeting"].pk)
+    ctx = selectors.expert_review_report(meeting).context
+    assert ctx["with_presentation"] and ctx["presentation_weight"] == 20
+    figures = {b.application_id: (p.mean if p else None, r.with_presentation) for b, r, p in ctx["nominees"]}
+    assert figures == {scored["a"].pk: (Decimal("80.00"), Decimal("672.00")), scored["b"].pk: (None, None)}
+    dossier = selectors.candidate_scores(meeting.ballots.get(application=scored["a"])).context["ranking"]
+    assert (dossier.presentation.mean, dossier.with_presentation) == (Decimal("80.00"), Decimal("672.00"))
+    html = render_to_string("committee/pdf/report.html", {**report_context(meeting), "generated_at": 1})
+    assert "80.00" in html and "672.00" in html and "<canvas" not in html
+
+
+def test_report_has_no_presentation_columns_without_a_presentation(scored):
+    ctx = selectors.expert_review_report(scored["meeting"]).context
+    assert not ctx["with_presentation"]
+    html = render_to_string("committee/pdf/report.html", {**report_context(scored["meeting"]), "generated_at": 1})
+    assert "With presentation" not in html and "加权" not in html
 
 
 def test_dossier_block_figures(scored):
