@@ -171,9 +171,15 @@ def session_slots(session: PresentationSession) -> list[PresentationSlot]:
 REMINDER_WORKING_DAYS = 2
 
 
-def invitation_reminder_day(slot: PresentationSlot) -> dt.date:
-    """The day an unanswered invitation is recalled to the enterprise: two working days before the slot."""
-    return workdays.working_day_before(timezone.localtime(slot.starts_at).date(), REMINDER_WORKING_DAYS)
+def invitation_reminder_day(slot: PresentationSlot) -> dt.date | None:
+    """The day an unanswered invitation is recalled to the enterprise: two working days before the
+    slot, and never on the day of the invitation itself (an invitation sent later than that is
+    recalled the next day). None when that day would come after the slot's own day."""
+    slot_day = timezone.localtime(slot.starts_at).date()
+    day = workdays.working_day_before(slot_day, REMINDER_WORKING_DAYS)
+    if slot.invited_at is not None:
+        day = max(day, timezone.localtime(slot.invited_at).date() + dt.timedelta(days=1))
+    return day if day <= slot_day else None
 
 
 def schedulable_applications(cycle: AwardCycle) -> QuerySet[Application]:

@@ -585,7 +585,8 @@ def presentation_reminders_send_all(*, now: dt.datetime | None = None) -> int:
     ).select_related("session", "application__cycle", "application__enterprise")
     sent = 0
     for slot in candidates:
-        if selectors.invitation_reminder_day(slot) > today:
+        day = selectors.invitation_reminder_day(slot)
+        if day is None or day > today:
             continue
         with transaction.atomic():
             if PresentationSlot.objects.filter(

@@ -28,6 +28,7 @@ from vetting import selectors
 from vetting import services as vetting_services
 from vetting.enums import InvitationResponse, SessionStatus
 from vetting.models import PresentationNote, PresentationScore, PresentationSlot
+from vetting.selectors import invitation_reminder_day
 from vetting.services import (
     presentation_invite,
     presentation_note_record,
@@ -820,6 +821,18 @@ def test_no_reminder_on_the_day_of_the_invitation(national_day_slot):
     PresentationSlot.objects.filter(pk=national_day_slot.pk).update(invited_at=cst(2024, 9, 30, 8))
     assert presentation_reminders_send_all(now=cst(2024, 9, 30, 17)) == 0
     assert presentation_reminders_send_all(now=cst(2024, 10, 7, 17)) == 1
+
+
+def test_the_reminder_day_is_never_the_invitation_day_nor_after_the_slot(national_day_slot):
+    """Shown on the session page and used by the reminder: an invitation sent after the second working
+    day before the slot is recalled the next day; one sent on the slot's eve, on the slot's own day."""
+    assert invitation_reminder_day(national_day_slot) == dt.date(2024, 9, 29)
+    national_day_slot.invited_at = cst(2024, 10, 6, 10)  # after the make-up Sunday, during the holiday
+    assert invitation_reminder_day(national_day_slot) == dt.date(2024, 10, 7)
+    national_day_slot.invited_at = cst(2024, 10, 7, 18)
+    assert invitation_reminder_day(national_day_slot) == dt.date(2024, 10, 8)
+    national_day_slot.invited_at = cst(2024, 10, 8, 8)  # invited on the day itself: nothing left to recall
+    assert invitation_reminder_day(national_day_slot) is None
 
 
 def test_a_slot_not_invited_is_not_reminded(slot):
