@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.template.defaultfilters import filesizeformat
@@ -19,7 +19,7 @@ from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
-from core.rules import allowed, require
+from core.rules import require
 from core.uploads import discard_stored, store_upload, validate_upload
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.rules import is_enterprise_member
@@ -36,6 +36,7 @@ from .models import (
     SectionComment,
 )
 from .rules import is_applicant as rules_is_applicant
+from .rules import is_editable as rules_is_editable
 from .rules import may_make_transition
 from .stages import StageSpec, stage_problems
 from .workflow import EDITABLE_STATUSES, cycle_transition_allowed, transition_for
@@ -190,10 +191,9 @@ def application_section_save(
     """
     if section not in sections.SECTION_FIELDS:
         raise NotAllowed(_("Unknown section."), code="unknown_section")
-    if not allowed("awards.edit_application", by, application):
-        if rules_is_applicant(by, application):
-            raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
-        raise PermissionDenied(_("You may not edit this application."))
+    if not rules_is_editable(by, application) and rules_is_applicant(by, application):
+        raise NotAllowed(_("This application has been submitted and can no longer be edited."), code="locked")
+    require("awards.edit_application", by, application, _("You may not edit this application."))
     if section == sections.BASIC:
         data = _basic_with_identity(application, data)
     column = sections.SECTION_FIELDS[section]

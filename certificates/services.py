@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,19 +27,17 @@ from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
+from core.rules import require
 
 from . import rendering
 from .enums import CertificateStatus as CS
 from .models import Certificate, CertificateCounter
 
 logger = logging.getLogger(__name__)
+MANAGE = "certificates.manage_certificates"
 
 # Errors worth another attempt later (disk, database, network); anything else is recorded as failed.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, InterfaceError)
-
-
-def _may_manage(user: User | None, cycle: AwardCycle) -> bool:
-    return user is not None and user.has_perm("certificates.manage_certificates", cycle)
 
 
 def _stale_seconds() -> int:
@@ -86,8 +83,8 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
     so concurrent callers wait for each other and a rollback gives the numbers back. Calling it
     again creates nothing new. `system=True` is for the project's own work (e.g. confirming winners).
     """
-    if not system and not _may_manage(by, cycle):
-        raise PermissionDenied(_("Only the award office of this cycle may issue its certificates."))
+    if not system:
+        require(MANAGE, by, cycle, _("Only the award office of this cycle may issue its certificates."))
     created: list[Certificate] = []
     with transaction.atomic():
         counter = _locked_counter(cycle)
@@ -262,8 +259,7 @@ def batch_running(cycle: AwardCycle, now: dt.datetime | None = None) -> bool:
 
 def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
     """Queue a failed (or stuck) certificate for rendering again."""
-    if not _may_manage(by, certificate.cycle):
-        raise PermissionDenied(_("Only the award office of this cycle may retry its certificates."))
+    require(MANAGE, by, certificate.cycle, _("Only the award office of this cycle may retry its certificates."))
     now = timezone.now()
     with transaction.atomic():
         queued = (
@@ -286,8 +282,7 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
     Refused while a batch is still running, so a double click never doubles the work: the check
     and the change happen under the cycle's counter lock.
     """
-    if not _may_manage(by, cycle):
-        raise PermissionDenied(_("Only the award office of this cycle may regenerate its certificates."))
+    require(MANAGE, by, cycle, _("Only the award office of this cycle may regenerate its certificates."))
     now = timezone.now()
     with transaction.atomic():
         _locked_counter(cycle)
@@ -396,8 +391,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
 
 def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """Revoke a certificate and the award it documents; the verification page then says revoked."""
-    if not _may_manage(by, certificate.cycle):
-        raise PermissionDenied(_("Only the award office of this cycle may revoke its certificates."))
+    require(MANAGE, by, certificate.cycle, _("Only the award office of this cycle may revoke its certificates."))
     reason = (reason or "").strip()
     if not reason:
         raise NotAllowed(_("Please give the reason for the revocation."), code="reason_required")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +29,7 @@ from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_task
+from core.rules import require
 from core.text import visible_text
 from core.uploads import discard_stored, store_upload, validate_upload
 from reviews.enums import RankingBasis
@@ -69,11 +70,6 @@ OBJECTIONS_PER_HOUR = 5
 CYCLE_MEETS = frozenset({CycleStatus.OPEN, CycleStatus.REVIEWING, CycleStatus.DELIBERATION, CycleStatus.PUBLIC_NOTICE})
 
 
-def _require(user: User, perm: str, obj) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _quorum_or_refuse(meeting: Meeting) -> None:
     quorum = quorum_now(meeting)
     if not quorum.reached:
@@ -107,7 +103,7 @@ def meeting_schedule(
     A meeting may be scheduled before the reviews end: candidates nominated later are added with
     `meeting_agenda_sync` until the meeting opens.
     """
-    _require(by, "committee.manage_meeting", cycle)
+    require("committee.manage_meeting", by, cycle, _("You may not do this."))
     if cycle.status == CycleStatus.CONCLUDED:
         raise NotAllowed(_("This cycle is concluded: its winners are confirmed."), code="concluded")
     if Meeting.objects.filter(cycle=cycle, status__in=(MeetingStatus.SCHEDULED, MeetingStatus.OPEN)).exists():
@@ -152,7 +148,7 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
 
 def meeting_agenda_sync(*, meeting: Meeting, by: User) -> int:
     """Add candidates nominated since the meeting was scheduled. Returns how many were added."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.SCHEDULED:
         raise NotAllowed(_("The agenda is fixed once the meeting opens."), code="not_scheduled")
     with transaction.atomic():
@@ -164,7 +160,7 @@ def meeting_agenda_sync(*, meeting: Meeting, by: User) -> int:
 
 def meeting_invite(*, meeting: Meeting, by: User) -> int:
     """E-mail every committee member the date, place and agenda. Returns the number invited."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status == MeetingStatus.CLOSED:
         raise NotAllowed(_("The meeting is closed."), code="closed")
     members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
@@ -213,7 +209,7 @@ def _schedule_mail_context(meeting: Meeting, reason: str) -> dict:
 
 def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, place: str, reason: str) -> Meeting:
     """Move a meeting that has not opened to another time or place; every member is e-mailed the reason."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.SCHEDULED:
         raise NotAllowed(_("Only a meeting that has not opened can be rescheduled."), code="not_scheduled")
     if not reason.strip():
@@ -261,7 +257,7 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, pl
 def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     """Cancel a meeting that has not opened; every member is e-mailed the reason. Its candidates stay
     nominated and go on the agenda of the next meeting scheduled."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.SCHEDULED:
         raise NotAllowed(_("Only a meeting that has not opened can be cancelled."), code="not_scheduled")
     if not reason.strip():
@@ -289,7 +285,7 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
 
 
 def meeting_open(*, meeting: Meeting, by: User) -> Meeting:
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.SCHEDULED:
         raise NotAllowed(_("Only a scheduled meeting can be opened."), code="not_scheduled")
     if not meeting.ballots.exists():
@@ -319,7 +315,7 @@ def attendance_record(
     Members may arrive or leave while a ballot is open; the ballot keeps who was present when it
     opened and when it closed. The time may not lie in the future, nor before the meeting opened or
     the last ballot opened or closed (what a ballot recorded must stay true)."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Attendance is recorded while the meeting is in session."), code="not_open")
     members = set(committee_member_ids(meeting.cycle))
@@ -374,7 +370,7 @@ def _flatten(items) -> list:
 
 def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> None:
     """Record the candidates' rank order for the meeting (from the expert ranking); ties share a rank."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status == MeetingStatus.CLOSED:
         raise NotAllowed(_("The meeting is closed."), code="closed")
     if any(r < 1 for r in ranks.values()):
@@ -393,7 +389,7 @@ def ballot_ranks_set(*, meeting: Meeting, by: User, ranks: dict[int, int]) -> No
 def remark_add(
     *, meeting: Meeting, by: User, text: str, member: User | None = None, application: Application | None = None
 ) -> Remark:
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Suggestions are recorded while the meeting is in session."), code="not_open")
     if not text.strip():
@@ -418,7 +414,7 @@ def _named(ids: Iterable[int]) -> list[dict]:
 def ballot_open(*, ballot: Ballot, by: User) -> Ballot:
     """Open the ballot under the cycle's rule (secret or roll-call, fixed from now on) and record who is present."""
     meeting = ballot.meeting
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Open the meeting first."), code="not_open")
     if ballot.status != BallotStatus.PENDING:
@@ -455,8 +451,7 @@ def vote_cast(*, ballot: Ballot, by: User, choice: str) -> Vote | None:
     if choice not in VoteChoice.values:
         raise NotAllowed(_("Choose approve, reject or abstain."), code="bad_choice")
     meeting = ballot.meeting
-    if by is None or not by.has_perm("committee.vote", meeting):
-        raise PermissionDenied(_("Only members of the committee vote."))
+    require("committee.vote", by, meeting, _("Only members of the committee vote."))
     with transaction.atomic():
         # The row lock serialises this member's concurrent votes and a concurrent close.
         locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
@@ -502,9 +497,9 @@ def recusal_record(*, ballot: Ballot, member: User, by: User, reason: str) -> Re
     withdrawn; a secret vote cannot be (nobody knows which it was), so a recusal after it is refused."""
     meeting = ballot.meeting
     if by.pk != member.pk:
-        _require(by, "committee.manage_meeting", meeting)
-    elif not by.has_perm("committee.vote", meeting):
-        raise PermissionDenied(_("Only members of the committee declare a conflict."))
+        require("committee.manage_meeting", by, meeting, _("You may not do this."))
+    else:
+        require("committee.vote", by, meeting, _("Only members of the committee declare a conflict."))
     if member.pk not in committee_member_ids(meeting.cycle):
         raise NotAllowed(_("Only members of the committee can be recused."), code="not_member")
     if not reason.strip():
@@ -542,7 +537,7 @@ def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) 
     The candidate moves to approved or not approved. Closing before every eligible member has voted
     needs `confirm_incomplete`; those who did not vote are recorded."""
     meeting = ballot.meeting
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     with transaction.atomic():
         locked = Ballot.objects.select_for_update().select_related("application").get(pk=ballot.pk)
         if locked.status != BallotStatus.OPEN:
@@ -609,7 +604,7 @@ def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) 
 
 def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> None:
     """Record the committee's explicit decision on a tie: the order of the tied candidates (1 first)."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Ties are decided while the meeting is in session."), code="not_open")
     if sorted(order.values()) != list(range(1, len(order) + 1)):
@@ -627,7 +622,7 @@ def ballot_tie_decide(*, meeting: Meeting, by: User, order: dict[int, int]) -> N
 
 def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
     """Close the meeting: every ballot closed, levels assigned without an open tie; render the minutes."""
-    _require(by, "committee.manage_meeting", meeting)
+    require("committee.manage_meeting", by, meeting, _("You may not do this."))
     if meeting.status != MeetingStatus.OPEN:
         raise NotAllowed(_("Only a meeting in session can be closed."), code="not_open")
     if meeting.ballots.exclude(status=BallotStatus.CLOSED).exists():
@@ -703,7 +698,7 @@ def _queue(task_name: str, meeting: Meeting) -> None:
 
 def meeting_report_request(*, meeting: Meeting, by: User) -> None:
     """Queue the meeting report's PDF rendering."""
-    _require(by, "committee.view_meeting", meeting)
+    require("committee.view_meeting", by, meeting, _("You may not do this."))
     with transaction.atomic():
         _queue("render_report", meeting)
 
@@ -725,7 +720,7 @@ def decided_level_fields(level_id: int | None, record: list[dict[str, Any]]) -> 
 
 def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = None) -> PublicNotice:
     """Publish the approved candidates, with the level the committee assigned, for the notice period."""
-    _require(by, "committee.manage_meeting", cycle)
+    require("committee.manage_meeting", by, cycle, _("You may not do this."))
     if Meeting.objects.filter(cycle=cycle, status=MeetingStatus.OPEN).exists():
         raise NotAllowed(_("Close the committee meeting first."), code="meeting_open")
     cycle.refresh_from_db(fields=["status"])
@@ -800,7 +795,7 @@ def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, re
     Not below the cycle's legal minimum, not to a day already past (objections could have been
     lodged), and not once the winners are confirmed."""
     cycle = notice.cycle
-    _require(by, "committee.manage_meeting", cycle)
+    require("committee.manage_meeting", by, cycle, _("You may not do this."))
     if GovernmentApproval.objects.filter(cycle=cycle).exists():
         raise NotAllowed(_("The winners are confirmed: the notice period can no longer change."), code="confirmed")
     if not reason.strip():
@@ -907,7 +902,7 @@ def objection_lodge(
 
 def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str) -> Objection:
     """Dismiss with a reply, or uphold: the candidate goes back to the committee or the proposal is withdrawn."""
-    _require(by, "committee.manage_meeting", objection.notice)
+    require("committee.manage_meeting", by, objection.notice, _("You may not do this."))
     if outcome not in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD_RETURNED, ObjectionStatus.UPHELD_WITHDRAWN):
         raise NotAllowed(_("Choose how the objection is handled."), code="bad_outcome")
     if objection.status != ObjectionStatus.OPEN:
@@ -984,7 +979,7 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
 
 def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_date: dt.date) -> list[Application]:
     """Record the government's approval and make the candidates on public notice winners."""
-    _require(by, "committee.manage_meeting", cycle)
+    require("committee.manage_meeting", by, cycle, _("You may not do this."))
     notice = PublicNotice.objects.filter(cycle=cycle).order_by("-ends_on", "-pk").first()
     if notice is None:
         raise NotAllowed(_("The proposed winners have not been published yet."), code="no_notice")

@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -142,10 +141,9 @@ def user_verify_email(*, token: str) -> User:
 
 def enterprise_register(*, by: User, credit_code: str, **profile: Any) -> Enterprise:
     """Create an enterprise profile; the person who registers it becomes its owner."""
-    if not allowed("enterprises.register_enterprise", by):
-        if not by.email_verified:
-            raise NotAllowed(_("Please verify your e-mail address first."), code="unverified")
-        raise PermissionDenied(_("You may not register an enterprise."))
+    if not by.email_verified:
+        raise NotAllowed(_("Please verify your e-mail address first."), code="unverified")
+    require("enterprises.register_enterprise", by, None, _("You may not register an enterprise."))
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")

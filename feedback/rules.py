@@ -70,3 +70,8 @@ def leads_panel_of(user, application) -> bool:
     from .models import FeedbackReport  # noqa: PLC0415 -- rules load before the apps' models
 
     return is_report_leader.test(user, FeedbackReport(application=application))
+
+
+def may_start_report(user, application) -> bool:
+    """May start the application's report: its panel leader or the award office."""
+    return leads_panel_of(user, application) or rules.has_perm("feedback.manage_reports", user, application)

@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +25,7 @@ from core.errors import Conflict, NotAllowed, ServiceError
 from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
+from core.rules import require
 from enterprises.enums import MemberRole
 from enterprises.models import EnterpriseMembership
 
@@ -90,8 +90,7 @@ def _check_texts(application: Application, texts: dict[str, str]) -> dict[str, s
 
 def report_start(*, application: Application, by: User) -> FeedbackReport:
     """Open the application's first report as a draft for its panel leader (the leader or the office)."""
-    if not (R.leads_panel_of(by, application) or by.has_perm("feedback.manage_reports", application)):
-        raise PermissionDenied(_("Only the panel leader or the award office may start this report."))
+    require(R.may_start_report, by, application, _("Only the panel leader or the award office may start this report."))
     if not Application.objects.filter(pk=application.pk).filter(selectors.reached_review()).exists():
         raise NotAllowed(_("This application has not reached expert review."), code="not_reviewed")
     with transaction.atomic():
@@ -153,8 +152,7 @@ def report_save(
     editor = EDITORS.get(report.status)
     if editor is None:
         raise NotAllowed(_("A released report cannot change; correct it with a new version."), code="final")
-    if not by.has_perm("feedback.edit_report", report):
-        raise PermissionDenied(_("You may not edit this report in its present state."))
+    require("feedback.edit_report", by, report, _("You may not edit this report in its present state."))
     texts = {"key_themes": key_themes, "site_findings": site_findings}
     for category_id, (strengths, opportunities) in categories.items():
         texts[_category_field("strengths", category_id)] = strengths
@@ -205,9 +203,17 @@ def _move(report: FeedbackReport, *, to: str, by: User | None, system: bool = Fa
         )
     if system:
         if ReportActor.SYSTEM not in transition.actors:
-            raise PermissionDenied
-    elif by is None or not R.may_make_transition(by, report, transition):
-        raise PermissionDenied(_("You may not make this change to the report."))
+            raise NotAllowed(
+                _("A report cannot go from “%(a)s” to “%(b)s”.") % {"a": S(report.status).label, "b": S(to).label},
+                code="transition",
+            )
+    else:
+        require(
+            lambda user, rep: R.may_make_transition(user, rep, transition),
+            by,
+            report,
+            _("You may not make this change to the report."),
+        )
     moved = FeedbackReport.objects.filter(pk=report.pk, status=report.status).update(
         status=to, updated_at=timezone.now(), **fields
     )
@@ -288,8 +294,7 @@ def report_reopen(*, report: FeedbackReport, by: User) -> FeedbackReport:
 
 
 def report_set_release_date(*, report: FeedbackReport, by: User, release_on: dt.date) -> FeedbackReport:
-    if not R.is_report_office.test(by, report):
-        raise PermissionDenied(_("Only the award office sets the release date."))
+    require(R.is_report_office, by, report, _("Only the award office sets the release date."))
     if report.is_final:
         raise NotAllowed(_("This report has been released already."), code="final")
     with transaction.atomic():
@@ -362,8 +367,7 @@ def _tell_owners(report: FeedbackReport, *, corrected: bool) -> None:
 
 def report_correct(*, report: FeedbackReport, by: User, reason: str) -> FeedbackReport:
     """Start a corrected version of a released report (the office); the released one stays until it is replaced."""
-    if not R.is_report_office.test(by, report):
-        raise PermissionDenied(_("Only the award office may correct a released report."))
+    require(R.is_report_office, by, report, _("Only the award office may correct a released report."))
     reason = (reason or "").strip()
     if not reason:
         raise ReportTextError({"reason": _("Give the reason for the correction; the enterprise is told.")})
@@ -422,8 +426,12 @@ def report_render(*, report_id: int) -> Rendered | None:
 
 def opportunity_responses_save(*, application: Application, by: User, answers: dict[tuple[int, int], str]) -> int:
     """A returning applicant records, per opportunity of its previous report, what it did."""
-    if not by.has_perm("awards.edit_application", application):
-        raise PermissionDenied(_("Only the enterprise may answer, while the application can be edited."))
+    require(
+        "awards.edit_application",
+        by,
+        application,
+        _("Only the enterprise may answer, while the application can be edited."),
+    )
     report, opportunities = selectors.previous_opportunities(application)
     if report is None:
         raise NotAllowed(_("There is no previous report to answer."), code="no_previous")

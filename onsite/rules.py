@@ -6,6 +6,7 @@ import rules
 
 from awards.rules import is_admin, is_applicant, is_cycle_secretary
 from reviews.enums import AssignmentStatus, RoundKind
+from reviews.rules import is_panel_leader
 
 
 def _team(visit):
@@ -54,6 +55,11 @@ def is_flagging_expert(user, assignment) -> bool:
         and assignment.status == AssignmentStatus.ACCEPTED
         and assignment.panel.round.kind == RoundKind.MATERIAL
     )
+
+
+def may_open_visit(user, panel) -> bool:
+    """May open the workbench of an on-site panel's application: the award office or the panel's leader."""
+    return rules.has_perm("reviews.manage_reviews", user, panel.round.cycle) or is_panel_leader.test(user, panel)
 
 
 rules.add_perm("onsite.view_visit", is_visit_member | is_visit_office)

@@ -7,9 +7,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
-import rules
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +20,14 @@ from core.audit import audit_record
 from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import User
+from core.rules import allowed, require
 from core.uploads import discard_stored, store_upload, validate_upload
 from reviews.enums import AssignmentStatus, RoundKind
 from reviews.models import Assignment, Panel
-from reviews.rules import is_panel_leader
 
 from .enums import Finding, IssueKind, LogKind, PlanEntryKind, VisitStatus
 from .models import ItemConsensus, ItemFlag, LogEvidence, PlanEntry, SiteVisit, VisitIssue, VisitLog
+from .rules import may_open_visit
 
 # Photos and files of one log: at most this many.
 MAX_EVIDENCE_PER_LOG = 5
@@ -50,20 +50,20 @@ def _locked_open(visit: SiteVisit) -> SiteVisit:
     return locked
 
 
-def _require_member(visit: SiteVisit, by: User) -> None:
-    if rules.has_perm("onsite.log_visit", by, visit):
-        return
-    if visit.is_closed and rules.has_perm("onsite.view_visit", by, visit):
+def _refuse_if_closed(visit: SiteVisit, by: User) -> None:
+    """Who may see a closed visit is told it is closed (nobody may log or lead on it any more)."""
+    if visit.is_closed and allowed("onsite.view_visit", by, visit):
         raise NotAllowed(_("The visit is closed: nothing more can be logged or changed."), code="visit_closed")
-    raise PermissionDenied(_("Only the experts of this visit's team may log their work here."))
+
+
+def _require_member(visit: SiteVisit, by: User) -> None:
+    _refuse_if_closed(visit, by)
+    require("onsite.log_visit", by, visit, _("Only the experts of this visit's team may log their work here."))
 
 
 def _require_leader(visit: SiteVisit, by: User) -> None:
-    if rules.has_perm("onsite.lead_visit", by, visit):
-        return
-    if visit.is_closed and rules.has_perm("onsite.view_visit", by, visit):
-        raise NotAllowed(_("The visit is closed: nothing more can be logged or changed."), code="visit_closed")
-    raise PermissionDenied(_("Only the team leader of this visit may do this."))
+    _refuse_if_closed(visit, by)
+    require("onsite.lead_visit", by, visit, _("Only the team leader of this visit may do this."))
 
 
 # --- the material review's flags ------------------------------------------------------------------
@@ -74,8 +74,7 @@ def item_flag_save(*, assignment: Assignment, item: CriteriaItem, kind: str, not
 
     Flags are read when the visit opens; after that they are the visit's issues and stay as they were.
     """
-    if not rules.has_perm("onsite.flag_items", by, assignment):
-        raise PermissionDenied(_("Only the expert of this material review may flag its items."))
+    require("onsite.flag_items", by, assignment, _("Only the expert of this material review may flag its items."))
     application = assignment.panel.application
     _item_of_cycle(item, application.cycle.framework_id)
     if SiteVisit.objects.filter(application=application).exists():
@@ -111,20 +110,19 @@ def onsite_panel_of(application: Application) -> Panel | None:
     )
 
 
-def _may_open(by: User, panel: Panel) -> bool:
-    return rules.has_perm("reviews.manage_reviews", by, panel.round.cycle) or is_panel_leader.test(by, panel)
-
-
 def visit_open(*, application: Application, by: User) -> SiteVisit:
     """Open the workbench of a shortlisted application: each material-review expert's flagged items become
     the visit's issues. Harmless when called twice (the visit that exists is returned)."""
     panel = onsite_panel_of(application)
     if panel is None:
-        if not rules.has_perm("reviews.manage_reviews", by, application.cycle):
-            raise PermissionDenied(_("Only the award office or the on-site team leader may open the visit."))
+        require(
+            "reviews.manage_reviews",
+            by,
+            application.cycle,
+            _("Only the award office or the on-site team leader may open the visit."),
+        )
         raise NotAllowed(_("Set up the on-site panel first: its experts are the visit's team."), code="no_panel")
-    if not _may_open(by, panel):
-        raise PermissionDenied(_("Only the award office or the on-site team leader may open the visit."))
+    require(may_open_visit, by, panel, _("Only the award office or the on-site team leader may open the visit."))
     if application.status != ApplicationStatus.ONSITE_REVIEW:
         raise NotAllowed(
             _("Only an application shortlisted for on-site review has a site visit; this one is “%(status)s”.")

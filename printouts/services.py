@@ -6,8 +6,6 @@ import hashlib
 import io
 import logging
 
-import rules
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -22,6 +20,7 @@ from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.models import User
 from core.outbox import outbox_add_task
+from core.rules import require
 
 from .enums import Document, PrintStatus
 from .models import Printout
@@ -36,8 +35,12 @@ def printout_request(*, snapshot: ApplicationSnapshot, document: str, by: User) 
     """Ask the worker for the PDF of a submitted version. A ready one is returned as it is (the version
     never changes); a failed one is queued again. Harmless when called twice."""
     application = snapshot.application
-    if not rules.has_perm("printouts.print_application", by, application):
-        raise PermissionDenied(_("Only the enterprise and the award office may print this application."))
+    require(
+        "printouts.print_application",
+        by,
+        application,
+        _("Only the enterprise and the award office may print this application."),
+    )
     if document not in Document.values:
         raise NotAllowed(_("There is no such document."), code="document")
     with transaction.atomic():

@@ -44,6 +44,12 @@ def is_own_assignment(user, assignment) -> bool:
 
 
 @rules.predicate
+def is_self(user, other) -> bool:
+    """The signed-in user is `other` (e.g. an expert keeping their own profile)."""
+    return user.is_authenticated and other is not None and other.pk == user.pk
+
+
+@rules.predicate
 def has_submitted_on_panel(user, panel) -> bool:
     """A member of the panel who has submitted their own sheet: only then are others' scores shown."""
     if not user.is_authenticated or panel is None:

@@ -9,13 +9,13 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, AwardCycle, CriteriaItem, CycleMembership
+from awards.rules import is_admin
 from awards.services import application_transition
 from awards.workflow import next_review_status
 from core.audit import audit_record
@@ -23,6 +23,7 @@ from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.rules import allowed, require
 from core.text import TEXT_LONG, TEXT_MEDIUM, join_list
 
 from . import panel_scores, selectors
@@ -41,6 +42,7 @@ from .models import (
     ReviewRound,
     ScoreSheet,
 )
+from .rules import is_own_assignment, is_self
 from .scoring import parse_percent
 from .selectors import cycle_ranking, panel_detail
 
@@ -54,11 +56,6 @@ ROUND_DECISION = {
     RoundKind.MATERIAL: (ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW),
     RoundKind.ONSITE: (ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED),
 }
-
-
-def _require(user: User | None, perm: str, obj) -> None:
-    if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _secretaries(cycle_id: int):
@@ -82,8 +79,7 @@ def expert_profile_save(
 ) -> ExpertProfile:
     """An expert keeps their own profile; the office (or an admin) may keep anyone's.
     `time_zone` None keeps the one on record."""
-    if by.pk != user.pk and not by.is_superuser:
-        raise PermissionDenied(_("You may not do this."))
+    require(is_self | is_admin, by, user, _("You may not do this."))
     with transaction.atomic():
         profile, _created = ExpertProfile.objects.get_or_create(user=user)
         profile.title, profile.employer = title, employer
@@ -114,7 +110,7 @@ def expert_profile_save(
 
 def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User) -> CycleMembership:
     """Open an account for an expert who is not in the system yet, put them in the pool and invite them."""
-    _require(by, "reviews.manage_reviews", cycle)
+    require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         expert = User.objects.filter(email__iexact=email).first()
@@ -135,7 +131,7 @@ def expert_invite_new(*, cycle: AwardCycle, email: str, full_name: str, by: User
 
 def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembership:
     """Make a pool expert a member of the cycle and tell them by e-mail. Harmless when repeated."""
-    _require(by, "reviews.manage_reviews", cycle)
+    require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     applicant_of = expert.enterprise_memberships.select_related("enterprise").first()
     if applicant_of is not None:
         raise NotAllowed(
@@ -162,7 +158,7 @@ def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembersh
 
 
 def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at: dt.datetime, by: User) -> ReviewRound:
-    _require(by, "reviews.manage_reviews", cycle)
+    require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     if closes_at <= opens_at:
         raise NotAllowed(_("A round must close after it opens."), code="window")
     with transaction.atomic():
@@ -229,7 +225,7 @@ def _notify_assigned(assignment_ids: list[int]) -> None:
 
 def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[User], leader: User, by: User) -> Panel:
     """Set a panel by hand. Hard conflicts are refused; members with a submitted sheet stay."""
-    _require(by, "reviews.manage_reviews", rnd)
+    require("reviews.manage_reviews", by, rnd, _("You may not do this."))
     if application.cycle_id != rnd.cycle_id:
         raise NotAllowed(_("This application belongs to another cycle."), code="cycle")
     expert_ids = {e.pk for e in experts}
@@ -288,7 +284,7 @@ def panel_set(*, rnd: ReviewRound, application: Application, experts: Sequence[U
 
 def panels_auto_assign(*, rnd: ReviewRound, by: User, seed: int = 0) -> Plan:
     """Fill every panel of the round that is not full; return the plan with what it could not meet."""
-    _require(by, "reviews.manage_reviews", rnd)
+    require("reviews.manage_reviews", by, rnd, _("You may not do this."))
     size = rnd.cycle.experts_per_panel
     apps = list(round_applications(rnd))
     existing: dict[int, list[int]] = {}
@@ -337,8 +333,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
     A conflict releases the assignment, records the conflict for future assignments and tells the
     secretaries; a released leader's role passes to the next member.
     """
-    if by.pk != assignment.expert_id:
-        raise PermissionDenied(_("You may not do this."))
+    require(is_own_assignment, by, assignment, _("You may not do this."))
     if assignment.status != AssignmentStatus.PENDING:
         raise NotAllowed(_("You have already made your declaration for this application."), code="declared")
     if conflict and not reason.strip():
@@ -419,8 +414,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
 
 
 def _check_can_score(assignment: Assignment, by: User) -> None:
-    if by.pk != assignment.expert_id:
-        raise PermissionDenied(_("You are not assigned to score this application."))
+    require(is_own_assignment, by, assignment, _("You are not assigned to score this application."))
     if assignment.status == AssignmentStatus.CONFLICT:
         raise NotAllowed(
             _("You declared a conflict of interest with this enterprise and can no longer score it."), code="conflict"
@@ -548,7 +542,7 @@ def sheet_submit(*, assignment: Assignment, by: User) -> ScoreSheet:
 
 def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
     """Only the award office reopens a submitted sheet, and always with a reason."""
-    _require(by, "reviews.manage_reviews", sheet)
+    require("reviews.manage_reviews", by, sheet, _("You may not do this."))
     if not reason.strip():
         raise NotAllowed(_("Please give a reason for reopening the sheet."), code="reason_required")
     with transaction.atomic():
@@ -578,7 +572,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
 def consensus_record(*, panel: Panel, item: CriteriaItem, percent, rationale: str, by: User) -> Consensus:
     """The panel leader records the agreed score of a flagged item, once every member has submitted."""
 
-    _require(by, "reviews.record_consensus", panel)
+    require("reviews.record_consensus", by, panel, _("You may not do this."))
     value = parse_percent(percent)
     if value is None:
         raise NotAllowed(_("Enter the consensus percentage."), code="percent_required")
@@ -626,7 +620,7 @@ def ranking_decide(
     of the round become “not approved”. Every panel of the round must be complete first.
     """
 
-    _require(by, "reviews.manage_reviews", cycle)
+    require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     if (top_n is None) == (threshold is None):
         raise NotAllowed(_("Choose either the top N or a score threshold."), code="choice")
     source, target = ROUND_DECISION[kind]
@@ -712,7 +706,7 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
 def rater_role(*, rnd: ReviewRound, expert: User, by: User) -> str | None:
     """As whom `by` may rate `expert` for the round: the award office, the leader of a panel the expert
     sat on (never oneself), or None."""
-    if by.has_perm("reviews.manage_reviews", rnd):
+    if allowed("reviews.manage_reviews", by, rnd):
         return RaterRole.OFFICE
     if by.pk == expert.pk:
         return None
@@ -738,8 +732,7 @@ def expert_rate(
     """Rate one expert's work in a round (1–5 each), once the round has closed or the expert has
     submitted every sheet of it. Rating again replaces the rater's earlier rating (audited)."""
     role = rater_role(rnd=rnd, expert=expert, by=by)
-    if role is None:
-        raise PermissionDenied(_("You may not do this."))
+    require(lambda _by, _rnd: role is not None, by, rnd, _("You may not do this."))
     values = {"timeliness": timeliness, "comments": comments, "conduct": conduct}
     if any(v not in range(1, 6) for v in values.values()):
         raise NotAllowed(_("Each rating is a whole number from 1 to 5."), code="scale")

@@ -27,6 +27,12 @@ def is_any_department(user) -> bool:
 rules.add_perm("vetting.access_opinions", is_any_department)
 
 
+@rules.predicate
+def is_asked_department(user, request) -> bool:
+    """The department an opinion request was sent to."""
+    return user.is_authenticated and request is not None and request.department_id == user.pk
+
+
 # --- 陈述答辩 presentation and defence: predicates on a PresentationSession --------------------------
 
 

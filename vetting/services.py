@@ -7,9 +7,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal, InvalidOperation
 
-import rules
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from core.enums import AuditEventType
 from core.errors import NotAllowed
 from core.mail import mail_queue
 from core.models import User
+from core.rules import require
 from core.uploads import discard_stored, store_upload, validate_upload
 
 from . import selectors
@@ -44,6 +43,7 @@ from .models import (
     PresentationSlot,
     Recommendation,
 )
+from .rules import is_asked_department
 
 
 def application_recommend(
@@ -54,8 +54,12 @@ def application_recommend(
     it is checked by content like every upload."""
     if StageKind.RECOMMENDATION not in application.cycle.stage_kinds():
         raise NotAllowed(_("This cycle has no recommendation stage."), code="no_stage")
-    if not is_district_recommender(by, application):
-        raise PermissionDenied(_("Only the recommending body of the enterprise's district may recommend it."))
+    require(
+        is_district_recommender,
+        by,
+        application,
+        _("Only the recommending body of the enterprise's district may recommend it."),
+    )
     opinion = (opinion or "").strip()
     if not opinion:
         raise NotAllowed(_("Please give your opinion."), code="opinion_required")
@@ -154,8 +158,7 @@ def opinion_requests_send(
 ) -> list[OpinionRequest]:
     """The office asks each department for its records on the enterprise, with a deadline; each
     department is mailed through the outbox. A department asked before is not asked twice."""
-    if not rules.has_perm("awards.manage_cycle", by, application):
-        raise PermissionDenied(_("Only the award office may ask departments for their opinions."))
+    require("awards.manage_cycle", by, application, _("Only the award office may ask departments for their opinions."))
     if StageKind.OPINIONS not in application.cycle.stage_kinds():
         raise NotAllowed(_("This cycle does not ask departments for their opinions."), code="no_stage")
     if not _veto_possible(application):
@@ -222,8 +225,8 @@ def _mail_department(req: OpinionRequest, *, template: str) -> None:
 def opinion_requests_remind(*, cycle_id: int, by: User | None = None, days: int = 2) -> int:
     """Remind, once, each department whose answer is due within `days` days and still missing.
     Harmless when run twice. Without `by` it is the scheduled reminder."""
-    if by is not None and not rules.has_perm("awards.manage_cycle", by, _cycle(cycle_id)):
-        raise PermissionDenied(_("Only the award office may send reminders."))
+    if by is not None:
+        require("awards.manage_cycle", by, _cycle(cycle_id), _("Only the award office may send reminders."))
     today = timezone.localdate()
     due = OpinionRequest.objects.filter(
         application__cycle_id=cycle_id,
@@ -252,8 +255,7 @@ def opinion_answer(
     deadline. A record in a category the cycle marks as disqualifying ends the application
     (ineligible, with the department and the reason; the enterprise is told); any other record
     goes into the dossier the experts and the committee read."""
-    if request.department_id != by.pk:
-        raise PermissionDenied(_("Only the department asked may answer."))
+    require(is_asked_department, by, request, _("Only the department asked may answer."))
     if request.answered_at is not None:
         raise NotAllowed(_("This request has been answered."), code="answered")
     if timezone.localdate() > request.deadline:
@@ -348,8 +350,7 @@ def opinion_reminders_send_all() -> int:
 
 
 def _office(by: User, cycle: AwardCycle, message: str) -> None:
-    if not rules.has_perm("awards.manage_cycle", by, cycle):
-        raise PermissionDenied(message)
+    require("awards.manage_cycle", by, cycle, message)
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -604,8 +605,7 @@ def presentation_reminders_send_all(*, now: dt.datetime | None = None) -> int:
 def presentation_respond(*, slot: PresentationSlot, by: User, response: str, reason: str = "") -> PresentationSlot:
     """The enterprise confirms its slot, or asks to reschedule with a reason (the office then moves
     the slot, which invites it again). It may change its answer until the session closes."""
-    if not is_applicant(by, slot.application):
-        raise PermissionDenied(_("Only the enterprise invited may answer."))
+    require(is_applicant, by, slot.application, _("Only the enterprise invited may answer."))
     if slot.invited_at is None:
         raise NotAllowed(_("This presentation has not been offered yet."), code="not_invited")
     if slot.session.status == SessionStatus.CLOSED:
@@ -634,8 +634,7 @@ def presentation_respond(*, slot: PresentationSlot, by: User, response: str, rea
 
 
 def _recordable(slot: PresentationSlot, by: User) -> None:
-    if not rules.has_perm("vetting.record_presentation", by, slot.session):
-        raise PermissionDenied(_("Only the session's panel may record the presentation."))
+    require("vetting.record_presentation", by, slot.session, _("Only the session's panel may record the presentation."))
     if slot.session.status != SessionStatus.OPEN:
         raise NotAllowed(_("The session is not open for recording."), code="not_open")
 

@@ -147,6 +147,17 @@ def test_secret_vote_twice_refused_nothing_changes(open_ballot, members):
     assert not Vote.objects.exists()
 
 
+def test_a_superuser_without_a_committee_seat_may_not_vote_but_runs_the_meeting(open_ballot, admin_user):
+    # Rights come from roles: the administrator is office (manage_meeting), never a member (vote).
+    with pytest.raises(PermissionDenied):
+        services.vote_cast(ballot=open_ballot, by=admin_user, choice="approve")
+    assert not BallotVoter.objects.filter(ballot=open_ballot).exists()
+    assert not SecretChoice.objects.exists()
+    services.ballot_close(ballot=open_ballot, by=admin_user, confirm_incomplete=True)
+    open_ballot.refresh_from_db()
+    assert open_ballot.status == BallotStatus.CLOSED
+
+
 def test_vote_refused_when_absent_recused_or_not_member(open_ballot, members, secretary, expert, applicant_a):
     with pytest.raises(NotAllowed) as e:
         services.vote_cast(ballot=open_ballot, by=members[6], choice="approve")  # absent

@@ -1,5 +1,9 @@
+import re
+from pathlib import Path
+
 import pytest
 import rules
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
@@ -36,3 +40,22 @@ def test_nobody_may_do_anything_and_the_default_message_says_so(cycle):
 def test_permission_names_get_no_superuser_shortcut(admin_user, cycle):
     # As the services checked before (`rules.has_perm`): an administrator acts through office roles.
     assert allowed("awards.manage_cycle", admin_user, cycle) == rules.has_perm("awards.manage_cycle", admin_user, cycle)
+
+
+SERVICE_MODULES = sorted(
+    p
+    for p in Path(settings.BASE_DIR).glob("*/*services*.py")
+    if p.parent.name not in {"core", "tests", ".venv"} and (p.parent / "apps.py").exists()
+)
+
+
+def test_the_scan_sees_the_service_modules():
+    names = {f"{p.parent.name}/{p.name}" for p in SERVICE_MODULES}
+    assert {"reviews/services.py", "committee/services.py", "feedback/services.py", "onsite/services.py"} <= names
+
+
+@pytest.mark.parametrize("path", SERVICE_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_services_outside_core_refuse_only_through_require(path):
+    # One permission idiom: a service says `require(...)`; it never raises PermissionDenied itself.
+    source = path.read_text(encoding="utf-8")
+    assert not re.search(r"\braise\s+PermissionDenied\b", source)

@@ -280,3 +280,13 @@ def test_the_release_mail_reads_well_in_both_languages(report, leader, secretary
     assert report.application.cycle.title_zh in zh.text and report.application.cycle.title_en in en.text
     assert context["link"].endswith(f"/feedback/reports/{report.pk}/") and context["link"] in en.text
     assert "&amp;" not in en.text
+
+
+def test_the_system_makes_only_the_moves_the_table_gives_it(report, leader):
+    # Only the dated release is the system's; any other move it is asked to make is refused, nothing changes.
+    fill_report(report, leader)
+    with pytest.raises(NotAllowed) as refused:
+        services._move(report, to=S.REVIEW, by=None, system=True)
+    assert refused.value.code == "transition"
+    report.refresh_from_db()
+    assert report.status == S.DRAFT

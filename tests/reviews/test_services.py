@@ -356,6 +356,16 @@ def test_consensus_refused_cases(review, expert, other_experts, cycle):
     assert exc.value.code == "not_flagged"
 
 
+def test_a_superuser_without_a_seat_on_the_panel_may_not_record_its_consensus(review, admin_user, cycle):
+    # Rights come from roles: the administrator is review office, not the panel's leader.
+    panel, lead, peers = review
+    _score_panel(lead, peers)
+    item = framework_items(cycle)[0]
+    with pytest.raises(PermissionDenied):
+        services.consensus_record(panel=panel, item=item, percent=55, rationale="r", by=admin_user)
+    assert not Consensus.objects.filter(panel=panel).exists()
+
+
 # ---------------------------------------------------------------- decisions
 
 
