@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium against pytest-django's live server."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -61,8 +62,17 @@ def page(browser, live_server, settings):
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.problems = problems
     page.base = live_server.url
+    # Requests the page still has in flight (an autosave, a poll) when the test ends: the live
+    # server must answer them before the database is flushed, or the flush waits on their locks.
+    in_flight = set()
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
     yield page
-    context.close()
+    deadline = time.monotonic() + 5
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    context.close()  # timers that have not fired yet (a debounced autosave) die with the page
     csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
     assert not csp, f"CSP violations: {csp}"
 
