@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
@@ -51,10 +52,11 @@ class PageProblems(list):
     """Console errors and CSP violations seen while a test drove the page."""
 
 
-@pytest.fixture
-def page(browser, live_server, settings):
-    settings.SITE_URL = live_server.url
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+def _open(browser, live_server, *, lang=None, width=1280, height=900):
+    """A page in a context of its own: Chinese browser, the site's language cookie when given."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    if lang:
+        context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems = PageProblems()
@@ -68,13 +70,44 @@ def page(browser, live_server, settings):
     page.on("request", lambda r: in_flight.add(r))
     page.on("requestfinished", lambda r: in_flight.discard(r))
     page.on("requestfailed", lambda r: in_flight.discard(r))
-    yield page
-    deadline = time.monotonic() + 5
-    while in_flight and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    context.close()  # timers that have not fired yet (a debounced autosave) die with the page
-    csp = [p for p in problems if "Content Security Policy" in p or "Refused to" in p]
+    page.in_flight = in_flight
+    return page
+
+
+def close_page(page):
+    """Wait (at most 5 s) for the page's requests in flight, close its context, refuse CSP violations."""
+    if page.context.pages:
+        deadline = time.monotonic() + 5
+        while page.in_flight and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        page.context.close()  # timers that have not fired yet (a debounced autosave) die with the page
+    csp = [p for p in page.problems if "Content Security Policy" in p or "Refused to" in p]
     assert not csp, f"CSP violations: {csp}"
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    page = _open(browser, live_server)
+    yield page
+    close_page(page)
+
+
+@pytest.fixture
+def open_page(browser, live_server, settings):
+    """Open further pages: `open_page(lang="en", width=360)`; each is closed (see `close_page`)
+    when the test ends unless the test closed it itself."""
+    settings.SITE_URL = live_server.url
+    opened = []
+
+    def open_(*, lang="zh-hans", width=1280, height=900):
+        page = _open(browser, live_server, lang=lang, width=width, height=height)
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        close_page(page)
 
 
 def login(page, email, password="Correct-horse-42"):
@@ -97,6 +130,31 @@ def axe_violations(page, impact=("serious", "critical")):
     ]
 
 
-def screenshot(page, name):
+def screenshot(page, name, *, full_page=True, locator=None, max_bytes=None):
+    """A screenshot into docs/screenshots: the page (or one element); a long page whose file would
+    pass `max_bytes` is taken at the viewport's height instead, to keep committed files small."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if locator:
+        page.locator(locator).screenshot(path=str(path))
+        return
+    page.screenshot(path=str(path), full_page=full_page)
+    if max_bytes and path.stat().st_size > max_bytes:
+        page.screenshot(path=str(path), full_page=False)
+
+
+def fits(page):
+    """Nothing on the page scrolls sideways at its width."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
+
+
+def switch_language(page, label):
+    """Press the language switch's button ("English" or "中文")."""
+    page.get_by_role("button", name=label).click()
+    page.wait_for_load_state("load")
+
+
+def login_as(page, user):
+    """Sign out whoever is signed in on this page's context, then sign `user` in."""
+    page.context.clear_cookies()
+    login(page, user.email)

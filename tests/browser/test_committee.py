@@ -9,33 +9,16 @@ from awards.enums import ApplicationStatus as S
 from committee.models import Meeting, Objection, PublicNotice
 from tests.factories.committee import committee_of, nominated_application
 
-from .conftest import SCREENSHOTS, axe_violations, login, screenshot
-
-
-def _switch(page, label):
-    page.get_by_role("button", name=label).click()
-    page.wait_for_load_state("load")
-
-
-def _shot(page, name):
-    screenshot(page, name)
-    path = SCREENSHOTS / f"{name}.png"
-    if path.stat().st_size > 300_000:  # long pages: keep the committed file small
-        page.screenshot(path=str(path), full_page=False)
+from .conftest import SCREENSHOTS, axe_violations, login, login_as, screenshot, switch_language
 
 
 def both(page, name):
     """Check accessibility, then screenshot the current page in Chinese and in English."""
     assert axe_violations(page) == [], name
-    _shot(page, f"committee-{name}-zh")
-    _switch(page, "English")
-    _shot(page, f"committee-{name}-en")
-    _switch(page, "中文")
-
-
-def _as(page, user):
-    page.context.clear_cookies()
-    login(page, user.email)
+    screenshot(page, f"committee-{name}-zh", max_bytes=300_000)
+    switch_language(page, "English")
+    screenshot(page, f"committee-{name}-en", max_bytes=300_000)
+    switch_language(page, "中文")
 
 
 def test_committee_journey(page, cycle, secretary, committee_member, enterprise_a, enterprise_b):
@@ -45,7 +28,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     nominated_application(cycle, enterprise=enterprise_b)
 
     # The secretary schedules the meeting through the form.
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/committee/cycles/{cycle.pk}/")
     both(page, "cycle")
     page.get_by_role("link", name="安排会议").click()
@@ -72,7 +55,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
 
     # Four members vote by secret ballot; none sees another's vote, and a cast vote cannot be changed.
     for m, choice in ((members[0], "赞成"), (members[1], "赞成"), (members[2], "赞成"), (members[3], "赞成")):
-        _as(page, m)
+        login_as(page, m)
         page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
         for ballot in page.locator("article.ballot").all():
             ballot.get_by_label(choice).check()
@@ -93,7 +76,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
 
     # The secretary closes the ballots and the meeting, and publishes the proposed winners.
     # The fifth member present did not vote: closing asks for confirmation and records the silence.
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
     assert "4 / 5 名有表决权的委员已投票" in page.content()
     for i in range(2):
@@ -112,13 +95,13 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     both(page, "meeting-closed")
 
     # After the close a member sees the counts and who did not vote, never who voted how.
-    _as(page, members[1])
+    login_as(page, members[1])
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
     card = page.locator("article.ballot").first.inner_text()
     assert "4 / 5 名有表决权的委员投了票" in card and "未投票：" in card and members[4].full_name in card
     assert all(m.full_name not in card for m in members[:4])
     assert "如何投票" not in card.replace("不记录每位委员如何投票", "")
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/committee/cycles/{cycle.pk}/")
     page.get_by_role("button", name="公示拟获奖企业").click()
     page.wait_for_load_state("load")
@@ -166,7 +149,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     both(page, "objection-done")
 
     # The secretary dismisses it with a reply.
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/committee/cycles/{cycle.pk}/objections/")
     both(page, "objections")
     page.get_by_role("link", name="处理").click()
@@ -204,7 +187,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     screenshot(page, "committee-notice-year-320-zh")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + "/committee/")
     both(page, "index")
     page.context.clear_cookies()
@@ -219,7 +202,7 @@ def test_secretary_reschedules_a_meeting(page, cycle, secretary, committee_membe
     committee_of(cycle, 7, existing=[committee_member])
     nominated_application(cycle, enterprise=enterprise_a)
     meeting = schedule(cycle, secretary)
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/")
     page.get_by_role("link", name="改期或取消").click()
     page.wait_for_load_state("load")
@@ -265,11 +248,11 @@ def _shot_at(page, name, selector):
     """A viewport screenshot with `selector` scrolled to the top, in Chinese and in English."""
     for lang, label in (("zh", None), ("en", "English")):
         if label:
-            _switch(page, label)
+            switch_language(page, label)
         page.wait_for_function("!window.Chart || document.querySelectorAll('canvas[data-score-chart]').length > 0")
         page.locator(selector).evaluate("el => el.scrollIntoView({block: 'start'})")
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}.png"), full_page=False)
-    _switch(page, "中文")
+    switch_language(page, "中文")
 
 
 def test_2017_report_and_dossier_show_the_expert_scores(page, db):

@@ -12,7 +12,7 @@ from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.feedback import experts_of, reviewed_application
 from tests.feedback.conftest import CODES
 
-from .conftest import axe_violations, login, screenshot
+from .conftest import axe_violations, login, screenshot, switch_language
 
 
 @pytest.fixture
@@ -32,16 +32,6 @@ def experts_of_panel(application):
     return User.objects.filter(review_assignments__panel__application=application).exclude(full_name="")
 
 
-def _english(page):
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("load")
-
-
-def _chinese(page):
-    page.get_by_role("button", name="中文").click()
-    page.wait_for_load_state("load")
-
-
 def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     page, reviewed, secretary, applicant_a, enterprise_a, tmp_path
 ):
@@ -51,12 +41,12 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     page.goto(page.base + "/feedback/panel-leader/")
     assert axe_violations(page) == []
     screenshot(page, "feedback-leader-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "feedback-leader-en")
     page.locator(f"form[action$='/application/{app_a.pk}/start/'] button").click()
     page.wait_for_load_state("load")
     screenshot(page, "feedback-edit-leader-en")
-    _chinese(page)
+    switch_language(page, "中文")
     assert "4.1 优势 0" in page.content()  # the anonymous material
     assert not any(e.full_name in page.content() for e in experts_of_panel(app_a).exclude(pk=leader.pk))
     for area in page.locator("textarea[name^=strengths_]").all():
@@ -82,7 +72,7 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     page.locator("input[name=actionable]").check()
     page.locator("input[name=anonymous]").check()
     screenshot(page, "feedback-edit-office-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "feedback-edit-office-en")
     page.locator("input[name=accurate]").check()
     page.locator("input[name=actionable]").check()
@@ -95,7 +85,7 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     assert report.status == "released" and report.pdf  # rendered in-process on commit
     page.goto(page.base + f"/feedback/cycle/{app_a.cycle_id}/")
     screenshot(page, "feedback-cycle-en")
-    _chinese(page)
+    switch_language(page, "中文")
     screenshot(page, "feedback-cycle-zh")
 
     # 3. The enterprise reads its report on a phone and downloads the PDF.
@@ -115,7 +105,7 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     pdf = tmp_path / "report.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes() == Path(report.pdf.path).read_bytes()
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "feedback-report-320-en")
     page.goto(page.base + "/dashboard/")
     screenshot(page, "feedback-dashboard-320-en")
@@ -134,6 +124,6 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
     assert new_app.opportunity_responses.filter(action_taken__startswith="已建立标杆").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "feedback-opportunities-320-en")
-    _chinese(page)
+    switch_language(page, "中文")
     assert axe_violations(page) == []
     screenshot(page, "feedback-opportunities-320-zh")

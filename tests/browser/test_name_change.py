@@ -12,19 +12,9 @@ from enterprises.models import NameChangeRequest
 from tests.certificates.pdfcheck import page_image, pdf_text, qr_matrix
 from tests.factories.certificates import awarded_application
 
-from .conftest import axe_violations, login, screenshot
+from .conftest import axe_violations, login, screenshot, switch_language
 
 NEW_ZH, NEW_EN = "郴州甲新材料股份有限公司", "Chenzhou Alpha New Materials Inc."
-
-
-def _english(page):
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("load")
-
-
-def _chinese(page):
-    page.get_by_role("button", name="中文").click()
-    page.wait_for_load_state("load")
 
 
 def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_verifies(
@@ -55,9 +45,9 @@ def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_veri
     expect(page.locator("main")).to_contain_text("待评审办处理")
     assert axe_violations(page) == []
     screenshot(page, "enterprises-name-change-pending-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "enterprises-name-change-pending-en")
-    _chinese(page)
+    switch_language(page, "中文")
     change = NameChangeRequest.objects.get()
     assert change.new_name_zh == NEW_ZH
 
@@ -71,25 +61,25 @@ def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_veri
     page.goto(page.base + "/office/enterprises/")
     expect(page.locator("main")).to_contain_text("1 项待处理")
     screenshot(page, "enterprises-office-list-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "enterprises-office-list-en")
-    _chinese(page)
+    switch_language(page, "中文")
     page.get_by_role("link", name="名称或信用代码变更").click()
     page.wait_for_load_state("load")
     expect(page.locator("main table")).to_contain_text(NEW_ZH)
     assert axe_violations(page) == []
     screenshot(page, "enterprises-office-name-changes-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "enterprises-office-name-changes-en")
-    _chinese(page)
+    switch_language(page, "中文")
     page.locator("main table a").first.click()
     page.wait_for_load_state("load")
     expect(page.locator("main")).to_contain_text("变更登记通知书编号 2026-018")
     assert axe_violations(page) == []
     screenshot(page, "enterprises-office-name-change-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "enterprises-office-name-change-en")
-    _chinese(page)
+    switch_language(page, "中文")
     page.get_by_label("批准变更").check()
     page.get_by_role("button", name="记录处理决定").click()
     page.wait_for_load_state("load")
@@ -115,7 +105,7 @@ def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_veri
     expect(facts).to_contain_text("原名称：郴州甲企业有限公司 / Chenzhou Alpha Co., Ltd.")
     assert axe_violations(page) == []
     screenshot(page, "certificates-verify-renamed-zh")
-    _english(page)
+    switch_language(page, "English")
     expect(facts).to_contain_text("Formerly 郴州甲企业有限公司 / Chenzhou Alpha Co., Ltd.; name changed on")
     screenshot(page, "certificates-verify-renamed-en")
     page.set_viewport_size({"width": 320, "height": 800})
@@ -143,7 +133,7 @@ def test_the_application_shows_the_identity_read_only_and_flags_a_code_outside_t
     expect(page.locator("#id_credit_code")).to_have_value(outside.credit_code)
     assert axe_violations(page) == []
     screenshot(page, "application-basic-identity-zh")
-    _english(page)
+    switch_language(page, "English")
     expect(page.locator("#id_credit_code")).to_be_disabled()
     screenshot(page, "application-basic-identity-en")
     page.set_viewport_size({"width": 320, "height": 800})
@@ -160,5 +150,5 @@ def test_the_application_shows_the_identity_read_only_and_flags_a_code_outside_t
     assert page.content().count("非本市注册") == 1
     assert axe_violations(page) == []
     screenshot(page, "awards-queue-outside-city-zh")
-    _english(page)
+    switch_language(page, "English")
     screenshot(page, "awards-queue-outside-city-en")

@@ -10,7 +10,7 @@ from tests.factories.enterprises import MembershipFactory
 from tests.factories.files import png_bytes
 from tests.factories.onsite import shortlisted
 
-from .conftest import SCREENSHOTS, axe_violations, login
+from .conftest import SCREENSHOTS, axe_violations, fits, login
 
 PHONE = {"width": 360, "height": 780}
 
@@ -19,11 +19,6 @@ def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
-
-
-def _fits(page):
-    """Nothing scrolls sideways at this width."""
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 
 
 def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_consensus(
@@ -43,7 +38,7 @@ def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_con
     page.goto(page.base + f"/onsite/visits/{visit.pk}/")
     expect(page.locator("h1")).to_have_text("现场考察情况")
     expect(page.get_by_text("核实高层领导述职记录")).to_be_visible()
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     shot(page, "onsite-workbench-360-zh")
     page.get_by_role("link", name="针对此问题记录").first.click()
@@ -52,7 +47,7 @@ def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_con
     page.get_by_label("文件或人员").fill("质量部 王经理")
     page.get_by_label("核查发现").fill("述职记录齐全，抽查三项均已闭环。")
     page.locator("input[type=file][name=files]").set_input_files(str(photo))
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     shot(page, "onsite-log-360-zh")
     page.get_by_role("button", name="保存记录").click()
@@ -65,7 +60,7 @@ def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_con
         "img => img.complete && img.naturalWidth ? 1 : new Promise(ok => img.addEventListener('load', ok))"
     )
     assert page.evaluate("document.querySelector('.evidence-thumb').naturalWidth") == 320  # the photo itself, served
-    _fits(page)
+    fits(page)
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("load")
     shot(page, "onsite-workbench-360-en")
@@ -80,7 +75,7 @@ def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_con
     page.wait_for_load_state("load")
     page.get_by_label("与申报一致").check()
     page.get_by_label("一致意见").fill("高层领导定期评审经营绩效，与申报材料一致。")
-    _fits(page)
+    fits(page)
     shot(page, "onsite-consensus-360-zh")
     page.get_by_role("button", name="记录结论").click()
     page.wait_for_load_state("load")
@@ -93,14 +88,14 @@ def test_onsite_expert_logs_an_interview_with_a_photo_and_the_leader_records_con
     page.wait_for_load_state("load")
     expect(page.locator("#closing")).to_contain_text("申报材料总体真实")
     assert page.get_by_role("link", name="针对此问题记录").count() == 0
-    _fits(page)
+    fits(page)
 
     # The enterprise reads the summary with its application.
     page.context.clear_cookies()
     login(page, owner.email)
     page.goto(page.base + f"/onsite/visits/{visit.pk}/summary/")
     expect(page.locator("main")).to_contain_text("高层领导定期评审经营绩效")
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     shot(page, "onsite-summary-360-zh")
     page.get_by_role("button", name="English").click()
@@ -122,7 +117,7 @@ def test_a_material_expert_flags_an_item_on_the_phone(page, cycle):
     form.get_by_role("button").click()
     page.wait_for_load_state("load")
     assert a.item_flags.get().note == "核实述职记录"
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     shot(page, "onsite-flags-360-zh")
     page.get_by_role("button", name="English").click()
@@ -154,7 +149,7 @@ def test_the_enterprise_prints_its_application_and_receipt(page, cycle, enterpri
     page.reload()
     links = page.get_by_role("link", name="下载 PDF")
     expect(links).to_have_count(2)
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     shot(page, "printouts-360-zh")
     with page.expect_download() as download:

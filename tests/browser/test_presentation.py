@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from awards import services as award_services
@@ -20,28 +19,11 @@ from tests.factories.awards import CycleMembershipFactory
 from tests.factories.core import UserFactory
 from vetting.models import PresentationNote, PresentationScore, PresentationSlot
 
-from .conftest import SCREENSHOTS, axe_violations, login
+from .conftest import axe_violations, close_page, fits, login, screenshot
 
 PHONE = 360
 K = StageKind
 STAGES = (K.ELIGIBILITY, K.MATERIAL_REVIEW, K.PRESENTATION, K.COMMITTEE, K.PUBLIC_NOTICE, K.GOVERNMENT_APPROVAL)
-
-
-def _context(browser, live_server, lang, width):
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 800})
-    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.base = live_server.url
-    return context, page
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
-
-
-def _shot(page, name):
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def _submit(page, action=None):
@@ -53,9 +35,8 @@ def _submit(page, action=None):
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "suffix"), [("zh-hans", "zh"), ("en", "en")])
 def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
-    browser, live_server, settings, cycle, secretary, application_a, applicant_a, lang, suffix
+    open_page, cycle, secretary, application_a, applicant_a, lang, suffix
 ):
-    settings.SITE_URL = live_server.url
     member = CycleMembershipFactory(
         cycle=cycle, role=CycleRole.EXPERT, user=UserFactory(email="panel@pool.example.cn", full_name="答辩专家甲")
     ).user
@@ -91,7 +72,7 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     day = (today + dt.timedelta(days=1)).isoformat()
 
     # The office arranges a public session and schedules the application in it.
-    context, page = _context(browser, live_server, lang, 1280)
+    page = open_page(lang=lang)
     login(page, secretary.email)
     page.goto(page.base + f"/vetting/office/cycles/{cycle.pk}/presentations/")
     page.locator("input[name=starts_at]").fill(f"{day}T09:00")
@@ -113,42 +94,42 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     _submit(page, "invite")
     assert page.locator(".messages .message-success").count() == 1
     assert axe_violations(page) == []
-    _shot(page, f"presentation-session-office-{suffix}")
+    screenshot(page, f"presentation-session-office-{suffix}")
     page.goto(page.base + f"/vetting/office/cycles/{cycle.pk}/presentations/")
-    _shot(page, f"presentation-sessions-office-{suffix}")
-    context.close()
+    screenshot(page, f"presentation-sessions-office-{suffix}")
+    close_page(page)
     slot = PresentationSlot.objects.get(application=application_a)
     assert slot.invited_at is not None
 
     # The enterprise confirms on its phone, from its application page.
-    context, page = _context(browser, live_server, lang, PHONE)
+    page = open_page(lang=lang, width=PHONE)
     login(page, applicant_a.email)
     page.goto(page.base + f"/applications/{application_a.pk}/")
     page.locator(f"a[href='/vetting/presentations/invitations/{slot.pk}/']").click()
     page.wait_for_load_state("load")
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     page.locator("input[name=response][value=confirmed]").check()
-    _shot(page, f"presentation-invitation-phone-{suffix}")
+    screenshot(page, f"presentation-invitation-phone-{suffix}")
     _submit(page)
     assert page.url.endswith(f"/applications/{application_a.pk}/")
-    context.close()
+    close_page(page)
     slot.refresh_from_db()
     assert slot.confirmed
 
     # The office opens the session; the panel member records on the phone.
-    context, page = _context(browser, live_server, lang, 1280)
+    page = open_page(lang=lang)
     login(page, secretary.email)
     page.goto(page.base + f"/vetting/office/presentations/{slot.session_id}/")
     _submit(page, "open")
-    context.close()
-    context, page = _context(browser, live_server, lang, PHONE)
+    close_page(page)
+    page = open_page(lang=lang, width=PHONE)
     login(page, member.email)
     page.goto(page.base + "/vetting/presentations/")
-    _fits(page)
+    fits(page)
     page.locator(f"a[href='/vetting/presentations/{slot.pk}/']").click()
     page.wait_for_load_state("load")
-    _fits(page)
+    fits(page)
     page.locator("input[name=score]").fill("101")
     _submit(page, "score")
     assert page.locator("#id_score_error").count() == 1  # off the scale: refused next to the field
@@ -158,30 +139,30 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     page.locator("textarea[name=question]").fill("顾客满意度如何测量？近三年趋势如何？")
     page.locator("textarea[name=answer]").fill("委托第三方每年调查，满意度由 86 分提升到 91 分。")
     _submit(page, "note")
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
-    _shot(page, f"presentation-record-phone-{suffix}")
-    context.close()
+    screenshot(page, f"presentation-record-phone-{suffix}")
+    close_page(page)
     assert PresentationScore.objects.get(slot=slot).score == 86.5
     assert PresentationNote.objects.get(slot=slot).category == "4.3"
 
     # The office's ranking: the presentation score and the weighted figure beside the panel score.
-    context, page = _context(browser, live_server, lang, 1280)
+    page = open_page(lang=lang)
     login(page, secretary.email)
     page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/?basis=material&order=presentation")
     body = page.locator("main").inner_text()
-    _shot(page, f"presentation-ranking-{suffix}")
+    screenshot(page, f"presentation-ranking-{suffix}")
     assert "86.50" in body and "735.00" in body  # (0.8 × 0.7025 + 0.2 × 0.865) × 1000 = 562 + 173
-    context.close()
+    close_page(page)
 
     # Anyone sees the public schedule, with the confirmed enterprise and no score.
-    context, page = _context(browser, live_server, lang, PHONE)
+    page = open_page(lang=lang, width=PHONE)
     page.goto(page.base + "/vetting/presentations/public/")
-    _fits(page)
+    fits(page)
     body = page.locator("main").inner_text()
     assert "市市场监管局三楼会议室" in body and "86.5" not in body
     names = {"zh": application_a.enterprise.name_zh, "en": application_a.enterprise.name_en}
     assert names[suffix] in body
     assert axe_violations(page) == []
-    _shot(page, f"presentation-public-phone-{suffix}")
-    context.close()
+    screenshot(page, f"presentation-public-phone-{suffix}")
+    close_page(page)

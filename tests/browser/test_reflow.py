@@ -12,7 +12,7 @@ from django.test import Client
 
 from tests.factories.world import build, routes, values_for, world
 
-from .conftest import SCREENSHOTS, login
+from .conftest import SCREENSHOTS, close_page, login
 
 WIDTH = 320
 # Pages that are not for people reading on a phone, or not HTML pages.
@@ -37,9 +37,8 @@ def _measure(page):
 
 @pytest.mark.browser
 def test_no_page_scrolls_sideways_at_320_px(
-    browser, live_server, settings, secretary, expert, committee_member, applicant_a, enterprise_a, cycle, admin_user
+    open_page, live_server, secretary, expert, committee_member, applicant_a, enterprise_a, cycle, admin_user
 ):
-    settings.SITE_URL = live_server.url
     by_keyword, by_name, tokens, _objects = world(
         secretary, expert, committee_member, applicant_a, enterprise_a, cycle, admin_user
     )
@@ -69,26 +68,23 @@ def test_no_page_scrolls_sideways_at_320_px(
 
     pages = {}
     for role, user in roles.items():
-        context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 640})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.base = live_server.url
+        page = open_page(lang=None, width=WIDTH, height=640)
         if user is not None:
             login(page, user.email)
-        pages[role] = (context, page)
+        pages[role] = page
     too_wide = []
     for role, url in urls:
-        page = pages[role][1]
+        page = pages[role]
         page.goto(live_server.url + url)
         page.wait_for_load_state("load")
         measured = _measure(page)
         if measured["width"] > WIDTH:
             too_wide.append(f"{role} {url}: {measured['width']} px ({', '.join(measured['wide'])})")
-    for context, _page in pages.values():
-        context.close()
+    for page in pages.values():
+        close_page(page)
     print(f"reflow crawl: {len(urls)} pages at {WIDTH} px")
     assert too_wide == [], "\n".join(too_wide)
-    _phone_screenshots(browser, live_server, urls, roles)
+    _phone_screenshots(open_page, live_server, urls, roles)
 
 
 # The four pages that scrolled sideways on a phone before (issue 12), shot at 320 px in both languages.
@@ -100,25 +96,18 @@ PHONE_SHOTS = {
 }
 
 
-def _phone_screenshots(browser, live_server, urls, roles):
+def _phone_screenshots(open_page, live_server, urls, roles):
     import re
-
-    from django.conf import settings as django_settings
 
     for lang, suffix in (("zh-hans", "zh"), ("en", "en")):
         contexts = {}
         for shot, pattern in PHONE_SHOTS.items():
             role, url = next((r, u) for r, u in urls if re.match(pattern, u))
             if role not in contexts:
-                context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 640})
-                context.add_cookies(
-                    [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}]
-                )
-                page = context.new_page()
-                page.base = live_server.url
+                page = open_page(lang=lang, width=WIDTH, height=640)
                 login(page, roles[role].email)
-                contexts[role] = (context, page)
-            page = contexts[role][1]
+                contexts[role] = page
+            page = contexts[role]
             page.goto(live_server.url + url)
             page.wait_for_load_state("load")
             measured = _measure(page)
@@ -126,5 +115,5 @@ def _phone_screenshots(browser, live_server, urls, roles):
             height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)  # the sheet is long
             clip = {"x": 0, "y": 0, "width": WIDTH, "height": height}
             page.screenshot(path=str(SCREENSHOTS / f"{shot}-{suffix}.png"), full_page=True, clip=clip)
-        for context, _page in contexts.values():
-            context.close()
+        for page in contexts.values():
+            close_page(page)

@@ -12,15 +12,10 @@ from tests.factories.committee import committee_of, nominated_application, sched
 from tests.factories.core import UserFactory
 from tests.factories.reviews import ExpertProfileFactory, panel_with, submitted_sheet
 
-from .conftest import SCREENSHOTS, axe_violations, login
+from .conftest import SCREENSHOTS, axe_violations, login_as, switch_language
 
 MATERIAL = [[55, 70, 60, 65, 50], [75, 80, 70, 85, 70], [40, 55, 45, 50, 40]]
 ONSITE = [[65, 70, 65, 75, 60], [70, 80, 70, 80, 75], [45, 50, 45, 55, 45]]
-
-
-def _switch(page, label):
-    page.get_by_role("button", name=label).click()
-    page.wait_for_load_state("load")
 
 
 def _shoot(page, name, locator=None, width=None):
@@ -30,12 +25,7 @@ def _shoot(page, name, locator=None, width=None):
         target = page.locator(locator) if locator else page
         path = str(SCREENSHOTS / f"{name}-{lang}.png")
         target.screenshot(path=path) if locator else page.screenshot(path=path, full_page=False)
-        _switch(page, label)
-
-
-def _as(page, user):
-    page.context.clear_cookies()
-    login(page, user.email)
+        switch_language(page, label)
 
 
 @pytest.fixture
@@ -68,7 +58,7 @@ def scored(cycle, secretary, committee_member, enterprise_a, enterprise_b):
 def test_review_health_and_the_expert_record(page, scored, secretary, committee_member, cycle):
     meeting, experts = scored
     # A committee member reads the block in the meeting report.
-    _as(page, committee_member)
+    login_as(page, committee_member)
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/report/")
     block = page.locator("section[aria-labelledby=health-heading]")
     assert block.get_by_role("heading", name="评审质量").is_visible()
@@ -78,7 +68,7 @@ def test_review_health_and_the_expert_record(page, scored, secretary, committee_
     _shoot(page, "committee-review-health", "section[aria-labelledby=health-heading]")
 
     # The office's page, live.
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/health/")
     assert page.locator("table.health-ranks tbody tr").count() == 6  # three per round
     _shoot(page, "reviews-health")
@@ -86,7 +76,7 @@ def test_review_health_and_the_expert_record(page, scored, secretary, committee_
     # The panel leader (the first expert) rates a member from the panel page.
     leader, member = experts[0], experts[1]
     panel = leader.review_assignments.filter(panel__round__kind=RoundKind.MATERIAL).first().panel
-    _as(page, leader)
+    login_as(page, leader)
     page.goto(page.base + f"/reviews/panel/{panel.pk}/")
     page.locator("p.panel-rate").get_by_role("link", name="李评审 Li").click()
     page.wait_for_load_state("load")
@@ -99,11 +89,11 @@ def test_review_health_and_the_expert_record(page, scored, secretary, committee_
     assert ExpertRating.objects.get(expert=member).timeliness == 4
 
     # The office reads the record with who rated; the expert reads their own without.
-    _as(page, secretary)
+    login_as(page, secretary)
     page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/experts/{member.pk}/")
     assert "王评审 Wang" in page.locator("table.record-ratings").inner_text()
     _shoot(page, "reviews-expert-record")
-    _as(page, member)
+    login_as(page, member)
     page.goto(page.base + "/reviews/record/")
     text = page.locator("table.record-ratings").inner_text()
     assert "意见具体，证据充分。" in text and "王评审" not in text

@@ -4,7 +4,6 @@ signed scan; a department answers the office's request with a record found."""
 import datetime as dt
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from awards import services as award_services
@@ -18,7 +17,7 @@ from tests.factories.core import UserFactory
 from vetting.models import OpinionRequest, Recommendation
 from vetting.services import opinion_requests_send
 
-from .conftest import SCREENSHOTS, axe_violations, login
+from .conftest import axe_violations, close_page, fits, login, screenshot
 
 WIDTH = 360
 K = StageKind
@@ -43,29 +42,11 @@ def _configure(cycle, secretary):
     award_services.cycle_stages_set(cycle=cycle, stages=specs, by=secretary)
 
 
-def _phone(browser, live_server, lang):
-    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 740})
-    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.base = live_server.url
-    return context, page
-
-
-def _fits(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
-
-
-def _shot(page, name):
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "suffix"), [("zh-hans", "zh"), ("en", "en")])
 def test_the_recommender_recommends_on_a_phone(
-    browser, live_server, settings, cycle, secretary, application_a, applicant_a, enterprise_a, tmp_path, lang, suffix
+    open_page, cycle, secretary, application_a, applicant_a, enterprise_a, tmp_path, lang, suffix
 ):
-    settings.SITE_URL = live_server.url
     _configure(cycle, secretary)
     app = award_services.application_submit(application=fill_application(application_a, applicant_a), by=applicant_a)
     body = CycleMembershipFactory(
@@ -77,19 +58,19 @@ def test_the_recommender_recommends_on_a_phone(
     ).user
     scan = tmp_path / "推荐表.pdf"
     scan.write_bytes(minimal_pdf("Recommendation form, signed and sealed"))
-    context, page = _phone(browser, live_server, lang)
+    page = open_page(lang=lang, width=WIDTH, height=740)
     login(page, body.email)
     page.goto(page.base + "/vetting/recommendations/")
-    _fits(page)
-    _shot(page, f"vetting-recommendations-phone-{suffix}")
+    fits(page)
+    screenshot(page, f"vetting-recommendations-phone-{suffix}")
     page.locator(f"a[href='/vetting/recommendations/{app.pk}/']").click()
     page.wait_for_load_state("load")
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     page.locator("input[name=decision][value=recommended]").check()
     page.locator("textarea[name=opinion]").fill("经核实，申报材料属实，同意推荐。")
     page.locator("input[name=scan]").set_input_files(str(scan))
-    page.screenshot(path=str(SCREENSHOTS / f"vetting-recommend-phone-{suffix}.png"), full_page=False)
+    screenshot(page, f"vetting-recommend-phone-{suffix}", full_page=False)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/vetting/recommendations/")
@@ -98,15 +79,12 @@ def test_the_recommender_recommends_on_a_phone(
     assert app.status == S.RECOMMENDED
     record = Recommendation.objects.get(application=app)
     assert record.scan_name == "推荐表.pdf" and record.scan_mime == "application/pdf"
-    context.close()
+    close_page(page)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "suffix"), [("zh-hans", "zh"), ("en", "en")])
-def test_a_department_answers_on_a_phone(
-    browser, live_server, settings, cycle, secretary, application_a, applicant_a, lang, suffix
-):
-    settings.SITE_URL = live_server.url
+def test_a_department_answers_on_a_phone(open_page, cycle, secretary, application_a, applicant_a, lang, suffix):
     _configure(cycle, secretary)
     app = award_services.application_submit(application=fill_application(application_a, applicant_a), by=applicant_a)
     Application.objects.filter(pk=app.pk).update(status=S.ELIGIBLE)
@@ -120,18 +98,18 @@ def test_a_department_answers_on_a_phone(
     (req,) = opinion_requests_send(
         application=app, departments=[department], deadline=timezone.localdate() + dt.timedelta(days=5), by=secretary
     )
-    context, page = _phone(browser, live_server, lang)
+    page = open_page(lang=lang, width=WIDTH, height=740)
     login(page, department.email)
     page.goto(page.base + "/vetting/opinions/")
-    _fits(page)
+    fits(page)
     page.locator(f"a[href='/vetting/opinions/{req.pk}/']").click()
     page.wait_for_load_state("load")
-    _fits(page)
+    fits(page)
     assert axe_violations(page) == []
     page.locator("input[name=answer][value=record_found]").check()
     page.locator("select[name=category]").select_option("other")
     page.locator("textarea[name=details]").fill("2024年5月危险废物台账记录不全，责令限期改正，已整改。")
-    _shot(page, f"vetting-opinion-phone-{suffix}")
+    screenshot(page, f"vetting-opinion-phone-{suffix}")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/vetting/opinions/")
@@ -140,20 +118,17 @@ def test_a_department_answers_on_a_phone(
     app.refresh_from_db()
     assert app.status == S.ELIGIBLE  # "other" does not disqualify by default: it goes to the dossier
     assert OpinionRequest.objects.filter(application=app, disqualifying=False).exists()
-    context.close()
+    close_page(page)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("lang", "suffix"), [("zh-hans", "zh"), ("en", "en")])
-def test_the_office_configures_stages_and_the_home_page_shows_them(
-    browser, live_server, settings, cycle, secretary, expert, lang, suffix
-):
+def test_the_office_configures_stages_and_the_home_page_shows_them(open_page, cycle, secretary, expert, lang, suffix):
     """A refused configuration says why next to the stage; the saved one is the public timeline."""
-    settings.SITE_URL = live_server.url
-    context, page = _phone(browser, live_server, lang)
+    page = open_page(lang=lang, width=WIDTH, height=740)
     login(page, secretary.email)
     page.goto(page.base + f"/office/cycles/{cycle.pk}/stages/")
-    _fits(page)
+    fits(page)
     start = timezone.localdate() + dt.timedelta(days=20)
     kinds = [
         K.RECOMMENDATION,
@@ -177,16 +152,16 @@ def test_the_office_configures_stages_and_the_home_page_shows_them(
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.locator(".stage-row .form-errors").count() == 1  # the presentation has no panel
-    _fits(page)
-    _shot(page, f"stages-refused-phone-{suffix}")
+    fits(page)
+    screenshot(page, f"stages-refused-phone-{suffix}")
     page.locator(f"input[name='{K.PRESENTATION}-panel'][value='{expert.pk}']").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.locator(".messages .message-success").count() == 1
     assert cycle.stage_kinds() == tuple(kinds)
     page.set_viewport_size({"width": 1280, "height": 900})
-    _shot(page, f"stages-office-{suffix}")
+    screenshot(page, f"stages-office-{suffix}")
     page.goto(page.base + "/")
     assert page.locator(".timeline li").count() == len(kinds) + 1
-    _shot(page, f"home-timeline-{suffix}")
-    context.close()
+    screenshot(page, f"home-timeline-{suffix}")
+    close_page(page)
