@@ -164,9 +164,19 @@ def cycle_open_for_applications() -> AwardCycle | None:
     return AwardCycle.objects.filter(status=CycleStatus.OPEN).select_related("framework").order_by("-year").first()
 
 
-def application_for(user: User, pk: int) -> Application:
-    """The application if the user may see it at all; 404 otherwise, so that not even existence leaks."""
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours", so not even existence leaks). A view then checks what the user
+# may DO with it (403 or a friendly message).
+
+
+def application_for(*, user: User, pk: int) -> Application:
+    """The application if the user may see it at all: their enterprise's, or their cycle's as secretary."""
     return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle the user runs (secretary of it, any for an admin)."""
+    return get_object_or_404(cycles_run_by(user), pk=pk)
 
 
 def framework_categories(cycle: AwardCycle) -> list:

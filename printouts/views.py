@@ -21,7 +21,7 @@ from .models import Printout
 
 def _printable(request, application_id):
     """The application for its enterprise and the award office; 404 for everyone else."""
-    application = application_for(request.user, application_id)
+    application = application_for(user=request.user, pk=application_id)
     if not request.user.has_perm("printouts.print_application", application):
         raise Http404
     snapshot = selectors.latest_snapshot(application)
