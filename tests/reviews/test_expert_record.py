@@ -110,7 +110,7 @@ def test_the_record_pages_refuse_everyone_else(rated, client_for, expert, commit
     panel, peer = rated
     url = reverse("reviews:expert_record", args=[panel.round.cycle_id, peer.pk])
     for user in (expert, peer, committee_member, applicant_a):
-        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).get(url).status_code == 404
     for user in (committee_member, applicant_a):
         assert client_for(user).get(reverse("reviews:my_record")).status_code == 403
     assert client_for(None).get(reverse("reviews:my_record")).status_code == 302
