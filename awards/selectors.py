@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import workdays
@@ -15,7 +16,7 @@ from enterprises.models import EnterpriseMembership
 
 from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
+from .models import Application, ApplicationAttachment, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
 from .workflow import transitions_for
 
 ACTIVE_CYCLE_STATUSES = (
@@ -177,6 +178,17 @@ def application_for(*, user: User, pk: int) -> Application:
 def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
     """A cycle the user runs (secretary of it, any for an admin)."""
     return get_object_or_404(cycles_run_by(user), pk=pk)
+
+
+def attachment_for(*, user: User, application_id: int, pk: int) -> ApplicationAttachment:
+    """An evidence file the user may download (`awards.view_attachment`: the enterprise, the office,
+    the district's recommending body, the panel's experts)."""
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related("application"), pk=pk, application_id=application_id
+    )
+    if not user.has_perm("awards.view_attachment", attachment):
+        raise Http404
+    return attachment
 
 
 def framework_categories(cycle: AwardCycle) -> list:

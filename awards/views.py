@@ -42,7 +42,7 @@ from .forms import (
     StartForm,
     WithdrawForm,
 )
-from .models import ApplicationAttachment, AwardCycle
+from .models import AwardCycle
 from .rules import is_applicant
 from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES, eligibility_input
@@ -345,11 +345,7 @@ def attachment_remove(request, pk, attachment_id):
 @login_required
 def attachment_download(request, pk, attachment_id):
     """Applicants of the enterprise, the cycle's secretary, admins, and the panel's experts (reviews/rules.py)."""
-    attachment = get_object_or_404(
-        ApplicationAttachment.objects.select_related("application"), pk=attachment_id, application_id=pk
-    )
-    if not request.user.has_perm("awards.view_attachment", attachment):
-        raise Http404
+    attachment = selectors.attachment_for(user=request.user, application_id=pk, pk=attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.mime_type,

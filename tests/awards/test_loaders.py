@@ -48,3 +48,21 @@ def test_cycle_for_office_is_404_for_another_secretary_other_roles_and_no_such_c
             selectors.cycle_for_office(user=user, pk=cycle.pk)
     with pytest.raises(Http404):
         selectors.cycle_for_office(user=secretary, pk=MISSING)
+
+
+def test_attachment_for(application_a, applicant_a, applicant_b, secretary, expert, committee_member):
+    from awards import services
+    from awards.enums import AttachmentKind
+    from tests.factories.awards import pdf_file
+
+    attachment = services.attachment_add(
+        application=application_a, kind=AttachmentKind.OTHER, description="补充材料", upload=pdf_file(), by=applicant_a
+    )
+    for user in (applicant_a, secretary):
+        assert selectors.attachment_for(user=user, application_id=application_a.pk, pk=attachment.pk) == attachment
+    for user in (applicant_b, expert, committee_member):  # an expert on no panel of it
+        with pytest.raises(Http404):
+            selectors.attachment_for(user=user, application_id=application_a.pk, pk=attachment.pk)
+    for application_id, pk in ((application_a.pk, MISSING), (MISSING, attachment.pk)):
+        with pytest.raises(Http404):
+            selectors.attachment_for(user=secretary, application_id=application_id, pk=pk)
