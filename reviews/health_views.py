@@ -15,7 +15,7 @@ from core.models import User
 
 from . import health_selectors, record_selectors, selectors, services
 from .forms import ExpertRatingForm
-from .models import ExpertRating, ReviewRound
+from .models import ExpertRating
 from .rules import is_pool_expert
 
 
@@ -53,7 +53,7 @@ def my_record(request):
 @login_required
 def rate(request, pk, user_pk):
     """The award office or the expert's panel leader rates the expert's work in a round."""
-    rnd = get_object_or_404(ReviewRound.objects.select_related("cycle"), pk=pk)
+    rnd = selectors.round_for_rating(user=request.user, pk=pk)
     expert = get_object_or_404(User, pk=user_pk)
     role = services.rater_role(rnd=rnd, expert=expert, by=request.user)
     if role is None:

@@ -61,3 +61,14 @@ def test_sheet_for_office(review, secretary, admin_user, other_secretary, other_
     for user in (other_secretary, other_experts[0], applicant_a):  # even the sheet's own expert
         _not_found(selectors.sheet_for_office, user, sheet.pk)
     _not_found(selectors.sheet_for_office, secretary, MISSING)
+
+
+def test_round_for_rating(
+    review, material_round, expert, other_experts, secretary, other_secretary, applicant_a, cycle
+):
+    for user in (expert, other_experts[0], secretary):  # the panel's experts and the office
+        assert selectors.round_for_rating(user=user, pk=material_round.pk) == material_round
+    outsider = CycleMembershipFactory(cycle=cycle, role=CycleRole.EXPERT, user=UserFactory()).user
+    for user in (outsider, other_secretary, applicant_a):
+        _not_found(selectors.round_for_rating, user, material_round.pk)
+    _not_found(selectors.round_for_rating, expert, MISSING)
