@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core import workdays
@@ -15,7 +16,7 @@ from enterprises.models import EnterpriseMembership
 
 from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
+from .models import Application, ApplicationAttachment, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
 from .workflow import transitions_for
 
 ACTIVE_CYCLE_STATUSES = (
@@ -164,9 +165,30 @@ def cycle_open_for_applications() -> AwardCycle | None:
     return AwardCycle.objects.filter(status=CycleStatus.OPEN).select_related("framework").order_by("-year").first()
 
 
-def application_for(user: User, pk: int) -> Application:
-    """The application if the user may see it at all; 404 otherwise, so that not even existence leaks."""
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours", so not even existence leaks). A view then checks what the user
+# may DO with it (403 or a friendly message).
+
+
+def application_for(*, user: User, pk: int) -> Application:
+    """The application if the user may see it at all: their enterprise's, or their cycle's as secretary."""
     return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle the user runs (secretary of it, any for an admin)."""
+    return get_object_or_404(cycles_run_by(user), pk=pk)
+
+
+def attachment_for(*, user: User, application_id: int, pk: int) -> ApplicationAttachment:
+    """An evidence file the user may download (`awards.view_attachment`: the enterprise, the office,
+    the district's recommending body, the panel's experts)."""
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related("application"), pk=pk, application_id=application_id
+    )
+    if not user.has_perm("awards.view_attachment", attachment):
+        raise Http404
+    return attachment
 
 
 def framework_categories(cycle: AwardCycle) -> list:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from core import workdays
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
+from core.rules import require
 from core.uploads import download_name
 from enterprises.models import Enterprise
 
@@ -41,7 +42,7 @@ from .forms import (
     StartForm,
     WithdrawForm,
 )
-from .models import ApplicationAttachment, AwardCycle
+from .models import AwardCycle
 from .rules import is_applicant
 from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES, eligibility_input
@@ -57,15 +58,6 @@ def _section_url(application, section: str | None) -> str:
     if section == sections.ATTACHMENTS:
         return reverse("awards:attachments", kwargs={"pk": application.pk})
     return reverse("awards:section", kwargs={"pk": application.pk, "section": section})
-
-
-def _applicant_application(request, pk):
-    """The application for one of its enterprise's members; 404 for everyone else who cannot see it,
-    403 for the award office (who may see it but not act as the enterprise)."""
-    application = selectors.application_for(request.user, pk)
-    if not is_applicant(request.user, application):
-        raise PermissionDenied
-    return application
 
 
 def _section_form(section, application, data=None, files=None, categories=None):
@@ -134,7 +126,7 @@ def application_start(request):
 def application_overview(request, pk):
     """Applicants: sections with their completeness, what is missing, submit and withdraw; after
     submission the submitted version read-only. The award office is sent to its review page."""
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
     if not is_applicant(request.user, application):
         return redirect("awards:review", pk=application.pk)
     categories = selectors.framework_categories(application.cycle)
@@ -170,7 +162,8 @@ def application_overview(request, pk):
 @login_required
 def application_section(request, pk, section):
     """Applicants: edit one section. Explicit save (POST) and htmx autosave (same POST, HX-Request)."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     if section not in EDIT_SECTIONS:
         raise Http404
     if application.status not in EDITABLE_STATUSES:
@@ -287,7 +280,8 @@ def application_section(request, pk, section):
 @login_required
 def application_attachments(request, pk):
     """Applicants: list, upload and remove evidence files."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     editable = application.status in EDITABLE_STATUSES
     form = AttachmentForm(application=application)
     if request.method == "POST":
@@ -338,7 +332,8 @@ def application_attachments(request, pk):
 @require_POST
 def attachment_remove(request, pk, attachment_id):
     """Applicants: remove a file from the draft."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     attachment = get_object_or_404(application.attachments, pk=attachment_id, removed_at__isnull=True)
     services.attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
@@ -350,11 +345,7 @@ def attachment_remove(request, pk, attachment_id):
 @login_required
 def attachment_download(request, pk, attachment_id):
     """Applicants of the enterprise, the cycle's secretary, admins, and the panel's experts (reviews/rules.py)."""
-    attachment = get_object_or_404(
-        ApplicationAttachment.objects.select_related("application"), pk=attachment_id, application_id=pk
-    )
-    if not request.user.has_perm("awards.view_attachment", attachment):
-        raise Http404
+    attachment = selectors.attachment_for(user=request.user, application_id=pk, pk=attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.mime_type,
@@ -369,7 +360,8 @@ def attachment_download(request, pk, attachment_id):
 def application_submit(request, pk):
     """Applicants: submit (or resubmit) the application. GET (or a POST without `confirm`) shows
     what will be locked and asks to confirm; the confirming POST submits and leads to the receipt."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     if request.method == "POST" and "confirm" in request.POST:
         try:
             application = services.application_submit(application=application, by=request.user)
@@ -405,7 +397,8 @@ def application_submit(request, pk):
 @login_required
 def application_receipt(request, pk):
     """Applicants: the receipt of the latest submission, laid out to be printed."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     snapshots = selectors.application_snapshots(application)
     if not snapshots:
         raise Http404
@@ -427,7 +420,8 @@ def application_receipt(request, pk):
 @login_required
 def application_withdraw(request, pk):
     """Applicants: withdraw the application, after confirming."""
-    application = _applicant_application(request, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
+    require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
     if not services.can_withdraw(application):
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)
@@ -445,9 +439,7 @@ def application_withdraw(request, pk):
 @login_required
 def snapshot_detail(request, pk, number):
     """Applicants and the award office: one submitted version, exactly as submitted."""
-    application = selectors.application_for(request.user, pk)
-    if not request.user.has_perm("awards.view_application", application):
-        raise Http404
+    application = selectors.application_for(user=request.user, pk=pk)
     snapshot = get_object_or_404(application.snapshots.select_related("submitted_by"), number=number)
     categories = selectors.framework_categories(application.cycle)
     return render(
@@ -497,7 +489,7 @@ def _decided_meanwhile(request, application):
 def eligibility_review(request, pk):
     """Secretaries (and admins): the submitted application, automatic checks, changes since the
     previous submission, and the decision."""
-    application = selectors.application_for(request.user, pk)
+    application = selectors.application_for(user=request.user, pk=pk)
     if not request.user.has_perm("awards.manage_cycle", application):
         raise PermissionDenied
     form = EligibilityDecisionForm(request.POST or None)
@@ -560,9 +552,7 @@ def cycle_stages(request, pk):
     """The award office: the cycle's stages, in order, with their windows. A configuration that
     cannot work is refused with the reason next to the stage; after the first submission only the
     windows move, with a reason."""
-    cycle = get_object_or_404(AwardCycle, pk=pk)
-    if not request.user.has_perm("awards.manage_cycle", cycle):
-        raise PermissionDenied
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     locked = services.cycle_stages_locked(cycle)
     form = StagesForm(
         request.POST or None,

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from awards.enums import ApplicationStatus
 from awards.models import AwardCycle
-from awards.selectors import cycles_for_office
+from awards.selectors import cycles_for_office, cycles_run_by
 from core.models import User
 from enterprises.selectors import earlier_names
 
@@ -21,6 +22,26 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 def _with_relations(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
     return qs.select_related("cycle", "award_level", "application__enterprise")
+
+
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours"); what the user may then do with it is the view's check (403).
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle whose certificates the user manages (its secretary; any for an admin)."""
+    return get_object_or_404(cycles_run_by(user), pk=pk)
+
+
+def certificate_for(*, user: User, pk: int) -> Certificate:
+    """A certificate of a cycle the user runs, or one awarded to the user's enterprise
+    (`certificates.download_certificate`, as a queryset)."""
+    if not user.is_authenticated:
+        return get_object_or_404(Certificate.objects.none(), pk=pk)
+    visible = Q(cycle__in=cycles_run_by(user)) | Q(
+        application__enterprise_id__in=user.enterprise_memberships.values("enterprise")
+    )
+    return get_object_or_404(_with_relations(Certificate.objects.filter(visible)), pk=pk)
 
 
 def certificates_of_cycle(cycle: AwardCycle) -> QuerySet[Certificate]:

@@ -7,35 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from awards.models import AwardCycle
 from core import ratelimit
 from core.errors import ServiceError
 from core.net import client_address
 from core.pagination import paginate
+from core.rules import require
 
 from . import selectors, services
 from .filters import CertificateFilter
 from .forms import RevokeForm
 from .models import Certificate
-
-
-def _managed_cycle(request, cycle_id: int) -> AwardCycle:
-    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
-    if not request.user.has_perm("certificates.manage_certificates", cycle):
-        raise PermissionDenied
-    return cycle
-
-
-def _managed_certificate(request, pk: int) -> Certificate:
-    certificate = get_object_or_404(Certificate.objects.select_related("cycle", "application__enterprise"), pk=pk)
-    if not request.user.has_perm("certificates.manage_certificates", certificate.cycle):
-        raise PermissionDenied
-    return certificate
 
 
 @login_required
@@ -52,7 +38,7 @@ def office_index(request):
 @require_GET
 def cycle_certificates(request, cycle_id: int):
     """The cycle's secretary and admins: the certificates (paged, filtered) and the batch's progress."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     filters = CertificateFilter(request.GET, queryset=selectors.certificates_of_cycle(cycle))
     page = paginate(request, filters.qs)
     return render(
@@ -73,7 +59,7 @@ def cycle_certificates(request, cycle_id: int):
 def cycle_progress_fragment(request, cycle_id: int):
     """The cycle's secretary and admins: the batch's counts, polled by htmx while it runs. Only the
     counts: when the batch has finished, htmx reloads the page once so the list shows the results."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     progress = selectors.cycle_progress(cycle)
     response = render(request, "certificates/_progress.html", {"cycle": cycle, "progress": progress})
     if not progress.running and request.htmx:
@@ -85,7 +71,7 @@ def cycle_progress_fragment(request, cycle_id: int):
 @require_POST
 def cycle_issue(request, cycle_id: int):
     """The cycle's secretary and admins: issue certificates to awarded applications without one."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     created = services.certificates_issue_for_cycle(cycle=cycle, by=request.user)
     if created:
         messages.success(
@@ -106,7 +92,7 @@ def cycle_issue(request, cycle_id: int):
 @require_POST
 def cycle_regenerate(request, cycle_id: int):
     """The cycle's secretary and admins: render all certificates again (refused while a batch runs)."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     try:
         n = services.certificates_regenerate(cycle=cycle, by=request.user)
     except ServiceError as exc:
@@ -124,7 +110,8 @@ def cycle_regenerate(request, cycle_id: int):
 @require_POST
 def certificate_retry_view(request, pk: int):
     """The cycle's secretary and admins: render a failed certificate again."""
-    certificate = _managed_certificate(request, pk)
+    certificate = selectors.certificate_for(user=request.user, pk=pk)
+    require("certificates.manage_certificates", request.user, certificate.cycle)  # the winner sees it, the office acts
     try:
         services.certificate_retry(certificate=certificate, by=request.user)
     except ServiceError as exc:
@@ -137,7 +124,8 @@ def certificate_retry_view(request, pk: int):
 @login_required
 def certificate_revoke_view(request, pk: int):
     """The cycle's secretary and admins: revoke a certificate (and its award) with a reason."""
-    certificate = _managed_certificate(request, pk)
+    certificate = selectors.certificate_for(user=request.user, pk=pk)
+    require("certificates.manage_certificates", request.user, certificate.cycle)  # the winner sees it, the office acts
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,11 +148,7 @@ def download_filename(certificate: Certificate) -> str:
 @require_GET
 def certificate_download(request, pk: int):
     """Members of the winning enterprise, the cycle's secretary and admins; anyone else gets 404."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("cycle", "award_level", "application__enterprise"), pk=pk
-    )
-    if not request.user.has_perm("certificates.download_certificate", certificate):
-        raise Http404
+    certificate = selectors.certificate_for(user=request.user, pk=pk)
     if not certificate.is_downloadable:
         raise Http404
     try:

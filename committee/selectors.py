@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -66,14 +67,65 @@ def dossier_blocks(ballot: Ballot) -> list[Block]:
     return [b for b in (fn(ballot) for fn in DOSSIER_BLOCKS) if b is not None]
 
 
+def _committee_cycles(user: User) -> QuerySet[AwardCycle]:
+    """Cycles whose committee the user sits on or runs as secretary (all for an admin): what
+    `committee.view_meeting` allows, as a queryset."""
+    if not user.is_authenticated:
+        return AwardCycle.objects.none()
+    if user.is_superuser:
+        return AwardCycle.objects.all()
+    return AwardCycle.objects.filter(
+        pk__in=CycleMembership.objects.filter(user=user, role__in=[CycleRole.COMMITTEE, CycleRole.SECRETARY]).values(
+            "cycle"
+        )
+    )
+
+
 def cycles_for_committee_user(user: User) -> list[AwardCycle]:
     """Cycles whose committee the user sits on or runs as secretary (all for an admin)."""
-    qs = AwardCycle.objects.all()
-    if not user.is_superuser:
-        qs = qs.filter(
-            memberships__user=user, memberships__role__in=[CycleRole.COMMITTEE, CycleRole.SECRETARY]
-        ).distinct()
-    return list(qs.annotate(n_meetings=Count("meetings", distinct=True)).order_by("-year"))
+    return list(_committee_cycles(user).annotate(n_meetings=Count("meetings", distinct=True)).order_by("-year"))
+
+
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours"); what the user may then do with it is the view's check (403).
+
+
+def cycle_for_committee(*, user: User, pk: int) -> AwardCycle:
+    """A cycle whose committee the user sits on or runs."""
+    return get_object_or_404(_committee_cycles(user), pk=pk)
+
+
+def meeting_for(*, user: User, pk: int) -> Meeting:
+    """A meeting of a cycle whose committee the user sits on or runs."""
+    return get_object_or_404(Meeting.objects.filter(cycle__in=_committee_cycles(user)).select_related("cycle"), pk=pk)
+
+
+def ballot_for(*, user: User, pk: int) -> Ballot:
+    """A ballot of a meeting the user may see."""
+    return get_object_or_404(
+        Ballot.objects.filter(meeting__cycle__in=_committee_cycles(user)).select_related(
+            "meeting__cycle", "application__enterprise", "award_level"
+        ),
+        pk=pk,
+    )
+
+
+def notice_for(*, user: User, pk: int) -> PublicNotice:
+    """A public notice of a cycle whose committee the user sits on or runs (to manage it; the
+    published notice itself is public on its own page)."""
+    return get_object_or_404(
+        PublicNotice.objects.filter(cycle__in=_committee_cycles(user)).select_related("cycle"), pk=pk
+    )
+
+
+def objection_for_office(*, user: User, pk: int) -> Objection:
+    """An objection to a notice of a cycle the user runs (the committee does not handle them)."""
+    return get_object_or_404(
+        Objection.objects.filter(notice__cycle__in=cycles_run_by(user)).select_related(
+            "notice__cycle", "application__enterprise", "handled_by"
+        ),
+        pk=pk,
+    )
 
 
 def committee_members(cycle: AwardCycle) -> QuerySet[CycleMembership]:

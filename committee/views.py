@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from awards.models import Application, AwardCycle
+from awards.models import Application
 from core import workdays
 from core.errors import ServiceError
 from core.http_cache import public_page
 from core.net import client_address
 from core.pagination import DEFAULT_PAGE_SIZE, paginate
+from core.rules import require
 from core.uploads import download_name, mime_of_stored
 from vetting import selectors as vetting_selectors
 
@@ -42,31 +43,9 @@ from .forms import (
     VoteForm,
     posted_ballot_ids,
 )
-from .models import Ballot, Meeting, Objection, PublicNotice
+from .models import PublicNotice
 
 VIEW, MANAGE = "committee.view_meeting", "committee.manage_meeting"
-
-
-def _checked(request, obj, perm):
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-    return obj
-
-
-def _cycle(request, pk, perm=VIEW) -> AwardCycle:
-    return _checked(request, get_object_or_404(AwardCycle, pk=pk), perm)
-
-
-def _meeting(request, pk, perm=VIEW) -> Meeting:
-    return _checked(request, get_object_or_404(Meeting.objects.select_related("cycle"), pk=pk), perm)
-
-
-def _ballot(request, pk, perm=VIEW) -> Ballot:
-    ballot = get_object_or_404(
-        Ballot.objects.select_related("meeting__cycle", "application__enterprise", "award_level"), pk=pk
-    )
-    _checked(request, ballot.meeting, perm)
-    return ballot
 
 
 def _run(request, fn, success: str, **kwargs):
@@ -114,7 +93,7 @@ def my_committee(request):
 @login_required
 def cycle_committee(request, cycle_id):
     """Committee members and the office: the members, meetings, notice and winners of a cycle."""
-    cycle = _cycle(request, cycle_id)
+    cycle = selectors.cycle_for_committee(user=request.user, pk=cycle_id)
     return render(
         request,
         "committee/cycle.html",
@@ -135,7 +114,8 @@ def cycle_committee(request, cycle_id):
 @login_required
 def meeting_new(request, cycle_id):
     """Office only: schedule a meeting with the nominated candidates on the agenda."""
-    cycle = _cycle(request, cycle_id, MANAGE)
+    cycle = selectors.cycle_for_committee(user=request.user, pk=cycle_id)
+    require(MANAGE, request.user, cycle)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +134,8 @@ def meeting_new(request, cycle_id):
 @login_required
 def meeting_reschedule(request, pk):
     """Office only: move or cancel a meeting that has not opened (the members are e-mailed the reason)."""
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     if meeting.status != "scheduled":
         messages.error(request, _("Only a meeting that has not opened can be rescheduled or cancelled."))
         return _back(meeting)
@@ -188,7 +169,7 @@ def meeting_reschedule(request, pk):
 def meeting_detail(request, pk):
     """Members and the office. Members vote here; the office runs the meeting. The ballots open for
     voting are on top of every page; below them the rest of the agenda, paged."""
-    meeting = _meeting(request, pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     user = request.user
     can_manage = user.has_perm(MANAGE, meeting)
     members = list(selectors.committee_members(meeting.cycle))
@@ -257,7 +238,8 @@ def _back_to_ballot(ballot):
 @login_required
 @require_POST
 def meeting_invite(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     n = _run(
         request,
         services.meeting_invite,
@@ -273,7 +255,8 @@ def meeting_invite(request, pk):
 @login_required
 @require_POST
 def meeting_agenda(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     n = _run(request, services.meeting_agenda_sync, _("The agenda is up to date."), meeting=meeting, by=request.user)
     if n:
         messages.info(
@@ -286,7 +269,8 @@ def meeting_agenda(request, pk):
 @login_required
 @require_POST
 def meeting_open(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     _run(request, services.meeting_open, _("The meeting is in session."), meeting=meeting, by=request.user)
     return _back(meeting, "#attendance")
 
@@ -294,7 +278,8 @@ def meeting_open(request, pk):
 @login_required
 @require_POST
 def meeting_attendance(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     form = AttendanceForm(request.POST, members=selectors.committee_members(meeting.cycle))
     if form.is_valid():
         _run(
@@ -314,7 +299,8 @@ def meeting_attendance(request, pk):
 @login_required
 @require_POST
 def meeting_ranks(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     # The ranks of the page the form was sent from: the ballots named, if they are this meeting's.
     form = RankForm(
         request.POST, ballots=selectors.meeting_ballots(meeting, ids=posted_ballot_ids(request.POST, "rank_"))
@@ -338,7 +324,8 @@ def meeting_ranks(request, pk):
 @login_required
 @require_POST
 def meeting_tie(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     ties = selectors.level_preview(meeting)["ties"]
     ballot_ids = TieForm.posted_ballot_ids(request.POST)
     tie = next((t for t in ties if {b.pk for b in t["ballots"]} == ballot_ids), None)
@@ -363,7 +350,8 @@ def meeting_tie(request, pk):
 @login_required
 @require_POST
 def meeting_remark(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     # The candidate named, if on this meeting's agenda (the form offers the candidates of one page).
     named = request.POST.get("application", "")
     ballots = (
@@ -401,7 +389,8 @@ def meeting_remark(request, pk):
 @login_required
 @require_POST
 def meeting_close(request, pk):
-    meeting = _meeting(request, pk, MANAGE)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, meeting)
     _run(
         request,
         services.meeting_close,
@@ -418,7 +407,8 @@ def meeting_close(request, pk):
 @login_required
 @require_POST
 def ballot_open(request, pk):
-    ballot = _ballot(request, pk, MANAGE)
+    ballot = selectors.ballot_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, ballot.meeting)
     _run(request, services.ballot_open, _("The ballot is open."), ballot=ballot, by=request.user)
     return _back_to_ballot(ballot)
 
@@ -428,7 +418,8 @@ def ballot_open(request, pk):
 def ballot_close(request, pk):
     """Office only. Closing before every eligible member has voted asks for confirmation first (GET
     shows that confirmation for an open ballot)."""
-    ballot = _ballot(request, pk, MANAGE)
+    ballot = selectors.ballot_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, ballot.meeting)
     if request.method == "GET":
         if ballot.status != "open":
             return _back_to_ballot(ballot)
@@ -462,7 +453,9 @@ def _close_confirm(request, ballot, *, message: str):
 @require_POST
 def ballot_vote(request, pk):
     """Committee members of the cycle only (the service checks presence, recusal and the ballot's state)."""
-    ballot = _ballot(request, pk, "committee.vote")
+    ballot = selectors.ballot_for(user=request.user, pk=pk)
+    if not request.user.has_perm("committee.vote", ballot.meeting):
+        raise PermissionDenied
     form = VoteForm(request.POST)
     if form.is_valid():
         _run(
@@ -484,7 +477,7 @@ def ballot_vote(request, pk):
 @require_POST
 def ballot_recuse(request, pk):
     """A member declares a conflict with the candidate, or the office records one for a member."""
-    ballot = _ballot(request, pk)
+    ballot = selectors.ballot_for(user=request.user, pk=pk)
     meeting = ballot.meeting
     manage = request.user.has_perm(MANAGE, meeting) and "member" in request.POST
     members = list(selectors.committee_members(meeting.cycle))
@@ -516,7 +509,7 @@ def ballot_recuse(request, pk):
 @login_required
 def meeting_report(request, pk):
     """Members and the office: the cycle's applications and the nominees, with charts."""
-    meeting = _meeting(request, pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     breakdown = selectors.cycle_breakdown(meeting.cycle)
     # A page of the nominees (the PDF, rendered by the worker, lists them all).
     page = paginate(request, selectors.report_nominees(meeting))
@@ -549,7 +542,7 @@ def _pdf_response(field, name):
 @login_required
 def meeting_report_pdf(request, pk):
     """Members and the office: GET downloads the rendered report; POST asks for a fresh rendering."""
-    meeting = _meeting(request, pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     if request.method == "POST":
         services.meeting_report_request(meeting=meeting, by=request.user)
         messages.success(request, _("The report is being rendered; reload this page in a moment."))
@@ -560,14 +553,14 @@ def meeting_report_pdf(request, pk):
 @login_required
 def meeting_minutes_pdf(request, pk):
     """Members and the office: the minutes of a closed meeting."""
-    meeting = _meeting(request, pk)
+    meeting = selectors.meeting_for(user=request.user, pk=pk)
     return _pdf_response(meeting.minutes_pdf, f"minutes-{meeting.cycle.year}.pdf")
 
 
 @login_required
 def dossier(request, pk):
     """Members and the office: one candidate's dossier."""
-    ballot = _ballot(request, pk)
+    ballot = selectors.ballot_for(user=request.user, pk=pk)
     return render(
         request,
         "committee/dossier.html",
@@ -590,7 +583,8 @@ def dossier(request, pk):
 @login_required
 @require_POST
 def notice_publish(request, cycle_id):
-    cycle = _cycle(request, cycle_id, MANAGE)
+    cycle = selectors.cycle_for_committee(user=request.user, pk=cycle_id)
+    require(MANAGE, request.user, cycle)
     _run(
         request,
         services.notice_publish,
@@ -604,7 +598,8 @@ def notice_publish(request, cycle_id):
 @login_required
 def objections(request, cycle_id):
     """Office only: the objections lodged against a cycle's proposed winners."""
-    cycle = _cycle(request, cycle_id, MANAGE)
+    cycle = selectors.cycle_for_committee(user=request.user, pk=cycle_id)
+    require(MANAGE, request.user, cycle)
     filters = ObjectionFilter(request.GET, queryset=selectors.objections_of_cycle(cycle))
     page = paginate(request, filters.qs)
     return render(
@@ -615,10 +610,7 @@ def objections(request, cycle_id):
 @login_required
 def objection_handle(request, pk):
     """Office only: dismiss with a reply, or uphold."""
-    objection = get_object_or_404(
-        Objection.objects.select_related("notice__cycle", "application__enterprise", "handled_by"), pk=pk
-    )
-    _checked(request, objection.notice, MANAGE)
+    objection = selectors.objection_for_office(user=request.user, pk=pk)
     form = ObjectionHandleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -634,8 +626,7 @@ def objection_handle(request, pk):
 @login_required
 def objection_evidence(request, pk):
     """Office only: the evidence file of an objection."""
-    objection = get_object_or_404(Objection.objects.select_related("notice"), pk=pk)
-    _checked(request, objection.notice, MANAGE)
+    objection = selectors.objection_for_office(user=request.user, pk=pk)
     if not objection.evidence:
         raise Http404
     mime = mime_of_stored(objection.evidence.name)
@@ -652,7 +643,8 @@ def objection_evidence(request, pk):
 @login_required
 def winners_confirm(request, cycle_id):
     """Office only: record the government's approval and confirm the winners."""
-    cycle = _cycle(request, cycle_id, MANAGE)
+    cycle = selectors.cycle_for_committee(user=request.user, pk=cycle_id)
+    require(MANAGE, request.user, cycle)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -682,8 +674,8 @@ def winners_confirm(request, cycle_id):
 @login_required
 def notice_period(request, pk):
     """Office only: extend or shorten a published notice period, with a reason."""
-    notice = get_object_or_404(PublicNotice.objects.select_related("cycle"), pk=pk)
-    _checked(request, notice.cycle, MANAGE)
+    notice = selectors.notice_for(user=request.user, pk=pk)
+    require(MANAGE, request.user, notice)
     form = NoticePeriodForm(request.POST or None, initial={"ends_on": notice.ends_on})
     if request.method == "POST" and form.is_valid():
         try:

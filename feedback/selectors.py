@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from awards.enums import CycleRole
 from awards.models import Application, AwardCycle, CriteriaCategory
+from awards.selectors import cycles_run_by
 from committee.models import PublicNotice
 from core.models import User
 from enterprises.models import EnterpriseMembership
@@ -169,6 +172,34 @@ def report_with_categories(pk: int) -> FeedbackReport | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours"); what the user may then do with it is the view's check (403).
+
+
+def report_for(*, user: User, pk: int) -> FeedbackReport:
+    """The report if the user may see it (`feedback.view_report`: the office, the panel leader, the
+    enterprise once released)."""
+    report = report_with_categories(pk)
+    if report is None or not user.has_perm("feedback.view_report", report):
+        raise Http404
+    return report
+
+
+def application_for_report(*, user: User, pk: int) -> Application:
+    """An application whose report the user may start: its panel leader (not released by a
+    conflict) or its cycle's office."""
+    if not user.is_authenticated:
+        raise Http404
+    led = Assignment.objects.filter(expert=user, is_leader=True).exclude(status=AssignmentStatus.CONFLICT)
+    visible = Q(pk__in=led.values("panel__application")) | Q(cycle__in=cycles_run_by(user))
+    return get_object_or_404(Application.objects.filter(visible).select_related("cycle"), pk=pk)
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle whose reports the user manages (its secretary; any for an admin)."""
+    return get_object_or_404(cycles_run_by(user), pk=pk)
 
 
 def reports_of_cycle(cycle: AwardCycle) -> QuerySet[Application]:

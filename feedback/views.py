@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from awards.models import Application, AwardCycle
+from awards.selectors import application_for
 from core.errors import ServiceError
 from core.pagination import paginate
 from reviews.enums import RoundKind
@@ -26,26 +26,11 @@ from .forms import ApproveForm, CorrectionForm, OpportunitiesForm, ReleaseDateFo
 from .models import FeedbackReport
 
 
-def _report_for(request, pk: int, perm: str = "feedback.view_report") -> FeedbackReport:
-    """The report, if the user may see it; anyone else gets 404 (its existence is not revealed)."""
-    report = selectors.report_with_categories(pk)
-    if report is None or not request.user.has_perm(perm, report):
-        raise Http404
-    return report
-
-
-def _managed_cycle(request, cycle_id: int) -> AwardCycle:
-    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
-    if not request.user.has_perm("feedback.manage_reports", cycle):
-        raise PermissionDenied
-    return cycle
-
-
 @login_required
 @require_GET
 def cycle_reports(request, cycle_id: int):
     """The cycle's secretary and admins: every application that reached review and its report's state."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     page = paginate(request, selectors.reports_of_cycle(cycle))
     rows = [(a, next(iter(a.feedback_reports.all()), None)) for a in page]
     return render(request, "feedback/cycle.html", {"cycle": cycle, "page": page, "rows": rows})
@@ -66,11 +51,7 @@ def leader_reports(request):
 @require_POST
 def report_start(request, application_id: int):
     """The application's panel leader, or its cycle's office: open the draft."""
-    application = get_object_or_404(Application.objects.select_related("cycle"), pk=application_id)
-    if not (
-        R.leads_panel_of(request.user, application) or request.user.has_perm("feedback.manage_reports", application)
-    ):
-        raise PermissionDenied
+    application = selectors.application_for_report(user=request.user, pk=application_id)
     try:
         report = services.report_start(application=application, by=request.user)
     except ServiceError as exc:
@@ -109,7 +90,7 @@ def _edit_context(request, report, form, approve_form=None, return_form=None):
 @login_required
 def report_edit(request, pk: int):
     """The panel leader while a draft, the office while in review: write the merged text."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not request.user.has_perm("feedback.edit_report", report):
         return redirect("feedback:report", pk=report.pk)
     form = _report_form(report, request.POST or None)
@@ -146,7 +127,7 @@ def report_edit(request, pk: int):
 @require_POST
 def report_approve(request, pk: int):
     """The cycle's office, on a report in review: the checklist, the release date, approval."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not R.is_report_office.test(request.user, report):
         raise PermissionDenied
     approve_form = ApproveForm(request.POST)
@@ -179,7 +160,7 @@ def report_approve(request, pk: int):
 @require_POST
 def report_return(request, pk: int):
     """The cycle's office: back to the panel leader with a note."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not R.is_report_office.test(request.user, report):
         raise PermissionDenied
     return_form = ReturnForm(request.POST)
@@ -201,7 +182,7 @@ def report_return(request, pk: int):
 @require_POST
 def report_action(request, pk: int, action: str):
     """The cycle's office: reopen an approved report, or release it once its date has come."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not R.is_report_office.test(request.user, report):
         raise PermissionDenied
     do = {"reopen": services.report_reopen, "release": services.report_release}.get(action)
@@ -219,7 +200,7 @@ def report_action(request, pk: int, action: str):
 @login_required
 def report_release_date(request, pk: int):
     """The cycle's office: set the date the report is released on."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not R.is_report_office.test(request.user, report):
         raise PermissionDenied
     form = ReleaseDateForm(request.POST or None, initial={"release_on": report.release_on})
@@ -237,7 +218,7 @@ def report_release_date(request, pk: int):
 @login_required
 def report_correct(request, pk: int):
     """The cycle's office: start a corrected version of a released report, with the reason."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not R.is_report_office.test(request.user, report):
         raise PermissionDenied
     form = CorrectionForm(request.POST or None)
@@ -259,7 +240,7 @@ def report_correct(request, pk: int):
 @require_GET
 def report_detail(request, pk: int):
     """The enterprise (its own, once released), the panel leader and the office: the report."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     return render(
         request,
         "feedback/report.html",
@@ -282,7 +263,7 @@ def _pdf_name(report: FeedbackReport) -> str:
 @require_GET
 def report_pdf(request, pk: int):
     """Whoever may read the report, once it is released and rendered."""
-    report = _report_for(request, pk)
+    report = selectors.report_for(user=request.user, pk=pk)
     if not report.is_final or not report.pdf:
         raise Http404
     try:
@@ -342,7 +323,7 @@ def _zip_stream(reports):
 @require_GET
 def cycle_archive(request, cycle_id: int):
     """The cycle's secretary and admins: every released report of the cycle as one zip, streamed."""
-    cycle = _managed_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     response = StreamingHttpResponse(
         _zip_stream(selectors.released_reports_of_cycle(cycle)), content_type="application/zip"
     )
@@ -363,11 +344,9 @@ def _grouped(form: OpportunitiesForm) -> list[tuple]:
 @login_required
 def opportunities(request, application_id: int):
     """The enterprise, on its new application: what it did about each opportunity of its previous report."""
-    application = get_object_or_404(Application.objects.select_related("cycle", "enterprise"), pk=application_id)
-    if not request.user.has_perm("awards.view_application", application) or not R.is_applicant.test(
-        request.user, application
-    ):
-        raise Http404
+    application = application_for(user=request.user, pk=application_id)
+    if not R.is_applicant.test(request.user, application):
+        raise Http404  # the award office sees the application, but this page is the enterprise's alone
     previous, items = selectors.previous_opportunities(application)
     if previous is None:
         raise Http404

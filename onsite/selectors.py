@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from awards.enums import ApplicationStatus, CycleRole
 from awards.models import Application, CriteriaItem, CycleMembership
+from awards.selectors import cycles_run_by
 from core.models import User
 from reviews.enums import AssignmentStatus, RoundKind
 from reviews.models import Assignment, Panel
@@ -33,12 +35,39 @@ def visits_for(user: User) -> QuerySet[SiteVisit]:
     return qs.filter(Q(application__cycle_id__in=office_cycles) | Q(panel_id__in=team)).order_by("-opened_at", "pk")
 
 
-def visit_for(user: User, pk: int, *, perm: str = "onsite.view_visit") -> SiteVisit:
-    """The visit if `user` has `perm` on it; 404 for everyone else (a visit is not theirs to know of)."""
+# --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
+# "does not exist" and "not yours"); what the user may then do with it is the view's check (403).
+
+
+def visit_for(*, user: User, pk: int) -> SiteVisit:
+    """A visit of the user's team or of a cycle the user runs (`onsite.view_visit`)."""
     visit = _visits().filter(pk=pk).first()
-    if visit is None or not user.has_perm(perm, visit):
+    if visit is None or not user.has_perm("onsite.view_visit", visit):
         raise Http404
     return visit
+
+
+def visit_summary_for(*, user: User, pk: int) -> SiteVisit:
+    """A visit whose closing summary the user may read (`onsite.view_summary`: the team, the office,
+    and the enterprise once the visit is closed)."""
+    visit = _visits().filter(pk=pk).first()
+    if visit is None or not user.has_perm("onsite.view_summary", visit):
+        raise Http404
+    return visit
+
+
+def application_for_visit(*, user: User, pk: int) -> Application:
+    """An application whose visit the user may know of: its cycle's office, or its on-site panel's
+    experts (only the leader may open the visit: the service answers 403 to the others)."""
+    if not user.is_authenticated:
+        raise Http404
+    team = (
+        Assignment.objects.filter(expert=user, panel__round__kind=RoundKind.ONSITE)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values("panel__application")
+    )
+    visible = Q(pk__in=team) | Q(cycle__in=cycles_run_by(user))
+    return get_object_or_404(Application.objects.filter(visible).select_related("cycle"), pk=pk)
 
 
 def visit_of_application(application: Application) -> SiteVisit | None:
@@ -125,7 +154,7 @@ def flags_for(assignment: Assignment) -> list[tuple[CriteriaItem, ItemFlag | Non
     return [(i, flags.get(i.pk)) for i in items]
 
 
-def material_assignment_for(user: User, pk: int) -> Assignment:
+def material_assignment_for(*, user: User, pk: int) -> Assignment:
     """The signed-in expert's own material-review assignment; anyone else's is not found."""
     assignment = (
         Assignment.objects.select_related("panel__round__cycle", "panel__application__enterprise")

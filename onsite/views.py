@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from awards.models import Application, CriteriaItem
+from awards.models import CriteriaItem
 from core.errors import ServiceError
 from core.pagination import paginate
 from core.uploads import download_name
@@ -64,7 +64,7 @@ def _workbench_context(request, visit, **forms):
 @login_required
 def visit_detail(request, visit_id):
     """The team and the award office: the workbench (issues per item, logs, plan, findings, closing)."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     return render(request, "onsite/visit.html", _workbench_context(request, visit))
 
 
@@ -72,7 +72,7 @@ def visit_detail(request, visit_id):
 @require_POST
 def visit_open(request, app_pk):
     """The award office or the on-site team leader: open the workbench of a shortlisted application."""
-    application = get_object_or_404(Application.objects.select_related("cycle"), pk=app_pk)
+    application = selectors.application_for_visit(user=request.user, pk=app_pk)
     try:
         visit = services.visit_open(application=application, by=request.user)
     except ServiceError as exc:
@@ -86,7 +86,7 @@ def visit_open(request, app_pk):
 @require_POST
 def visit_dates(request, visit_id):
     """The team leader: the visit's first and last day."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.lead_visit", visit):
         raise PermissionDenied
     form = DatesForm(request.POST)
@@ -105,7 +105,7 @@ def visit_dates(request, visit_id):
 @require_POST
 def plan_add(request, visit_id):
     """The team leader: add an agenda slot, a site or an interviewee to the plan."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.lead_visit", visit):
         raise PermissionDenied
     form = PlanEntryForm(request.POST)
@@ -124,7 +124,7 @@ def plan_add(request, visit_id):
 @require_POST
 def plan_remove(request, visit_id, entry_id):
     """The team leader: remove a line of the plan."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     entry = get_object_or_404(PlanEntry, pk=entry_id, visit=visit)
     try:
         services.plan_entry_remove(entry=entry, by=request.user)
@@ -139,7 +139,7 @@ def plan_remove(request, visit_id, entry_id):
 @require_POST
 def issue_add(request, visit_id):
     """A team member: an issue found on site that the material review did not flag."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.log_visit", visit):
         raise PermissionDenied
     form = IssueForm(request.POST, items=selectors.framework_items(visit))
@@ -157,7 +157,7 @@ def issue_add(request, visit_id):
 @login_required
 def log_add(request, visit_id):
     """A team member, during the visit: log a document seen or an interview held, with photos and files."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.log_visit", visit):
         if visit.is_closed:
             messages.error(request, _("The visit is closed: nothing more can be logged or changed."))
@@ -196,7 +196,7 @@ def log_add(request, visit_id):
 @login_required
 def consensus(request, visit_id, item_pk):
     """The team leader: record the team's agreed finding on one item."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.lead_visit", visit):
         raise PermissionDenied
     item = get_object_or_404(selectors.framework_items(visit), pk=item_pk)
@@ -222,7 +222,7 @@ def consensus(request, visit_id, item_pk):
 @login_required
 def visit_close(request, visit_id):
     """The team leader: close the visit with the closing-meeting summary the enterprise receives."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     if not request.user.has_perm("onsite.lead_visit", visit):
         raise PermissionDenied
     form = CloseForm(request.POST or None, initial={"summary": visit.closing_summary})
@@ -240,7 +240,7 @@ def visit_close(request, visit_id):
 @login_required
 def evidence_download(request, visit_id, evidence_id):
     """The team and the award office: a photo or file logged during the visit."""
-    visit = selectors.visit_for(request.user, visit_id)
+    visit = selectors.visit_for(user=request.user, pk=visit_id)
     ev = selectors.evidence_of(visit, evidence_id)
     response = FileResponse(
         ev.file.open("rb"),
@@ -255,7 +255,7 @@ def evidence_download(request, visit_id, evidence_id):
 @login_required
 def summary(request, visit_id):
     """The enterprise (once closed), the team and the office: the closing summary and the findings per item."""
-    visit = selectors.visit_for(request.user, visit_id, perm="onsite.view_summary")
+    visit = selectors.visit_summary_for(user=request.user, pk=visit_id)
     return render(
         request, "onsite/summary.html", {"visit": visit, "findings": selectors.site_visit_findings(visit.application)}
     )
@@ -264,7 +264,7 @@ def summary(request, visit_id):
 @login_required
 def flags(request, assignment_id):
     """A material-review expert: flag items of their sheet for the site visit (verify / clarify)."""
-    assignment = selectors.material_assignment_for(request.user, assignment_id)
+    assignment = selectors.material_assignment_for(user=request.user, pk=assignment_id)
     form = FlagForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import rules
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from awards.selectors import cycles_run_by
@@ -24,6 +27,14 @@ def outbox_for_office(user: User, *, status: str = "", cycle_id: int | None = No
     if cycle_id:
         qs = qs.filter(cycle_id=cycle_id)
     return qs.order_by("-created_at", "-pk")
+
+
+def outbox_message_for_office(*, user: User, pk: int) -> OutboxMessage:
+    """A message of the user's office (`core.retry_outboxmessage`, as a queryset); 404 for anyone
+    else's, and for anyone who is not the award office at all."""
+    if not rules.has_perm("core.view_outbox", user):
+        raise Http404
+    return get_object_or_404(outbox_for_office(user), pk=pk)
 
 
 def outbox_overdue_count(user: User, *, now: dt.datetime | None = None) -> int:

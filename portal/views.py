@@ -4,7 +4,7 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,7 +14,7 @@ from core import services as core_services
 from core.enums import OutboxStatus
 from core.errors import ServiceError
 from core.http_cache import public_page
-from core.models import AuditEvent, OutboxMessage
+from core.models import AuditEvent
 
 from . import selectors
 from .dashboard import dashboard_sections
@@ -95,10 +95,8 @@ def office_outbox(request):
 @login_required
 @require_POST
 def office_outbox_retry(request, pk: int):
-    """The award office retries a failed message (its permission is checked by the service)."""
-    message = get_object_or_404(OutboxMessage, pk=pk)
-    if not rules.has_perm("core.retry_outboxmessage", request.user, message):
-        raise PermissionDenied
+    """The award office retries a failed message of its office (the service checks it may)."""
+    message = selectors.outbox_message_for_office(user=request.user, pk=pk)
     try:
         core_services.outbox_message_retry(message=message, by=request.user)
     except ServiceError as exc:

@@ -7,33 +7,21 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from awards.selectors import application_for
 from core.errors import ServiceError
 
 from . import selectors, services
 from .enums import Document, PrintStatus
-from .models import Printout
-
-
-def _printable(request, application_id):
-    """The application for its enterprise and the award office; 404 for everyone else."""
-    application = application_for(request.user, application_id)
-    if not request.user.has_perm("printouts.print_application", application):
-        raise Http404
-    snapshot = selectors.latest_snapshot(application)
-    if snapshot is None:
-        raise Http404
-    return application, snapshot
 
 
 @login_required
 def printouts(request, application_id):
     """The enterprise and the award office: the PDFs of the latest submitted version."""
-    application, snapshot = _printable(request, application_id)
+    snapshot = selectors.snapshot_for_print(user=request.user, application_id=application_id)
+    application = snapshot.application
     docs = selectors.printouts_of(snapshot)
     rows = [(d, Document(d).label, docs[d]) for d in Document.values]
     return render(
@@ -52,7 +40,8 @@ def printouts(request, application_id):
 @require_POST
 def printout_request(request, application_id, document):
     """The enterprise and the award office: ask the worker to render a PDF."""
-    application, snapshot = _printable(request, application_id)
+    snapshot = selectors.snapshot_for_print(user=request.user, application_id=application_id)
+    application = snapshot.application
     if document not in Document.values:
         raise Http404
     try:
@@ -67,9 +56,8 @@ def printout_request(request, application_id, document):
 @login_required
 def printout_download(request, printout_id):
     """The enterprise and the award office: a ready PDF."""
-    printout = get_object_or_404(Printout.objects.select_related("snapshot__application"), pk=printout_id)
-    application = printout.snapshot.application
-    if not request.user.has_perm("printouts.print_application", application) or printout.status != PrintStatus.READY:
+    printout = selectors.printout_for(user=request.user, pk=printout_id)
+    if printout.status != PrintStatus.READY:
         raise Http404
     try:
         handle = printout.file.open("rb")

@@ -13,17 +13,16 @@ from awards.enums import CycleRole
 from core.errors import ServiceError
 from core.models import User
 
-from . import health_selectors, record_selectors, services
+from . import health_selectors, record_selectors, selectors, services
 from .forms import ExpertRatingForm
-from .models import ExpertRating, ReviewRound
+from .models import ExpertRating
 from .rules import is_pool_expert
-from .views import _office_cycle
 
 
 @login_required
 def cycle_health(request, pk):
     """Secretary: the cycle's review health per round, live from the submitted scores."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     health = health_selectors.health_context(health_selectors.review_health_now(cycle=cycle))
     return render(request, "reviews/health.html", {"cycle": cycle, "health": health})
 
@@ -32,7 +31,7 @@ def cycle_health(request, pk):
 def expert_record(request, pk, user_pk):
     """Secretary: one expert's record across cycles (who rated included), and the rounds of this cycle
     to rate them for."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     experts = User.objects.filter(Q(expert_profile__isnull=False) | Q(cycle_memberships__role=CycleRole.EXPERT))
     expert = get_object_or_404(experts.distinct(), pk=user_pk)
     record = record_selectors.expert_record(expert=expert, show_raters=True)
@@ -54,7 +53,7 @@ def my_record(request):
 @login_required
 def rate(request, pk, user_pk):
     """The award office or the expert's panel leader rates the expert's work in a round."""
-    rnd = get_object_or_404(ReviewRound.objects.select_related("cycle"), pk=pk)
+    rnd = selectors.round_for_rating(user=request.user, pk=pk)
     expert = get_object_or_404(User, pk=user_pk)
     role = services.rater_role(rnd=rnd, expert=expert, by=request.user)
     if role is None:

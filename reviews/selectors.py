@@ -31,6 +31,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Round, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -56,8 +58,66 @@ from .models import (
     ReviewRound,
     ScoreSheet,
 )
+from .rules import is_own_assignment
 
 ROUND_ORDER = [RoundKind.MATERIAL, RoundKind.ONSITE]
+
+
+# ---------------------------------------------------------------- loaders
+# One per kind, for views: the object the user may see, or Http404 (the same answer for "does not
+# exist" and "not yours"). What the user may then do with it is the view's check (403).
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle whose review the user runs (its secretary; any for an admin)."""
+    return get_object_or_404(cycles_run_by(user).select_related("framework"), pk=pk)
+
+
+def round_for_office(*, user: User, pk: int) -> ReviewRound:
+    """A review round of a cycle the user runs."""
+    return get_object_or_404(
+        ReviewRound.objects.filter(cycle__in=cycles_run_by(user)).select_related("cycle__framework"), pk=pk
+    )
+
+
+def round_for_rating(*, user: User, pk: int) -> ReviewRound:
+    """A round whose experts the user may know of: a cycle the user runs, or a round the user sat in
+    (whom they may rate is `services.rater_role`: 403 for the others)."""
+    if not user.is_authenticated:
+        raise Http404
+    visible = Q(cycle__in=cycles_run_by(user)) | Q(pk__in=Assignment.objects.filter(expert=user).values("panel__round"))
+    return get_object_or_404(ReviewRound.objects.filter(visible).select_related("cycle"), pk=pk)
+
+
+def assignment_for_expert(*, user: User, pk: int) -> Assignment:
+    """The signed-in expert's own assignment (whatever its state); anyone else's is not found."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
+    )
+    if not is_own_assignment(user, assignment):
+        raise Http404
+    return assignment
+
+
+def panel_for(*, user: User, pk: int) -> Panel:
+    """A panel of a cycle the user runs, or one the user is assigned to (whether they may see its
+    figures yet is `reviews.view_panel`)."""
+    if not user.is_authenticated:
+        return get_object_or_404(Panel.objects.none(), pk=pk)
+    visible = Q(round__cycle__in=cycles_run_by(user)) | Q(pk__in=Assignment.objects.filter(expert=user).values("panel"))
+    return get_object_or_404(
+        Panel.objects.filter(visible).select_related("round__cycle", "application__enterprise"), pk=pk
+    )
+
+
+def sheet_for_office(*, user: User, pk: int) -> ScoreSheet:
+    """A score sheet of a cycle the user runs."""
+    return get_object_or_404(
+        ScoreSheet.objects.filter(assignment__panel__round__cycle__in=cycles_run_by(user)).select_related(
+            "assignment__panel__round__cycle", "assignment__expert"
+        ),
+        pk=pk,
+    )
 
 
 # ---------------------------------------------------------------- the material an expert reads

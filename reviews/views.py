@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from awards.models import Application, AwardCycle, CriteriaItem
+from awards.models import Application, CriteriaItem
 from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
 from core.models import User
@@ -35,36 +35,12 @@ from .forms import (
     RoundForm,
     sheet_post,
 )
-from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
-from .rules import is_own_assignment, is_pool_expert
+from .models import DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
+from .rules import is_pool_expert
 
 RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
 # ---------------------------------------------------------------- helpers
-
-
-def _office_cycle(request, pk) -> AwardCycle:
-    cycle = get_object_or_404(AwardCycle.objects.select_related("framework"), pk=pk)
-    if not request.user.has_perm("reviews.manage_reviews", cycle):
-        raise PermissionDenied
-    return cycle
-
-
-def _office_round(request, pk) -> ReviewRound:
-    rnd = get_object_or_404(ReviewRound.objects.select_related("cycle__framework"), pk=pk)
-    if not request.user.has_perm("reviews.manage_reviews", rnd):
-        raise PermissionDenied
-    return rnd
-
-
-def _own_assignment(request, pk) -> Assignment:
-    """The signed-in expert's assignment; anyone else's is not found (it is not theirs to know)."""
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
-    )
-    if not is_own_assignment(request.user, assignment):
-        raise Http404
-    return assignment
 
 
 # ---------------------------------------------------------------- experts
@@ -118,7 +94,7 @@ def _already_declared(request, assignment):
 @login_required
 def declare(request, pk):
     """The assigned expert: declare no conflict or a conflict, before any material is shown."""
-    assignment = _own_assignment(request, pk)
+    assignment = selectors.assignment_for_expert(user=request.user, pk=pk)
     if assignment.status != AssignmentStatus.PENDING:
         if assignment.status == AssignmentStatus.CONFLICT:
             if request.method == "POST":
@@ -177,7 +153,7 @@ def _sheet_context(assignment, overrides=None, **extra):
 @login_required
 def sheet(request, pk):
     """The assigned expert's scoring sheet beside the submitted material; POST saves or submits."""
-    assignment = _own_assignment(request, pk)
+    assignment = selectors.assignment_for_expert(user=request.user, pk=pk)
     if assignment.status == AssignmentStatus.PENDING:
         return redirect("reviews:declare", pk=pk)
     if (
@@ -233,7 +209,7 @@ def sheet(request, pk):
 @require_POST
 def autosave(request, pk):
     """htmx: save the draft as the expert types; answers with a one-line status."""
-    assignment = _own_assignment(request, pk)
+    assignment = selectors.assignment_for_expert(user=request.user, pk=pk)
     if assignment.status == AssignmentStatus.CONFLICT:
         raise Http404
     categories, _t, _d = selectors.sheet_view(assignment=assignment)
@@ -260,9 +236,9 @@ def autosave(request, pk):
 @login_required
 def panel(request, pk):
     """Panel figures: the office, and panel members once they have submitted their own sheet."""
-    panel = get_object_or_404(Panel.objects.select_related("round__cycle", "application__enterprise"), pk=pk)
+    panel = selectors.panel_for(user=request.user, pk=pk)
     if not request.user.has_perm("reviews.view_panel", panel):
-        raise PermissionDenied
+        raise PermissionDenied  # a member who has not submitted their own sheet yet
     detail = selectors.panel_detail(panel=panel)
     may_record = request.user.has_perm("reviews.record_consensus", panel)
     chart = {
@@ -297,7 +273,7 @@ def panel(request, pk):
 @require_POST
 def consensus(request, pk, item_pk):
     """The panel leader records the consensus of one flagged item."""
-    panel = get_object_or_404(Panel.objects.select_related("round__cycle"), pk=pk)
+    panel = selectors.panel_for(user=request.user, pk=pk)
     if not request.user.has_perm("reviews.record_consensus", panel):
         raise PermissionDenied
     item = get_object_or_404(CriteriaItem, pk=item_pk, category__framework_id=panel.round.cycle.framework_id)
@@ -332,7 +308,7 @@ def cycles(request):
 @login_required
 def cycle_dashboard(request, pk):
     """Secretary: rounds, the applications × experts matrix, links to panels, ranking and experts."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     rounds = {r.kind: r for r in cycle.review_rounds.all()}
     kind = request.GET.get("round") or (RoundKind.ONSITE if RoundKind.ONSITE in rounds else RoundKind.MATERIAL)
     rnd = rounds.get(kind)
@@ -356,7 +332,7 @@ def cycle_dashboard(request, pk):
 @login_required
 def round_edit(request, pk, kind):
     """Secretary: set a round's scoring window."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     if kind not in RoundKind.values:
         raise Http404
     rnd = ReviewRound.objects.filter(cycle=cycle, kind=kind).first()
@@ -384,7 +360,7 @@ def _url(name, *args):
 @login_required
 def panels(request, pk):
     """Secretary: the round's applications and panels; automatic assignment with its report."""
-    rnd = _office_round(request, pk)
+    rnd = selectors.round_for_office(user=request.user, pk=pk)
     form = AutoAssignForm(request.POST or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -447,7 +423,7 @@ def _plan_report(plan):
 @login_required
 def panel_edit(request, pk, app_pk):
     """Secretary: set one application's panel by hand."""
-    rnd = _office_round(request, pk)
+    rnd = selectors.round_for_office(user=request.user, pk=pk)
     application = get_object_or_404(Application.objects.select_related("enterprise"), pk=app_pk, cycle=rnd.cycle)
     experts = list(selectors.cycle_experts(rnd.cycle))
     panel = Panel.objects.filter(round=rnd, application=application).first()
@@ -487,11 +463,7 @@ def panel_edit(request, pk, app_pk):
 @login_required
 def sheet_reopen(request, pk):
     """Secretary: reopen a submitted sheet, with a reason (audited; the expert is told)."""
-    sheet = get_object_or_404(
-        ScoreSheet.objects.select_related("assignment__panel__round__cycle", "assignment__expert"), pk=pk
-    )
-    if not request.user.has_perm("reviews.manage_reviews", sheet.assignment.panel.round):
-        raise PermissionDenied
+    sheet = selectors.sheet_for_office(user=request.user, pk=pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -507,7 +479,7 @@ def sheet_reopen(request, pk):
 @login_required
 def ranking(request, pk):
     """Secretary: every application of the cycle by round and combined score, with the decisions."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     chosen = request.GET.get("basis")
     basis = RankingBasis(chosen) if chosen in RankingBasis.values else selectors.ranking_basis(cycle)
     try:
@@ -561,7 +533,7 @@ def ranking(request, pk):
 @require_POST
 def ranking_decide(request, pk, kind):
     """Secretary: shortlist for on-site review, or nominate for the committee."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     if kind not in RoundKind.values:
         raise Http404
     form = DecideForm(request.POST, prefix=kind)
@@ -590,7 +562,7 @@ def ranking_decide(request, pk, kind):
 @login_required
 def export(request, pk, fmt):
     """Secretary: the ranking and every item score, as CSV (UTF-8 with BOM) or XLSX."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     stamp = timezone.localtime().strftime("%Y%m%d")
     if fmt == "csv":
         # Streamed: the item scores are read and sent in chunks, not held in memory.
@@ -611,7 +583,7 @@ def export(request, pk, fmt):
 @login_required
 def experts(request, pk):
     """Secretary: the cycle's experts, invitations from the pool, and each expert's performance."""
-    cycle = _office_cycle(request, pk)
+    cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     profiles = list(selectors.pool_experts_not_in(cycle))
     form = InviteForm(request.POST or None, profiles=profiles)
     if request.method == "POST" and form.is_valid():

@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from awards.enums import Actor, ApplicationStatus, CycleRole, OpinionAnswer, StageKind
 from awards.models import Application, AwardCycle, CycleMembership, CycleStage
+from awards.selectors import cycles_run_by
 from awards.workflow import transitions_for
 from core import workdays
 from core.models import User
@@ -62,9 +64,23 @@ def applications_for_recommender(user: User) -> QuerySet[Application]:
     )
 
 
-def application_for_recommender(user: User, pk: int) -> Application:
+def application_for_recommender(*, user: User, pk: int) -> Application:
     """The application if it is one the user recommends on; 404 otherwise (not even existence leaks)."""
     return get_object_or_404(applications_for_recommender(user).select_related("cycle__framework"), pk=pk)
+
+
+def recommendation_for(*, user: User, pk: int) -> Recommendation:
+    """A recommendation the user may see (`vetting.view_recommendations`: the district's body, the
+    cycle's office); 404 otherwise."""
+    record = get_object_or_404(Recommendation.objects.select_related("application__enterprise"), pk=pk)
+    if not user.has_perm("vetting.view_recommendations", record.application):
+        raise Http404
+    return record
+
+
+def cycle_for_office(*, user: User, pk: int) -> AwardCycle:
+    """A cycle the user runs (its secretary; any for an admin): the office's vetting pages."""
+    return get_object_or_404(cycles_run_by(user).select_related("framework"), pk=pk)
 
 
 def recommendations_of(application: Application) -> list[Recommendation]:
@@ -91,8 +107,17 @@ def opinion_requests_for_department(user: User) -> QuerySet[OpinionRequest]:
     )
 
 
-def opinion_request_for_department(user: User, pk: int) -> OpinionRequest:
+def opinion_request_for_department(*, user: User, pk: int) -> OpinionRequest:
+    """A request sent to this department; 404 for anyone else's."""
     return get_object_or_404(opinion_requests_for_department(user), pk=pk)
+
+
+def opinion_request_for(*, user: User, pk: int) -> OpinionRequest:
+    """A request the user may see: the department asked, or the application's cycle's office."""
+    if not user.is_authenticated:
+        raise Http404
+    visible = Q(department=user) | Q(application__cycle__in=cycles_run_by(user))
+    return get_object_or_404(OpinionRequest.objects.filter(visible).select_related("application"), pk=pk)
 
 
 def opinion_requests_of_cycle(cycle: AwardCycle) -> QuerySet[OpinionRequest]:
@@ -156,6 +181,15 @@ def sessions_of_cycle(cycle: AwardCycle) -> QuerySet[PresentationSession]:
         .annotate(n_slots=Count("slots", distinct=True), n_panel=Count("panel", distinct=True))
         .order_by("starts_at", "pk")
     )
+
+
+def session_for(*, user: User, pk: int) -> PresentationSession:
+    """A presentation session of a cycle the user runs, or one whose panel the user sits on (who
+    then may not run it: 403 on the office's page)."""
+    if not user.is_authenticated:
+        raise Http404
+    visible = Q(cycle__in=cycles_run_by(user)) | Q(pk__in=user.presentation_sessions.values("pk"))
+    return get_object_or_404(PresentationSession.objects.filter(visible).select_related("cycle"), pk=pk)
 
 
 def session_slots(session: PresentationSession) -> list[PresentationSlot]:
@@ -224,11 +258,12 @@ def slots_for_panel_member(user: User) -> QuerySet[PresentationSlot]:
     )
 
 
-def slot_for_panel_member(user: User, pk: int) -> PresentationSlot:
+def slot_for_panel_member(*, user: User, pk: int) -> PresentationSlot:
+    """A slot of a session whose panel the user sits on; 404 otherwise."""
     return get_object_or_404(slots_for_panel_member(user).select_related("session__cycle__framework"), pk=pk)
 
 
-def slot_for_applicant(user: User, pk: int) -> PresentationSlot:
+def slot_for_applicant(*, user: User, pk: int) -> PresentationSlot:
     """An invitation of one of the user's enterprises; 404 for anyone else."""
     if not user.is_authenticated:
         raise Http404

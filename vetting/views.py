@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from awards import sections
 from awards import selectors as award_selectors
 from awards.enums import ApplicationStatus
-from awards.models import AwardCycle
 from core.errors import ServiceError
 from core.pagination import paginate
+from core.rules import require
 from core.uploads import download_name
 
 from . import selectors, services
@@ -30,7 +30,7 @@ from .forms import (
     PresentationSessionForm,
     RecommendationForm,
 )
-from .models import OpinionRequest, PresentationSession, PresentationSlot, Recommendation
+from .models import PresentationSlot
 
 
 @login_required
@@ -45,7 +45,7 @@ def recommendation_queue(request):
 @login_required
 def recommendation_decide(request, pk):
     """The district's recommending body: the submitted version, and its recommendation."""
-    application = selectors.application_for_recommender(request.user, pk)
+    application = selectors.application_for_recommender(user=request.user, pk=pk)
     form = RecommendationForm(request.POST or None, request.FILES or None)
     waiting = application.status == ApplicationStatus.SUBMITTED
     if request.method == "POST":
@@ -86,8 +86,8 @@ def recommendation_decide(request, pk):
 @login_required
 def recommendation_scan(request, pk):
     """The signed scan: the body that made the recommendation, the cycle's office, admins."""
-    record = get_object_or_404(Recommendation.objects.select_related("application"), pk=pk)
-    if not record.scan or not request.user.has_perm("vetting.view_recommendations", record.application):
+    record = selectors.recommendation_for(user=request.user, pk=pk)
+    if not record.scan:
         raise Http404
     response = FileResponse(
         record.scan.open("rb"),
@@ -102,9 +102,7 @@ def recommendation_scan(request, pk):
 @login_required
 def office_recommendations(request, cycle_id):
     """The award office: who recommended what and when in a cycle."""
-    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
-    if not request.user.has_perm("awards.manage_cycle", cycle):
-        raise PermissionDenied
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     page = paginate(request, selectors.recommendations_of_cycle(cycle))
     return render(request, "vetting/office_recommendations.html", {"cycle": cycle, "records": page, "page": page})
 
@@ -124,7 +122,7 @@ def opinion_queue(request):
 @login_required
 def opinion_answer(request, pk):
     """The department asked: its answer, by the deadline."""
-    req = selectors.opinion_request_for_department(request.user, pk)
+    req = selectors.opinion_request_for_department(user=request.user, pk=pk)
     form = OpinionAnswerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,9 +145,8 @@ def opinion_answer(request, pk):
 @login_required
 def opinion_evidence(request, pk):
     """The evidence a department attached: that department, the cycle's office, admins."""
-    req = get_object_or_404(OpinionRequest.objects.select_related("application"), pk=pk)
-    allowed = req.department_id == request.user.pk or request.user.has_perm("awards.manage_cycle", req.application)
-    if not req.evidence or not allowed:
+    req = selectors.opinion_request_for(user=request.user, pk=pk)
+    if not req.evidence:
         raise Http404
     response = FileResponse(
         req.evidence.open("rb"),
@@ -164,9 +161,7 @@ def opinion_evidence(request, pk):
 @login_required
 def office_opinions(request, cycle_id):
     """The award office: send requests to departments, see the answers, send reminders."""
-    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
-    if not request.user.has_perm("awards.manage_cycle", cycle):
-        raise PermissionDenied
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     form = OpinionSendForm(
         request.POST or None,
         applications=selectors.applications_to_consult(cycle),
@@ -198,13 +193,6 @@ def office_opinions(request, cycle_id):
 # --- 陈述答辩 presentation and defence -------------------------------------------------------------
 
 
-def _office_cycle(request, cycle_id: int) -> AwardCycle:
-    cycle = get_object_or_404(AwardCycle, pk=cycle_id)
-    if not request.user.has_perm("awards.manage_cycle", cycle):
-        raise PermissionDenied
-    return cycle
-
-
 def _refused(form, exc: ServiceError) -> None:
     form.add_error(None, exc.message)
 
@@ -212,7 +200,7 @@ def _refused(form, exc: ServiceError) -> None:
 @login_required
 def office_presentations(request, cycle_id):
     """The award office: the cycle's presentation sessions, and a new one."""
-    cycle = _office_cycle(request, cycle_id)
+    cycle = selectors.cycle_for_office(user=request.user, pk=cycle_id)
     form = PresentationSessionForm(
         request.POST or None,
         candidates=selectors.panel_candidates(cycle),
@@ -235,8 +223,9 @@ def office_presentations(request, cycle_id):
 @login_required
 def office_presentation(request, session_id):
     """The award office: one session — its details, its schedule, invitations, opening and closing."""
-    session = get_object_or_404(PresentationSession.objects.select_related("cycle"), pk=session_id)
-    cycle = _office_cycle(request, session.cycle_id)
+    session = selectors.session_for(user=request.user, pk=session_id)
+    require("awards.manage_cycle", request.user, session)  # its panel sees the session, the office runs it
+    cycle = session.cycle
     post = request.POST if request.method == "POST" else None
     action = request.POST.get("action") if post else None
     initial = {
@@ -310,7 +299,7 @@ def office_presentation(request, session_id):
 @login_required
 def presentation_invitation(request, slot_id):
     """The enterprise invited: the time and place, and its answer."""
-    slot = selectors.slot_for_applicant(request.user, slot_id)
+    slot = selectors.slot_for_applicant(user=request.user, pk=slot_id)
     form = PresentationResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,7 +326,7 @@ def presentation_queue(request):
 @login_required
 def presentation_record(request, slot_id):
     """A panel member, during the session: questions and answers per category, and a score."""
-    slot = selectors.slot_for_panel_member(request.user, slot_id)
+    slot = selectors.slot_for_panel_member(user=request.user, pk=slot_id)
     cycle = slot.session.cycle
     categories = [(c.code, f"{c.code} {c.title}") for c in award_selectors.framework_categories(cycle)]
     action = request.POST.get("action") if request.method == "POST" else None

@@ -333,7 +333,7 @@ def test_bad_dates_get_a_message_not_an_error_page(client_for, cycle, secretary)
 @pytest.mark.parametrize("role", ["applicant_a", "expert", "committee_member", "recommender", "department"])
 def test_others_may_not_open_the_stages_page(request, client_for, cycle, role):
     user = request.getfixturevalue(role)
-    assert client_for(user).get(reverse("awards:stages", args=[cycle.pk])).status_code == 403
+    assert client_for(user).get(reverse("awards:stages", args=[cycle.pk])).status_code == 404
 
 
 def test_a_stranger_is_asked_to_log_in(anonymous, cycle):

@@ -94,8 +94,18 @@ def test_denials(request, world, secretary, client_for, name, kwargs, method, wh
         assert world["cycle"].title_zh not in response.content.decode()
     elif role == "committee_member" and who in ("view", "vote"):
         assert response.status_code in (200, 302, 404)  # allowed (404: no PDF rendered yet)
+    elif name == "committee:my_committee" or (
+        role == "committee_member" and not name.startswith("committee:objection_")
+    ):
+        assert response.status_code == 403, (
+            name,
+            role,
+            response.status_code,
+        )  # a list page, or one they see but may not manage
     else:
-        assert response.status_code == 403, (name, role, response.status_code)
+        # Not theirs to see (another cycle's member, an applicant, an expert; objections are the
+        # office's alone): not found, exactly like an object that does not exist.
+        assert response.status_code == 404, (name, role, response.status_code)
 
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "who"), [u for u in URLS if u[3] == "vote"])
@@ -363,7 +373,7 @@ def test_minutes_pdf_served_to_members_only(notice, members, client_for, applica
     r = client_for(members[0]).get(url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert b"".join(r.streaming_content).startswith(b"%PDF")
-    assert client_for(applicant_a).get(url).status_code == 403
+    assert client_for(applicant_a).get(url).status_code == 404
 
 
 def test_objection_with_a_disguised_evidence_file_refused_text_kept(notice, candidates, anonymous):

@@ -87,8 +87,8 @@ def test_a_message_already_sent_is_not_retried(client_for, secretary, cycle):
 
 def test_retry_is_refused_for_another_cycles_secretary_and_for_experts(client_for, secretary, expert):
     message = _message(cycle=CycleFactory(year=2031))
-    assert client_for(secretary).post(f"/office/outbox/{message.pk}/retry/").status_code == 403
-    assert client_for(expert).post(f"/office/outbox/{message.pk}/retry/").status_code == 403
+    assert client_for(secretary).post(f"/office/outbox/{message.pk}/retry/").status_code == 404
+    assert client_for(expert).post(f"/office/outbox/{message.pk}/retry/").status_code == 404
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED
 
@@ -110,3 +110,17 @@ def test_the_admin_lists_messages_read_only(client_for, admin_user, cycle):
     assert client.get(f"/admin/core/outboxmessage/{message.pk}/change/").status_code == 200
     assert client.post(f"/admin/core/outboxmessage/{message.pk}/delete/", {"post": "yes"}).status_code == 403
     assert OutboxMessage.objects.filter(pk=message.pk).exists()
+
+
+def test_the_outbox_message_loader(secretary, admin_user, expert, cycle):
+    from django.http import Http404
+
+    from portal.selectors import outbox_message_for_office
+
+    mine, no_cycle, other = _message(cycle=cycle), _message(), _message(cycle=CycleFactory(year=2031))
+    for message in (mine, no_cycle):
+        assert outbox_message_for_office(user=secretary, pk=message.pk) == message
+    assert outbox_message_for_office(user=admin_user, pk=other.pk) == other
+    for user, message in ((secretary, other), (expert, no_cycle), (expert, mine), (secretary, 987654321)):
+        with pytest.raises(Http404):
+            outbox_message_for_office(user=user, pk=getattr(message, "pk", message))

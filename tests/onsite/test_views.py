@@ -197,6 +197,11 @@ def test_a_member_may_not_open(client_for, s):
     assert r.status_code == 403
 
 
+def test_an_expert_off_the_team_does_not_find_the_application(client_for, s):
+    r = client_for(s.outsider).post(reverse("onsite:open", kwargs={"app_pk": s.application.pk}))
+    assert r.status_code == 404
+
+
 def test_a_material_expert_flags_an_item(client_for, s):
     a = s.material[2]
     c = client_for(a.expert)

@@ -110,7 +110,7 @@ def test_the_record_pages_refuse_everyone_else(rated, client_for, expert, commit
     panel, peer = rated
     url = reverse("reviews:expert_record", args=[panel.round.cycle_id, peer.pk])
     for user in (expert, peer, committee_member, applicant_a):
-        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).get(url).status_code == 404
     for user in (committee_member, applicant_a):
         assert client_for(user).get(reverse("reviews:my_record")).status_code == 403
     assert client_for(None).get(reverse("reviews:my_record")).status_code == 302
@@ -126,7 +126,7 @@ def test_the_rating_form_for_the_leader_and_its_denials(done, client_for, expert
     assert c.post(url, {"timeliness": "5", "comments": "3", "conduct": "4"}).status_code == 302
     assert ExpertRating.objects.get().timeliness == 5
     for user in (peers[1].expert, committee_member):
-        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).get(url).status_code == (404 if user == committee_member else 403)
     assert client_for(expert).get(reverse("reviews:rate", args=[panel.round.pk, expert.pk])).status_code == 403
 
 

@@ -35,7 +35,7 @@ def test_it_says_when_nothing_is_scored(cycle, client_for, secretary):
 
 @pytest.mark.parametrize("persona", ["expert", "committee_member", "applicant_a"])
 def test_it_refuses_everyone_else(url, client_for, request, persona):
-    assert client_for(request.getfixturevalue(persona)).get(url).status_code == 403
+    assert client_for(request.getfixturevalue(persona)).get(url).status_code == 404
 
 
 def test_it_asks_the_anonymous_to_log_in(url, client):

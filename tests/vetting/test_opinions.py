@@ -227,7 +227,7 @@ def test_the_office_sends_and_follows_the_requests(client_for, eligible_a, depar
 @pytest.mark.parametrize("role", ["applicant_a", "expert", "department", "recommender"])
 def test_others_may_not_use_the_office_page(request, client_for, eligible_a, role):
     client = client_for(request.getfixturevalue(role))
-    assert client.get(reverse("vetting:office_opinions", args=[eligible_a.cycle_id])).status_code == 403
+    assert client.get(reverse("vetting:office_opinions", args=[eligible_a.cycle_id])).status_code == 404
 
 
 def test_evidence_is_for_the_department_and_the_office(
@@ -254,3 +254,36 @@ def test_the_daily_task_reminds_every_cycle_once(sent, eligible_a, department):
     OpinionRequest.objects.filter(department=department).update(deadline=timezone.localdate())
     assert send_opinion_reminders() == 1
     assert send_opinion_reminders() == 0
+
+
+# --- loaders: the object the user may see, or Http404 ----------------------------------------------
+
+
+def test_opinion_request_loaders(sent, department, other_department, secretary, admin_user, applicant_a, expert):
+    from django.http import Http404
+
+    req = sent[0] if sent[0].department_id == department.pk else sent[1]
+    assert selectors.opinion_request_for_department(user=department, pk=req.pk) == req
+    for user in (department, secretary, admin_user):
+        assert selectors.opinion_request_for(user=user, pk=req.pk) == req
+    for user in (other_department, applicant_a, expert):
+        with pytest.raises(Http404):
+            selectors.opinion_request_for(user=user, pk=req.pk)
+    for user in (other_department, secretary):
+        with pytest.raises(Http404):
+            selectors.opinion_request_for_department(user=user, pk=req.pk)
+    with pytest.raises(Http404):
+        selectors.opinion_request_for(user=secretary, pk=987654321)
+
+
+def test_cycle_for_office(eligible_a, secretary, admin_user, department, applicant_a):
+    from django.http import Http404
+
+    for user in (secretary, admin_user):
+        assert selectors.cycle_for_office(user=user, pk=eligible_a.cycle_id) == eligible_a.cycle
+    other = CycleMembershipFactory(role=CycleRole.SECRETARY, user=UserFactory()).user
+    for user in (other, department, applicant_a):
+        with pytest.raises(Http404):
+            selectors.cycle_for_office(user=user, pk=eligible_a.cycle_id)
+    with pytest.raises(Http404):
+        selectors.cycle_for_office(user=secretary, pk=987654321)

@@ -542,12 +542,13 @@ def test_the_office_form_refuses_a_session_without_a_panel(client_for, presentin
 
 
 def test_office_pages_deny_everyone_else(client_for, session, panel_member, applicant_a, committee_member, expert):
-    for url in (
-        reverse("vetting:office_presentations", args=[session.cycle_id]),
-        reverse("vetting:office_presentation", args=[session.pk]),
-    ):
+    cycle_page = reverse("vetting:office_presentations", args=[session.cycle_id])
+    session_page = reverse("vetting:office_presentation", args=[session.pk])
+    for url in (cycle_page, session_page):
         for user in (panel_member, applicant_a, committee_member, expert):
-            assert client_for(user).get(url).status_code == 403
+            # The session's panel sees the session but may not run it (403); to the others it is not found.
+            expected = 403 if (user == panel_member and url == session_page) else 404
+            assert client_for(user).get(url).status_code == expected
         assert client_for(None).get(url).status_code == 302
 
 
@@ -740,7 +741,7 @@ def test_removal_on_the_page_is_denied_to_everyone_else(
     url = reverse("vetting:office_presentation", args=[session.pk])
     for user in (panel_member, applicant_a, committee_member, expert):
         r = client_for(user).post(url, {"action": "unschedule", "slot": slot.pk, "reason": "场次调整"})
-        assert r.status_code == 403
+        assert r.status_code == (403 if user == panel_member else 404)  # the panel sees the session
     assert client_for(None).post(url, {"action": "unschedule", "slot": slot.pk, "reason": "x"}).status_code == 302
     assert PresentationSlot.objects.filter(pk=slot.pk).exists()
 
@@ -864,3 +865,29 @@ def test_the_session_page_shows_when_the_reminder_goes_and_when_it_went(
     assert "如未答复，将于 2024-09-29 提醒" in c.get(url).content.decode()
     presentation_reminders_send_all(now=cst(2024, 9, 29, 8, 45))
     assert "已于 2024-09-29 提醒" in c.get(url).content.decode()
+
+
+# --- loaders: the object the user may see, or Http404 ----------------------------------------------
+
+
+def test_session_and_slot_loaders(
+    session, invited, secretary, admin_user, panel_member, applicant_a, applicant_b, expert
+):
+    from django.http import Http404
+
+    from vetting import selectors as vetting_selectors
+
+    for user in (secretary, admin_user, panel_member):
+        assert vetting_selectors.session_for(user=user, pk=session.pk) == session
+    assert vetting_selectors.slot_for_panel_member(user=panel_member, pk=invited.pk) == invited
+    assert vetting_selectors.slot_for_applicant(user=applicant_a, pk=invited.pk) == invited
+    for loader, users in (
+        (vetting_selectors.session_for, (applicant_a, expert)),
+        (vetting_selectors.slot_for_panel_member, (secretary, applicant_a, expert)),
+        (vetting_selectors.slot_for_applicant, (applicant_b, panel_member, secretary)),
+    ):
+        for user in users:
+            with pytest.raises(Http404):
+                loader(user=user, pk=session.pk if loader is vetting_selectors.session_for else invited.pk)
+        with pytest.raises(Http404):
+            loader(user=secretary if loader is vetting_selectors.session_for else users[0], pk=987654321)

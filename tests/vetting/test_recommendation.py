@@ -168,7 +168,7 @@ def test_others_may_not_see_the_office_list_or_the_scan(request, client_for, sub
         application=submitted_a, by=recommender, decision="recommended", opinion=OPINION, scan=pdf_file()
     )
     client = client_for(request.getfixturevalue(role))
-    assert client.get(reverse("vetting:office", args=[submitted_a.cycle_id])).status_code == 403
+    assert client.get(reverse("vetting:office", args=[submitted_a.cycle_id])).status_code == 404
     assert client.get(reverse("vetting:scan", args=[record.pk])).status_code == 404
 
 
@@ -177,3 +177,26 @@ def test_the_enterprise_dashboard_says_who_has_the_application(client_for, submi
     assert "所在辖区的推荐单位正在审核您的申报" in client.get(reverse("core:dashboard")).content.decode()
     application_recommend(application=submitted_a, by=recommender, decision="recommended", opinion=OPINION)
     assert "所在辖区已推荐您的申报" in client.get(reverse("core:dashboard")).content.decode()
+
+
+# --- loaders: the object the user may see, or Http404 ----------------------------------------------
+
+
+def test_recommendation_loaders(submitted_a, recommender, other_recommender, secretary, admin_user, applicant_b):
+    from django.http import Http404
+
+    from vetting import selectors
+
+    record = application_recommend(application=submitted_a, by=recommender, decision="recommended", opinion=OPINION)
+    assert selectors.application_for_recommender(user=recommender, pk=submitted_a.pk) == submitted_a
+    for user in (recommender, secretary, admin_user):
+        assert selectors.recommendation_for(user=user, pk=record.pk) == record
+    for user in (other_recommender, applicant_b):
+        with pytest.raises(Http404):
+            selectors.recommendation_for(user=user, pk=record.pk)
+        with pytest.raises(Http404):
+            selectors.application_for_recommender(user=user, pk=submitted_a.pk)
+    with pytest.raises(Http404):
+        selectors.recommendation_for(user=secretary, pk=987654321)
+    with pytest.raises(Http404):
+        selectors.application_for_recommender(user=recommender, pk=987654321)
