@@ -29,6 +29,7 @@ from tests.factories.core import UserFactory
 from tests.factories.reviews import framework_items, panel_with, recorded_consensus, submitted_sheet
 from vetting.enums import SessionStatus
 from vetting.models import PresentationScore, PresentationSession, PresentationSlot
+from vetting.services import presentation_results_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,7 @@ def _presented(application, secretary, scores, weight=20):
         PresentationScore.objects.create(
             slot=slot, by=UserFactory(), score=score, scale_max=100, weight=weight, given_at=timezone.now()
         )
+    presentation_results_refresh(application_ids=[application.pk])
 
 
 def test_report_shows_the_presentation_figures_as_the_dossier_does(scored, secretary):

@@ -864,3 +864,24 @@ def test_the_session_page_shows_when_the_reminder_goes_and_when_it_went(
     assert "如未答复，将于 2024-09-29 提醒" in c.get(url).content.decode()
     presentation_reminders_send_all(now=cst(2024, 9, 29, 8, 45))
     assert "已于 2024-09-29 提醒" in c.get(url).content.decode()
+
+
+def test_the_stored_result_follows_every_score_written(open_slot, panel_member, second_member, presenting_cycle):
+    """The ranking joins PresentationResult: the services keep it with every score, in one transaction."""
+    from vetting.models import PresentationResult
+
+    presentation_score_record(slot=open_slot, by=panel_member, score=80)
+    result = PresentationResult.objects.get(application=open_slot.application)
+    assert (result.n, result.fraction, result.scale_max, result.cycle_id) == (
+        1,
+        Decimal("0.8"),
+        100,
+        presenting_cycle.pk,
+    )
+    presentation_score_record(slot=open_slot, by=second_member, score=70)
+    presentation_score_record(slot=open_slot, by=panel_member, score=90)  # rescored: replaces 80
+    result.refresh_from_db()
+    assert (result.n, result.fraction) == (2, Decimal("0.8"))  # (0.90 + 0.70) / 2
+    PresentationScore.objects.all().delete()
+    vetting_services.presentation_results_refresh(application_ids=[open_slot.application_id])
+    assert not PresentationResult.objects.exists()  # no score left, no figure
