@@ -514,7 +514,8 @@ def ranking(request, pk):
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
-    by_presentation = request.GET.get("order") == "presentation" and cycle.presentation_weight > 0
+    # Where the cycle weights the presentation, the ranking decides with it; ?order=panel compares.
+    by_presentation = cycle.presentation_weight > 0 and request.GET.get("order") != "panel"
     ranked = selectors.ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
     summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))

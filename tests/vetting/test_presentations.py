@@ -644,8 +644,8 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     presentation_session_open(session=session, by=secretary)
     slot = PresentationSlot.objects.select_related("session__cycle").get(pk=slot.pk)
     presentation_score_record(slot=slot, by=panel_member, score=100)
-    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
-    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=True)
+    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=False)
+    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)  # the cycle weights it
     assert [a.pk for a in plain] == [presenting_a.pk, presenting_b.pk]
     assert [(a.pk, a.with_presentation) for a in weighted] == [
         (presenting_b.pk, Decimal("720.00")),
@@ -653,9 +653,9 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     ]
     c = client_for(secretary)
     url = reverse("reviews:ranking", args=[presenting_cycle.pk])
-    page = c.get(url, {"basis": "material", "order": "presentation"}).content.decode()
+    page = c.get(url, {"basis": "material"}).content.decode()  # by default: with the presentation
     assert page.index(presenting_b.display_name) < page.index(presenting_a.display_name) and "720.00" in page
-    page = c.get(url, {"basis": "material"}).content.decode()
+    page = c.get(url, {"basis": "material", "order": "panel"}).content.decode()  # the comparison
     assert page.index(presenting_a.display_name) < page.index(presenting_b.display_name)
 
 
