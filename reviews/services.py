@@ -46,6 +46,7 @@ from .models import (
 from .rules import is_own_assignment, is_self
 from .scoring import parse_percent
 from .selectors import cycle_ranking, panel_detail
+from .stage_windows import round_outside, round_stage
 
 SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
 RATING_NOTE_MAX = TEXT_MEDIUM  # the optional note of an expert's rating
@@ -159,9 +160,15 @@ def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembersh
 
 
 def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at: dt.datetime, by: User) -> ReviewRound:
+    """Set a round's scoring window; it must lie inside its stage's window where the cycle dates
+    that stage (refused with the reason, code "opens_outside_stage" or "closes_outside_stage")."""
     require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     if closes_at <= opens_at:
         raise NotAllowed(_("A round must close after it opens."), code="window")
+    outside = round_outside(round_stage(cycle, kind), opens_at, closes_at)
+    if outside:
+        end, message = outside
+        raise NotAllowed(message, code=f"{end}_outside_stage")
     with transaction.atomic():
         rnd, created = ReviewRound.objects.update_or_create(
             cycle=cycle, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}

@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import Assignment, DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_own_assignment, is_pool_expert
+from .stage_windows import round_stage
 
 RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
@@ -363,12 +364,13 @@ def round_edit(request, pk, kind):
     initial = (
         {"opens_at": timezone.localtime(rnd.opens_at), "closes_at": timezone.localtime(rnd.closes_at)} if rnd else {}
     )
-    form = RoundForm(request.POST or None, initial=initial)
+    form = RoundForm(request.POST or None, initial=initial, stage=round_stage(cycle, kind))
     if request.method == "POST" and form.is_valid():
         try:
             services.round_save(cycle=cycle, kind=kind, by=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            field = {"opens_outside_stage": "opens_at", "closes_outside_stage": "closes_at"}.get(exc.code)
+            form.add_error(field, exc.message)
         else:
             messages.success(request, _("The round was saved."))
             return redirect(f"{_url('reviews:cycle', cycle.pk)}?round={kind}")
