@@ -328,13 +328,17 @@ def _demo_stages(ctx: DemoContext, cycle: AwardCycle) -> list[StageSpec]:
             StageSpec(K.PUBLIC_NOTICE, dt.date(2018, 1, 18), length=7),
             StageSpec(K.GOVERNMENT_APPROVAL, dt.date(2018, 1, 25), dt.date(2018, 1, 26)),
         ]
-    close = cycle.applications_close_at.astimezone(SH).date()
+    # The current cycle is in its material review today (reviews.demo's round runs from six days ago
+    # to two days ahead): the stages before it ran in the past, back to back, the later ones follow.
+    # `backdate_current` puts the applications' early history at those past dates.
+    today = timezone.localdate()
     day = dt.timedelta(days=1)
     w = DayCount.WORKING
-    recommendation = StageSpec(K.RECOMMENDATION, close - dt.timedelta(days=40), length=45, day_count=w).counted()
-    eligibility = StageSpec(K.ELIGIBILITY, recommendation.ends_on + day, length=10, day_count=w).counted()
-    opinions = StageSpec(K.OPINIONS, eligibility.ends_on + day, length=10, day_count=w).counted()
-    material = StageSpec(K.MATERIAL_REVIEW, opinions.ends_on + day, length=20).counted()
+    # Open-ended while the demo's recommending bodies recommend (today); backdate_current closes it.
+    recommendation = StageSpec(K.RECOMMENDATION, today - 44 * day)
+    eligibility = StageSpec(K.ELIGIBILITY, today - 32 * day, today - 23 * day)
+    opinions = StageSpec(K.OPINIONS, today - 22 * day, today - 9 * day)
+    material = StageSpec(K.MATERIAL_REVIEW, today - 8 * day, length=20).counted()
     panel = [ctx.users[f"expert{i}"].pk for i in range(1, 6)]
     presentation = StageSpec(K.PRESENTATION, material.ends_on + day, length=3, day_count=w, panel=panel).counted()
     onsite = StageSpec(K.ONSITE_REVIEW, presentation.ends_on + day, length=15, day_count=w).counted()
@@ -459,6 +463,82 @@ def _path(cycle: AwardCycle, target: str) -> list[tuple[str, str]]:
     if StageKind.RECOMMENDATION in cycle.stage_kinds() and target != S.SUBMITTED and path:
         return [path[0], (S.RECOMMENDED, "recommender"), *path[1:]]
     return path
+
+
+# The current cycle's history, in days before today (local time), inside its stages' windows.
+APPLICATIONS_OPEN_DAYS_AGO, APPLICATIONS_CLOSE_DAYS_AGO = 80, 45
+RECOMMENDATION_ENDS_DAYS_AGO = 33  # the eligibility review starts the day after
+CURRENT_DAYS_AGO = {
+    S.SUBMITTED: 50,
+    S.RECOMMENDED: 40,
+    S.ELIGIBLE: 28,
+    S.INELIGIBLE: 28,
+    S.RETURNED: 28,
+    S.MATERIAL_REVIEW: 6,
+}
+VETO_DAYS_AGO = 15  # a department's record that ends an application (opinions stage)
+
+
+def backdate_current(ctx: DemoContext) -> None:
+    """Give the current cycle's early history dates in its past stages (see `_demo_stages`): the
+    applications window closed before the recommendation, the submissions, recommendations and
+    eligibility decisions in their windows, so that today falls in the material review the data
+    shows. Runs once, after every app's demo (the roof's step calls it); the cycle's services took
+    these steps today."""
+    cycle = ctx.cycles["current"]
+    now = timezone.now().astimezone(SH)
+    if cycle.applications_close_at <= now:
+        return  # done before
+    today = now.date()
+
+    def at(days_ago: int, hour: int = 9) -> dt.datetime:
+        d = today - dt.timedelta(days=days_ago)
+        return _at(d.year, d.month, d.day, hour)
+
+    # The recommendation window closes as published (it stayed open while the demo recommended),
+    # moved as the office would after submissions: with a reason, audited.
+    rows = list(cycle.stages.prefetch_related("panel").order_by("order"))
+    closed = today - dt.timedelta(days=RECOMMENDATION_ENDS_DAYS_AGO)
+    specs = [
+        StageSpec(
+            r.kind,
+            r.starts_on,
+            closed if r.kind == StageKind.RECOMMENDATION else r.ends_on,
+            None if r.kind == StageKind.RECOMMENDATION else r.length,
+            r.day_count,
+            tuple(u.pk for u in r.panel.all()),
+        )
+        for r in rows
+    ]
+    cycle_stages_set(cycle=cycle, stages=specs, by=ctx.users["secretary"], reason="推荐阶段按公告日期截止。")
+    stages = {s.kind: s for s in cycle.stages.all()}
+    AwardCycle.objects.filter(pk=cycle.pk).update(
+        applications_open_at=at(APPLICATIONS_OPEN_DAYS_AGO),
+        applications_close_at=at(APPLICATIONS_CLOSE_DAYS_AGO, 17),
+        material_review_due=stages[StageKind.MATERIAL_REVIEW].ends_on,
+        onsite_review_start=stages[StageKind.ONSITE_REVIEW].starts_on,
+        onsite_review_end=stages[StageKind.ONSITE_REVIEW].ends_on,
+        committee_meeting_on=stages[StageKind.COMMITTEE].starts_on,
+        public_notice_start=stages[StageKind.PUBLIC_NOTICE].starts_on,
+        public_notice_end=stages[StageKind.PUBLIC_NOTICE].ends_on,
+    )
+    vetoed = set(
+        Application.objects.filter(cycle=cycle, opinion_requests__disqualifying=True).values_list("pk", flat=True)
+    )
+    for n, app in enumerate(Application.objects.filter(cycle=cycle).order_by("pk")):
+        dates = {status: at(days) + dt.timedelta(hours=n % 6) for status, days in CURRENT_DAYS_AGO.items()}
+        for t in app.transitions.all():
+            when = dates.get(t.to_status)
+            if t.to_status == S.INELIGIBLE and app.pk in vetoed:
+                when = at(VETO_DAYS_AGO, 15)
+            if when is not None:
+                ApplicationTransition.objects.filter(pk=t.pk).update(at=when)
+        app.refresh_from_db()
+        last = app.transitions.order_by("-at", "-pk").first()
+        Application.objects.filter(pk=app.pk).update(
+            status_changed_at=last.at if last else app.status_changed_at,
+            submitted_at=dates[S.SUBMITTED] if app.submitted_at else None,
+        )
 
 
 def _backdate_2017(app: Application) -> None:

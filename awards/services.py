@@ -38,7 +38,7 @@ from .models import (
 from .rules import is_applicant as rules_is_applicant
 from .rules import is_editable as rules_is_editable
 from .rules import may_make_transition
-from .stages import StageSpec, stage_problems
+from .stages import StageSpec, stage_problems, window_problems
 from .workflow import EDITABLE_STATUSES, cycle_transition_allowed, transition_for
 
 
@@ -555,13 +555,14 @@ def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, re
     """Configure the cycle's stages, in order, with their windows (an end counted from a length in
     calendar or working days is computed here and stored).
 
-    Refused with the reasons when the configuration cannot work. Once an application has been
+    Refused with the reasons when the configuration cannot work, or when a window would leave out
+    what already runs in it (a review round: `stages.window_problems`). Once an application has been
     submitted the stages and their order are fixed: only the windows (and a panel's members) may
     change, with a reason, audited.
     """
     require("awards.manage_cycle", by, cycle, _("Only the award office may configure the cycle's stages."))
     specs = [s.counted() for s in stages]
-    problems = stage_problems(specs)
+    problems = stage_problems(specs) or window_problems(cycle, specs)
     if problems:
         raise StagesRefused(problems)
     with transaction.atomic():

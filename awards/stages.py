@@ -8,7 +8,7 @@ the stage they concern.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -116,3 +116,39 @@ def stage_problems(specs: Sequence[StageSpec]) -> list[Problem]:
 def beyond_holiday_data(specs: Sequence[StageSpec]) -> list[StageSpec]:
     """Stages counted in working days that run past the last year of the official holiday data."""
     return [s for s in specs if s.day_count == DayCount.WORKING and s.ends_on and workdays.beyond_data(s.ends_on)]
+
+
+def outside_window(
+    label: str, starts_on: dt.date | None, ends_on: dt.date | None, opens_on: dt.date, closes_on: dt.date
+) -> tuple[str, str] | None:
+    """Why a period (a review round's days, local time) does not fit its stage's window, and which
+    end is wrong ("opens" or "closes"); None when it fits or the stage has no dates. Both ends of a
+    window are days included."""
+    if starts_on and opens_on < starts_on:
+        return "opens", _("The “%(stage)s” stage starts on %(day)s: the round cannot open before it.") % {
+            "stage": label,
+            "day": starts_on.isoformat(),
+        }
+    if ends_on and closes_on > ends_on:
+        return "closes", _("The “%(stage)s” stage ends on %(day)s: the round cannot close after it.") % {
+            "stage": label,
+            "day": ends_on.isoformat(),
+        }
+    return None
+
+
+# Checks the apps above awards add on a cycle's stage windows (reviews: its rounds must stay inside
+# their stage's window). Each takes the cycle and the counted specs and returns the problems; awards
+# cannot import those apps, so they register here from their AppConfig.ready.
+WindowGuard = Callable[[object, Sequence[StageSpec]], list[Problem]]
+WINDOW_GUARDS: list[WindowGuard] = []
+
+
+def window_guard(check: WindowGuard) -> WindowGuard:
+    if check not in WINDOW_GUARDS:
+        WINDOW_GUARDS.append(check)
+    return check
+
+
+def window_problems(cycle, specs: Sequence[StageSpec]) -> list[Problem]:
+    return [p for check in WINDOW_GUARDS for p in check(cycle, specs)]

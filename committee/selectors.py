@@ -562,13 +562,18 @@ def report_nominees(meeting: Meeting) -> QuerySet[Ballot]:
 
 
 def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any, Any]]:
-    """The given nominees with their place in the cycle's expert ranking (combined basis), numbered by
-    the database over the stored panel scores for these applications only, and their presentation
-    score (陈述答辩, as the dossier shows it; None without one)."""
+    """The given nominees with their place in the cycle's expert ranking and their presentation score
+    (陈述答辩, as the dossier shows it; None without one). The place is the one stored when the
+    office nominated them from the ranking (`RankingDecision`: rank, scores, the score with the
+    presentation weighted in); a nominee without a stored decision gets its live place (combined
+    basis), numbered by the database over the stored panel scores for these applications only."""
     ballots = list(ballots)
     ids = [b.application_id for b in ballots]
-    positions = review_selectors.ranking_positions(
-        cycle=meeting.cycle, basis=RankingBasis.COMBINED, application_ids=ids
+    decided = {pk: review_selectors.decided_position(d) for pk, d in review_selectors.ranking_decisions(ids).items()}
+    live = [pk for pk in ids if pk not in decided]
+    positions = (
+        review_selectors.ranking_positions(cycle=meeting.cycle, basis=RankingBasis.COMBINED, application_ids=live)
+        | decided
     )
     presentations = vetting_selectors.presentation_figures(ids)
     return [(b, positions.get(b.application_id), presentations.get(b.application_id)) for b in ballots]
@@ -842,6 +847,11 @@ def candidate_scores(ballot: Ballot) -> Block | None:
         return None
     averages = review_selectors.cycle_category_averages(cycle=cycle)
     ranking = review_selectors.ranking_row(cycle=cycle, application=application, basis=RankingBasis.COMBINED)
+    decision = review_selectors.ranking_decisions([application.pk]).get(application.pk)
+    if ranking is not None and decision is not None:
+        # The rank and the scores decided on when the office nominated (or shortlisted) it.
+        ranking.rank, ranking.combined = decision.rank, decision.combined
+        ranking.with_presentation = decision.with_presentation
     by_kind = {r.kind: r for r in summary.rounds}
     latest = by_kind.get(RoundKind.ONSITE) or by_kind.get(RoundKind.MATERIAL)
     categories = list(CriteriaCategory.objects.filter(framework_id=cycle.framework_id).order_by("order", "code"))

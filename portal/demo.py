@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from awards import demo as awards_demo
 from awards.models import AwardCycle
 from core.demo import DemoContext
 from core.enums import OutboxKind, OutboxStatus
@@ -11,6 +12,12 @@ from core.models import OutboxMessage
 
 
 def seed(ctx: DemoContext) -> None:
+    # Last of the steps: the current cycle's early history moves to its past stages' dates.
+    awards_demo.backdate_current(ctx)
+    seed_outbox(ctx)
+
+
+def seed_outbox(ctx: DemoContext) -> None:
     """The outbox shows what the demo's actions queued (sent once the seed commits); add one message
     that failed for good, so the office's outbox page has something to retry."""
     address = "bounced@unreachable.example.cn"

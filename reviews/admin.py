@@ -16,6 +16,7 @@ from .models import (
     Panel,
     PanelScore,
     PastClient,
+    RankingDecision,
     ReviewRound,
     ScoreSheet,
 )
@@ -199,3 +200,22 @@ class ExpertRatingAdmin(ReadOnly, admin.ModelAdmin):
         "note",
         "rated_at",
     ]
+
+
+@admin.register(RankingDecision)
+class RankingDecisionAdmin(ReadOnly, admin.ModelAdmin):
+    """Decisions from the ranking as they were made: read-only (written by reviews.services.ranking_decide)."""
+
+    list_display = [
+        "application",
+        "kind",
+        "rank",
+        "panel_score",
+        "presentation_weight",
+        "score",
+        "moved_on",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["kind", "moved_on", "cycle"]
+    list_select_related = ["application__enterprise", "application__cycle", "decided_by"]

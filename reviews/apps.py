@@ -16,6 +16,7 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import rules  # noqa: F401, PLC0415 -- registers the permissions; models load first
+        # The permissions, and the check that a stage window keeps the cycle's rounds: models load first.
+        from . import rules, stage_windows  # noqa: F401, PLC0415
 
         connection_created.connect(_register_sqlite_median, dispatch_uid="reviews_sqlite_median")

@@ -16,6 +16,7 @@ from enterprises.validators import validate_credit_code
 
 from .enums import RATING_CHOICES
 from .scoring import PERCENT_CHOICES
+from .stage_windows import round_outside
 
 # China first; then every IANA zone, for experts who work from abroad.
 TIME_ZONE_CHOICES = (
@@ -133,10 +134,25 @@ class RoundForm(forms.Form):
         label=_("Scoring closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
 
+    def __init__(self, *args, stage=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage = stage  # the cycle's stage the round runs in (its window), if configured
+        if stage is not None and (stage.starts_on or stage.ends_on):
+            self.fields["opens_at"].help_text = _("The “%(stage)s” stage runs %(starts)s → %(ends)s.") % {
+                "stage": stage.get_kind_display(),
+                "starts": stage.starts_on.isoformat() if stage.starts_on else "…",
+                "ends": stage.ends_on.isoformat() if stage.ends_on else "…",
+            }
+
     def clean(self):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("A round must close after it opens."))
+        elif data.get("opens_at") and data.get("closes_at"):
+            outside = round_outside(self.stage, data["opens_at"], data["closes_at"])
+            if outside:
+                end, message = outside
+                self.add_error("opens_at" if end == "opens" else "closes_at", message)
         return data
 
 

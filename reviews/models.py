@@ -320,3 +320,50 @@ class PanelScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel}: {self.total}"
+
+
+class RankingDecision(models.Model):
+    """A decision from the ranking as it was made (shortlisting for on-site review after the material
+    round, nomination for the committee after the on-site round): per application its rank, its
+    panel scores, the presentation weight counted and the score decided on. Written by
+    `reviews.services.ranking_decide`; the pages and PDFs that show the decision read this row, not
+    a ranking recomputed later."""
+
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="ranking_decisions"
+    )
+    application = models.ForeignKey(
+        "awards.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="ranking_decisions"
+    )
+    kind = models.CharField(_("round"), max_length=10, choices=RoundKind.choices)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    material = models.DecimalField(_("material review"), max_digits=9, decimal_places=2, null=True, blank=True)
+    onsite = models.DecimalField(_("on-site review"), max_digits=9, decimal_places=2, null=True, blank=True)
+    combined = models.DecimalField(_("combined"), max_digits=9, decimal_places=2, null=True, blank=True)
+    panel_score = models.DecimalField(_("panel score"), max_digits=9, decimal_places=2, null=True, blank=True)
+    presentation_mean = models.DecimalField(
+        _("presentation score"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    presentation_scale = models.PositiveSmallIntegerField(_("scale maximum"), null=True, blank=True)
+    # The weight counted in `score` (0 when the presentation was not weighted in).
+    presentation_weight = models.PositiveSmallIntegerField(_("presentation weight (%)"), default=0)
+    score = models.DecimalField(_("score decided on"), max_digits=9, decimal_places=2, null=True, blank=True)
+    moved_on = models.BooleanField(_("moved on"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"))
+
+    class Meta:
+        verbose_name = _("ranking decision")
+        verbose_name_plural = _("ranking decisions")
+        ordering = ["cycle", "kind", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="uniq_ranking_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.kind} · {self.rank}"
+
+    @property
+    def with_presentation(self):
+        """The score with the presentation weighted in, when it was (else None), as the ranking names it."""
+        return self.score if self.presentation_weight else None

@@ -30,7 +30,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Round, RowNumber
+from django.db.models.functions import Coalesce, Round, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -55,6 +55,7 @@ from .models import (
     ItemScore,
     Panel,
     PanelScore,
+    RankingDecision,
     ReviewRound,
     ScoreSheet,
 )
@@ -497,6 +498,9 @@ class RankingRow:
     # the basis score with the presentation weighted in (scoring.with_presentation).
     presentation: PresentationFigure | None = None
     with_presentation: Decimal | None = None
+    # The score the ranking's order was decided on: with_presentation where the cycle weights the
+    # presentation and the application has one, else the basis score.
+    decisive: Decimal | None = None
 
     def score(self, basis: str) -> Decimal | None:
         return {
@@ -551,7 +555,7 @@ def _weighted(material, onsite, cycle: AwardCycle):
     )
 
 
-def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentation: bool = False):
+def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentation: bool | None = None):
     """The applications of the cycle that have a panel, best first, ordered by the database from the
     stored panel scores (page it, then `ranking_rows`).
 
@@ -559,9 +563,14 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentati
     weighted like the score), then the earlier submission, then the lower id. Applications without
     a score for the basis come last, unranked. Annotated: material, onsite, combined, basis_score,
     basis_results, the presentation figures (vetting) and with_presentation, the basis score with the
-    presentation weighted in as its scores were given (NULL where not weighted). `by_presentation`
-    orders by with_presentation first (those without it follow by the basis score).
+    presentation weighted in as its scores were given (NULL where not weighted), and decisive_score,
+    the score the order is decided on. `by_presentation` orders by with_presentation first (those
+    without it follow by the basis score); by default it does when the cycle weights the
+    presentation (> 0 %): that order is the one the cut-off, shortlisting, nomination and the
+    committee use; `by_presentation=False` is the panel-only comparison.
     """
+    if by_presentation is None:
+        by_presentation = cycle.presentation_weight > 0
     qs = (
         Application.objects.filter(pk__in=Panel.objects.filter(round__cycle=cycle).values("application_id"))
         .select_related("enterprise")
@@ -597,6 +606,9 @@ def ranked_applications(*, cycle: AwardCycle, basis: RankingBasis, by_presentati
         )
     )
     first = [F("with_presentation").desc(nulls_last=True)] if by_presentation else []
+    qs = qs.annotate(
+        decisive_score=Coalesce("with_presentation", "basis_score") if by_presentation else F("basis_score")
+    )
     return qs.order_by(
         *first,
         F("basis_score").desc(nulls_last=True),
@@ -653,18 +665,23 @@ def ranking_rows(*, cycle: AwardCycle, basis: RankingBasis, applications, start:
                 complete={k: s.complete for k, s in rounds.items()},
                 presentation=presentation_figure(app),
                 with_presentation=app.with_presentation,
+                decisive=app.decisive_score,
             )
         )
     return rows
 
 
-def cycle_ranking(*, cycle: AwardCycle, basis: RankingBasis | None = None) -> list[RankingRow]:
-    """All applications of the cycle that have a panel, best first (see `ranked_applications`).
+def cycle_ranking(
+    *, cycle: AwardCycle, basis: RankingBasis | None = None, by_presentation: bool | None = None
+) -> list[RankingRow]:
+    """All applications of the cycle that have a panel, best first (see `ranked_applications`:
+    with the presentation weighted in when the cycle weights it, unless `by_presentation=False`).
 
     `basis` defaults to combined once any on-site score exists, else material.
     """
     basis = basis or ranking_basis(cycle)
-    return ranking_rows(cycle=cycle, basis=basis, applications=ranked_applications(cycle=cycle, basis=basis))
+    ranked = ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
+    return ranking_rows(cycle=cycle, basis=basis, applications=ranked)
 
 
 @dataclass(frozen=True)
@@ -725,6 +742,30 @@ def ranking_row(*, cycle: AwardCycle, application: Application, basis: RankingBa
     return row
 
 
+def ranking_decisions(application_ids) -> dict[int, RankingDecision]:
+    """The ranking decision stored for each given application: the nomination (on-site round) where
+    made, else the shortlisting (material round). One query."""
+    order = {RoundKind.ONSITE: 0, RoundKind.MATERIAL: 1}
+    found: dict[int, RankingDecision] = {}
+    for d in sorted(
+        RankingDecision.objects.filter(application_id__in=list(application_ids)), key=lambda d: order.get(d.kind, 2)
+    ):
+        found.setdefault(d.application_id, d)
+    return found
+
+
+def decided_position(decision: RankingDecision) -> RankingPosition:
+    """A stored decision in the shape of a live ranking position (the committee's pages show either)."""
+    return RankingPosition(
+        position=decision.rank or 0,
+        rank=decision.rank,
+        material=decision.material,
+        onsite=decision.onsite,
+        combined=decision.combined,
+        with_presentation=decision.with_presentation,
+    )
+
+
 # Applications that were shortlisted for on-site review (wherever they went from there), and nominated.
 SHORTLISTED = (
     ApplicationStatus.ONSITE_REVIEW,
@@ -760,7 +801,7 @@ def ranking_summary(ranked, *, basis: RankingBasis, cut: int | None = None) -> R
     if cut is None or not 1 <= cut <= n_ranked:
         cut = (shortlisted if basis == RankingBasis.MATERIAL else nominated) or None
         cut = cut if cut is not None and cut <= n_ranked else None
-    score = ranked.values_list("basis_score", flat=True)[cut - 1] if cut else None
+    score = ranked.values_list("decisive_score", flat=True)[cut - 1] if cut else None
     return RankingSummary(n_ranked, shortlisted, nominated, cut, score)
 
 

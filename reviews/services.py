@@ -39,12 +39,14 @@ from .models import (
     ItemScore,
     Panel,
     PastClient,
+    RankingDecision,
     ReviewRound,
     ScoreSheet,
 )
 from .rules import is_own_assignment, is_self
 from .scoring import parse_percent
 from .selectors import cycle_ranking, panel_detail
+from .stage_windows import round_outside, round_stage
 
 SHEET_TEXT_MAX = TEXT_LONG  # each strengths / opportunities box and the overall comment
 RATING_NOTE_MAX = TEXT_MEDIUM  # the optional note of an expert's rating
@@ -158,9 +160,15 @@ def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembersh
 
 
 def round_save(*, cycle: AwardCycle, kind: str, opens_at: dt.datetime, closes_at: dt.datetime, by: User) -> ReviewRound:
+    """Set a round's scoring window; it must lie inside its stage's window where the cycle dates
+    that stage (refused with the reason, code "opens_outside_stage" or "closes_outside_stage")."""
     require("reviews.manage_reviews", by, cycle, _("You may not do this."))
     if closes_at <= opens_at:
         raise NotAllowed(_("A round must close after it opens."), code="window")
+    outside = round_outside(round_stage(cycle, kind), opens_at, closes_at)
+    if outside:
+        end, message = outside
+        raise NotAllowed(message, code=f"{end}_outside_stage")
     with transaction.atomic():
         rnd, created = ReviewRound.objects.update_or_create(
             cycle=cycle, kind=kind, defaults={"opens_at": opens_at, "closes_at": closes_at}
@@ -617,7 +625,10 @@ def ranking_decide(
     """Shortlist for on-site review (material round) or nominate for the committee (on-site round).
 
     The top N (or those at or above a score threshold) of the round's ranking move on; the others
-    of the round become “not approved”. Every panel of the round must be complete first.
+    of the round become “not approved”. Every panel of the round must be complete first. Where the
+    cycle weights the presentation, the ranking and the threshold use the score with the
+    presentation weighted in (`RankingRow.decisive`). Each application's rank, scores, the weight
+    counted and the score decided on are stored (`RankingDecision`) with the decision.
     """
 
     require("reviews.manage_reviews", by, cycle, _("You may not do this."))
@@ -639,7 +650,7 @@ def ranking_decide(
     if top_n is not None:
         chosen = rows[:top_n]
     else:
-        chosen = [r for r in rows if r.score(kind) is not None and r.score(kind) >= threshold]
+        chosen = [r for r in rows if r.decisive is not None and r.decisive >= threshold]
     chosen_ids = {r.application.pk for r in chosen}
     moved, dropped = [], []
     rule = {"top_n": top_n} if top_n is not None else {"threshold": str(threshold)}
@@ -648,15 +659,34 @@ def ranking_decide(
         onsite = ReviewRound.objects.filter(cycle=cycle, kind=RoundKind.ONSITE).first()
         if onsite is not None:
             rule = {**rule, "onsite_from": _local(onsite.opens_at), "onsite_to": _local(onsite.closes_at)}
+    now = timezone.now()
     with transaction.atomic():
         for r in rows:
             to = target if r.application.pk in chosen_ids else ApplicationStatus.NOT_APPROVED
-            app = application_transition(
+            weighted = r.with_presentation is not None
+            decision, _created = RankingDecision.objects.update_or_create(
                 application=r.application,
-                to_status=to,
-                by=by,
-                payload={"round": kind, "rank": r.rank, "score": str(r.score(kind)), **rule},
+                kind=kind,
+                defaults={
+                    "cycle": cycle,
+                    "rank": r.rank,
+                    "material": r.material,
+                    "onsite": r.onsite,
+                    "combined": r.combined,
+                    "panel_score": r.score(kind),
+                    "presentation_mean": r.presentation.mean if r.presentation else None,
+                    "presentation_scale": r.presentation.scale_max if r.presentation else None,
+                    "presentation_weight": r.presentation.weight if weighted else 0,
+                    "score": r.decisive,
+                    "moved_on": to == target,
+                    "decided_by": by,
+                    "decided_at": now,
+                },
             )
+            payload = {"round": kind, "rank": r.rank, "score": str(r.score(kind)), **rule}
+            if weighted:
+                payload |= {"presentation_weight": decision.presentation_weight, "with_presentation": str(r.decisive)}
+            app = application_transition(application=r.application, to_status=to, by=by, payload=payload)
             (moved if to == target else dropped).append(app)
     return moved, dropped
 

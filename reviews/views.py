@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import DeclaredConflict, ExpertProfile, Panel, ReviewRound, ScoreSheet
 from .rules import is_pool_expert
+from .stage_windows import round_stage
 
 RANKING_CHART_TOP = 25  # the chart shows the leading applications
 
@@ -339,12 +340,13 @@ def round_edit(request, pk, kind):
     initial = (
         {"opens_at": timezone.localtime(rnd.opens_at), "closes_at": timezone.localtime(rnd.closes_at)} if rnd else {}
     )
-    form = RoundForm(request.POST or None, initial=initial)
+    form = RoundForm(request.POST or None, initial=initial, stage=round_stage(cycle, kind))
     if request.method == "POST" and form.is_valid():
         try:
             services.round_save(cycle=cycle, kind=kind, by=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            field = {"opens_outside_stage": "opens_at", "closes_outside_stage": "closes_at"}.get(exc.code)
+            form.add_error(field, exc.message)
         else:
             messages.success(request, _("The round was saved."))
             return redirect(f"{_url('reviews:cycle', cycle.pk)}?round={kind}")
@@ -486,7 +488,8 @@ def ranking(request, pk):
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
-    by_presentation = request.GET.get("order") == "presentation" and cycle.presentation_weight > 0
+    # Where the cycle weights the presentation, the ranking decides with it; ?order=panel compares.
+    by_presentation = cycle.presentation_weight > 0 and request.GET.get("order") != "panel"
     ranked = selectors.ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
     summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
     categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_mixins import ReadOnly
 
-from .models import OpinionRequest, PresentationScore, PresentationSession, Recommendation
+from .models import OpinionRequest, PresentationResult, PresentationScore, PresentationSession, Recommendation
 
 
 @admin.register(Recommendation)
@@ -40,3 +40,12 @@ class PresentationScoreAdmin(ReadOnly, admin.ModelAdmin):
 
     list_display = ["slot", "by", "score", "scale_max", "weight", "given_at"]
     list_select_related = ["slot__application__enterprise", "slot__application__cycle", "slot__session__cycle", "by"]
+
+
+@admin.register(PresentationResult)
+class PresentationResultAdmin(ReadOnly, admin.ModelAdmin):
+    """Each application's presentation figure as the services keep it from the scores: read-only."""
+
+    list_display = ["application", "cycle", "n", "fraction", "scale_max", "weight", "updated_at"]
+    list_filter = ["cycle"]
+    list_select_related = ["application__enterprise", "application__cycle", "cycle"]

@@ -107,7 +107,23 @@ def seed_opinions(ctx: DemoContext) -> None:
             app.refresh_from_db()
             if app.status == ApplicationStatus.INELIGIBLE:
                 break  # the veto ended it: the other departments' answers are no longer needed
+    _backdate_opinions(cycle)
     ctx.log("Department opinions: answers for five applications, one veto, one record in the dossier, one open.")
+
+
+def _backdate_opinions(cycle: AwardCycle) -> None:
+    """The requests were sent, and answered, in the department opinions stage's window (the demo's
+    cycle is in its material review today: awards.demo.backdate_current); the one still open is overdue."""
+    window = CycleStage.objects.filter(cycle=cycle, kind=StageKind.OPINIONS).first()
+    if window is None or window.starts_on is None or window.ends_on is None:
+        return
+    start = dt.datetime(window.starts_on.year, window.starts_on.month, window.starts_on.day, 10, 0, tzinfo=SH)
+    for n, req in enumerate(OpinionRequest.objects.filter(application__cycle=cycle).order_by("pk")):
+        OpinionRequest.objects.filter(pk=req.pk).update(
+            sent_at=start,
+            deadline=window.ends_on,
+            answered_at=start + dt.timedelta(days=7, minutes=13 * n) if req.answered_at else None,
+        )
 
 
 PRESENTED = ("kangning", "xiangnan")

@@ -232,3 +232,33 @@ class PresentationScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot} · {self.score}/{self.scale_max}"
+
+
+class PresentationResult(models.Model):
+    """The panel's presentation figure of one application, kept by the presentation services in the
+    same transaction as every score written or removed, so that the ranking joins one row instead of
+    aggregating the scores per application: the count of scores, the mean share of each score's own
+    scale maximum, and the scale and weight stored with the latest score (the weight in force)."""
+
+    application = models.OneToOneField(
+        "awards.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="presentation_result",
+    )
+    cycle = models.ForeignKey(
+        "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="presentation_results"
+    )
+    n = models.PositiveSmallIntegerField(_("scores"))
+    fraction = models.DecimalField(_("mean share of the scale"), max_digits=20, decimal_places=10)
+    scale_max = models.PositiveSmallIntegerField(_("scale maximum"))
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("presentation result")
+        verbose_name_plural = _("presentation results")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.fraction} · {self.weight} %"

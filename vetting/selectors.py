@@ -9,20 +9,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Avg,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -37,6 +31,7 @@ from core.models import User
 from .models import (
     OpinionRequest,
     PresentationNote,
+    PresentationResult,
     PresentationScore,
     PresentationSession,
     PresentationSlot,
@@ -160,7 +155,7 @@ def cycle_departments(cycle: AwardCycle) -> QuerySet[User]:
 # --- 陈述答辩 presentation and defence -------------------------------------------------------------
 
 
-SHARE = DecimalField(max_digits=20, decimal_places=10)
+FRACTION_PLACES = Decimal("0.0000000001")  # PresentationResult.fraction
 
 
 @dataclass(frozen=True)
@@ -302,21 +297,26 @@ def score_of_member(slot: PresentationSlot, user: User) -> PresentationScore | N
 
 
 def presentation_annotations() -> dict:
-    """Each application's presentation figures as annotations (one query with the ranking): the
-    count of scores, the mean share of each score's own scale maximum, and the latest score's scale
-    and weight. Read them back with `presentation_figure`."""
-    rows = PresentationScore.objects.filter(slot__application_id=OuterRef("pk"))
-    per_app = rows.order_by().values("slot__application_id")
-    share = ExpressionWrapper(
-        Cast("score", SHARE) / F("scale_max"), output_field=DecimalField(max_digits=20, decimal_places=10)
-    )
-    latest = rows.order_by("-given_at", "-pk")
+    """Each application's stored presentation figures (`PresentationResult`, kept by the services
+    with every score) as annotations: one LEFT JOIN with the ranking, not a subquery per row. Read
+    them back with `presentation_figure`."""
     return {
-        "presentation_n": Subquery(per_app.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
-        "presentation_fraction": Subquery(per_app.annotate(f=Avg(share)).values("f")[:1], output_field=SHARE),
-        "presentation_scale": Subquery(latest.values("scale_max")[:1], output_field=IntegerField()),
-        "presentation_weight": Subquery(latest.values("weight")[:1], output_field=IntegerField()),
+        "presentation_n": F("presentation_result__n"),
+        "presentation_fraction": F("presentation_result__fraction"),
+        "presentation_scale": F("presentation_result__scale_max"),
+        "presentation_weight": F("presentation_result__weight"),
     }
+
+
+def _figure(n: int, fraction, scale_max: int, weight: int) -> PresentationFigure:
+    fraction = Decimal(fraction)
+    return PresentationFigure(
+        n=n,
+        mean=(fraction * scale_max).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        scale_max=scale_max,
+        fraction=fraction,
+        weight=weight,
+    )
 
 
 def presentation_figure(application) -> PresentationFigure | None:
@@ -324,37 +324,37 @@ def presentation_figure(application) -> PresentationFigure | None:
     n = getattr(application, "presentation_n", None)
     if not n:
         return None
-    fraction = Decimal(application.presentation_fraction)
-    scale = application.presentation_scale
-    return PresentationFigure(
-        n=n,
-        mean=(fraction * scale).quantize(Decimal("0.01"), ROUND_HALF_UP),
-        scale_max=scale,
-        fraction=fraction,
-        weight=application.presentation_weight,
+    return _figure(
+        n, application.presentation_fraction, application.presentation_scale, application.presentation_weight
     )
 
 
 def presentation_figures(application_ids: Iterable[int]) -> dict[int, PresentationFigure]:
-    """The presentation score per application, from the stored rows: one query."""
+    """The presentation figure per application, from the stored results: one query."""
+    return {
+        app_id: _figure(n, fraction, scale_max, weight)
+        for app_id, n, fraction, scale_max, weight in PresentationResult.objects.filter(
+            application_id__in=list(application_ids)
+        ).values_list("application_id", "n", "fraction", "scale_max", "weight")
+    }
+
+
+def presentation_figures_from_scores(application_ids: Iterable[int]) -> dict[int, PresentationFigure]:
+    """The presentation figure per application computed from its scores (the services store it as
+    `PresentationResult`; everything else reads that): the mean of score / own scale maximum, the
+    scale and weight of the latest score. One query."""
     rows = defaultdict(list)
-    for app_id, score, scale_max, weight, given_at in (
+    for app_id, score, scale_max, weight in (
         PresentationScore.objects.filter(slot__application_id__in=list(application_ids))
         .order_by("given_at", "pk")
-        .values_list("slot__application_id", "score", "scale_max", "weight", "given_at")
+        .values_list("slot__application_id", "score", "scale_max", "weight")
     ):
-        rows[app_id].append((score, scale_max, weight, given_at))
+        rows[app_id].append((score, scale_max, weight))
     figures = {}
     for app_id, scores in rows.items():
-        _score, scale_max, weight, _at = scores[-1]
-        fraction = sum(Decimal(s) / Decimal(m) for s, m, _w, _a in scores) / len(scores)
-        figures[app_id] = PresentationFigure(
-            n=len(scores),
-            mean=(fraction * scale_max).quantize(Decimal("0.01"), ROUND_HALF_UP),
-            scale_max=scale_max,
-            fraction=fraction,
-            weight=weight,
-        )
+        _score, scale_max, weight = scores[-1]
+        fraction = sum(Decimal(s) / Decimal(m) for s, m, _w in scores) / len(scores)
+        figures[app_id] = _figure(len(scores), fraction.quantize(FRACTION_PLACES), scale_max, weight)
     return figures
 
 

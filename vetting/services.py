@@ -38,6 +38,7 @@ from .enums import InvitationResponse, SessionStatus
 from .models import (
     OpinionRequest,
     PresentationNote,
+    PresentationResult,
     PresentationScore,
     PresentationSession,
     PresentationSlot,
@@ -528,6 +529,7 @@ def presentation_unschedule(*, slot: PresentationSlot, by: User, reason: str) ->
                 },
             )
         current.delete()
+        presentation_results_refresh(application_ids=[app.pk])
 
 
 def presentation_invite(*, slot: PresentationSlot, by: User) -> PresentationSlot:
@@ -698,7 +700,37 @@ def presentation_score_record(*, slot: PresentationSlot, by: User, score) -> Pre
                 "weight": row.weight,
             },
         )
+        presentation_results_refresh(application_ids=[slot.application_id])
     return row
+
+
+def presentation_results_refresh(*, application_ids) -> None:
+    """Store each application's presentation figure (`PresentationResult`) from its scores, or drop
+    it when none is left. Every service that writes or removes a score calls it in its transaction;
+    the ranking and every page read the stored row."""
+    ids = sorted({int(pk) for pk in application_ids})
+    figures = selectors.presentation_figures_from_scores(ids)
+    cycles = dict(Application.objects.filter(pk__in=ids).values_list("pk", "cycle_id"))
+    now = timezone.now()
+    with transaction.atomic():
+        PresentationResult.objects.filter(application_id__in=ids).exclude(application_id__in=list(figures)).delete()
+        PresentationResult.objects.bulk_create(
+            [
+                PresentationResult(
+                    application_id=app_id,
+                    cycle_id=cycles[app_id],
+                    n=f.n,
+                    fraction=f.fraction,
+                    scale_max=f.scale_max,
+                    weight=f.weight,
+                    updated_at=now,
+                )
+                for app_id, f in figures.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["application"],
+            update_fields=["cycle", "n", "fraction", "scale_max", "weight", "updated_at"],
+        )
 
 
 def _session_move(

@@ -34,3 +34,50 @@ def test_demo_applications_have_content(db):
     assert "市应急管理局" in vetoed.transitions.last().comment
     checks = {c.key: c.ok for c in sections.eligibility_checks(ineligible)}
     assert checks["years_in_operation"] is False
+
+
+def test_the_current_demo_cycle_is_where_its_data_says(db, client_for):
+    """Today falls in the material review, where the demo's open round runs; every earlier step of
+    the applications happened inside its stage's window, and the home page's timeline says so."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from awards.enums import StageKind as K
+    from awards.models import ApplicationTransition, AwardCycle
+    from reviews.models import ReviewRound
+    from vetting.models import OpinionRequest, PresentationSession
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cycle = AwardCycle.objects.exclude(year=2017).get()
+    stages = {s.kind: s for s in cycle.stages.all()}
+    today = timezone.localdate()
+    material = stages[K.MATERIAL_REVIEW]
+    assert material.starts_on <= today <= material.ends_on
+    assert timezone.localtime(cycle.applications_close_at).date() < stages[K.RECOMMENDATION].starts_on
+    rnd = ReviewRound.objects.get(cycle=cycle, kind="material")
+    assert rnd.is_open()
+    assert material.starts_on <= timezone.localtime(rnd.opens_at).date()
+    assert timezone.localtime(rnd.closes_at).date() <= material.ends_on
+    window_of = {
+        ApplicationStatus.SUBMITTED: (
+            timezone.localtime(cycle.applications_open_at).date(),
+            timezone.localtime(cycle.applications_close_at).date(),
+        ),
+        ApplicationStatus.RECOMMENDED: (stages[K.RECOMMENDATION].starts_on, stages[K.RECOMMENDATION].ends_on),
+        ApplicationStatus.ELIGIBLE: (stages[K.ELIGIBILITY].starts_on, stages[K.ELIGIBILITY].ends_on),
+        ApplicationStatus.RETURNED: (stages[K.ELIGIBILITY].starts_on, stages[K.ELIGIBILITY].ends_on),
+        ApplicationStatus.MATERIAL_REVIEW: (material.starts_on, material.ends_on),
+    }
+    for t in ApplicationTransition.objects.filter(application__cycle=cycle, to_status__in=window_of):
+        starts, ends = window_of[t.to_status]
+        assert starts <= timezone.localtime(t.at).date() <= ends, (t.to_status, t.at)
+    opinions = stages[K.OPINIONS]
+    for req in OpinionRequest.objects.filter(application__cycle=cycle):
+        assert opinions.starts_on <= timezone.localtime(req.sent_at).date() <= req.deadline == opinions.ends_on
+    presentation = stages[K.PRESENTATION]
+    for session in PresentationSession.objects.filter(cycle=cycle):
+        assert presentation.starts_on <= timezone.localtime(session.starts_at).date() <= presentation.ends_on
+    home = client_for(None).get("/").content.decode()
+    span = f"{material.starts_on.isoformat()} – {material.ends_on.isoformat()}"
+    assert span in home and material.ends_on - material.starts_on == dt.timedelta(days=19)

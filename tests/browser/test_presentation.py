@@ -149,7 +149,7 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
     # The office's ranking: the presentation score and the weighted figure beside the panel score.
     page = open_page(lang=lang)
     login(page, secretary.email)
-    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/?basis=material&order=presentation")
+    page.goto(page.base + f"/reviews/office/cycle/{cycle.pk}/ranking/?basis=material")
     body = page.locator("main").inner_text()
     screenshot(page, f"presentation-ranking-{suffix}")
     assert "86.50" in body and "735.00" in body  # (0.8 × 0.7025 + 0.2 × 0.865) × 1000 = 562 + 173

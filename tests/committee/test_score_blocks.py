@@ -29,6 +29,7 @@ from tests.factories.core import UserFactory
 from tests.factories.reviews import framework_items, panel_with, recorded_consensus, submitted_sheet
 from vetting.enums import SessionStatus
 from vetting.models import PresentationScore, PresentationSession, PresentationSlot
+from vetting.services import presentation_results_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,7 @@ def _presented(application, secretary, scores, weight=20):
         PresentationScore.objects.create(
             slot=slot, by=UserFactory(), score=score, scale_max=100, weight=weight, given_at=timezone.now()
         )
+    presentation_results_refresh(application_ids=[application.pk])
 
 
 def test_report_shows_the_presentation_figures_as_the_dossier_does(scored, secretary):
@@ -171,6 +173,57 @@ def test_report_shows_the_presentation_figures_as_the_dossier_does(scored, secre
     assert (dossier.presentation.mean, dossier.with_presentation) == (Decimal("80.00"), Decimal("672.00"))
     html = render_to_string("committee/pdf/report.html", {**report_context(meeting), "generated_at": 1})
     assert "80.00" in html and "672.00" in html and "<canvas" not in html
+
+
+def test_the_agenda_follows_the_ranking_with_the_presentation_weighted_in(cycle, secretary, members):
+    # Panel (combined 0.4 × material + 0.6 × on-site): A 0.4 × 550 + 0.6 × 700 = 640.00 < B 680.00.
+    # With the presentation at 20 %: A (0.8 × 0.64 + 0.2 × 0.80) × 1000 = 672.00 comes first (B was not heard).
+    from committee.services import meeting_agenda_sync
+
+    mat, ons = _experts(cycle, 2), _experts(cycle, 2, start=2)
+    a, b = nominated_application(cycle), nominated_application(cycle)
+    _score(a, RoundKind.MATERIAL, mat, [50, 60])
+    _score(a, RoundKind.ONSITE, ons, [70, 70])
+    _score(b, RoundKind.MATERIAL, mat, [80, 80])
+    _score(b, RoundKind.ONSITE, ons, [60, 60])
+    AwardCycle.objects.filter(pk=cycle.pk).update(presentation_weight=20)
+    cycle.refresh_from_db()
+    _presented(a, secretary, [85, 75])
+    meeting = schedule(cycle, secretary)
+    meeting_agenda_sync(meeting=meeting, by=secretary)
+    assert {x.application_id: x.rank for x in meeting.ballots.all()} == {a.pk: 1, b.pk: 2}
+
+
+def test_the_committee_pages_show_the_decision_as_it_was_stored(scored, secretary):
+    from reviews.enums import RankingBasis
+    from reviews.models import RankingDecision
+
+    AwardCycle.objects.filter(pk=scored["a"].cycle_id).update(presentation_weight=20)
+    _presented(scored["a"], secretary, [85, 75])  # today 672.00 with the presentation
+    RankingDecision.objects.create(
+        cycle_id=scored["a"].cycle_id,
+        application=scored["a"],
+        kind=RankingBasis.ONSITE,
+        rank=1,
+        material=Decimal("550.00"),
+        onsite=Decimal("700.00"),
+        combined=Decimal("640.00"),
+        panel_score=Decimal("700.00"),
+        presentation_mean=Decimal("90.00"),
+        presentation_scale=100,
+        presentation_weight=20,
+        score=Decimal("740.00"),  # as decided then: (0.8 × 0.70 + 0.2 × 0.90) × 1000
+        moved_on=True,
+        decided_by=secretary,
+        decided_at=timezone.now(),
+    )
+    meeting = Meeting.objects.get(pk=scored["meeting"].pk)
+    ctx = selectors.expert_review_report(meeting).context
+    figures = {x.application_id: (r.rank, r.with_presentation) for x, r, _p in ctx["nominees"]}
+    assert figures[scored["a"].pk] == (1, Decimal("740.00"))
+    assert figures[scored["b"].pk][1] is None  # no stored decision: its live place
+    dossier = selectors.candidate_scores(meeting.ballots.get(application=scored["a"])).context["ranking"]
+    assert (dossier.rank, dossier.with_presentation) == (1, Decimal("740.00"))
 
 
 def test_report_has_no_presentation_columns_without_a_presentation(scored):

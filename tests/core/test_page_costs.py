@@ -49,6 +49,7 @@ from vetting.models import (
     PresentationSlot,
     Recommendation,
 )
+from vetting.services import presentation_results_refresh
 
 SMALL, GROWN = 2, 6
 MAX_QUERIES = 30
@@ -193,6 +194,7 @@ class World:
         )
         PresentationNote.objects.create(slot=slot, category="4.1", question="问", by=self.experts[0], recorded_at=now)
         PresentationScore.objects.create(slot=slot, by=self.experts[0], score=80, scale_max=100, weight=0, given_at=now)
+        presentation_results_refresh(application_ids=[slot.application_id])
 
     def _site_visit(self, i: int) -> None:
         """A shortlisted application with its on-site panel (led by experts[0]) and an open visit with a log."""

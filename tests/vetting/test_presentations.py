@@ -645,8 +645,8 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     presentation_session_open(session=session, by=secretary)
     slot = PresentationSlot.objects.select_related("session__cycle").get(pk=slot.pk)
     presentation_score_record(slot=slot, by=panel_member, score=100)
-    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)
-    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=True)
+    plain = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL, by_presentation=False)
+    weighted = ranked_applications(cycle=presenting_cycle, basis=RankingBasis.MATERIAL)  # the cycle weights it
     assert [a.pk for a in plain] == [presenting_a.pk, presenting_b.pk]
     assert [(a.pk, a.with_presentation) for a in weighted] == [
         (presenting_b.pk, Decimal("720.00")),
@@ -654,9 +654,9 @@ def test_the_ranking_orders_with_the_presentation_weighted_in_on_request(
     ]
     c = client_for(secretary)
     url = reverse("reviews:ranking", args=[presenting_cycle.pk])
-    page = c.get(url, {"basis": "material", "order": "presentation"}).content.decode()
+    page = c.get(url, {"basis": "material"}).content.decode()  # by default: with the presentation
     assert page.index(presenting_b.display_name) < page.index(presenting_a.display_name) and "720.00" in page
-    page = c.get(url, {"basis": "material"}).content.decode()
+    page = c.get(url, {"basis": "material", "order": "panel"}).content.decode()  # the comparison
     assert page.index(presenting_a.display_name) < page.index(presenting_b.display_name)
 
 
@@ -891,3 +891,24 @@ def test_session_and_slot_loaders(
                 loader(user=user, pk=session.pk if loader is vetting_selectors.session_for else invited.pk)
         with pytest.raises(Http404):
             loader(user=secretary if loader is vetting_selectors.session_for else users[0], pk=987654321)
+
+
+def test_the_stored_result_follows_every_score_written(open_slot, panel_member, second_member, presenting_cycle):
+    """The ranking joins PresentationResult: the services keep it with every score, in one transaction."""
+    from vetting.models import PresentationResult
+
+    presentation_score_record(slot=open_slot, by=panel_member, score=80)
+    result = PresentationResult.objects.get(application=open_slot.application)
+    assert (result.n, result.fraction, result.scale_max, result.cycle_id) == (
+        1,
+        Decimal("0.8"),
+        100,
+        presenting_cycle.pk,
+    )
+    presentation_score_record(slot=open_slot, by=second_member, score=70)
+    presentation_score_record(slot=open_slot, by=panel_member, score=90)  # rescored: replaces 80
+    result.refresh_from_db()
+    assert (result.n, result.fraction) == (2, Decimal("0.8"))  # (0.90 + 0.70) / 2
+    PresentationScore.objects.all().delete()
+    vetting_services.presentation_results_refresh(application_ids=[open_slot.application_id])
+    assert not PresentationResult.objects.exists()  # no score left, no figure
