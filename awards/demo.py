@@ -16,8 +16,7 @@ from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.validators import credit_code_with_check
 
 from . import sections
-from .enums import ApplicationStatus as S
-from .enums import AttachmentKind, CycleRole, CycleStatus, DayCount, StageKind
+from .enums import ApplicationStatus, AttachmentKind, CycleRole, CycleStatus, DayCount, StageKind
 from .models import (
     Application,
     ApplicationAttachment,
@@ -52,27 +51,48 @@ COMMITTEE_UNITS = [
 
 # Paths through the workflow to reach each demo status; who makes each step.
 PATHS: dict[str, list[tuple[str, str]]] = {
-    S.DRAFT: [],
-    S.SUBMITTED: [(S.SUBMITTED, "applicant")],
-    S.RETURNED: [(S.SUBMITTED, "applicant"), (S.RETURNED, "secretary")],
-    S.ELIGIBLE: [(S.SUBMITTED, "applicant"), (S.ELIGIBLE, "secretary")],
-    S.INELIGIBLE: [(S.SUBMITTED, "applicant"), (S.INELIGIBLE, "secretary")],
-    S.MATERIAL_REVIEW: [(S.SUBMITTED, "applicant"), (S.ELIGIBLE, "secretary"), (S.MATERIAL_REVIEW, "secretary")],
+    ApplicationStatus.DRAFT: [],
+    ApplicationStatus.SUBMITTED: [(ApplicationStatus.SUBMITTED, "applicant")],
+    ApplicationStatus.RETURNED: [(ApplicationStatus.SUBMITTED, "applicant"), (ApplicationStatus.RETURNED, "secretary")],
+    ApplicationStatus.ELIGIBLE: [(ApplicationStatus.SUBMITTED, "applicant"), (ApplicationStatus.ELIGIBLE, "secretary")],
+    ApplicationStatus.INELIGIBLE: [
+        (ApplicationStatus.SUBMITTED, "applicant"),
+        (ApplicationStatus.INELIGIBLE, "secretary"),
+    ],
+    ApplicationStatus.MATERIAL_REVIEW: [
+        (ApplicationStatus.SUBMITTED, "applicant"),
+        (ApplicationStatus.ELIGIBLE, "secretary"),
+        (ApplicationStatus.MATERIAL_REVIEW, "secretary"),
+    ],
 }
-PATHS[S.ONSITE_REVIEW] = [*PATHS[S.MATERIAL_REVIEW], (S.ONSITE_REVIEW, "secretary")]
-PATHS[S.NOMINATED] = [*PATHS[S.ONSITE_REVIEW], (S.NOMINATED, "secretary")]
-PATHS[S.NOT_APPROVED] = [*PATHS[S.NOMINATED], (S.NOT_APPROVED, "secretary")]
-PATHS[S.APPROVED] = [*PATHS[S.NOMINATED], (S.APPROVED, "secretary")]
-PATHS[S.PUBLIC_NOTICE] = [*PATHS[S.APPROVED], (S.PUBLIC_NOTICE, "secretary")]
-PATHS[S.AWARDED] = [*PATHS[S.PUBLIC_NOTICE], (S.AWARDED, "secretary")]
+PATHS[ApplicationStatus.ONSITE_REVIEW] = [
+    *PATHS[ApplicationStatus.MATERIAL_REVIEW],
+    (ApplicationStatus.ONSITE_REVIEW, "secretary"),
+]
+PATHS[ApplicationStatus.NOMINATED] = [
+    *PATHS[ApplicationStatus.ONSITE_REVIEW],
+    (ApplicationStatus.NOMINATED, "secretary"),
+]
+PATHS[ApplicationStatus.NOT_APPROVED] = [
+    *PATHS[ApplicationStatus.NOMINATED],
+    (ApplicationStatus.NOT_APPROVED, "secretary"),
+]
+PATHS[ApplicationStatus.APPROVED] = [*PATHS[ApplicationStatus.NOMINATED], (ApplicationStatus.APPROVED, "secretary")]
+PATHS[ApplicationStatus.PUBLIC_NOTICE] = [
+    *PATHS[ApplicationStatus.APPROVED],
+    (ApplicationStatus.PUBLIC_NOTICE, "secretary"),
+]
+PATHS[ApplicationStatus.AWARDED] = [*PATHS[ApplicationStatus.PUBLIC_NOTICE], (ApplicationStatus.AWARDED, "secretary")]
 
 COMMENTS = {
-    S.RETURNED: (
+    ApplicationStatus.RETURNED: (
         "请补充近三年财务结果数据及质量管理体系认证证书扫描件。"
         "Please add three years of financial results and the QMS certificate."
     ),
-    S.INELIGIBLE: "成立不满三年，不符合申报条件。Founded less than three years ago: not eligible.",
-    S.NOT_APPROVED: "评审委员会投票未达到通过比例。The committee vote did not reach the pass threshold.",
+    ApplicationStatus.INELIGIBLE: "成立不满三年，不符合申报条件。Founded less than three years ago: not eligible.",
+    ApplicationStatus.NOT_APPROVED: (
+        "评审委员会投票未达到通过比例。The committee vote did not reach the pass threshold."
+    ),
 }
 
 # key, division, org code seed, zh, en, industry, founded, employees
@@ -201,22 +221,22 @@ ENTERPRISES = [
 
 # (enterprise key, cycle key, target status, award level code)
 APPLICATIONS = [
-    ("dijing", "2017", S.AWARDED, "mayor"),
-    ("jinxing", "2017", S.AWARDED, "mayor"),
-    ("xiangnan", "2017", S.NOT_APPROVED, None),
-    ("dongjiang", "2017", S.NOT_APPROVED, None),
-    ("xiangyun", "2017", S.INELIGIBLE, None),
-    ("linfeng", "current", S.DRAFT, None),
-    ("yuxin", "current", S.SUBMITTED, None),
-    ("nanling", "current", S.RETURNED, None),
-    ("xiangyun", "current", S.ELIGIBLE, None),
-    ("kangning", "current", S.ELIGIBLE, None),
-    ("huaxin", "current", S.DRAFT, None),
-    ("qingshan", "current", S.ELIGIBLE, None),
-    ("ruida", "current", S.INELIGIBLE, None),
-    ("dongjiang", "current", S.SUBMITTED, None),
+    ("dijing", "2017", ApplicationStatus.AWARDED, "mayor"),
+    ("jinxing", "2017", ApplicationStatus.AWARDED, "mayor"),
+    ("xiangnan", "2017", ApplicationStatus.NOT_APPROVED, None),
+    ("dongjiang", "2017", ApplicationStatus.NOT_APPROVED, None),
+    ("xiangyun", "2017", ApplicationStatus.INELIGIBLE, None),
+    ("linfeng", "current", ApplicationStatus.DRAFT, None),
+    ("yuxin", "current", ApplicationStatus.SUBMITTED, None),
+    ("nanling", "current", ApplicationStatus.RETURNED, None),
+    ("xiangyun", "current", ApplicationStatus.ELIGIBLE, None),
+    ("kangning", "current", ApplicationStatus.ELIGIBLE, None),
+    ("huaxin", "current", ApplicationStatus.DRAFT, None),
+    ("qingshan", "current", ApplicationStatus.ELIGIBLE, None),
+    ("ruida", "current", ApplicationStatus.INELIGIBLE, None),
+    ("dongjiang", "current", ApplicationStatus.SUBMITTED, None),
     # Eligible and complete, so that the expert-review demo can put them under material review.
-    ("xiangnan", "current", S.ELIGIBLE, None),
+    ("xiangnan", "current", ApplicationStatus.ELIGIBLE, None),
 ]
 
 
@@ -408,14 +428,14 @@ def seed_applications(ctx: DemoContext) -> None:
             app = Application.objects.create(enterprise=ent, cycle=cycle, basic_info=sections.basic_from_profile(ent))
             if cycle_key == "current":
                 # The current cycle's applications are filled in and submitted as an enterprise would.
-                _fill_content(app, applicant, complete=target != S.DRAFT)
+                _fill_content(app, applicant, complete=target != ApplicationStatus.DRAFT)
             actors = {"applicant": applicant, "secretary": ctx.users["secretary"]}
             for step, who in _path(cycle, target):
                 app.refresh_from_db()
-                if cycle_key == "current" and step == S.SUBMITTED:
+                if cycle_key == "current" and step == ApplicationStatus.SUBMITTED:
                     app = application_submit(application=app, by=applicant, notify=False)
                     continue
-                if step == S.RECOMMENDED:
+                if step == ApplicationStatus.RECOMMENDED:
                     from vetting.services import application_recommend  # noqa: PLC0415 -- vetting builds on awards
 
                     application_recommend(
@@ -426,21 +446,21 @@ def seed_applications(ctx: DemoContext) -> None:
                         notify=False,
                     )
                     continue
-                if cycle_key == "current" and step == S.RETURNED:
+                if cycle_key == "current" and step == ApplicationStatus.RETURNED:
                     app = application_decide_eligibility(
                         application=app,
                         by=actors["secretary"],
-                        decision=S.RETURNED,
-                        reason=COMMENTS[S.RETURNED],
+                        decision=ApplicationStatus.RETURNED,
+                        reason=COMMENTS[ApplicationStatus.RETURNED],
                         section_comments=RETURN_COMMENTS,
                         resubmit_by=timezone.now() + dt.timedelta(days=14),
                         notify=False,
                     )
                     continue
                 extra = {}
-                if step == S.SUBMITTED:
+                if step == ApplicationStatus.SUBMITTED:
                     extra.update(sections.names_of_record(ent))
-                if step == S.AWARDED and level_code:
+                if step == ApplicationStatus.AWARDED and level_code:
                     level = cycle.levels.get(code=level_code)
                     extra.update(award_level=level, record_level_zh=level.name_zh, record_level_en=level.name_en)
                 app = application_transition(
@@ -460,8 +480,8 @@ def _path(cycle: AwardCycle, target: str) -> list[tuple[str, str]]:
     """The steps to `target` in this cycle: a cycle that runs a recommendation has it after the
     submission (the district's recommending body recommends, see seed_recommenders)."""
     path = PATHS[target]
-    if StageKind.RECOMMENDATION in cycle.stage_kinds() and target != S.SUBMITTED and path:
-        return [path[0], (S.RECOMMENDED, "recommender"), *path[1:]]
+    if StageKind.RECOMMENDATION in cycle.stage_kinds() and target != ApplicationStatus.SUBMITTED and path:
+        return [path[0], (ApplicationStatus.RECOMMENDED, "recommender"), *path[1:]]
     return path
 
 
@@ -469,12 +489,12 @@ def _path(cycle: AwardCycle, target: str) -> list[tuple[str, str]]:
 APPLICATIONS_OPEN_DAYS_AGO, APPLICATIONS_CLOSE_DAYS_AGO = 80, 45
 RECOMMENDATION_ENDS_DAYS_AGO = 33  # the eligibility review starts the day after
 CURRENT_DAYS_AGO = {
-    S.SUBMITTED: 50,
-    S.RECOMMENDED: 40,
-    S.ELIGIBLE: 28,
-    S.INELIGIBLE: 28,
-    S.RETURNED: 28,
-    S.MATERIAL_REVIEW: 6,
+    ApplicationStatus.SUBMITTED: 50,
+    ApplicationStatus.RECOMMENDED: 40,
+    ApplicationStatus.ELIGIBLE: 28,
+    ApplicationStatus.INELIGIBLE: 28,
+    ApplicationStatus.RETURNED: 28,
+    ApplicationStatus.MATERIAL_REVIEW: 6,
 }
 VETO_DAYS_AGO = 15  # a department's record that ends an application (opinions stage)
 
@@ -529,7 +549,7 @@ def backdate_current(ctx: DemoContext) -> None:
         dates = {status: at(days) + dt.timedelta(hours=n % 6) for status, days in CURRENT_DAYS_AGO.items()}
         for t in app.transitions.all():
             when = dates.get(t.to_status)
-            if t.to_status == S.INELIGIBLE and app.pk in vetoed:
+            if t.to_status == ApplicationStatus.INELIGIBLE and app.pk in vetoed:
                 when = at(VETO_DAYS_AGO, 15)
             if when is not None:
                 ApplicationTransition.objects.filter(pk=t.pk).update(at=when)
@@ -537,28 +557,28 @@ def backdate_current(ctx: DemoContext) -> None:
         last = app.transitions.order_by("-at", "-pk").first()
         Application.objects.filter(pk=app.pk).update(
             status_changed_at=last.at if last else app.status_changed_at,
-            submitted_at=dates[S.SUBMITTED] if app.submitted_at else None,
+            submitted_at=dates[ApplicationStatus.SUBMITTED] if app.submitted_at else None,
         )
 
 
 def _backdate_2017(app: Application) -> None:
     """Give the 2017 history the dates of the real process instead of today's."""
     dates = {
-        S.SUBMITTED: _at(2017, 9, 25),
-        S.ELIGIBLE: _at(2017, 10, 10),
-        S.INELIGIBLE: _at(2017, 10, 10),
-        S.MATERIAL_REVIEW: _at(2017, 10, 16),
-        S.ONSITE_REVIEW: _at(2017, 11, 20),
-        S.NOMINATED: _at(2017, 12, 28),
-        S.APPROVED: _at(2018, 1, 15, 16),
-        S.NOT_APPROVED: _at(2018, 1, 15, 16),
-        S.PUBLIC_NOTICE: _at(2018, 1, 18),
-        S.AWARDED: _at(2018, 1, 26),
+        ApplicationStatus.SUBMITTED: _at(2017, 9, 25),
+        ApplicationStatus.ELIGIBLE: _at(2017, 10, 10),
+        ApplicationStatus.INELIGIBLE: _at(2017, 10, 10),
+        ApplicationStatus.MATERIAL_REVIEW: _at(2017, 10, 16),
+        ApplicationStatus.ONSITE_REVIEW: _at(2017, 11, 20),
+        ApplicationStatus.NOMINATED: _at(2017, 12, 28),
+        ApplicationStatus.APPROVED: _at(2018, 1, 15, 16),
+        ApplicationStatus.NOT_APPROVED: _at(2018, 1, 15, 16),
+        ApplicationStatus.PUBLIC_NOTICE: _at(2018, 1, 18),
+        ApplicationStatus.AWARDED: _at(2018, 1, 26),
     }
     for t in app.transitions.all():
         ApplicationTransition.objects.filter(pk=t.pk).update(at=dates.get(t.to_status, t.at))
     Application.objects.filter(pk=app.pk).update(
-        status_changed_at=dates.get(app.status, app.status_changed_at), submitted_at=dates[S.SUBMITTED]
+        status_changed_at=dates.get(app.status, app.status_changed_at), submitted_at=dates[ApplicationStatus.SUBMITTED]
     )
 
 
@@ -727,7 +747,7 @@ def _backfill_content(app: Application, applicant) -> None:
     """A database seeded before applications had content: add it once, with a snapshot if submitted."""
     if app.attachments.exists() or app.basic_info:
         return
-    complete = app.status != S.DRAFT
+    complete = app.status != ApplicationStatus.DRAFT
     content = _content(app, complete=complete)
     Application.objects.filter(pk=app.pk).update(**{sections.SECTION_FIELDS[s]: data for s, data in content.items()})
 

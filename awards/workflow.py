@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .enums import Actor, CycleStatus, StageKind
-from .enums import ApplicationStatus as S
+from .enums import Actor, ApplicationStatus, CycleStatus, StageKind
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,10 @@ DEFAULT_STAGES: tuple[str, ...] = (
 REQUIRED_STAGES = frozenset({K.ELIGIBILITY, K.MATERIAL_REVIEW, K.COMMITTEE, K.PUBLIC_NOTICE, K.GOVERNMENT_APPROVAL})
 # The scored review stages and the status an application holds while each runs.
 REVIEW_STAGE_STATUS = {
-    K.MATERIAL_REVIEW: S.MATERIAL_REVIEW,
-    K.PRESENTATION: S.PRESENTATION,
-    K.ONSITE_REVIEW: S.ONSITE_REVIEW,
-    K.SOCIAL_EVALUATION: S.SOCIAL_EVALUATION,
+    K.MATERIAL_REVIEW: ApplicationStatus.MATERIAL_REVIEW,
+    K.PRESENTATION: ApplicationStatus.PRESENTATION,
+    K.ONSITE_REVIEW: ApplicationStatus.ONSITE_REVIEW,
+    K.SOCIAL_EVALUATION: ApplicationStatus.SOCIAL_EVALUATION,
 }
 
 
@@ -63,57 +62,57 @@ def _derive(kinds: tuple[str, ...]) -> dict[tuple[str, str], Transition]:
         table[(source, target)] = Transition(source, target, frozenset(actors), needs_comment)
 
     # 申报 application
-    add(S.DRAFT, S.SUBMITTED, _A)
-    add(S.DRAFT, S.WITHDRAWN, _A)
-    add(S.SUBMITTED, S.WITHDRAWN, _A)
-    add(S.RETURNED, S.SUBMITTED, _A)
-    add(S.RETURNED, S.WITHDRAWN, _A)
-    add(S.ELIGIBLE, S.WITHDRAWN, _A)
+    add(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, _A)
+    add(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, _A)
+    add(ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN, _A)
+    add(ApplicationStatus.RETURNED, ApplicationStatus.SUBMITTED, _A)
+    add(ApplicationStatus.RETURNED, ApplicationStatus.WITHDRAWN, _A)
+    add(ApplicationStatus.ELIGIBLE, ApplicationStatus.WITHDRAWN, _A)
     # 推荐 recommendation: the district's recommending body recommends or declines (with its opinion)
-    eligibility_input = S.SUBMITTED
+    eligibility_input = ApplicationStatus.SUBMITTED
     if K.RECOMMENDATION in kinds:
-        add(S.SUBMITTED, S.RECOMMENDED, _R)
-        add(S.SUBMITTED, S.INELIGIBLE, _R, needs_comment=True)
-        add(S.RECOMMENDED, S.WITHDRAWN, _A)
-        eligibility_input = S.RECOMMENDED
+        add(ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, _R)
+        add(ApplicationStatus.SUBMITTED, ApplicationStatus.INELIGIBLE, _R, needs_comment=True)
+        add(ApplicationStatus.RECOMMENDED, ApplicationStatus.WITHDRAWN, _A)
+        eligibility_input = ApplicationStatus.RECOMMENDED
     # 资格审查 eligibility review
-    add(eligibility_input, S.ELIGIBLE, _S)
-    add(eligibility_input, S.RETURNED, _S, needs_comment=True)
-    add(eligibility_input, S.INELIGIBLE, _S, needs_comment=True)
+    add(eligibility_input, ApplicationStatus.ELIGIBLE, _S)
+    add(eligibility_input, ApplicationStatus.RETURNED, _S, needs_comment=True)
+    add(eligibility_input, ApplicationStatus.INELIGIBLE, _S, needs_comment=True)
     # not resubmitted by the deadline (services.application_decide_eligibility checks the date)
-    add(S.RETURNED, S.INELIGIBLE, _S, needs_comment=True)
+    add(ApplicationStatus.RETURNED, ApplicationStatus.INELIGIBLE, _S, needs_comment=True)
     # 材料评审, 陈述答辩, 现场评审, 社会评价: the review stages in the cycle's order; each may end the
     # application's run; the last leads to the committee.
     chain = [REVIEW_STAGE_STATUS[k] for k in kinds if k in REVIEW_STAGE_STATUS]
-    previous = S.ELIGIBLE
+    previous = ApplicationStatus.ELIGIBLE
     for status in chain:
         add(previous, status, _S)
-        if previous != S.ELIGIBLE:
-            add(previous, S.NOT_APPROVED, _S)
+        if previous != ApplicationStatus.ELIGIBLE:
+            add(previous, ApplicationStatus.NOT_APPROVED, _S)
         previous = status
-    add(previous, S.NOMINATED, _S)
-    if previous != S.ELIGIBLE:
-        add(previous, S.NOT_APPROVED, _S)
+    add(previous, ApplicationStatus.NOMINATED, _S)
+    if previous != ApplicationStatus.ELIGIBLE:
+        add(previous, ApplicationStatus.NOT_APPROVED, _S)
     # 征求意见 department opinions: a disqualifying record (一票否决) ends the application from the
     # stage's place in the order until the committee takes it.
     if K.OPINIONS in kinds:
         at = kinds.index(K.OPINIONS)
         before = [k for k in kinds[:at] if k in REVIEW_STAGE_STATUS]
-        first = REVIEW_STAGE_STATUS[before[-1]] if before else S.ELIGIBLE
-        for status in [S.ELIGIBLE, *chain][[S.ELIGIBLE, *chain].index(first) :]:
-            add(status, S.INELIGIBLE, _D, needs_comment=True)
+        first = REVIEW_STAGE_STATUS[before[-1]] if before else ApplicationStatus.ELIGIBLE
+        for status in [ApplicationStatus.ELIGIBLE, *chain][[ApplicationStatus.ELIGIBLE, *chain].index(first) :]:
+            add(status, ApplicationStatus.INELIGIBLE, _D, needs_comment=True)
     # 评审委员会审议 committee: the secretary records the ballot's outcome
-    add(S.NOMINATED, S.APPROVED, _S)
-    add(S.NOMINATED, S.NOT_APPROVED, _S)
+    add(ApplicationStatus.NOMINATED, ApplicationStatus.APPROVED, _S)
+    add(ApplicationStatus.NOMINATED, ApplicationStatus.NOT_APPROVED, _S)
     # passed the vote but no place was left within the award quotas (committee app)
-    add(S.APPROVED, S.NOT_APPROVED, _S, needs_comment=True)
+    add(ApplicationStatus.APPROVED, ApplicationStatus.NOT_APPROVED, _S, needs_comment=True)
     # 公示 public notice; an upheld objection sends the candidate back to the committee
-    add(S.APPROVED, S.PUBLIC_NOTICE, _S)
-    add(S.PUBLIC_NOTICE, S.NOMINATED, _S, needs_comment=True)
-    add(S.PUBLIC_NOTICE, S.NOT_APPROVED, _S, needs_comment=True)
+    add(ApplicationStatus.APPROVED, ApplicationStatus.PUBLIC_NOTICE, _S)
+    add(ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.NOMINATED, _S, needs_comment=True)
+    add(ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.NOT_APPROVED, _S, needs_comment=True)
     # 政府审定 / 表彰 approval and award; revocation of an award obtained by fraud
-    add(S.PUBLIC_NOTICE, S.AWARDED, _S)
-    add(S.AWARDED, S.REVOKED, _S, needs_comment=True)
+    add(ApplicationStatus.PUBLIC_NOTICE, ApplicationStatus.AWARDED, _S)
+    add(ApplicationStatus.AWARDED, ApplicationStatus.REVOKED, _S, needs_comment=True)
     return table
 
 
@@ -135,17 +134,23 @@ def targets_from(source: str, kinds: Sequence[str] | None = None) -> list[str]:
 
 def eligibility_input(kinds: Sequence[str] | None = None) -> str:
     """The status in which an application waits for the eligibility decision."""
-    return S.RECOMMENDED if K.RECOMMENDATION in (kinds or DEFAULT_STAGES) else S.SUBMITTED
+    return (
+        ApplicationStatus.RECOMMENDED if K.RECOMMENDATION in (kinds or DEFAULT_STAGES) else ApplicationStatus.SUBMITTED
+    )
 
 
 def next_review_status(source: str, kinds: Sequence[str] | None = None) -> str:
     """Where an application goes when the review stage it is in (`source`) is passed."""
-    forward = [t for t in targets_from(source, kinds) if t not in (S.NOT_APPROVED, S.INELIGIBLE, S.WITHDRAWN)]
-    return forward[0] if forward else S.NOMINATED
+    forward = [
+        t
+        for t in targets_from(source, kinds)
+        if t not in (ApplicationStatus.NOT_APPROVED, ApplicationStatus.INELIGIBLE, ApplicationStatus.WITHDRAWN)
+    ]
+    return forward[0] if forward else ApplicationStatus.NOMINATED
 
 
 # Statuses in which the enterprise may still edit its application.
-EDITABLE_STATUSES = frozenset({S.DRAFT, S.RETURNED})
+EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
 
 
 # --- the cycle's own status ------------------------------------------------------------------------

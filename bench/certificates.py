@@ -142,15 +142,15 @@ def stop_worker(proc: subprocess.Popen) -> None:
 
 def warm_up(warm_cycle, concurrency: int) -> None:
     """Each pool process renders once (fonts loaded) before timing starts."""
-    from certificates.enums import CertificateStatus as CS
+    from certificates.enums import CertificateStatus
     from certificates.models import Certificate
     from certificates.services import _queue_render
 
     ids = list(Certificate.objects.filter(cycle=warm_cycle).values_list("pk", flat=True))[:concurrency]
-    Certificate.objects.filter(pk__in=ids).update(status=CS.PENDING)
+    Certificate.objects.filter(pk__in=ids).update(status=CertificateStatus.PENDING)
     _queue_render(ids)
     deadline = time.monotonic() + 120
-    while Certificate.objects.filter(pk__in=ids, status=CS.READY).count() < len(ids):
+    while Certificate.objects.filter(pk__in=ids, status=CertificateStatus.READY).count() < len(ids):
         if time.monotonic() > deadline:
             raise SystemExit("warm-up timed out")
         time.sleep(0.2)
@@ -160,18 +160,20 @@ def render_through_worker(ids: list[int], timeout: float = 1800) -> tuple[float,
     """Queue `ids` for rendering and wait for them. Returns the seconds from queueing to the last
     certificate's `rendered_at` (as the worker stamped it, so the polling interval does not count)
     and each certificate's in-task time (claim → ready)."""
-    from certificates.enums import CertificateStatus as CS
+    from certificates.enums import CertificateStatus
     from certificates.models import Certificate
     from certificates.services import _queue_render
 
-    Certificate.objects.filter(pk__in=ids).update(status=CS.PENDING, rendered_at=None)
+    Certificate.objects.filter(pk__in=ids).update(status=CertificateStatus.PENDING, rendered_at=None)
     t0 = time.time()
     _queue_render(ids)
     while time.time() - t0 < timeout:
         rows = Certificate.objects.filter(pk__in=ids)
-        if rows.filter(status=CS.FAILED).exists():
-            raise SystemExit(f"failed: {list(rows.filter(status=CS.FAILED).values_list('error', flat=True))[:3]}")
-        if rows.filter(status=CS.READY).count() == len(ids):
+        if rows.filter(status=CertificateStatus.FAILED).exists():
+            raise SystemExit(
+                f"failed: {list(rows.filter(status=CertificateStatus.FAILED).values_list('error', flat=True))[:3]}"
+            )
+        if rows.filter(status=CertificateStatus.READY).count() == len(ids):
             stamps = list(rows.values_list("claimed_at", "rendered_at"))
             last = max(r for _, r in stamps).timestamp()
             return last - t0, [(r - c).total_seconds() for c, r in stamps]

@@ -48,7 +48,7 @@ ONLY = tuple(label.strip() for label in os.environ.get("BENCH_ONLY", "").split("
 
 def decorate(cycle, secretary):
     """Awarded applications with certificates, a public notice with objections, a meeting."""
-    from awards.enums import ApplicationStatus as S
+    from awards.enums import ApplicationStatus
     from awards.models import AwardLevel
     from certificates.models import Certificate
     from committee.models import Ballot, Meeting, Objection, PublicNotice
@@ -61,7 +61,7 @@ def decorate(cycle, secretary):
     apps = list(cycle.applications.order_by("pk"))
     awarded, listed = apps[:8], apps[8:13]
     for a in awarded + listed:
-        a.status = S.AWARDED if a in awarded else S.PUBLIC_NOTICE
+        a.status = ApplicationStatus.AWARDED if a in awarded else ApplicationStatus.PUBLIC_NOTICE
         a.award_level, a.record_level_zh, a.record_level_en = level, level.name_zh, level.name_en
     type(apps[0]).objects.bulk_update(awarded + listed, ["status", "award_level", "record_level_zh", "record_level_en"])
     Certificate.objects.bulk_create(

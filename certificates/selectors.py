@@ -14,7 +14,7 @@ from awards.selectors import cycles_for_office, cycles_run_by
 from core.models import User
 from enterprises.selectors import earlier_names
 
-from .enums import CertificateStatus as CS
+from .enums import CertificateStatus
 from .models import Certificate
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -72,7 +72,7 @@ def cycles_with_certificates_for_office(user: User) -> list[AwardCycle]:
         for row in Certificate.objects.filter(cycle__in=[c.pk for c in cycles])
         .values("cycle_id")
         .order_by()
-        .annotate(n=Count("id"), ready=Count("id", filter=Q(status=CS.READY)))
+        .annotate(n=Count("id"), ready=Count("id", filter=Q(status=CertificateStatus.READY)))
     }
     for cycle in cycles:
         row = counts.get(cycle.pk, {})
@@ -117,11 +117,11 @@ def cycle_progress(cycle: AwardCycle) -> Progress:
     ).count()
     return Progress(
         total=sum(counts.values()),
-        ready=counts.get(CS.READY, 0),
-        failed=counts.get(CS.FAILED, 0),
-        pending=counts.get(CS.PENDING, 0),
-        rendering=counts.get(CS.RENDERING, 0),
-        revoked=counts.get(CS.REVOKED, 0),
+        ready=counts.get(CertificateStatus.READY, 0),
+        failed=counts.get(CertificateStatus.FAILED, 0),
+        pending=counts.get(CertificateStatus.PENDING, 0),
+        rendering=counts.get(CertificateStatus.RENDERING, 0),
+        revoked=counts.get(CertificateStatus.REVOKED, 0),
         without_certificate=missing,
     )
 

@@ -30,7 +30,7 @@ from core.outbox import outbox_add_tasks
 from core.rules import require
 
 from . import rendering
-from .enums import CertificateStatus as CS
+from .enums import CertificateStatus
 from .models import Certificate, CertificateCounter
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,9 @@ class RenderOutcome:
 
 
 def _claimable(now: dt.datetime) -> Q:
-    return Q(status__in=[CS.PENDING, CS.FAILED]) | Q(status=CS.RENDERING, claimed_at__lt=_stale_before(now))
+    return Q(status__in=[CertificateStatus.PENDING, CertificateStatus.FAILED]) | Q(
+        status=CertificateStatus.RENDERING, claimed_at__lt=_stale_before(now)
+    )
 
 
 def _write_atomically(relative_name: str, data: bytes, token: str) -> None:
@@ -168,7 +170,11 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
     token = secrets.token_hex(8)
     claimed = (
         Certificate.objects.filter(_claimable(now), pk=certificate_id).update(
-            status=CS.RENDERING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+            status=CertificateStatus.RENDERING,
+            claim_token=token,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+            updated_at=now,
         )
         == 1
     )
@@ -176,12 +182,12 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         current = Certificate.objects.filter(pk=certificate_id).values("status", "claimed_at").first()
         if current is None:
             return RenderOutcome("missing")
-        if current["status"] == CS.RENDERING:
+        if current["status"] == CertificateStatus.RENDERING:
             left = (current["claimed_at"] + dt.timedelta(seconds=_stale_seconds()) - now).total_seconds()
-            return RenderOutcome(CS.RENDERING, busy_for=max(left, 1.0))
+            return RenderOutcome(CertificateStatus.RENDERING, busy_for=max(left, 1.0))
         return RenderOutcome(current["status"])
 
-    mine = Certificate.objects.filter(pk=certificate_id, status=CS.RENDERING, claim_token=token)
+    mine = Certificate.objects.filter(pk=certificate_id, status=CertificateStatus.RENDERING, claim_token=token)
     try:
         certificate = Certificate.objects.select_related("cycle", "award_level", "application__enterprise").get(
             pk=certificate_id
@@ -193,18 +199,21 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
         _write_atomically(name, pdf, token)
     except Exception as exc:
         mine.update(
-            status=CS.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], claim_token="", updated_at=timezone.now()
+            status=CertificateStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            claim_token="",
+            updated_at=timezone.now(),
         )
         if isinstance(exc, TRANSIENT_ERRORS):
             raise  # the task retries with backoff
         logger.exception("Certificate %s could not be rendered", certificate_id)
-        return RenderOutcome(CS.FAILED)
+        return RenderOutcome(CertificateStatus.FAILED)
 
     done = timezone.now()
     with transaction.atomic():
         first_render = Certificate.objects.filter(pk=certificate_id, rendered_at__isnull=True).exists()
         finished = mine.update(
-            status=CS.READY,
+            status=CertificateStatus.READY,
             file=name,
             checksum=hashlib.sha256(pdf).hexdigest(),
             size_bytes=len(pdf),
@@ -218,7 +227,7 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
     if not finished:
         # Revoked meanwhile, or our claim went stale and another worker took it over.
         return RenderOutcome(Certificate.objects.filter(pk=certificate_id).values_list("status", flat=True).first())
-    return RenderOutcome(CS.READY)
+    return RenderOutcome(CertificateStatus.READY)
 
 
 def _notify_ready(certificate_id: int) -> None:
@@ -247,13 +256,17 @@ def _notify_ready(certificate_id: int) -> None:
 
 def _retryable(now: dt.datetime) -> Q:
     """Failed, or stuck: pending or rendering without progress for longer than the time limit."""
-    return Q(status=CS.FAILED) | Q(status__in=[CS.PENDING, CS.RENDERING], updated_at__lt=_stale_before(now))
+    return Q(status=CertificateStatus.FAILED) | Q(
+        status__in=[CertificateStatus.PENDING, CertificateStatus.RENDERING], updated_at__lt=_stale_before(now)
+    )
 
 
 def batch_running(cycle: AwardCycle, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     return Certificate.objects.filter(
-        cycle=cycle, status__in=[CS.PENDING, CS.RENDERING], updated_at__gte=_stale_before(now)
+        cycle=cycle,
+        status__in=[CertificateStatus.PENDING, CertificateStatus.RENDERING],
+        updated_at__gte=_stale_before(now),
     ).exists()
 
 
@@ -264,7 +277,7 @@ def certificate_retry(*, certificate: Certificate, by: User) -> Certificate:
     with transaction.atomic():
         queued = (
             Certificate.objects.filter(_retryable(now), pk=certificate.pk).update(
-                status=CS.PENDING, error="", claim_token="", updated_at=now
+                status=CertificateStatus.PENDING, error="", claim_token="", updated_at=now
             )
             == 1
         )
@@ -293,12 +306,14 @@ def certificates_regenerate(*, cycle: AwardCycle, by: User) -> int:
             )
         ids = list(
             Certificate.objects.filter(cycle=cycle)
-            .filter(Q(status__in=[CS.READY, CS.FAILED]) | _retryable(now))
+            .filter(Q(status__in=[CertificateStatus.READY, CertificateStatus.FAILED]) | _retryable(now))
             .values_list("pk", flat=True)
         )
         if not ids:
             raise NotAllowed(_("This cycle has no certificates to regenerate."), code="nothing_to_do")
-        Certificate.objects.filter(pk__in=ids).update(status=CS.PENDING, error="", claim_token="", updated_at=now)
+        Certificate.objects.filter(pk__in=ids).update(
+            status=CertificateStatus.PENDING, error="", claim_token="", updated_at=now
+        )
         audit_record(
             event=AuditEventType.CERTIFICATES_REGENERATE,
             obj=cycle,
@@ -320,14 +335,14 @@ def certificates_reissue_for_enterprise(*, enterprise_id: int, by: User | None, 
     with transaction.atomic():
         ids = list(
             Certificate.objects.filter(application__enterprise_id=enterprise_id)
-            .exclude(status=CS.REVOKED)
+            .exclude(status=CertificateStatus.REVOKED)
             .exclude(application__status=ApplicationStatus.REVOKED)
             .values_list("pk", flat=True)
         )
         if not ids:
             return []
         Certificate.objects.filter(pk__in=ids).update(
-            status=CS.PENDING, error="", claim_token="", reissued_at=now, updated_at=now
+            status=CertificateStatus.PENDING, error="", claim_token="", reissued_at=now, updated_at=now
         )
         for certificate in Certificate.objects.filter(pk__in=ids):
             audit_record(
@@ -343,8 +358,8 @@ def certificates_reissue_for_enterprise(*, enterprise_id: int, by: User | None, 
 def _stuck(now: dt.datetime) -> Q:
     """Waiting without progress: a claim older than the stale limit (its worker died), or pending for
     longer than CERTIFICATE_REQUEUE_PENDING_SECONDS (its message was lost, e.g. Redis restarted)."""
-    return Q(status=CS.RENDERING, updated_at__lt=_stale_before(now)) | Q(
-        status=CS.PENDING,
+    return Q(status=CertificateStatus.RENDERING, updated_at__lt=_stale_before(now)) | Q(
+        status=CertificateStatus.PENDING,
         updated_at__lt=now - dt.timedelta(seconds=settings.CERTIFICATE_REQUEUE_PENDING_SECONDS),
     )
 
@@ -369,7 +384,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
             return 0
         ids = [pk for pk, _cycle, _status in stuck]
         Certificate.objects.filter(pk__in=ids).filter(_stuck(now)).update(
-            status=CS.PENDING, claim_token="", updated_at=now
+            status=CertificateStatus.PENDING, claim_token="", updated_at=now
         )
         cycles = AwardCycle.objects.in_bulk({cycle for _pk, cycle, _status in stuck})
         for cycle_id in sorted(cycles):
@@ -380,7 +395,7 @@ def certificates_requeue_stuck(*, now: dt.datetime | None = None) -> int:
                 by=None,
                 payload={
                     "certificates": [pk for pk, _status in rows],
-                    "abandoned_renders": sum(status == CS.RENDERING for _pk, status in rows),
+                    "abandoned_renders": sum(status == CertificateStatus.RENDERING for _pk, status in rows),
                 },
             )
         for cycle_id in sorted(cycles):
@@ -399,8 +414,10 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     with transaction.atomic():
         revoked = (
             Certificate.objects.filter(pk=certificate.pk)
-            .exclude(status=CS.REVOKED)
-            .update(status=CS.REVOKED, revoked_at=now, revoke_reason=reason, claim_token="", updated_at=now)
+            .exclude(status=CertificateStatus.REVOKED)
+            .update(
+                status=CertificateStatus.REVOKED, revoked_at=now, revoke_reason=reason, claim_token="", updated_at=now
+            )
         )
         if not revoked:
             raise Conflict(_("This certificate has already been revoked."), code="already_revoked")

@@ -14,7 +14,7 @@ from dataclasses import asdict
 
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from core.demo import DemoContext
 from reviews.health_selectors import review_health
 
@@ -112,7 +112,7 @@ def _seed_2017(ctx: DemoContext) -> None:
             voted = [m for m, c in zip(members, choices, strict=True) if c not in (None, RECUSED)]
             votes = [c for c in choices if c not in (None, RECUSED)]
             counts = {c: votes.count(c) for c in (A, R, X)}
-            passed = app.status == S.AWARDED
+            passed = app.status == ApplicationStatus.AWARDED
             reasons = {ctx.users[who].pk: why for (on, who), why in RECUSALS_2017.items() if on == key}
             ballot = Ballot.objects.create(
                 meeting=meeting,

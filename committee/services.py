@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleStatus, StageKind
+from awards.enums import ApplicationStatus, CycleStatus, StageKind
 from awards.models import Application, AwardCycle, AwardLevel, CycleStage
 from awards.services import application_notify_members, application_transition, cycle_transition
 from awards.workflow import cycle_transition_allowed
@@ -130,7 +129,9 @@ def _agenda_add_nominated(meeting: Meeting) -> list[int]:
     on_agenda = set(meeting.ballots.values_list("application_id", flat=True))
     new = [
         a
-        for a in Application.objects.filter(cycle=meeting.cycle, status=S.NOMINATED).order_by("status_changed_at", "pk")
+        for a in Application.objects.filter(cycle=meeting.cycle, status=ApplicationStatus.NOMINATED).order_by(
+            "status_changed_at", "pk"
+        )
         if a.pk not in on_agenda
     ]
     if new:
@@ -587,7 +588,7 @@ def ballot_close(*, ballot: Ballot, by: User, confirm_incomplete: bool = False) 
         )
         application_transition(
             application=locked.application,
-            to_status=S.APPROVED if passed else S.NOT_APPROVED,
+            to_status=ApplicationStatus.APPROVED if passed else ApplicationStatus.NOT_APPROVED,
             by=by,
             comment=_("Committee vote: %(a)s approvals against a base of %(b)s; %(pn)s/%(pd)s needed.")
             % {
@@ -668,10 +669,10 @@ def meeting_close(*, meeting: Meeting, by: User) -> Meeting:
         for ballot in meeting.ballots.select_related("application"):
             level_id = allocation.levels.get(ballot.pk)
             Ballot.objects.filter(pk=ballot.pk).update(award_level_id=level_id, level_quota=quotas.get(level_id))
-            if ballot.passed and level_id is None and ballot.application.status == S.APPROVED:
+            if ballot.passed and level_id is None and ballot.application.status == ApplicationStatus.APPROVED:
                 application_transition(
                     application=ballot.application,
-                    to_status=S.NOT_APPROVED,
+                    to_status=ApplicationStatus.NOT_APPROVED,
                     by=by,
                     comment=_("Passed the vote, but no place was left within the award quotas."),
                     payload={"ballot": ballot.pk},
@@ -730,7 +731,9 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
             % {"status": cycle.get_status_display()},
             code="cycle_status",
         )
-    approved = list(Application.objects.filter(cycle=cycle, status=S.APPROVED).select_related("enterprise"))
+    approved = list(
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.APPROVED).select_related("enterprise")
+    )
     if not approved:
         raise NotAllowed(_("There is no approved candidate to publish."), code="none_approved")
     starts_on = starts_on or timezone.localdate()
@@ -761,7 +764,7 @@ def notice_publish(*, cycle: AwardCycle, by: User, starts_on: dt.date | None = N
         for app in approved:
             application_transition(
                 application=app,
-                to_status=S.PUBLIC_NOTICE,
+                to_status=ApplicationStatus.PUBLIC_NOTICE,
                 by=by,
                 extra_fields=levels.get(app.pk) or decided_level_fields(None, []),
                 payload={"notice": notice.pk},
@@ -921,11 +924,13 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
         )
         app = objection.application
         level = app.award_level  # the level proposed on the notice (an upheld objection clears it)
-        moved = outcome != ObjectionStatus.DISMISSED and app.status == S.PUBLIC_NOTICE
+        moved = outcome != ObjectionStatus.DISMISSED and app.status == ApplicationStatus.PUBLIC_NOTICE
         if moved:
             application_transition(
                 application=app,
-                to_status=S.NOMINATED if outcome == ObjectionStatus.UPHELD_RETURNED else S.NOT_APPROVED,
+                to_status=ApplicationStatus.NOMINATED
+                if outcome == ObjectionStatus.UPHELD_RETURNED
+                else ApplicationStatus.NOT_APPROVED,
                 by=by,
                 # The enterprise reads this comment; the reply is for the objector and may name them.
                 comment=_(
@@ -1003,7 +1008,9 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
             % {"end": notice.ends_on},
             code="decree_early",
         )
-    winners = list(Application.objects.filter(cycle=cycle, status=S.PUBLIC_NOTICE).select_related("award_level"))
+    winners = list(
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.PUBLIC_NOTICE).select_related("award_level")
+    )
     if not winners:
         raise NotAllowed(_("No candidate is on public notice."), code="none")
     if GovernmentApproval.objects.filter(cycle=cycle).exists():
@@ -1015,7 +1022,7 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
         confirmed = [
             application_transition(
                 application=app,
-                to_status=S.AWARDED,
+                to_status=ApplicationStatus.AWARDED,
                 by=by,
                 extra_fields={"award_level_id": app.award_level_id},
                 payload={"decree_number": approval.decree_number, "decree_date": decree_date},

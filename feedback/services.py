@@ -31,8 +31,7 @@ from enterprises.models import EnterpriseMembership
 
 from . import rules as R
 from . import selectors
-from .enums import ReportActor
-from .enums import ReportStatus as S
+from .enums import ReportActor, ReportStatus
 from .models import ACTION_MAX, REASON_MAX, TEXT_MAX, THEMES_MAX, FeedbackReport, OpportunityResponse, ReportCategory
 from .workflow import EDITORS, transition_for
 
@@ -49,11 +48,11 @@ class ReportTextError(ServiceError):
 
 # The event each status change of a report records.
 _MOVED_TO = {
-    S.DRAFT: AuditEventType.FEEDBACK_DRAFT,
-    S.REVIEW: AuditEventType.FEEDBACK_REVIEW,
-    S.APPROVED: AuditEventType.FEEDBACK_APPROVED,
-    S.RELEASED: AuditEventType.FEEDBACK_RELEASED,
-    S.SUPERSEDED: AuditEventType.FEEDBACK_SUPERSEDED,
+    ReportStatus.DRAFT: AuditEventType.FEEDBACK_DRAFT,
+    ReportStatus.REVIEW: AuditEventType.FEEDBACK_REVIEW,
+    ReportStatus.APPROVED: AuditEventType.FEEDBACK_APPROVED,
+    ReportStatus.RELEASED: AuditEventType.FEEDBACK_RELEASED,
+    ReportStatus.SUPERSEDED: AuditEventType.FEEDBACK_SUPERSEDED,
 }
 
 
@@ -198,13 +197,15 @@ def _move(report: FeedbackReport, *, to: str, by: User | None, system: bool = Fa
     transition = transition_for(report.status, to)
     if transition is None:
         raise NotAllowed(
-            _("A report cannot go from “%(a)s” to “%(b)s”.") % {"a": S(report.status).label, "b": S(to).label},
+            _("A report cannot go from “%(a)s” to “%(b)s”.")
+            % {"a": ReportStatus(report.status).label, "b": ReportStatus(to).label},
             code="transition",
         )
     if system:
         if ReportActor.SYSTEM not in transition.actors:
             raise NotAllowed(
-                _("A report cannot go from “%(a)s” to “%(b)s”.") % {"a": S(report.status).label, "b": S(to).label},
+                _("A report cannot go from “%(a)s” to “%(b)s”.")
+                % {"a": ReportStatus(report.status).label, "b": ReportStatus(to).label},
                 code="transition",
             )
     else:
@@ -234,7 +235,7 @@ def report_submit(*, report: FeedbackReport, by: User) -> FeedbackReport:
             code="empty",
         )
     with transaction.atomic():
-        return _move(report, to=S.REVIEW, by=by)
+        return _move(report, to=ReportStatus.REVIEW, by=by)
 
 
 def report_return(*, report: FeedbackReport, by: User, note: str) -> FeedbackReport:
@@ -245,7 +246,7 @@ def report_return(*, report: FeedbackReport, by: User, note: str) -> FeedbackRep
     if len(note) > REASON_MAX:
         raise ReportTextError({"office_note": _("At most %(limit)d characters.") % {"limit": REASON_MAX}})
     with transaction.atomic():
-        return _move(report, to=S.DRAFT, by=by, office_note=note)
+        return _move(report, to=ReportStatus.DRAFT, by=by, office_note=note)
 
 
 def report_approve(
@@ -275,7 +276,7 @@ def report_approve(
         _store_figures(report)
         return _move(
             report,
-            to=S.APPROVED,
+            to=ReportStatus.APPROVED,
             by=by,
             checked_accurate=True,
             checked_actionable=True,
@@ -289,7 +290,12 @@ def report_approve(
 def report_reopen(*, report: FeedbackReport, by: User) -> FeedbackReport:
     with transaction.atomic():
         return _move(
-            report, to=S.REVIEW, by=by, checked_accurate=False, checked_actionable=False, checked_anonymous=False
+            report,
+            to=ReportStatus.REVIEW,
+            by=by,
+            checked_accurate=False,
+            checked_actionable=False,
+            checked_anonymous=False,
         )
 
 
@@ -323,10 +329,12 @@ def report_release(
     with transaction.atomic():
         old = report.supersedes
         if old is not None:
-            if not FeedbackReport.objects.filter(pk=old.pk, status=S.RELEASED).update(status=S.SUPERSEDED):
+            if not FeedbackReport.objects.filter(pk=old.pk, status=ReportStatus.RELEASED).update(
+                status=ReportStatus.SUPERSEDED
+            ):
                 raise Conflict(_("The version this corrects is no longer the released one."))
             _audit(old, by, AuditEventType.FEEDBACK_SUPERSEDED, by_version=report.version)
-        report = _move(report, to=S.RELEASED, by=by, system=system, released_at=timezone.now())
+        report = _move(report, to=ReportStatus.RELEASED, by=by, system=system, released_at=timezone.now())
         outbox_add_tasks(
             task_name=RENDER_TASK, kwargs_list=[{"report_id": report.pk}], cycle_id=report.application.cycle_id
         )
@@ -338,7 +346,9 @@ def reports_release_due(*, today: dt.date | None = None) -> int:
     """Release every approved report whose date has come (beat, daily). Returns how many."""
     today = today or timezone.localdate()
     n = 0
-    for report in FeedbackReport.objects.filter(status=S.APPROVED, release_on__lte=today).select_related("supersedes"):
+    for report in FeedbackReport.objects.filter(status=ReportStatus.APPROVED, release_on__lte=today).select_related(
+        "supersedes"
+    ):
         try:
             report_release(report=report, by=None, system=True, today=today)
         except ServiceError:
@@ -373,17 +383,18 @@ def report_correct(*, report: FeedbackReport, by: User, reason: str) -> Feedback
         raise ReportTextError({"reason": _("Give the reason for the correction; the enterprise is told.")})
     if len(reason) > REASON_MAX:
         raise ReportTextError({"reason": _("At most %(limit)d characters.") % {"limit": REASON_MAX}})
-    if report.status != S.RELEASED:
+    if report.status != ReportStatus.RELEASED:
         raise NotAllowed(_("Only the released version can be corrected."), code="not_released")
     with transaction.atomic():
         if FeedbackReport.objects.filter(
-            application_id=report.application_id, status__in=[S.DRAFT, S.REVIEW, S.APPROVED]
+            application_id=report.application_id,
+            status__in=[ReportStatus.DRAFT, ReportStatus.REVIEW, ReportStatus.APPROVED],
         ).exists():
             raise Conflict(_("A corrected version is already being prepared."))
         new = FeedbackReport.objects.create(
             application=report.application,
             version=report.version + 1,
-            status=S.REVIEW,
+            status=ReportStatus.REVIEW,
             key_themes=report.key_themes,
             site_findings=report.site_findings,
             release_on=timezone.localdate(),

@@ -21,7 +21,7 @@ from reviews.rules import is_pool_expert
 
 from . import rules as R
 from . import selectors, services
-from .enums import ReportStatus as S
+from .enums import ReportStatus
 from .forms import ApproveForm, CorrectionForm, OpportunitiesForm, ReleaseDateForm, ReportForm, ReturnForm
 from .models import FeedbackReport
 
@@ -149,7 +149,7 @@ def report_approve(request, pk: int):
         else:
             messages.success(request, _("The report is approved."))
             return redirect("feedback:report", pk=report.pk)
-    if report.status != S.REVIEW:
+    if report.status != ReportStatus.REVIEW:
         messages.error(request, _("Only a report in review can be approved."))
         return redirect("feedback:report", pk=report.pk)
     form = _report_form(report)
@@ -172,7 +172,7 @@ def report_return(request, pk: int):
         else:
             messages.success(request, _("The report went back to the panel leader."))
         return redirect("feedback:report", pk=report.pk)
-    if report.status != S.REVIEW:
+    if report.status != ReportStatus.REVIEW:
         return redirect("feedback:report", pk=report.pk)
     form = _report_form(report)
     return render(request, "feedback/edit.html", _edit_context(request, report, form, return_form=return_form))

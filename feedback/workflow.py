@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .enums import ReportActor as A
-from .enums import ReportStatus as S
+from .enums import ReportActor, ReportStatus
 
 
 @dataclass(frozen=True)
@@ -22,17 +21,21 @@ class Transition:
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (t.source, t.target): t
     for t in [
-        Transition(S.DRAFT, S.REVIEW, frozenset({A.LEADER})),
-        Transition(S.REVIEW, S.DRAFT, frozenset({A.OFFICE})),  # back to the leader with a note
-        Transition(S.REVIEW, S.APPROVED, frozenset({A.OFFICE})),
-        Transition(S.APPROVED, S.REVIEW, frozenset({A.OFFICE})),  # reopened before release
-        Transition(S.APPROVED, S.RELEASED, frozenset({A.OFFICE, A.SYSTEM})),
-        Transition(S.RELEASED, S.SUPERSEDED, frozenset({A.OFFICE})),
+        Transition(ReportStatus.DRAFT, ReportStatus.REVIEW, frozenset({ReportActor.LEADER})),
+        Transition(
+            ReportStatus.REVIEW, ReportStatus.DRAFT, frozenset({ReportActor.OFFICE})
+        ),  # back to the leader with a note
+        Transition(ReportStatus.REVIEW, ReportStatus.APPROVED, frozenset({ReportActor.OFFICE})),
+        Transition(
+            ReportStatus.APPROVED, ReportStatus.REVIEW, frozenset({ReportActor.OFFICE})
+        ),  # reopened before release
+        Transition(ReportStatus.APPROVED, ReportStatus.RELEASED, frozenset({ReportActor.OFFICE, ReportActor.SYSTEM})),
+        Transition(ReportStatus.RELEASED, ReportStatus.SUPERSEDED, frozenset({ReportActor.OFFICE})),
     ]
 }
 
 # Who writes the text in each state; released and superseded reports never change.
-EDITORS = {S.DRAFT: A.LEADER, S.REVIEW: A.OFFICE}
+EDITORS = {ReportStatus.DRAFT: ReportActor.LEADER, ReportStatus.REVIEW: ReportActor.OFFICE}
 
 
 def transition_for(source: str, target: str) -> Transition | None:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from awards.models import Application, CriteriaItem
 from awards.services import application_transition
 from core.audit import audit_record
@@ -256,7 +256,7 @@ def seed_current(ctx: DemoContext) -> None:
             by=secretary,
             payload={"experts": [ctx.users[k].pk for k in experts], "mode": "manual"},
         )
-        application_transition(application=app, to_status=S.MATERIAL_REVIEW, by=secretary, system=True)
+        application_transition(application=app, to_status=ApplicationStatus.MATERIAL_REVIEW, by=secretary, system=True)
         for k, (a, state) in enumerate(zip(assignments, states, strict=True)):
             if state == "pending":
                 continue

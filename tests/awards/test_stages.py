@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from awards.enums import Actor, CycleRole, DayCount, StageKind
-from awards.enums import ApplicationStatus as S
+from awards.enums import Actor, ApplicationStatus, CycleRole, DayCount, StageKind
 from awards.models import AwardCycle, CycleStage
 from awards.services import StagesRefused, application_transition, cycle_stages_set
 from awards.stages import StageSpec, stage_problems
@@ -46,35 +45,35 @@ SOCIAL = (
 # (configuration, source, target, who may make it, or None where the table refuses the move)
 MOVES = [
     # today's stages
-    (TODAY, S.SUBMITTED, S.ELIGIBLE, Actor.SECRETARY),
-    (TODAY, S.ELIGIBLE, S.MATERIAL_REVIEW, Actor.SECRETARY),
-    (TODAY, S.MATERIAL_REVIEW, S.ONSITE_REVIEW, Actor.SECRETARY),
-    (TODAY, S.ONSITE_REVIEW, S.NOMINATED, Actor.SECRETARY),
-    (TODAY, S.SUBMITTED, S.RECOMMENDED, None),
-    (TODAY, S.MATERIAL_REVIEW, S.PRESENTATION, None),
-    (TODAY, S.ELIGIBLE, S.INELIGIBLE, None),
-    (TODAY, S.ONSITE_REVIEW, S.SOCIAL_EVALUATION, None),
+    (TODAY, ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, Actor.SECRETARY),
+    (TODAY, ApplicationStatus.ELIGIBLE, ApplicationStatus.MATERIAL_REVIEW, Actor.SECRETARY),
+    (TODAY, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW, Actor.SECRETARY),
+    (TODAY, ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED, Actor.SECRETARY),
+    (TODAY, ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, None),
+    (TODAY, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.PRESENTATION, None),
+    (TODAY, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE, None),
+    (TODAY, ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.SOCIAL_EVALUATION, None),
     # the demo's: recommendation, department opinions, presentation and defence
-    (DEMO, S.SUBMITTED, S.RECOMMENDED, Actor.RECOMMENDER),
-    (DEMO, S.SUBMITTED, S.INELIGIBLE, Actor.RECOMMENDER),
-    (DEMO, S.RECOMMENDED, S.ELIGIBLE, Actor.SECRETARY),
-    (DEMO, S.RECOMMENDED, S.WITHDRAWN, Actor.APPLICANT),
-    (DEMO, S.ELIGIBLE, S.INELIGIBLE, Actor.DEPARTMENT),
-    (DEMO, S.MATERIAL_REVIEW, S.INELIGIBLE, Actor.DEPARTMENT),
-    (DEMO, S.MATERIAL_REVIEW, S.PRESENTATION, Actor.SECRETARY),
-    (DEMO, S.PRESENTATION, S.ONSITE_REVIEW, Actor.SECRETARY),
-    (DEMO, S.PRESENTATION, S.NOT_APPROVED, Actor.SECRETARY),
-    (DEMO, S.ONSITE_REVIEW, S.NOMINATED, Actor.SECRETARY),
-    (DEMO, S.SUBMITTED, S.ELIGIBLE, None),  # the recommendation comes first
-    (DEMO, S.MATERIAL_REVIEW, S.ONSITE_REVIEW, None),  # the presentation comes between
-    (DEMO, S.NOMINATED, S.INELIGIBLE, None),  # the committee has it: no veto any more
+    (DEMO, ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, Actor.RECOMMENDER),
+    (DEMO, ApplicationStatus.SUBMITTED, ApplicationStatus.INELIGIBLE, Actor.RECOMMENDER),
+    (DEMO, ApplicationStatus.RECOMMENDED, ApplicationStatus.ELIGIBLE, Actor.SECRETARY),
+    (DEMO, ApplicationStatus.RECOMMENDED, ApplicationStatus.WITHDRAWN, Actor.APPLICANT),
+    (DEMO, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE, Actor.DEPARTMENT),
+    (DEMO, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.INELIGIBLE, Actor.DEPARTMENT),
+    (DEMO, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.PRESENTATION, Actor.SECRETARY),
+    (DEMO, ApplicationStatus.PRESENTATION, ApplicationStatus.ONSITE_REVIEW, Actor.SECRETARY),
+    (DEMO, ApplicationStatus.PRESENTATION, ApplicationStatus.NOT_APPROVED, Actor.SECRETARY),
+    (DEMO, ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED, Actor.SECRETARY),
+    (DEMO, ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, None),  # the recommendation comes first
+    (DEMO, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW, None),  # the presentation comes between
+    (DEMO, ApplicationStatus.NOMINATED, ApplicationStatus.INELIGIBLE, None),  # the committee has it: no veto any more
     # with social evaluation after the on-site review
-    (SOCIAL, S.ONSITE_REVIEW, S.SOCIAL_EVALUATION, Actor.SECRETARY),
-    (SOCIAL, S.SOCIAL_EVALUATION, S.NOMINATED, Actor.SECRETARY),
-    (SOCIAL, S.SOCIAL_EVALUATION, S.NOT_APPROVED, Actor.SECRETARY),
-    (SOCIAL, S.ONSITE_REVIEW, S.NOMINATED, None),
-    (SOCIAL, S.SUBMITTED, S.RECOMMENDED, None),
-    (SOCIAL, S.ELIGIBLE, S.INELIGIBLE, None),
+    (SOCIAL, ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.SOCIAL_EVALUATION, Actor.SECRETARY),
+    (SOCIAL, ApplicationStatus.SOCIAL_EVALUATION, ApplicationStatus.NOMINATED, Actor.SECRETARY),
+    (SOCIAL, ApplicationStatus.SOCIAL_EVALUATION, ApplicationStatus.NOT_APPROVED, Actor.SECRETARY),
+    (SOCIAL, ApplicationStatus.ONSITE_REVIEW, ApplicationStatus.NOMINATED, None),
+    (SOCIAL, ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, None),
+    (SOCIAL, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE, None),
 ]
 
 
@@ -163,9 +162,9 @@ def test_a_recommender_of_another_district_may_not_recommend(cycle, application_
     other = CycleMembershipFactory(
         cycle=cycle, role=CycleRole.RECOMMENDER, district="431081" if enterprise_a.district != "431081" else "431002"
     ).user
-    app = _at(application_a, S.SUBMITTED)
+    app = _at(application_a, ApplicationStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        application_transition(application=app, to_status=S.RECOMMENDED, by=other)
+        application_transition(application=app, to_status=ApplicationStatus.RECOMMENDED, by=other)
 
 
 # --- checks on a configuration ------------------------------------------------------------------

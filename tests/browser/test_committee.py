@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from committee.models import Meeting, Objection, PublicNotice
 from tests.factories.committee import committee_of, nominated_application
 
@@ -175,7 +175,7 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     page.get_by_role("button", name="记录审定并确认获奖企业").click()
     page.wait_for_load_state("load")
     assert "获奖企业已确认" in page.content()
-    assert set(cycle.applications.values_list("status", flat=True)) == {S.AWARDED}
+    assert set(cycle.applications.values_list("status", flat=True)) == {ApplicationStatus.AWARDED}
 
     # The year's notice stays public after the confirmation, the objection anonymised.
     page.context.clear_cookies()

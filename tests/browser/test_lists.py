@@ -5,8 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, CycleStatus
+from awards.enums import ApplicationStatus, CycleRole, CycleStatus
 from committee.models import Objection, PublicNotice
 from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
 from tests.factories.core import UserFactory
@@ -22,7 +21,7 @@ def _queue(cycle, n=60):
             enterprise=EnterpriseFactory(
                 name_zh=f"郴州分页企业{i:02d}有限公司", name_en=f"Chenzhou Paging {i:02d} Co."
             ),
-            status=S.SUBMITTED,
+            status=ApplicationStatus.SUBMITTED,
             submitted_at=timezone.now() - dt.timedelta(hours=n - i),
             receipt_number=f"MQA-2026-{i + 1:04d}",
         )
@@ -42,7 +41,7 @@ def test_the_secretary_pages_and_filters_the_office_lists(page):
         ends_on=timezone.localdate() + dt.timedelta(days=7),
         published_by=secretary,
     )
-    candidate = ApplicationFactory(cycle=cycle, status=S.PUBLIC_NOTICE)
+    candidate = ApplicationFactory(cycle=cycle, status=ApplicationStatus.PUBLIC_NOTICE)
     notice.applications.add(candidate)
     Objection.objects.bulk_create(
         Objection(notice=notice, application=candidate, name=f"异议人{i}", contact="0735-1234567", reasons="事实与理由")

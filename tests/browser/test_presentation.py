@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from awards import services as award_services
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, StageKind
+from awards.enums import ApplicationStatus, CycleRole, StageKind
 from awards.models import Application
 from awards.stages import StageSpec
 from reviews.enums import RoundKind
@@ -51,7 +50,9 @@ def test_office_schedules_enterprise_confirms_panel_records_on_a_phone(
         ],
         by=secretary,
     )
-    Application.objects.filter(pk=application_a.pk).update(status=S.PRESENTATION, receipt_number="2100-007")
+    Application.objects.filter(pk=application_a.pk).update(
+        status=ApplicationStatus.PRESENTATION, receipt_number="2100-007"
+    )
     # Its material review is scored (the ranking shows the presentation beside it, weighted 20 %).
     cycle.presentation_weight = 20
     cycle.save()

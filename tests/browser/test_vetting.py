@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from awards import services as award_services
 from awards.demo import minimal_pdf
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, StageKind
+from awards.enums import ApplicationStatus, CycleRole, StageKind
 from awards.models import Application
 from awards.stages import StageSpec
 from tests.factories.awards import CycleMembershipFactory, fill_application
@@ -76,7 +75,7 @@ def test_the_recommender_recommends_on_a_phone(
     assert page.url.endswith("/vetting/recommendations/")
     assert page.locator(".messages .message-success").count() == 1
     app.refresh_from_db()
-    assert app.status == S.RECOMMENDED
+    assert app.status == ApplicationStatus.RECOMMENDED
     record = Recommendation.objects.get(application=app)
     assert record.scan_name == "推荐表.pdf" and record.scan_mime == "application/pdf"
     close_page(page)
@@ -87,7 +86,7 @@ def test_the_recommender_recommends_on_a_phone(
 def test_a_department_answers_on_a_phone(open_page, cycle, secretary, application_a, applicant_a, lang, suffix):
     _configure(cycle, secretary)
     app = award_services.application_submit(application=fill_application(application_a, applicant_a), by=applicant_a)
-    Application.objects.filter(pk=app.pk).update(status=S.ELIGIBLE)
+    Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.ELIGIBLE)
     app.refresh_from_db()
     department = CycleMembershipFactory(
         cycle=cycle,
@@ -116,7 +115,7 @@ def test_a_department_answers_on_a_phone(open_page, cycle, secretary, applicatio
     req.refresh_from_db()
     assert req.answer == "record_found" and not req.disqualifying
     app.refresh_from_db()
-    assert app.status == S.ELIGIBLE  # "other" does not disqualify by default: it goes to the dossier
+    assert app.status == ApplicationStatus.ELIGIBLE  # "other" does not disqualify by default: it goes to the dossier
     assert OpinionRequest.objects.filter(application=app, disqualifying=False).exists()
     close_page(page)
 

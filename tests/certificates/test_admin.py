@@ -1,6 +1,6 @@
 import pytest
 
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,10 @@ def test_the_admin_lists_certificates_with_read_only_status(client_for, admin_us
 def test_the_admin_retries_a_failed_certificate_through_the_service(
     client_for, admin_user, cert_a, django_capture_on_commit_callbacks
 ):
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.FAILED, error="boom")
+    Certificate.objects.filter(pk=cert_a.pk).update(status=CertificateStatus.FAILED, error="boom")
     with django_capture_on_commit_callbacks(execute=True):
         client_for(admin_user).post(URL, {"action": "retry_render", "_selected_action": [cert_a.pk]})
-    assert Certificate.objects.get(pk=cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=cert_a.pk).status == CertificateStatus.READY
 
 
 def test_the_admin_retry_reports_a_refusal(client_for, admin_user, ready_cert_a):
@@ -32,7 +32,7 @@ def test_the_admin_retry_reports_a_refusal(client_for, admin_user, ready_cert_a)
         URL, {"action": "retry_render", "_selected_action": [ready_cert_a.pk]}, follow=True
     )
     assert ready_cert_a.serial in response.content.decode()
-    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CertificateStatus.READY
 
 
 def test_the_admin_revokes_with_a_reason_through_the_service(client_for, admin_user, ready_cert_a):
@@ -41,4 +41,4 @@ def test_the_admin_revokes_with_a_reason_through_the_service(client_for, admin_u
     assert confirm.status_code == 200 and b'name="reason"' in confirm.content
     client.post(URL, {"action": "revoke", "_selected_action": [ready_cert_a.pk], "apply": "1", "reason": "Fraud"})
     ready_cert_a.refresh_from_db()
-    assert ready_cert_a.status == CS.REVOKED and ready_cert_a.revoke_reason == "Fraud"
+    assert ready_cert_a.status == CertificateStatus.REVOKED and ready_cert_a.revoke_reason == "Fraud"

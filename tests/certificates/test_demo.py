@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 
 
@@ -11,7 +11,7 @@ def test_seed_demo_renders_the_2017_certificates_once(db):
     first = {c.serial: (c.checksum, c.verification_code) for c in Certificate.objects.all()}
     assert sorted(first) == ["CZMQA-2017-001", "CZMQA-2017-002"]
     certs = Certificate.objects.select_related("application__enterprise")
-    assert {c.status for c in certs} == {CS.READY}
+    assert {c.status for c in certs} == {CertificateStatus.READY}
     assert {c.application.enterprise.name_en for c in certs} == {
         "Chenzhou Jinxing Construction Co., Ltd.",
         "Hunan Dijing Chemical New Material Co., Ltd.",

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from awards.enums import ApplicationStatus
 from certificates import services
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate, CertificateCounter
 from certificates.services import (
     certificate_render,
@@ -42,7 +42,7 @@ def test_issuing_creates_one_certificate_per_awarded_application_and_queues_rend
     assert len(callbacks) == 1  # rendering is queued only once the transaction commits
     assert [c.application for c in created] == [a1, a2]  # highest level first
     assert [c.serial for c in created] == [f"CZMQA-{cycle.year}-001", f"CZMQA-{cycle.year}-002"]
-    assert {c.status for c in created} == {CS.PENDING}
+    assert {c.status for c in created} == {CertificateStatus.PENDING}
     assert created[1].award_level.code == "nomination"
     assert all(len(c.verification_code) == 32 for c in created)
     assert created[0].verification_url == f"http://127.0.0.1:8000/verify/{created[0].verification_code}/"
@@ -109,8 +109,8 @@ def test_a_rolled_back_issue_gives_its_serials_back(cycle, secretary):
 def test_rendering_writes_the_pdf_and_marks_it_ready(cert_a, settings):
     outcome = certificate_render(certificate_id=cert_a.pk)
     cert_a.refresh_from_db()
-    assert outcome.status == CS.READY
-    assert cert_a.status == CS.READY
+    assert outcome.status == CertificateStatus.READY
+    assert cert_a.status == CertificateStatus.READY
     assert cert_a.file.name == f"certificates/{cert_a.cycle.year}/{cert_a.serial}.pdf"
     data = Path(cert_a.file.path).read_bytes()
     assert data.startswith(b"%PDF")
@@ -127,7 +127,7 @@ def test_rendering_a_ready_certificate_again_changes_nothing(ready_cert_a):
     before = os.stat(ready_cert_a.file.path)
     outcome = certificate_render(certificate_id=ready_cert_a.pk)
     after = Certificate.objects.get(pk=ready_cert_a.pk)
-    assert outcome.status == CS.READY and outcome.busy_for is None
+    assert outcome.status == CertificateStatus.READY and outcome.busy_for is None
     assert (after.serial, after.file.name, after.checksum, after.attempts, after.rendered_at) == (
         ready_cert_a.serial,
         ready_cert_a.file.name,
@@ -139,19 +139,23 @@ def test_rendering_a_ready_certificate_again_changes_nothing(ready_cert_a):
 
 
 def test_a_live_claim_is_not_taken_twice(cert_a):
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.RENDERING, claimed_at=timezone.now(), claim_token="x")
+    Certificate.objects.filter(pk=cert_a.pk).update(
+        status=CertificateStatus.RENDERING, claimed_at=timezone.now(), claim_token="x"
+    )
     outcome = certificate_render(certificate_id=cert_a.pk)
-    assert outcome.status == CS.RENDERING
+    assert outcome.status == CertificateStatus.RENDERING
     assert 0 < outcome.busy_for <= 150
     assert Certificate.objects.get(pk=cert_a.pk).claim_token == "x"
 
 
 def test_a_stale_claim_is_taken_over(cert_a, settings):
     old = timezone.now() - dt.timedelta(seconds=settings.CERTIFICATE_CLAIM_STALE_SECONDS + 5)
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.RENDERING, claimed_at=old, claim_token="dead", attempts=1)
-    assert certificate_render(certificate_id=cert_a.pk).status == CS.READY
+    Certificate.objects.filter(pk=cert_a.pk).update(
+        status=CertificateStatus.RENDERING, claimed_at=old, claim_token="dead", attempts=1
+    )
+    assert certificate_render(certificate_id=cert_a.pk).status == CertificateStatus.READY
     cert_a.refresh_from_db()
-    assert cert_a.status == CS.READY and cert_a.attempts == 2
+    assert cert_a.status == CertificateStatus.READY and cert_a.attempts == 2
 
 
 def test_a_failure_is_recorded_with_its_error(cert_a, monkeypatch):
@@ -159,9 +163,9 @@ def test_a_failure_is_recorded_with_its_error(cert_a, monkeypatch):
         raise ValueError("template exploded")
 
     monkeypatch.setattr("certificates.rendering.certificate_pdf", broken)
-    assert certificate_render(certificate_id=cert_a.pk).status == CS.FAILED
+    assert certificate_render(certificate_id=cert_a.pk).status == CertificateStatus.FAILED
     cert_a.refresh_from_db()
-    assert cert_a.status == CS.FAILED
+    assert cert_a.status == CertificateStatus.FAILED
     assert cert_a.error == "ValueError: template exploded"
     assert not cert_a.file
 
@@ -174,15 +178,15 @@ def test_a_transient_failure_is_recorded_and_raised_for_the_task_to_retry(cert_a
     with pytest.raises(OSError):
         certificate_render(certificate_id=cert_a.pk)
     cert_a.refresh_from_db()
-    assert cert_a.status == CS.FAILED and "No space left" in cert_a.error
+    assert cert_a.status == CertificateStatus.FAILED and "No space left" in cert_a.error
     # The retry claims the failed certificate again and succeeds.
     monkeypatch.undo()
-    assert certificate_render(certificate_id=cert_a.pk).status == CS.READY
+    assert certificate_render(certificate_id=cert_a.pk).status == CertificateStatus.READY
 
 
 def test_a_revoked_certificate_is_not_rendered(cert_a, secretary):
     certificate_revoke(certificate=cert_a, by=secretary, reason="Fraud")
-    assert certificate_render(certificate_id=cert_a.pk).status == CS.REVOKED
+    assert certificate_render(certificate_id=cert_a.pk).status == CertificateStatus.REVOKED
     assert not Certificate.objects.get(pk=cert_a.pk).file
 
 
@@ -193,9 +197,9 @@ def test_rendering_a_missing_certificate_says_so(db):
 def test_the_task_runs_twice_one_after_the_other_with_one_file(cert_a):
     from certificates.tasks import render_certificate
 
-    assert render_certificate.delay(certificate_id=cert_a.pk).get() == CS.READY
+    assert render_certificate.delay(certificate_id=cert_a.pk).get() == CertificateStatus.READY
     first = Certificate.objects.get(pk=cert_a.pk)
-    assert render_certificate.delay(certificate_id=cert_a.pk).get() == CS.READY
+    assert render_certificate.delay(certificate_id=cert_a.pk).get() == CertificateStatus.READY
     second = Certificate.objects.get(pk=cert_a.pk)
     assert (first.serial, first.file.name, first.checksum, first.attempts) == (
         second.serial,
@@ -216,7 +220,7 @@ def test_retry_queues_a_failed_certificate(cert_a, secretary, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         certificate_retry(certificate=cert_a, by=secretary)
     cert_a.refresh_from_db()
-    assert cert_a.status == CS.READY and cert_a.attempts == 2
+    assert cert_a.status == CertificateStatus.READY and cert_a.attempts == 2
 
 
 def test_retry_is_refused_for_a_ready_certificate(ready_cert_a, secretary):
@@ -227,11 +231,11 @@ def test_retry_is_refused_for_a_ready_certificate(ready_cert_a, secretary):
 def test_retry_requeues_a_stuck_pending_certificate(cert_a, secretary, settings):
     old = timezone.now() - dt.timedelta(seconds=settings.CERTIFICATE_CLAIM_STALE_SECONDS + 5)
     Certificate.objects.filter(pk=cert_a.pk).update(updated_at=old)
-    assert certificate_retry(certificate=cert_a, by=secretary).status == CS.PENDING
+    assert certificate_retry(certificate=cert_a, by=secretary).status == CertificateStatus.PENDING
 
 
 def test_retry_is_refused_to_an_applicant(cert_a, applicant_a):
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.FAILED)
+    Certificate.objects.filter(pk=cert_a.pk).update(status=CertificateStatus.FAILED)
     with pytest.raises(PermissionDenied):
         certificate_retry(certificate=cert_a, by=applicant_a)
 
@@ -247,14 +251,19 @@ def test_the_sweeper_requeues_abandoned_renders_and_lost_messages_and_they_finis
     cert_a, settings, django_capture_on_commit_callbacks
 ):
     cert_b = issued_certificate(cycle=cert_a.cycle)
-    _age(cert_a, settings.CERTIFICATE_CLAIM_STALE_SECONDS + 5, status=CS.RENDERING, claim_token="dead-worker")
+    _age(
+        cert_a,
+        settings.CERTIFICATE_CLAIM_STALE_SECONDS + 5,
+        status=CertificateStatus.RENDERING,
+        claim_token="dead-worker",
+    )
     _age(cert_b, settings.CERTIFICATE_REQUEUE_PENDING_SECONDS + 5)  # pending, its message lost
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert services.certificates_requeue_stuck() == 2
     assert len(callbacks) == 1
     for cert in (cert_a, cert_b):
         cert.refresh_from_db()
-        assert cert.status == CS.READY and cert.claim_token == ""
+        assert cert.status == CertificateStatus.READY and cert.claim_token == ""
     (event,) = AuditEvent.objects.filter(event=AuditEventType.CERTIFICATES_REQUEUED)
     assert event.actor is None and event.object_id == str(cert_a.cycle_id)
     assert sorted(event.payload["certificates"]) == sorted([cert_a.pk, cert_b.pk])
@@ -266,21 +275,23 @@ def test_the_sweeper_leaves_live_failed_ready_and_revoked_certificates_alone(
 ):
     cycle = cert_a.cycle
     queued, failed, revoked = (issued_certificate(cycle=cycle) for _ in range(3))
-    _age(cert_a, settings.CERTIFICATE_CLAIM_STALE_SECONDS - 30, status=CS.RENDERING)  # a render in progress
+    _age(
+        cert_a, settings.CERTIFICATE_CLAIM_STALE_SECONDS - 30, status=CertificateStatus.RENDERING
+    )  # a render in progress
     _age(queued, settings.CERTIFICATE_REQUEUE_PENDING_SECONDS - 30)  # queued behind a long batch
-    _age(failed, 10**5, status=CS.FAILED, error="ValueError: bad data")  # its error needs a person
-    _age(revoked, 10**5, status=CS.REVOKED)
+    _age(failed, 10**5, status=CertificateStatus.FAILED, error="ValueError: bad data")  # its error needs a person
+    _age(revoked, 10**5, status=CertificateStatus.REVOKED)
     _age(ready_cert_b, 10**5)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert services.certificates_requeue_stuck() == 0
     assert callbacks == []
     statuses = dict(Certificate.objects.values_list("pk", "status"))
     assert [statuses[c.pk] for c in (cert_a, queued, failed, revoked, ready_cert_b)] == [
-        CS.RENDERING,
-        CS.PENDING,
-        CS.FAILED,
-        CS.REVOKED,
-        CS.READY,
+        CertificateStatus.RENDERING,
+        CertificateStatus.PENDING,
+        CertificateStatus.FAILED,
+        CertificateStatus.REVOKED,
+        CertificateStatus.READY,
     ]
     assert not AuditEvent.objects.filter(event=AuditEventType.CERTIFICATES_REQUEUED).exists()
 
@@ -305,7 +316,7 @@ def test_regenerate_renders_every_certificate_again_with_the_same_serials(
         assert certificates_regenerate(cycle=ready_cert_a.cycle, by=secretary) == 2
     for before in (ready_cert_a, ready_cert_b):
         after = Certificate.objects.get(pk=before.pk)
-        assert after.status == CS.READY
+        assert after.status == CertificateStatus.READY
         assert (after.serial, after.file.name, after.verification_code) == (
             before.serial,
             before.file.name,
@@ -320,7 +331,7 @@ def test_regenerate_is_refused_while_a_batch_runs(cert_a, ready_cert_b, secretar
     with pytest.raises(Conflict) as exc:
         certificates_regenerate(cycle=cert_a.cycle, by=secretary)
     assert exc.value.code == "batch_running"
-    assert Certificate.objects.get(pk=ready_cert_b.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_b.pk).status == CertificateStatus.READY
 
 
 def test_regenerate_twice_in_a_row_is_refused_the_second_time(ready_cert_a, secretary):
@@ -343,7 +354,7 @@ def test_regenerate_is_for_the_office_only(request, ready_cert_a, persona):
 def test_revoke_records_the_reason_audits_and_revokes_the_award(ready_cert_a, secretary):
     certificate_revoke(certificate=ready_cert_a, by=secretary, reason="Award obtained by fraud")
     ready_cert_a.refresh_from_db()
-    assert ready_cert_a.status == CS.REVOKED and ready_cert_a.revoked_at is not None
+    assert ready_cert_a.status == CertificateStatus.REVOKED and ready_cert_a.revoked_at is not None
     assert ready_cert_a.revoke_reason == "Award obtained by fraud"
     assert ready_cert_a.application.status == ApplicationStatus.REVOKED
     event = AuditEvent.objects.get(event=AuditEventType.CERTIFICATE_REVOKED)
@@ -354,7 +365,7 @@ def test_revoke_records_the_reason_audits_and_revokes_the_award(ready_cert_a, se
 def test_revoke_needs_a_reason(ready_cert_a, secretary):
     with pytest.raises(NotAllowed):
         certificate_revoke(certificate=ready_cert_a, by=secretary, reason="   ")
-    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CertificateStatus.READY
 
 
 def test_revoke_twice_is_refused(ready_cert_a, secretary):
@@ -414,9 +425,9 @@ def test_concurrent_renders_produce_one_file(cycle, enterprise_a):
     results, errors = _in_threads(4, lambda: certificate_render(certificate_id=cert.pk))
     assert errors == []
     statuses = sorted(r.status for r in results)
-    assert statuses.count(CS.READY) >= 1
+    assert statuses.count(CertificateStatus.READY) >= 1
     cert.refresh_from_db()
-    assert cert.status == CS.READY and cert.attempts == 1  # exactly one claim won
+    assert cert.status == CertificateStatus.READY and cert.attempts == 1  # exactly one claim won
     assert os.listdir(os.path.dirname(cert.file.path)) == [f"{cert.serial}.pdf"]
 
 
@@ -442,7 +453,7 @@ def test_concurrent_regenerate_is_never_doubled(cycle, secretary, enterprise_a, 
 
     for ent in (enterprise_a, enterprise_b):
         cert = issued_certificate(cycle=cycle, enterprise=ent)
-        Certificate.objects.filter(pk=cert.pk).update(status=CS.READY)
+        Certificate.objects.filter(pk=cert.pk).update(status=CertificateStatus.READY)
     queued = []
     original = services._queue_render
     services._queue_render = lambda ids, cycle_id=None: queued.extend(ids)

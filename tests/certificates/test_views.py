@@ -3,7 +3,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.services import certificate_revoke
 from core.enums import AuditEventType
@@ -41,7 +41,9 @@ def test_the_cycle_list_needs_a_login(anonymous):
 
 @pytest.mark.parametrize("persona", ["secretary", "admin_user"])
 def test_the_office_sees_the_cycle_page_with_progress(request, client_for, ready_cert_a, ready_cert_b, persona):
-    Certificate.objects.filter(pk=ready_cert_b.pk).update(status=CS.FAILED, error="ValueError: broken font")
+    Certificate.objects.filter(pk=ready_cert_b.pk).update(
+        status=CertificateStatus.FAILED, error="ValueError: broken font"
+    )
     response = _login(request, client_for, persona).get(reverse("certificates:cycle", args=[ready_cert_a.cycle_id]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -87,7 +89,7 @@ def test_issuing_from_the_page(client_for, secretary, cycle, django_capture_on_c
         response = client_for(secretary).post(reverse("certificates:issue", args=[cycle.pk]), follow=True)
     assert response.status_code == 200
     cert = Certificate.objects.get(cycle=cycle)
-    assert cert.status == CS.READY
+    assert cert.status == CertificateStatus.READY
     assert "1 certificate issued" in response.content.decode() or "已颁发 1 份证书" in response.content.decode()
 
 
@@ -107,7 +109,7 @@ def test_regenerating_from_the_page(client_for, secretary, ready_cert_a, django_
         response = client_for(secretary).post(reverse("certificates:regenerate", args=[ready_cert_a.cycle_id]))
     assert response.status_code == 302
     ready_cert_a.refresh_from_db()
-    assert ready_cert_a.status == CS.READY and ready_cert_a.attempts == 2
+    assert ready_cert_a.status == CertificateStatus.READY and ready_cert_a.attempts == 2
 
 
 def test_regenerating_while_a_batch_runs_is_refused_with_a_message(client_for, secretary, cert_a):
@@ -115,22 +117,22 @@ def test_regenerating_while_a_batch_runs_is_refused_with_a_message(client_for, s
     assert response.status_code == 200
     assert "message-error" in response.content.decode()
     cert_a.refresh_from_db()
-    assert cert_a.status == CS.PENDING and cert_a.attempts == 0
+    assert cert_a.status == CertificateStatus.PENDING and cert_a.attempts == 0
 
 
 @pytest.mark.parametrize("persona", NOT_OFFICE)
 def test_others_may_not_regenerate(request, client_for, ready_cert_a, persona):
     url = reverse("certificates:regenerate", args=[ready_cert_a.cycle_id])
     assert _login(request, client_for, persona).post(url).status_code == 404
-    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CertificateStatus.READY
 
 
 def test_retrying_a_failed_certificate(client_for, secretary, cert_a, django_capture_on_commit_callbacks):
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.FAILED, error="boom")
+    Certificate.objects.filter(pk=cert_a.pk).update(status=CertificateStatus.FAILED, error="boom")
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(secretary).post(reverse("certificates:retry", args=[cert_a.pk]))
     assert response.status_code == 302
-    assert Certificate.objects.get(pk=cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=cert_a.pk).status == CertificateStatus.READY
 
 
 def test_retrying_a_ready_certificate_shows_an_error(client_for, secretary, ready_cert_a):
@@ -140,14 +142,14 @@ def test_retrying_a_ready_certificate_shows_an_error(client_for, secretary, read
 
 @pytest.mark.parametrize("persona", NOT_OFFICE)
 def test_others_may_not_retry(request, client_for, cert_a, persona):
-    Certificate.objects.filter(pk=cert_a.pk).update(status=CS.FAILED)
+    Certificate.objects.filter(pk=cert_a.pk).update(status=CertificateStatus.FAILED)
     # The winning enterprise sees its certificate but may not act on it; the others may not see it.
     expected = 403 if persona == "applicant_a" else 404
     assert (
         _login(request, client_for, persona).post(reverse("certificates:retry", args=[cert_a.pk])).status_code
         == expected
     )
-    assert Certificate.objects.get(pk=cert_a.pk).status == CS.FAILED
+    assert Certificate.objects.get(pk=cert_a.pk).status == CertificateStatus.FAILED
 
 
 def test_revoking_with_a_reason(client_for, secretary, ready_cert_a):
@@ -156,7 +158,7 @@ def test_revoking_with_a_reason(client_for, secretary, ready_cert_a):
     response = client_for(secretary).post(url, {"reason": "Falsified results"})
     assert response.status_code == 302
     ready_cert_a.refresh_from_db()
-    assert ready_cert_a.status == CS.REVOKED and ready_cert_a.revoke_reason == "Falsified results"
+    assert ready_cert_a.status == CertificateStatus.REVOKED and ready_cert_a.revoke_reason == "Falsified results"
     assert AuditEvent.objects.filter(event=AuditEventType.CERTIFICATE_REVOKED).exists()
 
 
@@ -164,7 +166,7 @@ def test_revoking_without_a_reason_shows_the_error_next_to_the_field(client_for,
     response = client_for(secretary).post(reverse("certificates:revoke", args=[ready_cert_a.pk]), {"reason": "  "})
     assert response.status_code == 200
     assert 'class="field field-error required"' in response.content.decode()
-    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CertificateStatus.READY
 
 
 def test_revoking_twice_shows_a_form_error(client_for, secretary, ready_cert_a):
@@ -180,7 +182,7 @@ def test_others_may_not_revoke(request, client_for, ready_cert_a, persona):
     expected = 403 if persona == "applicant_a" else 404  # the winner sees it; the others do not
     assert client.get(url).status_code == expected
     assert client.post(url, {"reason": "x"}).status_code == expected
-    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CS.READY
+    assert Certificate.objects.get(pk=ready_cert_a.pk).status == CertificateStatus.READY
 
 
 # ---- download ------------------------------------------------------------------------------------
@@ -334,7 +336,7 @@ def test_the_index_counts_each_cycle_with_grouped_queries(client_for, admin_user
     for _ in range(3):
         issued_certificate(cycle=cycle)
     ready = issued_certificate(cycle=other)
-    Certificate.objects.filter(pk=ready.pk).update(status=CS.READY)
+    Certificate.objects.filter(pk=ready.pk).update(status=CertificateStatus.READY)
     ApplicationFactory.create_batch(4, cycle=cycle)  # applications without awards count nowhere
     c = client_for(admin_user)
     c.get(reverse("certificates:index"))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.services import certificates_issue_for_cycle, certificates_requeue_stuck
 from tests.factories.certificates import awarded_application
@@ -32,7 +32,9 @@ def test_issuing_leads_to_ready_certificates_through_the_worker(celery_worker_pr
     assert len(created) == 3
 
     def all_ready():
-        return set(Certificate.objects.filter(cycle=cycle).values_list("status", flat=True)) == {CS.READY}
+        return set(Certificate.objects.filter(cycle=cycle).values_list("status", flat=True)) == {
+            CertificateStatus.READY
+        }
 
     _wait_for(all_ready, 120, celery_worker_process)
     for cert in Certificate.objects.filter(cycle=cycle):
@@ -74,16 +76,16 @@ def test_a_worker_killed_mid_render_leads_after_a_restart_to_exactly_one_finishe
     awarded_application(cycle=cycle, enterprise=enterprise_a)
     (cert,) = certificates_issue_for_cycle(cycle=cycle, by=None, system=True)
 
-    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.RENDERING, 90, first)
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CertificateStatus.RENDERING, 90, first)
     first.stop(signal.SIGKILL)  # the whole worker, pool and all, dies mid-render
     cert.refresh_from_db()
-    assert cert.status == CS.RENDERING and not cert.file and cert.attempts == 1
+    assert cert.status == CertificateStatus.RENDERING and not cert.file and cert.attempts == 1
 
     second = worker_factory(**env)  # the restart; the killed task is redelivered to it
-    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.READY, 150, second)
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CertificateStatus.READY, 150, second)
     time.sleep(3)  # any duplicate delivery would have run by now
     cert.refresh_from_db()
-    assert cert.status == CS.READY
+    assert cert.status == CertificateStatus.READY
     assert cert.attempts == 2  # one claim by the killed worker, exactly one by the restarted one
     directory = os.path.dirname(cert.file.path)
     assert sorted(os.listdir(directory)) == [f"{cert.serial}.pdf"]
@@ -99,15 +101,15 @@ def test_a_render_abandoned_by_a_killed_worker_is_finished_after_the_sweeper_req
     first = worker_factory(**env)
     awarded_application(cycle=cycle, enterprise=enterprise_a)
     (cert,) = certificates_issue_for_cycle(cycle=cycle, by=None, system=True)
-    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.RENDERING, 90, first)
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CertificateStatus.RENDERING, 90, first)
     first.stop(signal.SIGKILL)
 
     second = worker_factory(**env)
     assert certificates_requeue_stuck() == 0  # the claim is not stale yet: the render may still be alive
     time.sleep(9)
-    assert Certificate.objects.get(pk=cert.pk).status == CS.RENDERING  # nothing came back by itself
+    assert Certificate.objects.get(pk=cert.pk).status == CertificateStatus.RENDERING  # nothing came back by itself
     assert certificates_requeue_stuck() == 1  # what beat does every five minutes
-    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CS.READY, 90, second)
+    _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CertificateStatus.READY, 90, second)
     cert.refresh_from_db()
     assert cert.attempts == 2
     assert sorted(os.listdir(os.path.dirname(cert.file.path))) == [f"{cert.serial}.pdf"]

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from awards.models import Application
 from committee import selectors, services
 from committee.enums import BallotStatus, MeetingStatus, ObjectionStatus
@@ -217,7 +217,7 @@ def test_close_four_of_five_passes_and_approves(open_ballot, members, secretary)
     ballot = services.ballot_close(ballot=open_ballot, by=secretary)
     assert ballot.passed is True
     assert (ballot.approvals, ballot.rejections, ballot.abstentions, ballot.present) == (4, 1, 0, 5)
-    assert ballot.application.status == S.APPROVED
+    assert ballot.application.status == ApplicationStatus.APPROVED
 
 
 def test_close_three_of_five_fails_abstentions_count_as_voting(open_ballot, members, secretary):
@@ -225,7 +225,7 @@ def test_close_three_of_five_fails_abstentions_count_as_voting(open_ballot, memb
     ballot = services.ballot_close(ballot=open_ballot, by=secretary)
     assert ballot.passed is False
     ballot.application.refresh_from_db()
-    assert ballot.application.status == S.NOT_APPROVED
+    assert ballot.application.status == ApplicationStatus.NOT_APPROVED
 
 
 def test_recused_members_are_not_in_the_denominator(open_ballot, members, secretary):
@@ -318,7 +318,7 @@ def test_publish_notice(open_meeting, members, secretary, cycle, candidates):
     assert notice.ends_on - notice.starts_on == dt.timedelta(days=6)
     for app in candidates:
         app.refresh_from_db()
-        assert app.status == S.PUBLIC_NOTICE and app.award_level.code == "mayor"
+        assert app.status == ApplicationStatus.PUBLIC_NOTICE and app.award_level.code == "mayor"
     with pytest.raises(NotAllowed):
         services.notice_publish(cycle=cycle, by=secretary)
 
@@ -360,12 +360,12 @@ def test_objection_handling_outcomes(open_meeting, members, secretary, cycle, ca
         services.objection_handle(objection=o1, by=secretary, outcome="dismissed", reply="")
     services.objection_handle(objection=o1, by=secretary, outcome=ObjectionStatus.DISMISSED, reply="经核查，不属实。")
     candidates[0].refresh_from_db()
-    assert candidates[0].status == S.PUBLIC_NOTICE
+    assert candidates[0].status == ApplicationStatus.PUBLIC_NOTICE
     services.objection_handle(
         objection=o2, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="提交委员会复议。"
     )
     candidates[1].refresh_from_db()
-    assert candidates[1].status == S.NOMINATED and candidates[1].award_level is None
+    assert candidates[1].status == ApplicationStatus.NOMINATED and candidates[1].award_level is None
     services.objection_handle(objection=o3, by=secretary, outcome=ObjectionStatus.UPHELD_WITHDRAWN, reply="已复议。")
     with pytest.raises(NotAllowed):
         services.objection_handle(objection=o1, by=secretary, outcome=ObjectionStatus.DISMISSED, reply="again")
@@ -390,7 +390,7 @@ def test_confirm_refused_during_period_and_with_objection_open(open_meeting, mem
     assert not GovernmentApproval.objects.exists()
     services.objection_handle(objection=objection, by=secretary, outcome="dismissed", reply="不属实。")
     winners = services.winners_confirm(**args)
-    assert {w.status for w in winners} == {S.AWARDED}
+    assert {w.status for w in winners} == {ApplicationStatus.AWARDED}
     assert {w.award_level.code for w in winners} == {"mayor"}
     cycle.refresh_from_db()
     assert cycle.status == "concluded"
@@ -430,8 +430,8 @@ def test_passed_without_a_place_in_the_quotas_is_not_approved(open_meeting, memb
     _run_all(open_meeting, members, secretary)
     services.meeting_close(meeting=open_meeting, by=secretary)
     first, second = open_meeting.ballots.order_by("rank").select_related("application", "award_level")
-    assert first.award_level.code == "mayor" and first.application.status == S.APPROVED
-    assert second.passed and second.award_level is None and second.application.status == S.NOT_APPROVED
+    assert first.award_level.code == "mayor" and first.application.status == ApplicationStatus.APPROVED
+    assert second.passed and second.award_level is None and second.application.status == ApplicationStatus.NOT_APPROVED
 
 
 def test_a_second_meeting_fills_only_the_places_the_first_left(open_meeting, members, secretary, cycle, candidates):
@@ -473,7 +473,7 @@ def test_the_reply_to_an_upheld_objection_is_not_shown_to_the_enterprise(
         objection=objection, by=secretary, outcome=ObjectionStatus.UPHELD_RETURNED, reply="王举报先生：经核查属实。"
     )
     transition = candidates[0].transitions.order_by("-pk").first()
-    assert transition.to_status == S.NOMINATED
+    assert transition.to_status == ApplicationStatus.NOMINATED
     assert "王举报" not in transition.comment and transition.comment
     objection.refresh_from_db()
     assert objection.reply == "王举报先生：经核查属实。"  # kept for the objector and the office

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from committee import services
 from committee.models import Objection, Vote
 from tests.factories.files import pdf_bytes
@@ -207,7 +207,7 @@ def test_secretary_runs_the_meeting_through_pages(cycle, secretary, members, can
     meeting.refresh_from_db()
     assert meeting.status == "closed" and meeting.remarks.count() == 1
     r = c.post(reverse("committee:notice_publish", args=[cycle.pk]))
-    assert {a.status for a in cycle.applications.all()} == {S.PUBLIC_NOTICE}
+    assert {a.status for a in cycle.applications.all()} == {ApplicationStatus.PUBLIC_NOTICE}
     r = c.get(reverse("committee:report", args=[meeting.pk]))
     assert r.status_code == 200 and "committee-chart-data" in r.content.decode()
 
@@ -311,7 +311,7 @@ def test_secretary_handles_objection_and_confirms(notice, candidates, secretary,
         {"decree_number": "郴政函〔2030〕8号", "decree_date": "2030-02-01"},
     )
     assert r.status_code == 302
-    assert {a.status for a in cycle.applications.all()} == {S.AWARDED}
+    assert {a.status for a in cycle.applications.all()} == {ApplicationStatus.AWARDED}
     page = client_for(None).get(reverse("committee:winners_year", args=[cycle.year])).content.decode()
     assert "郴州甲企业有限公司" in page and "郴政函〔2030〕8号" in page
     # Afterwards the confirmation page shows the recorded approval, not an empty form to fill again.

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from awards import services as award_services
-from awards.enums import ApplicationStatus as S
+from awards.enums import ApplicationStatus
 from core.enums import OutboxStatus
 from core.mail import mail_render
 from core.models import OutboxMessage
@@ -37,27 +37,32 @@ def _step(status, **extra):
     ("status", "extra", "zh", "en"),
     [
         (
-            S.ONSITE_REVIEW,
+            ApplicationStatus.ONSITE_REVIEW,
             {"onsite_from": "2026-03-02 08:00", "onsite_to": "2026-03-20 18:00"},
             "2026-03-02 08:00",
             "on-site review",
         ),
-        (S.NOMINATED, {}, "评审委员会", "nominated"),
-        (S.APPROVED, {}, "评审委员会", "approved"),
+        (ApplicationStatus.NOMINATED, {}, "评审委员会", "nominated"),
+        (ApplicationStatus.APPROVED, {}, "评审委员会", "approved"),
         (
-            S.NOT_APPROVED,
+            ApplicationStatus.NOT_APPROVED,
             {"comment": "Passed the vote, but no place was left within the award quotas."},
             "no place",
             "will not go further",
         ),
-        (S.PUBLIC_NOTICE, {}, "市长质量奖", "public notice"),
+        (ApplicationStatus.PUBLIC_NOTICE, {}, "市长质量奖", "public notice"),
         (
-            S.AWARDED,
+            ApplicationStatus.AWARDED,
             {"decree_number": "郴政函〔2027〕3号", "decree_date": "2027-01-20"},
             "郴政函〔2027〕3号",
             "Mayor Quality Award",
         ),
-        (S.REVOKED, {"comment": "Fraud in the self-assessment"}, "Fraud in the self-assessment", "revoked"),
+        (
+            ApplicationStatus.REVOKED,
+            {"comment": "Fraud in the self-assessment"},
+            "Fraud in the self-assessment",
+            "revoked",
+        ),
     ],
 )
 def test_each_step_mail_names_what_it_is_about_in_both_languages(status, extra, zh, en):
@@ -72,7 +77,7 @@ def test_each_step_mail_names_what_it_is_about_in_both_languages(status, extra, 
 def test_the_awarded_mail_names_level_and_decree():
     text = mail_render(
         template="application_step",
-        context=_step(S.AWARDED, decree_number="郴政函〔2027〕3号", decree_date="2027-01-20"),
+        context=_step(ApplicationStatus.AWARDED, decree_number="郴政函〔2027〕3号", decree_date="2027-01-20"),
         language="en",
     ).text
     assert "“Mayor Quality Award”" in text and "郴政函〔2027〕3号 of 2027-01-20" in text
@@ -80,7 +85,9 @@ def test_the_awarded_mail_names_level_and_decree():
 
 def test_names_with_markup_characters_read_correctly_in_text_and_html():
     name = 'Tom & Jerry <Quality> "Works"'
-    rendered = mail_render(template="application_step", context=_step(S.NOMINATED, enterprise=name), language="en")
+    rendered = mail_render(
+        template="application_step", context=_step(ApplicationStatus.NOMINATED, enterprise=name), language="en"
+    )
     assert name in rendered.text
     assert "&lt;" not in rendered.text
     assert "Tom &amp; Jerry &lt;Quality&gt; &quot;Works&quot;" in rendered.html
@@ -129,9 +136,11 @@ def test_every_member_hears_of_a_step_in_their_own_language(cycle, django_captur
     editor = MembershipFactory(enterprise=enterprise).user
     editor.preferred_language = "en"
     editor.save()
-    application = ApplicationFactory(cycle=cycle, enterprise=enterprise, status=S.ONSITE_REVIEW)
+    application = ApplicationFactory(cycle=cycle, enterprise=enterprise, status=ApplicationStatus.ONSITE_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
-        award_services.application_transition(application=application, to_status=S.NOMINATED, by=secretary, system=True)
+        award_services.application_transition(
+            application=application, to_status=ApplicationStatus.NOMINATED, by=secretary, system=True
+        )
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {owner.email, editor.email}
     assert "提名" in by_address[owner.email].subject
@@ -279,7 +288,10 @@ def _on_notice(cycle, secretary):
     editor.preferred_language = "en"
     editor.save()
     application = ApplicationFactory(
-        cycle=cycle, enterprise=enterprise, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+        cycle=cycle,
+        enterprise=enterprise,
+        status=ApplicationStatus.PUBLIC_NOTICE,
+        award_level=cycle.levels.get(code="mayor"),
     )
     today = timezone.localdate()
     notice = PublicNotice.objects.create(cycle=cycle, starts_on=today, ends_on=today, published_by=secretary)
@@ -297,9 +309,14 @@ def _on_notice(cycle, secretary):
 @pytest.mark.parametrize(
     ("outcome", "status", "zh", "en"),
     [
-        ("dismissed", S.PUBLIC_NOTICE, "该异议不成立", "The proposed award “Mayor Quality Award” stands."),
-        ("upheld_returned", S.NOMINATED, "退回评审委员会重新审议", "goes back to the review committee"),
-        ("upheld_withdrawn", S.NOT_APPROVED, "予以撤回", "will not go further in this cycle"),
+        (
+            "dismissed",
+            ApplicationStatus.PUBLIC_NOTICE,
+            "该异议不成立",
+            "The proposed award “Mayor Quality Award” stands.",
+        ),
+        ("upheld_returned", ApplicationStatus.NOMINATED, "退回评审委员会重新审议", "goes back to the review committee"),
+        ("upheld_withdrawn", ApplicationStatus.NOT_APPROVED, "予以撤回", "will not go further in this cycle"),
     ],
 )
 def test_the_enterprise_hears_the_objection_outcome_without_the_objector(

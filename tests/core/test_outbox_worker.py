@@ -18,7 +18,7 @@ from django.utils import timezone
 from awards import services as award_services
 from awards.enums import CycleStatus, EligibilityDecision
 from awards.models import AwardCycle
-from certificates.enums import CertificateStatus as CS
+from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.services import certificates_issue_for_cycle
 from config.celery import app
@@ -129,7 +129,7 @@ def _deliver_everything(worker):
         outbox.outbox_dispatch_due()  # what beat does every 30 s
         outbox.outbox_dispatch_due()  # a second dispatcher: it must find nothing left to send
         done = not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
-        ready = set(Certificate.objects.values_list("status", flat=True)) <= {CS.READY}
+        ready = set(Certificate.objects.values_list("status", flat=True)) <= {CertificateStatus.READY}
         if done and ready:
             break
         OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
@@ -185,7 +185,7 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
     own_redis_and_worker, cycle, secretary, expert
 ):
     """The meeting invitation, an expert's conflict declaration and the confirmation of the winners."""
-    from awards.enums import ApplicationStatus as S
+    from awards.enums import ApplicationStatus
     from committee import services as committee_services
     from committee.models import PublicNotice
     from reviews import services as review_services
@@ -201,7 +201,10 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
     winner = EnterpriseFactory()
     owner = MembershipFactory(enterprise=winner).user
     candidate = ApplicationFactory(
-        cycle=cycle, enterprise=winner, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+        cycle=cycle,
+        enterprise=winner,
+        status=ApplicationStatus.PUBLIC_NOTICE,
+        award_level=cycle.levels.get(code="mayor"),
     )
     today = timezone.localdate()
     notice = PublicNotice.objects.create(
@@ -211,7 +214,7 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
         published_by=secretary,
     )
     notice.applications.add(candidate)
-    reviewed = ApplicationFactory(cycle=cycle, status=S.MATERIAL_REVIEW)
+    reviewed = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
     assignment = AssignmentFactory(
         panel=PanelFactory(round=ReviewRoundFactory(cycle=cycle), application=reviewed),
         expert=expert,
@@ -251,7 +254,7 @@ def test_committee_and_expert_actions_while_redis_is_down_are_delivered_once(
 
     redis.start()
     _deliver_everything(worker)
-    assert Certificate.objects.get(application=candidate).status == CS.READY
+    assert Certificate.objects.get(application=candidate).status == CertificateStatus.READY
     # The worker queued the winner's "certificate ready" mail once it had rendered the certificate.
     assert OutboxMessage.objects.filter(template="certificate_ready", recipient=owner.email).count() == 1
     recipients = _recipients(mail_dir)
@@ -270,7 +273,7 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
     from django.test import Client
     from django.urls import reverse
 
-    from awards.enums import ApplicationStatus as S
+    from awards.enums import ApplicationStatus
     from committee.models import PublicNotice
     from reviews.enums import AssignmentStatus
     from tests.factories.awards import ApplicationFactory
@@ -286,7 +289,10 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
     winner = EnterpriseFactory()
     owner = MembershipFactory(enterprise=winner).user
     candidate = ApplicationFactory(
-        cycle=cycle, enterprise=winner, status=S.PUBLIC_NOTICE, award_level=cycle.levels.get(code="mayor")
+        cycle=cycle,
+        enterprise=winner,
+        status=ApplicationStatus.PUBLIC_NOTICE,
+        award_level=cycle.levels.get(code="mayor"),
     )
     today = timezone.localdate()
     notice = PublicNotice.objects.create(
@@ -296,7 +302,7 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
         published_by=secretary,
     )
     notice.applications.add(candidate)
-    reviewed = ApplicationFactory(cycle=cycle, status=S.MATERIAL_REVIEW)
+    reviewed = ApplicationFactory(cycle=cycle, status=ApplicationStatus.MATERIAL_REVIEW)
     assignment = AssignmentFactory(
         panel=PanelFactory(round=ReviewRoundFactory(cycle=cycle), application=reviewed),
         expert=expert,
@@ -337,7 +343,7 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
     )
     post(owner_client, reverse("awards:submit", args=[complete.pk]), {"confirm": "1"})
     complete.refresh_from_db()
-    assert complete.status == S.SUBMITTED
+    assert complete.status == ApplicationStatus.SUBMITTED
     post(office, reverse("awards:review", args=[complete.pk]), {"decision": EligibilityDecision.ELIGIBLE})
     post(office, reverse("certificates:issue", args=[cycle.pk]), {})
     post(office, reverse("committee:meeting_invite", args=[meeting.pk]), {})
@@ -362,7 +368,7 @@ def test_the_eight_actions_through_the_web_answer_normally_while_redis_is_down(
 
     redis.start()
     _deliver_everything(worker)
-    assert set(Certificate.objects.values_list("status", flat=True)) == {CS.READY}
+    assert set(Certificate.objects.values_list("status", flat=True)) == {CertificateStatus.READY}
     recipients = _recipients(mail_dir)
     assert len(recipients) == OutboxMessage.objects.filter(kind="mail").count()  # each row arrived once
     assert not OutboxMessage.objects.filter(kind="mail").exclude(attempts=1).exists()

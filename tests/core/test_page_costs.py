@@ -20,8 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole
+from awards.enums import ApplicationStatus, CycleRole
 from awards.models import ApplicationSnapshot
 from committee.enums import VoteChoice
 from committee.models import Ballot, Objection, PublicNotice, Vote
@@ -113,7 +112,7 @@ class World:
     def _unit(self, i: int) -> None:
         now = timezone.now()
         submitted = ApplicationFactory(
-            cycle=self.cycle, status=S.SUBMITTED, submitted_at=now, receipt_number=f"COST-{i}"
+            cycle=self.cycle, status=ApplicationStatus.SUBMITTED, submitted_at=now, receipt_number=f"COST-{i}"
         )
         snapshot = ApplicationSnapshot.objects.create(
             application=submitted, number=1, receipt_number=submitted.receipt_number, data={}
@@ -144,7 +143,7 @@ class World:
             ballot = Ballot.objects.create(meeting=self.meeting, application=nominated, rank=i + 1)
             Vote.objects.bulk_create(Vote(ballot=ballot, member=m, choice=VoteChoice.APPROVE) for m in self.members)
         issued_certificate(cycle=self.cycle)
-        candidate = ApplicationFactory(cycle=self.cycle, status=S.PUBLIC_NOTICE)
+        candidate = ApplicationFactory(cycle=self.cycle, status=ApplicationStatus.PUBLIC_NOTICE)
         self.notice.applications.add(candidate)
         Objection.objects.create(
             notice=self.notice, application=candidate, name=f"王{i}", contact="0735-7654321", reasons="事实与理由"
@@ -187,7 +186,7 @@ class World:
         session.panel.add(self.experts[0])
         slot = PresentationSlot.objects.create(
             session=session,
-            application=ApplicationFactory(cycle=self.cycle, status=S.PRESENTATION),
+            application=ApplicationFactory(cycle=self.cycle, status=ApplicationStatus.PRESENTATION),
             starts_at=session.starts_at,
             invited_at=now,
             response=InvitationResponse.CONFIRMED,
@@ -201,7 +200,7 @@ class World:
         from onsite.models import SiteVisit, VisitIssue, VisitLog
         from reviews.enums import RoundKind
 
-        app = ApplicationFactory(cycle=self.cycle, status=S.ONSITE_REVIEW)
+        app = ApplicationFactory(cycle=self.cycle, status=ApplicationStatus.ONSITE_REVIEW)
         onsite_round = ReviewRoundFactory(cycle=self.cycle, kind=RoundKind.ONSITE)
         panel = PanelFactory(round=onsite_round, application=app)
         AssignmentFactory(panel=panel, expert=self.experts[0], is_leader=True)
@@ -498,7 +497,7 @@ def _rows_queue(cycle):
         ApplicationFactory(
             cycle=cycle,
             enterprise=EnterpriseFactory(name_zh=f"分页企业{i:02d}"),
-            status=S.SUBMITTED,
+            status=ApplicationStatus.SUBMITTED,
             submitted_at=timezone.now() - dt.timedelta(minutes=ROWS - i),
             receipt_number=f"PAGE-{i:02d}",
         )
@@ -517,7 +516,7 @@ def _rows_certificates(cycle):
     from certificates.models import Certificate
 
     level = cycle.levels.get(code="mayor")
-    apps = [ApplicationFactory(cycle=cycle, status=S.AWARDED, award_level=level) for _ in range(ROWS)]
+    apps = [ApplicationFactory(cycle=cycle, status=ApplicationStatus.AWARDED, award_level=level) for _ in range(ROWS)]
     Certificate.objects.bulk_create(
         Certificate(
             application=a,
@@ -540,7 +539,7 @@ def _rows_objections(cycle):
     notice = PublicNotice.objects.create(
         cycle=cycle, starts_on=timezone.localdate(), ends_on=timezone.localdate(), published_by=secretary
     )
-    candidate = ApplicationFactory(cycle=cycle, status=S.PUBLIC_NOTICE)
+    candidate = ApplicationFactory(cycle=cycle, status=ApplicationStatus.PUBLIC_NOTICE)
     notice.applications.add(candidate)
     Objection.objects.bulk_create(
         Objection(notice=notice, application=candidate, name=f"分页{i:02d}", contact="x", reasons="y")
@@ -626,7 +625,9 @@ def _review_rows(cycle, n=ROWS):
     rnd = ReviewRoundFactory(cycle=cycle)
     for i in range(n):
         app = ApplicationFactory(
-            cycle=cycle, enterprise=EnterpriseFactory(name_zh=f"分页企业{i:02d}"), status=S.MATERIAL_REVIEW
+            cycle=cycle,
+            enterprise=EnterpriseFactory(name_zh=f"分页企业{i:02d}"),
+            status=ApplicationStatus.MATERIAL_REVIEW,
         )
         PanelFactory(round=rnd, application=app)
     return rnd
@@ -705,7 +706,7 @@ def test_ranking_shows_the_cut_off_line_and_the_shortlisted_count_on_every_page(
         for e in experts:
             submitted_sheet(AssignmentFactory(panel=panel, expert=e, status="accepted"), percent)
     shortlisted = rnd.panels.order_by("pk").first().application
-    shortlisted.status = S.ONSITE_REVIEW
+    shortlisted.status = ApplicationStatus.ONSITE_REVIEW
     shortlisted.save(update_fields=["status"])
     url = reverse("reviews:ranking", args=[cycle.pk])
     for page in (1, 3):

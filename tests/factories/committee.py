@@ -4,14 +4,19 @@ import datetime as dt
 
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole
+from awards.enums import ApplicationStatus, CycleRole
 from awards.services import application_transition
 
 from .awards import ApplicationFactory, CycleMembershipFactory
 from .core import UserFactory
 
-PATH_TO_NOMINATED = [S.SUBMITTED, S.ELIGIBLE, S.MATERIAL_REVIEW, S.ONSITE_REVIEW, S.NOMINATED]
+PATH_TO_NOMINATED = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.ELIGIBLE,
+    ApplicationStatus.MATERIAL_REVIEW,
+    ApplicationStatus.ONSITE_REVIEW,
+    ApplicationStatus.NOMINATED,
+]
 
 
 def nominated_application(cycle, **kwargs):

@@ -10,7 +10,7 @@ from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent, OutboxMessage
 from feedback import services
-from feedback.enums import ReportStatus as S
+from feedback.enums import ReportStatus
 from feedback.models import FeedbackReport, OpportunityResponse
 from reviews.enums import SheetStatus
 from reviews.models import ScoreSheet
@@ -36,7 +36,7 @@ def _to_review(report, leader):
 
 
 def test_it_starts_a_draft_with_every_category_and_the_default_release_date(report, app_a):
-    assert report.status == S.DRAFT
+    assert report.status == ReportStatus.DRAFT
     assert report.categories.count() == 7
     assert report.release_on == app_a.cycle.public_notice_end + dt.timedelta(days=1)
     assert AuditEvent.objects.filter(event=AuditEventType.FEEDBACK_STARTED).count() == 1
@@ -138,24 +138,24 @@ def test_the_whole_workflow(report, leader, secretary, applicant_a, mailoutbox):
     with pytest.raises(NotAllowed):  # empty categories
         services.report_submit(report=report, by=leader)
     report = _to_review(report, leader)
-    assert report.status == S.REVIEW
+    assert report.status == ReportStatus.REVIEW
     with pytest.raises(PermissionDenied):  # the leader no longer edits
         fill_report(report, leader)
     report = services.report_return(report=report, by=secretary, note="请更具体")
-    assert report.status == S.DRAFT and report.office_note == "请更具体"
+    assert report.status == ReportStatus.DRAFT and report.office_note == "请更具体"
     report = services.report_submit(report=report, by=leader)
     fill_report(report, secretary, text="办公室修改")
     with pytest.raises(services.ReportTextError) as exc:
         _approve(report, secretary, actionable=False)
     assert set(exc.value.errors) == {"actionable"}
     report = _approve(report, secretary)
-    assert report.status == S.APPROVED and report.approved_by == secretary
+    assert report.status == ReportStatus.APPROVED and report.approved_by == secretary
     assert report.categories.filter(band__isnull=True).count() == 0  # figures stored
     report = services.report_reopen(report=report, by=secretary)
-    assert report.status == S.REVIEW
+    assert report.status == ReportStatus.REVIEW
     report = _approve(report, secretary)
     report = services.report_release(report=report, by=secretary)
-    assert report.status == S.RELEASED and report.released_at
+    assert report.status == ReportStatus.RELEASED and report.released_at
     tasks = OutboxMessage.objects.filter(task_name=services.RENDER_TASK)
     assert tasks.count() == 1 and tasks.get().kwargs == {"report_id": report.pk}
     assert OutboxMessage.objects.filter(template="feedback_released", recipient=applicant_a.email).exists()
@@ -193,7 +193,7 @@ def test_not_released_before_its_date_but_the_beat_releases_it_then(report, lead
     assert services.reports_release_due(today=timezone.localdate() + dt.timedelta(days=2)) == 0
     assert services.reports_release_due(today=timezone.localdate() + dt.timedelta(days=3)) == 1
     report.refresh_from_db()
-    assert report.status == S.RELEASED
+    assert report.status == ReportStatus.RELEASED
 
 
 def test_not_released_while_the_panel_is_not_complete(report, leader, secretary):
@@ -221,14 +221,14 @@ def test_a_correction_supersedes_the_released_version_and_tells_the_enterprise(r
     with pytest.raises(PermissionDenied):
         services.report_correct(report=released, by=leader, reason="x")
     new = services.report_correct(report=released, by=secretary, reason="4.2 的描述有误")
-    assert new.version == 2 and new.status == S.REVIEW and new.supersedes == released
+    assert new.version == 2 and new.status == ReportStatus.REVIEW and new.supersedes == released
     with pytest.raises(Conflict):
         services.report_correct(report=released, by=secretary, reason="again")
     released.refresh_from_db()
-    assert released.status == S.RELEASED  # the enterprise keeps reading it meanwhile
+    assert released.status == ReportStatus.RELEASED  # the enterprise keeps reading it meanwhile
     new = services.report_release(report=_approve(new, secretary, release_on=timezone.localdate()), by=secretary)
     released.refresh_from_db()
-    assert (released.status, new.status) == (S.SUPERSEDED, S.RELEASED)
+    assert (released.status, new.status) == (ReportStatus.SUPERSEDED, ReportStatus.RELEASED)
     mails = OutboxMessage.objects.filter(template="feedback_released")
     assert mails.count() == 2 and mails.filter(kwargs__context__corrected=True).exists()
 
@@ -265,7 +265,7 @@ def test_of_two_concurrent_moves_one_wins(report, leader, secretary):
     _approve(report, secretary)
     with pytest.raises(Conflict):
         services.report_return(report=stale, by=secretary, note="太迟了")
-    assert FeedbackReport.objects.get(pk=report.pk).status == S.APPROVED
+    assert FeedbackReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
 
 
 def test_the_release_mail_reads_well_in_both_languages(report, leader, secretary, applicant_a):
@@ -286,7 +286,7 @@ def test_the_system_makes_only_the_moves_the_table_gives_it(report, leader):
     # Only the dated release is the system's; any other move it is asked to make is refused, nothing changes.
     fill_report(report, leader)
     with pytest.raises(NotAllowed) as refused:
-        services._move(report, to=S.REVIEW, by=None, system=True)
+        services._move(report, to=ReportStatus.REVIEW, by=None, system=True)
     assert refused.value.code == "transition"
     report.refresh_from_db()
-    assert report.status == S.DRAFT
+    assert report.status == ReportStatus.DRAFT

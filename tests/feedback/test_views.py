@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from feedback import services
-from feedback.enums import ReportStatus as S
+from feedback.enums import ReportStatus
 from feedback.models import FeedbackReport
 from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.feedback import fill_report
@@ -94,7 +94,7 @@ def test_the_leader_drafts_with_the_anonymous_material(client_for, report, leade
     response = c.post(url, {**data, "key_themes": "主题", "site_findings": "", "then": "submit"})
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == S.REVIEW
+    assert report.status == ReportStatus.REVIEW
     assert c.get(url).status_code == 302  # no longer the leader's to edit
 
 
@@ -118,10 +118,10 @@ def test_the_office_approves_with_its_checklist(client_for, report, leader, secr
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == S.APPROVED
+    assert report.status == ReportStatus.APPROVED
     assert c.post(reverse("feedback:action", args=[report.pk, "release"])).status_code == 302
     report.refresh_from_db()
-    assert report.status == S.RELEASED
+    assert report.status == ReportStatus.RELEASED
 
 
 @pytest.mark.parametrize("who", ["leader", "other_expert", "applicant", "committee"])
@@ -169,7 +169,7 @@ def test_correction_page(client_for, released, secretary):
     url = reverse("feedback:correct", args=[released.pk])
     assert "reason" in c.post(url, {"reason": ""}).context["form"].errors
     assert c.post(url, {"reason": "错别字"}).status_code == 302
-    assert FeedbackReport.objects.filter(supersedes=released, status=S.REVIEW).exists()
+    assert FeedbackReport.objects.filter(supersedes=released, status=ReportStatus.REVIEW).exists()
 
 
 def test_the_returning_applicant_sees_its_previous_opportunities(

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, OpinionAnswer, RecordCategory
+from awards.enums import ApplicationStatus, CycleRole, OpinionAnswer, RecordCategory
 from awards.models import Application
 from core.enums import AuditEventType
 from core.errors import NotAllowed
@@ -36,7 +35,7 @@ def other_department(vetted_cycle):
 
 @pytest.fixture
 def eligible_a(submitted_a):
-    Application.objects.filter(pk=submitted_a.pk).update(status=S.ELIGIBLE)
+    Application.objects.filter(pk=submitted_a.pk).update(status=ApplicationStatus.ELIGIBLE)
     submitted_a.refresh_from_db()
     return submitted_a
 
@@ -92,7 +91,7 @@ def test_a_submitted_application_is_not_sent_yet(submitted_a, department, secret
 def test_no_record_changes_nothing(sent, eligible_a, department):
     opinion_answer(request=_request(eligible_a, department), by=department, answer=OpinionAnswer.NO_RECORD)
     eligible_a.refresh_from_db()
-    assert eligible_a.status == S.ELIGIBLE and selectors.dossier_records(eligible_a) == []
+    assert eligible_a.status == ApplicationStatus.ELIGIBLE and selectors.dossier_records(eligible_a) == []
 
 
 def test_a_disqualifying_record_ends_the_application_and_tells_the_enterprise(sent, eligible_a, department):
@@ -105,7 +104,7 @@ def test_a_disqualifying_record_ends_the_application_and_tells_the_enterprise(se
         evidence=pdf_file("处罚决定书.pdf"),
     )
     eligible_a.refresh_from_db()
-    assert eligible_a.status == S.INELIGIBLE
+    assert eligible_a.status == ApplicationStatus.INELIGIBLE
     last = eligible_a.transitions.last()
     assert "市应急管理局" in last.comment and "2025年3月一般生产安全责任事故" in last.comment
     assert last.by == department
@@ -126,7 +125,7 @@ def test_a_record_the_cycle_does_not_disqualify_reaches_the_dossier(
         details="2024年逾期申报，已补缴并缴纳滞纳金",
     )
     eligible_a.refresh_from_db()
-    assert eligible_a.status == S.ELIGIBLE
+    assert eligible_a.status == ApplicationStatus.ELIGIBLE
     (record,) = selectors.dossier_records(eligible_a)
     assert record.unit == "市税务局" and not record.disqualifying
     # The decision is stored: changing the cycle's categories afterwards does not re-derive it.

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards import services as award_services
-from awards.enums import ApplicationStatus as S
-from awards.enums import CycleRole, StageKind
+from awards.enums import ApplicationStatus, CycleRole, StageKind
 from awards.models import Application
 from awards.stages import StageSpec
 from core import workdays
@@ -83,14 +82,18 @@ def presenting_cycle(cycle, secretary, panel_member):
 
 @pytest.fixture
 def presenting_a(presenting_cycle, application_a, applicant_a):
-    Application.objects.filter(pk=application_a.pk).update(status=S.PRESENTATION, receipt_number="2100-001")
+    Application.objects.filter(pk=application_a.pk).update(
+        status=ApplicationStatus.PRESENTATION, receipt_number="2100-001"
+    )
     application_a.refresh_from_db()
     return application_a
 
 
 @pytest.fixture
 def presenting_b(presenting_cycle, application_b):
-    Application.objects.filter(pk=application_b.pk).update(status=S.PRESENTATION, receipt_number="2100-002")
+    Application.objects.filter(pk=application_b.pk).update(
+        status=ApplicationStatus.PRESENTATION, receipt_number="2100-002"
+    )
     application_b.refresh_from_db()
     return application_b
 
@@ -258,7 +261,7 @@ def test_the_office_schedules_an_application_at_the_presentation_stage(slot, pre
 
 
 def test_only_applications_at_the_stage_are_scheduled(session, application_b, secretary):
-    for status in (S.ELIGIBLE, S.MATERIAL_REVIEW, S.ONSITE_REVIEW):
+    for status in (ApplicationStatus.ELIGIBLE, ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW):
         Application.objects.filter(pk=application_b.pk).update(status=status)
         application_b.refresh_from_db()
         with pytest.raises(NotAllowed) as exc:
@@ -266,7 +269,7 @@ def test_only_applications_at_the_stage_are_scheduled(session, application_b, se
                 session=session, application=application_b, starts_at=at(10), minutes=30, by=secretary
             )
         assert exc.value.code == "wrong_status"
-    other_cycle = ApplicationFactory(cycle=CycleFactory(), status=S.PRESENTATION)
+    other_cycle = ApplicationFactory(cycle=CycleFactory(), status=ApplicationStatus.PRESENTATION)
     with pytest.raises(NotAllowed):
         presentation_schedule(session=session, application=other_cycle, starts_at=at(10), minutes=30, by=secretary)
 

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards.enums import ApplicationStatus as S
-from awards.enums import StageKind
+from awards.enums import ApplicationStatus, StageKind
 from awards.models import CycleStage
 from core.enums import AuditEventType
 from core.errors import NotAllowed
@@ -25,7 +24,7 @@ def test_the_districts_body_recommends(submitted_a, recommender):
         application=submitted_a, by=recommender, decision="recommended", opinion=OPINION, scan=pdf_file("推荐表.pdf")
     )
     submitted_a.refresh_from_db()
-    assert submitted_a.status == S.RECOMMENDED
+    assert submitted_a.status == ApplicationStatus.RECOMMENDED
     assert (record.unit, record.snapshot.number, record.by) == ("北湖区市场监督管理局", 1, recommender)
     assert record.scan_mime == "application/pdf" and len(record.scan_sha256) == 64
     assert AuditEvent.objects.filter(event=AuditEventType.RECOMMENDATION_MADE).exists()
@@ -35,7 +34,7 @@ def test_the_districts_body_recommends(submitted_a, recommender):
 def test_declining_ends_the_application_with_the_opinion(submitted_a, recommender):
     application_recommend(application=submitted_a, by=recommender, decision="declined", opinion="申报数据与统计不符")
     submitted_a.refresh_from_db()
-    assert submitted_a.status == S.INELIGIBLE
+    assert submitted_a.status == ApplicationStatus.INELIGIBLE
     assert submitted_a.transitions.last().comment == "申报数据与统计不符"
 
 
@@ -43,7 +42,7 @@ def test_a_recommender_outside_the_district_is_refused(submitted_a, other_recomm
     with pytest.raises(PermissionDenied):
         application_recommend(application=submitted_a, by=other_recommender, decision="recommended", opinion=OPINION)
     submitted_a.refresh_from_db()
-    assert submitted_a.status == S.SUBMITTED and not Recommendation.objects.exists()
+    assert submitted_a.status == ApplicationStatus.SUBMITTED and not Recommendation.objects.exists()
 
 
 def test_the_secretary_and_the_applicant_may_not_recommend(submitted_a, secretary, applicant_a):
@@ -94,7 +93,7 @@ def test_a_scan_that_is_not_what_it_claims_is_refused(submitted_a, recommender):
             application=submitted_a, by=recommender, decision="recommended", opinion=OPINION, scan=fake
         )
     submitted_a.refresh_from_db()
-    assert submitted_a.status == S.SUBMITTED
+    assert submitted_a.status == ApplicationStatus.SUBMITTED
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -117,7 +116,7 @@ def test_the_recommender_decides_on_the_page(client_for, submitted_a, recommende
     response = client.post(url, {"decision": "recommended", "opinion": OPINION, "scan": pdf_file("scan.pdf")})
     assert response.status_code == 302
     submitted_a.refresh_from_db()
-    assert submitted_a.status == S.RECOMMENDED
+    assert submitted_a.status == ApplicationStatus.RECOMMENDED
 
 
 def test_bad_input_is_answered_next_to_the_field_and_the_text_kept(client_for, submitted_a, recommender):
