@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from awards.models import AwardCycle
 from core import ratelimit
 from core.errors import ServiceError
-from core.http_cache import public_fragment
+from core.http_cache import fragment_per_state
 from core.net import client_address
 from core.pagination import paginate
 
@@ -213,7 +213,7 @@ def verify(request, code: str):
     # The same answer for everyone until something is recorded (a revocation, an approved name
     # change, an admin edit): made once per state and kept in the cache, see core.http_cache.
     try:
-        html = public_fragment(request, "verify", content)
+        html = fragment_per_state(request, "verify", content)
     except _UnknownCode:
         response = render(request, "certificates/verify_not_found.html", status=404)
     else:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards.models import Application, AwardCycle
 from core import workdays
 from core.errors import ServiceError
-from core.http_cache import public_fragment, public_page
+from core.http_cache import fragment_per_state, public_page
 from core.net import client_address
 from core.pagination import DEFAULT_PAGE_SIZE, paginate
 from core.uploads import download_name, mime_of_stored
@@ -771,7 +771,7 @@ def winners(request, year=None):
     """Public: the winners by year and level, a few years a page (or one year's).
 
     The list is the same for every visitor until something is recorded: it is rendered once per
-    state (`public_fragment`) and the page around it (layout, the visitor's header) each time."""
+    state (`fragment_per_state`) and the page around it (layout, the visitor's header) each time."""
 
     def content() -> str:
         all_years = selectors.winner_years()
@@ -788,5 +788,5 @@ def winners(request, year=None):
         return render_to_string("committee/_winners.html", context, request)
 
     return render(
-        request, "committee/winners.html", {"year": year, "content": public_fragment(request, "winners", content)}
+        request, "committee/winners.html", {"year": year, "content": fragment_per_state(request, "winners", content)}
     )

@@ -74,14 +74,18 @@ def public_page(view):
     return wrapper
 
 
-def public_fragment(request, name: str, render: Callable[[], str], *, timeout: int = 300) -> str:
-    """The HTML `render()` makes for a public page's main content, kept in the cache under the page's
-    state: the last change (see `last_change`; the ETag's two queries, so no more), the language,
-    the local date and the address with its query string. Nothing visitor-specific may be in it (no
-    form, no CSRF token, no name of the signed-in user). A cache that cannot be reached is skipped."""
+def fragment_per_state(request, name: str, render: Callable[[], str], *, state: str = "", timeout: int = 300) -> str:
+    """The HTML `render()` makes for a page's main content, kept in the cache under the site's state:
+    the last change (see `last_change`: every state change writes an audit event, every admin edit
+    a LogEntry; two one-row queries, which the public pages' ETag already makes), the language, the
+    local date and the address with its query string. For content that is the same for everyone who
+    may see the page (the view checks the permission first): no form with a CSRF token, no name of
+    the signed-in user, no script nonce. `state` adds what else the content follows (a page whose
+    figures may also be written outside a recorded change). A cache that cannot be reached is skipped."""
     changed = last_change(request)
     parts = [
         name,
+        state,
         changed.isoformat() if changed else "",
         get_language() or "",
         timezone.localdate().isoformat(),
