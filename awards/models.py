@@ -448,6 +448,14 @@ class Application(models.Model):
         """Whether the code of record's division code is the city's (the cycle's local prefix)."""
         return self.credit_code.upper()[2:8].startswith(self.cycle.local_division_prefix)
 
+    def get_status_display(self) -> str:
+        """The status's label. Django's generated method rebuilds the field's choices on every call
+        (about ten times slower), which the long lists (ranking, queue, meeting) paid once per row."""
+        try:
+            return str(ApplicationStatus(self.status).label)
+        except ValueError:
+            return self.status
+
     @property
     def display_name(self) -> str:
         """The name of record in the reader's language where one was given (the Chinese one is official)."""

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -84,16 +84,20 @@ def user_roles(user: User) -> Roles:
     cached = getattr(user, "_mqa_roles", None)
     if cached is not None:
         return cached
-    cycle_roles = set(CycleMembership.objects.filter(user=user).values_list("role", flat=True).distinct())
-    roles = Roles(
-        is_admin=user.is_superuser,
-        is_secretary=CycleRole.SECRETARY in cycle_roles,
-        is_expert=CycleRole.EXPERT in cycle_roles,
-        is_committee=CycleRole.COMMITTEE in cycle_roles,
-        is_applicant=EnterpriseMembership.objects.filter(user=user).exists(),
-        is_recommender=CycleRole.RECOMMENDER in cycle_roles,
-        is_department=CycleRole.DEPARTMENT in cycle_roles,
-    )
+    # One query for every flag (the navigation asks on every signed-in page).
+    held = {
+        f"is_{name}": Exists(CycleMembership.objects.filter(user=user, role=role))
+        for name, role in (
+            ("secretary", CycleRole.SECRETARY),
+            ("expert", CycleRole.EXPERT),
+            ("committee", CycleRole.COMMITTEE),
+            ("recommender", CycleRole.RECOMMENDER),
+            ("department", CycleRole.DEPARTMENT),
+        )
+    }
+    held["is_applicant"] = Exists(EnterpriseMembership.objects.filter(user=user))
+    flags = User.objects.filter(pk=user.pk).values(**held).first() or {}
+    roles = Roles(is_admin=user.is_superuser, **{name: bool(flags.get(name)) for name in held})
     user._mqa_roles = roles
     return roles
 

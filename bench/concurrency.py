@@ -17,7 +17,8 @@ Prints p50 and p95 of each page and of its bare twin and the ratio p95 / bare p9
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_conc .venv/bin/python bench/concurrency.py
 
 BENCH_BIG sets the number of applications (2000), BENCH_CLIENTS the concurrent users (20),
-BENCH_REQUESTS the requests each user sends per page (10).
+BENCH_REQUESTS the requests each user sends per page (10). The server keeps its PostgreSQL connections
+for 60 s as production does (bench/concurrency_site.py); BENCH_CONN_MAX_AGE=0 opens one per request.
 """
 
 from __future__ import annotations

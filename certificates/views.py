@@ -8,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import ratelimit
 from core.errors import ServiceError
+from core.http_cache import fragment_per_state
 from core.net import client_address
 from core.pagination import paginate
 from core.rules import require
@@ -171,6 +173,10 @@ def _rate_limited(request) -> bool:
     )
 
 
+class _UnknownCode(Exception):
+    pass
+
+
 @require_GET
 def verify(request, code: str):
     """Anyone: is this certificate genuine? Unknown or malformed codes get a plain 404."""
@@ -178,11 +184,23 @@ def verify(request, code: str):
         response = render(request, "certificates/verify_limited.html", status=429)
         response["Retry-After"] = "60"
         return response
-    certificate = selectors.certificate_by_code(code)
-    if certificate is None:
+
+    def content() -> str:
+        certificate = selectors.certificate_by_code(code)
+        if certificate is None:
+            raise _UnknownCode
+        earlier = selectors.earlier_names_of(certificate)
+        return render_to_string(
+            "certificates/_verify.html", {"certificate": certificate, "earlier_names": earlier}, request
+        )
+
+    # The same answer for everyone until something is recorded (a revocation, an approved name
+    # change, an admin edit): made once per state and kept in the cache, see core.http_cache.
+    try:
+        html = fragment_per_state(request, "verify", content)
+    except _UnknownCode:
         response = render(request, "certificates/verify_not_found.html", status=404)
     else:
-        earlier = selectors.earlier_names_of(certificate)
-        response = render(request, "certificates/verify.html", {"certificate": certificate, "earlier_names": earlier})
+        response = render(request, "certificates/verify.html", {"content": html})
     response["X-Robots-Tag"] = "noindex"  # verification pages are for people holding the certificate
     return response

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from awards.models import Application
 from core import workdays
 from core.errors import ServiceError
-from core.http_cache import public_page
+from core.http_cache import fragment_per_state, public_page
 from core.net import client_address
 from core.pagination import DEFAULT_PAGE_SIZE, paginate
 from core.rules import require
@@ -759,17 +760,25 @@ WINNER_YEARS_PER_PAGE = 3
 @require_GET
 @public_page
 def winners(request, year=None):
-    """Public: the winners by year and level, a few years a page (or one year's)."""
-    all_years = selectors.winner_years()
-    page = None
-    if year is not None:
-        if year not in all_years:
-            raise Http404
-        shown = [year]
-    else:
-        page = paginate(request, all_years, default_size=WINNER_YEARS_PER_PAGE, sizes=())
-        shown = list(page)
-    years = selectors.winners_by_year_and_level(years=shown) if shown else []
+    """Public: the winners by year and level, a few years a page (or one year's).
+
+    The list is the same for every visitor until something is recorded: it is rendered once per
+    state (`fragment_per_state`) and the page around it (layout, the visitor's header) each time."""
+
+    def content() -> str:
+        all_years = selectors.winner_years()
+        page = None
+        if year is not None:
+            if year not in all_years:
+                raise Http404
+            shown = [year]
+        else:
+            page = paginate(request, all_years, default_size=WINNER_YEARS_PER_PAGE, sizes=())
+            shown = list(page)
+        years = selectors.winners_by_year_and_level(years=shown) if shown else []
+        context = {"years": years, "year": year, "all_years": all_years, "page": page}
+        return render_to_string("committee/_winners.html", context, request)
+
     return render(
-        request, "committee/winners.html", {"years": years, "year": year, "all_years": all_years, "page": page}
+        request, "committee/winners.html", {"year": year, "content": fragment_per_state(request, "winners", content)}
     )

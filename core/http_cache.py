@@ -12,17 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from .models import AuditEvent
+
+logger = logging.getLogger(__name__)
 
 
 def last_change(request, *args, **kwargs) -> dt.datetime | None:
@@ -66,3 +72,35 @@ def public_page(view):
     wrapper.__doc__ = view.__doc__
     wrapper.__wrapped__ = view
     return wrapper
+
+
+def fragment_per_state(request, name: str, render: Callable[[], str], *, state: str = "", timeout: int = 300) -> str:
+    """The HTML `render()` makes for a page's main content, kept in the cache under the site's state:
+    the last change (see `last_change`: every state change writes an audit event, every admin edit
+    a LogEntry; two one-row queries, which the public pages' ETag already makes), the language, the
+    local date and the address with its query string. For content that is the same for everyone who
+    may see the page (the view checks the permission first): no form with a CSRF token, no name of
+    the signed-in user, no script nonce. `state` adds what else the content follows (a page whose
+    figures may also be written outside a recorded change). A cache that cannot be reached is skipped."""
+    changed = last_change(request)
+    parts = [
+        name,
+        state,
+        changed.isoformat() if changed else "",
+        get_language() or "",
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    ]
+    key = "public-fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    try:
+        html = cache.get(key)
+    except Exception as exc:  # an unreachable cache must not cost the page
+        logger.warning("Public page cache not read: %s", exc)
+        return mark_safe(render())  # noqa: S308 -- rendered by a template, escaped there
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, timeout)
+        except Exception as exc:
+            logger.warning("Public page cache not written: %s", exc)
+    return mark_safe(html)  # noqa: S308 -- rendered by a template, escaped there

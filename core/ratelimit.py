@@ -15,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -67,8 +67,24 @@ def count(scope: str, who: str | None, *, window: int) -> int:
         return 0
 
 
+# PostgreSQL: count in one statement, and do not wait for the commit to reach the disk when the
+# counter is the transaction's only write (a counter lost with a crash of the server lets one more
+# attempt through; waiting for the flush made each public look-up several times the cost of its page).
+_PG_COUNT = (
+    "SET LOCAL synchronous_commit TO OFF; "
+    f"UPDATE {RateLimitCounter._meta.db_table} SET count = count + 1 WHERE key = %s AND window_ends_at > %s "
+    "RETURNING count"
+)
+
+
 def _count_in_database(key: str, window: int) -> int:
     now = timezone.now()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_PG_COUNT, [key, now])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
     with transaction.atomic():
         live = RateLimitCounter.objects.filter(key=key, window_ends_at__gt=now)
         if live.update(count=F("count") + 1):

@@ -10,10 +10,12 @@ Contract for the committee app (documented and tested):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -23,6 +25,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     Prefetch,
     Q,
     Subquery,
@@ -60,6 +63,8 @@ from .models import (
     ScoreSheet,
 )
 from .rules import is_own_assignment
+
+logger = logging.getLogger(__name__)
 
 ROUND_ORDER = [RoundKind.MATERIAL, RoundKind.ONSITE]
 
@@ -908,10 +913,40 @@ class RoundDistribution:
     mean_sd: Decimal | None  # mean standard deviation of the experts' totals within a panel
 
 
+DISTRIBUTION_CACHE_SECONDS = 600
+
+
+def stored_scores_state(cycle: AwardCycle) -> str:
+    """The number and newest time of the cycle's stored panel scores, in one query: every score change
+    (a sheet submitted or reopened, a consensus recorded) rewrites or removes a stored panel score
+    (`reviews.panel_scores.refresh`), so this changes with it."""
+    seen = PanelScore.objects.filter(panel__round__cycle=cycle).aggregate(n=Count("pk"), at=Max("updated_at"))
+    return f"{seen['n']}-{seen['at'].timestamp() if seen['at'] else 0}"
+
+
 def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistribution]:
     """Per round: the panel totals of all scored applications (for a histogram) and how far apart
-    the experts of a panel were on average (agreement). One query over the stored panel scores (the
-    totals and each sheet's total, not the points per category)."""
+    the experts of a panel were on average (agreement). Computed once per state of the stored scores
+    (`stored_scores_state`) and kept in the cache: a page view costs one query, not a pass over every
+    panel of the cycle in Python. A cache that does not answer only costs the computation."""
+    key = f"reviews:distribution:{cycle.pk}:{stored_scores_state(cycle)}"
+    try:
+        kept = cache.get(key)
+    except Exception as exc:
+        logger.warning("Score distribution computed without the cache, which is unreachable: %s", exc)
+        return _score_distribution(cycle)
+    if kept is None:
+        kept = _score_distribution(cycle)
+        try:
+            cache.set(key, kept, DISTRIBUTION_CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("Score distribution not kept, the cache is unreachable: %s", exc)
+    return kept
+
+
+def _score_distribution(cycle: AwardCycle) -> dict[str, RoundDistribution]:
+    """`cycle_score_distribution` computed: one query over the stored panel scores (the totals and
+    each sheet's total, not the points per category)."""
     totals: dict[str, list[Decimal]] = defaultdict(list)
     sheets: dict[str, list[list[float]]] = defaultdict(list)  # per round: each panel's sheet totals
     for kind, total, per_expert in (

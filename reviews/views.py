@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from awards.models import Application, CriteriaItem
 from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
+from core.http_cache import fragment_per_state
 from core.models import User
 from core.pagination import paginate
 from vetting import selectors as vetting_selectors
@@ -483,41 +485,40 @@ def ranking(request, pk):
     """Secretary: every application of the cycle by round and combined score, with the decisions."""
     cycle = selectors.cycle_for_office(user=request.user, pk=pk)
     chosen = request.GET.get("basis")
-    basis = RankingBasis(chosen) if chosen in RankingBasis.values else selectors.ranking_basis(cycle)
     try:
         cut = int(request.GET.get("cut", ""))
     except ValueError:
         cut = None
     # Where the cycle weights the presentation, the ranking decides with it; ?order=panel compares.
     by_presentation = cycle.presentation_weight > 0 and request.GET.get("order") != "panel"
-    ranked = selectors.ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
-    summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
-    categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
-    lang_en = (request.LANGUAGE_CODE or "").startswith("en")
-    cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
-    page = paginate(request, ranked)
-    rows = selectors.ranking_rows(cycle=cycle, basis=basis, applications=page, start=page.start_index())
-    for r in rows:
-        r.category_list = [r.categories.get(code) for code, _label in cat_labels]
-    # The chart's leaders are the first page's first rows when that page is shown (the usual case).
-    leaders = (
-        rows[:RANKING_CHART_TOP]
-        if page.number == 1 and len(rows) >= min(RANKING_CHART_TOP, page.paginator.count)
-        else selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
-    )
-    top = [r for r in leaders if r.rank is not None]
-    chart = {
-        "labels": [r.application.display_name for r in top],
-        "stacked": True,
-        "series": [
-            {"label": f"{code} {label}", "data": [float(r.categories.get(code, 0)) for r in top]}
-            for code, label in cat_labels
-        ],
-    }
-    return render(
-        request,
-        "reviews/ranking.html",
-        {
+
+    def content() -> str:
+        basis = RankingBasis(chosen) if chosen in RankingBasis.values else selectors.ranking_basis(cycle)
+        ranked = selectors.ranked_applications(cycle=cycle, basis=basis, by_presentation=by_presentation)
+        summary = selectors.ranking_summary(ranked, basis=basis, cut=cut)
+        categories = list(cycle.framework.categories.order_by("order").values_list("code", "title_zh", "title_en"))
+        lang_en = (request.LANGUAGE_CODE or "").startswith("en")
+        cat_labels = [(c, en if lang_en else zh) for c, zh, en in categories]
+        page = paginate(request, ranked)
+        rows = selectors.ranking_rows(cycle=cycle, basis=basis, applications=page, start=page.start_index())
+        for r in rows:
+            r.category_list = [r.categories.get(code) for code, _label in cat_labels]
+        # The chart's leaders are the first page's first rows when that page is shown (the usual case).
+        leaders = (
+            rows[:RANKING_CHART_TOP]
+            if page.number == 1 and len(rows) >= min(RANKING_CHART_TOP, page.paginator.count)
+            else selectors.ranking_rows(cycle=cycle, basis=basis, applications=ranked[:RANKING_CHART_TOP])
+        )
+        top = [r for r in leaders if r.rank is not None]
+        chart = {
+            "labels": [r.application.display_name for r in top],
+            "stacked": True,
+            "series": [
+                {"label": f"{code} {label}", "data": [float(r.categories.get(code, 0)) for r in top]}
+                for code, label in cat_labels
+            ],
+        }
+        context = {
             "cycle": cycle,
             "rows": rows,
             "page": page,
@@ -526,6 +527,23 @@ def ranking(request, pk):
             "by_presentation": by_presentation,
             "cat_labels": cat_labels,
             "chart": chart,
+        }
+        return render_to_string("reviews/_ranking.html", context, request)
+
+    # The ranking is the same for everyone who runs the cycle until something is recorded (a sheet
+    # submitted or reopened, a consensus, a decision, an admin edit) or a stored panel score is
+    # written, or a stored presentation figure: made once per state and kept.
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "cycle": cycle,
+            "content": fragment_per_state(
+                request,
+                "ranking",
+                content,
+                state=f"{selectors.stored_scores_state(cycle)}/{vetting_selectors.presentation_results_state(cycle)}",
+            ),
             "material_form": DecideForm(prefix="material"),
             "onsite_form": DecideForm(prefix="onsite"),
         },

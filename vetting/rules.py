@@ -48,3 +48,14 @@ def is_any_presentation_panel(user) -> bool:
 
 rules.add_perm("vetting.record_presentation", is_session_panel)
 rules.add_perm("vetting.access_presentations", is_any_presentation_panel)
+
+
+def can_access_presentations(user) -> bool:
+    """What `user.has_perm("vetting.access_presentations")` answers (an active superuser, or a member of
+    a presentation panel), in one query and without loading the user's model permissions: the
+    navigation asks on every page an expert or committee member sees."""
+    if not user.is_authenticated:
+        return False
+    if user.is_active and user.is_superuser:
+        return True
+    return is_any_presentation_panel(user)

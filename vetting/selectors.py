@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -294,6 +295,13 @@ def notes_of_application(application: Application) -> list[PresentationNote]:
 
 def score_of_member(slot: PresentationSlot, user: User) -> PresentationScore | None:
     return PresentationScore.objects.filter(slot=slot, by=user).first()
+
+
+def presentation_results_state(cycle: AwardCycle) -> str:
+    """The number and newest time of the cycle's stored presentation figures, in one query: a page
+    that keeps what it shows per state (the ranking) follows every presentation score with it."""
+    seen = PresentationResult.objects.filter(cycle=cycle).aggregate(n=Count("pk"), at=Max("updated_at"))
+    return f"{seen['n']}-{seen['at'].timestamp() if seen['at'] else 0}"
 
 
 def presentation_annotations() -> dict:

@@ -295,6 +295,19 @@ def test_verification_of_a_revoked_certificate_shows_the_date(anonymous, ready_c
     assert "Secret internal reason" not in html
 
 
+def test_a_verification_seen_before_comes_from_the_cache_until_the_revocation(
+    anonymous, ready_cert_a, secretary, django_assert_max_num_queries
+):
+    url = reverse("certificates:verify", args=[ready_cert_a.verification_code])
+    assert "badge-valid" in anonymous.get(url).content.decode()
+    with django_assert_max_num_queries(6) as queries:  # the rate limit's count and the last change
+        assert "badge-valid" in anonymous.get(url).content.decode()
+    assert not [q for q in queries.captured_queries if "certificates_certificate" in q["sql"]]
+    certificate_revoke(certificate=ready_cert_a, by=secretary, reason="Secret internal reason")
+    html = anonymous.get(url).content.decode()
+    assert "badge-revoked" in html and "badge-valid" not in html
+
+
 @pytest.mark.parametrize("code", ["A" * 32, "short", "A" * 33, "bad$code" * 4])
 def test_verification_of_an_unknown_or_malformed_code_is_a_plain_not_found(anonymous, ready_cert_a, code):
     # A malformed code never reaches the view (the path converter refuses it); both answer 404.

@@ -63,3 +63,17 @@ def test_waiting_messages_are_always_shown(client_for, secretary, cycle):
     c.cookies["messages"] = CookieStorage(RequestFactory().get("/"))._encode([Message(constants.SUCCESS, "Saved.")])
     response = c.get(reverse("core:home"), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Saved." in response.content.decode()
+
+
+def test_the_winners_list_is_rendered_once_per_state_and_again_after_a_change(client, cycle, django_assert_num_queries):
+    from tests.factories.certificates import awarded_application
+
+    audit_record(event=AuditEventType.MEETING_REMARK, obj=cycle)
+    url = reverse("committee:winners")
+    empty = "No winners have been published yet."
+    assert empty in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with django_assert_num_queries(2):  # the last change only: the list comes from the cache
+        assert empty in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    application = awarded_application(cycle=cycle)  # the workflow records the change
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert empty not in page and application.enterprise.name_en in page

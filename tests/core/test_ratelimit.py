@@ -32,6 +32,20 @@ def test_expired_counters_are_purged():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_it_counts_in_one_statement_and_keeps_the_sessions_durability():
+    """A request's counter (no transaction around it): PostgreSQL counts with UPDATE … RETURNING in a
+    transaction of its own whose commit does not wait for the disk; later transactions still do."""
+    assert [ratelimit.count("verify", "10.0.0.7", window=60) for _ in range(3)] == [1, 2, 3]
+    RateLimitCounter.objects.update(window_ends_at="2000-01-01T00:00:00Z")
+    assert ratelimit.count("verify", "10.0.0.7", window=60) == 1
+    assert RateLimitCounter.objects.get().count == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_parallel_attempts_cannot_all_pass():
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent connections (PostgreSQL)")

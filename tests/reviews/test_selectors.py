@@ -146,6 +146,16 @@ def test_category_averages_and_distribution(cycle, five):
     assert material.mean_sd == Decimal("40.00")  # sd 0 and 80
 
 
+def test_the_distribution_is_kept_per_state_of_the_stored_scores(cycle, five, django_assert_num_queries):
+    rnd = ReviewRoundFactory(cycle=cycle)
+    _app(cycle, rnd, five, [60] * 5)
+    assert cycle_score_distribution(cycle=cycle)["material"].totals == [Decimal("600.00")]
+    with django_assert_num_queries(1):  # the state of the stored scores; the figures from the cache
+        assert cycle_score_distribution(cycle=cycle)["material"].totals == [Decimal("600.00")]
+    _app(cycle, rnd, five, [40] * 5)  # a panel submits: its stored score is written
+    assert cycle_score_distribution(cycle=cycle)["material"].totals == [Decimal("600.00"), Decimal("400.00")]
+
+
 def test_expert_performance(cycle, five, material_round=None):
     rnd = ReviewRoundFactory(cycle=cycle)
     from awards.enums import CycleRole

@@ -518,3 +518,14 @@ def test_sheet_texts_have_a_stated_maximum(client_for, review, expert):
     response = c.post(reverse("reviews:autosave", args=[lead.pk]), {"overall_comment": "长" * 4001})
     assert "4000" in response.content.decode()
     assert not ScoreSheet.objects.filter(assignment=lead, overall_comment__startswith="长").exists()
+
+
+def test_the_ranking_kept_per_state_shows_a_submitted_panel_at_once(client_for, review, secretary, cycle):
+    panel, lead, peers = review
+    c = client_for(secretary)
+    url = reverse("reviews:ranking", args=[cycle.pk])
+    before = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for a in [lead, *peers]:
+        submitted_sheet(a, 60)  # writes the stored panel score, as sheet_submit does: made again
+    after = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "600.00" in after and "600.00" not in before

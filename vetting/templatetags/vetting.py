@@ -2,6 +2,7 @@
 
 from django import template
 
+from vetting.rules import can_access_presentations
 from vetting.selectors import invitations_of
 
 register = template.Library()
@@ -16,4 +17,4 @@ def presentation_invitations_of(application):
 def on_presentation_panel(context):
     """Whether the signed-in user sits on a presentation panel (the role menu links their page)."""
     request = context.get("request")
-    return bool(request and request.user.has_perm("vetting.access_presentations"))
+    return bool(request and can_access_presentations(request.user))
