@@ -17,7 +17,7 @@ from enterprises.models import EnterpriseMembership
 from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
 from .models import Application, ApplicationAttachment, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
-from .workflow import transitions_for
+from .workflow import transition_for, transitions_for
 
 ACTIVE_CYCLE_STATUSES = (
     CycleStatus.OPEN,
@@ -349,3 +349,13 @@ def transition_rows(cycle: AwardCycle) -> list[TransitionRow]:
         )
         for t in rows
     ]
+
+
+def can_withdraw(application: Application) -> bool:
+    """Before the material review starts (the transition table says from which statuses)."""
+    return transition_for(application.status, ApplicationStatus.WITHDRAWN, application.cycle.stage_kinds()) is not None
+
+
+def cycle_stages_locked(cycle: AwardCycle) -> bool:
+    """After the first application is submitted, the stages stay; only their windows move."""
+    return AwardCycle.objects.filter(pk=cycle.pk, receipts_issued__gt=0).exists()

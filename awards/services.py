@@ -491,11 +491,6 @@ def _date_or_blank(day) -> str:
     return day.isoformat() if day else ""
 
 
-def can_withdraw(application: Application) -> bool:
-    """Before the material review starts (the transition table says from which statuses)."""
-    return transition_for(application.status, ApplicationStatus.WITHDRAWN, application.cycle.stage_kinds()) is not None
-
-
 def cycle_transition(
     *,
     cycle: AwardCycle,
@@ -544,11 +539,6 @@ class StagesRefused(ValidationError):
     def __init__(self, problems):
         super().__init__([p.message for p in problems], code="stages")
         self.problems = problems
-
-
-def cycle_stages_locked(cycle: AwardCycle) -> bool:
-    """After the first application is submitted, the stages stay; only their windows move."""
-    return AwardCycle.objects.filter(pk=cycle.pk, receipts_issued__gt=0).exists()
 
 
 def cycle_stages_set(*, cycle: AwardCycle, stages: list[StageSpec], by: User, reason: str = "") -> list[CycleStage]:

@@ -152,7 +152,7 @@ def application_overview(request, pk):
             "view": sections.snapshot_view(latest.data, categories) if latest and not editable else None,
             "messages_office": selectors.office_messages(application),
             "checks": sections.eligibility_checks(application, attachments=attachments),
-            "can_withdraw": services.can_withdraw(application),
+            "can_withdraw": selectors.can_withdraw(application),
             "section_titles": sections.SECTION_TITLES,
             "commented": selectors.open_return_comments(application, attachments),
         },
@@ -422,7 +422,7 @@ def application_withdraw(request, pk):
     """Applicants: withdraw the application, after confirming."""
     application = selectors.application_for(user=request.user, pk=pk)
     require(is_applicant, request.user, application)  # the award office sees it but does not act for the enterprise
-    if not services.can_withdraw(application):
+    if not selectors.can_withdraw(application):
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -553,7 +553,7 @@ def cycle_stages(request, pk):
     cannot work is refused with the reason next to the stage; after the first submission only the
     windows move, with a reason."""
     cycle = selectors.cycle_for_office(user=request.user, pk=pk)
-    locked = services.cycle_stages_locked(cycle)
+    locked = selectors.cycle_stages_locked(cycle)
     form = StagesForm(
         request.POST or None,
         stages=selectors.cycle_stages(cycle),

@@ -8,6 +8,7 @@ score distributions) are wired in here, one function each, so the views and PDFs
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -996,3 +998,8 @@ def meeting_level_allocation(meeting: Meeting, taken: Counter | None = None) -> 
         for level in meeting.cycle.levels.order_by("rank")
     ]
     return decisions.allocate_levels([decisions.Candidate(b.pk, b.rank, b.tie_order) for b in passed], levels)
+
+
+def notice_is_open(notice: PublicNotice, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return notice.starts_on <= today <= notice.ends_on

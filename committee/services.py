@@ -58,6 +58,7 @@ from .selectors import (
     ballot_tally,
     committee_member_ids,
     meeting_level_allocation,
+    notice_is_open,
     places_taken,
     present_member_ids,
     quorum_now,
@@ -834,11 +835,6 @@ def notice_period_change(*, notice: PublicNotice, by: User, ends_on: dt.date, re
         )
     notice.refresh_from_db()
     return notice
-
-
-def notice_is_open(notice: PublicNotice, today: dt.date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return notice.starts_on <= today <= notice.ends_on
 
 
 def objection_lodge(

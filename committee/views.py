@@ -699,7 +699,7 @@ def notice_public(request):
     """Public: the proposed winners on notice, the period, and how to object; links to past years."""
     notices = list(selectors.notices_current())
     for n in notices:
-        n.is_open = services.notice_is_open(n)
+        n.is_open = selectors.notice_is_open(n)
     return render(request, "committee/notice.html", {"notices": notices, "years": selectors.notice_years()})
 
 
@@ -709,7 +709,7 @@ def notice_year(request, year):
     if record is None:
         raise Http404
     for n in record["notices"]:
-        n.is_open = services.notice_is_open(n)
+        n.is_open = selectors.notice_is_open(n)
     return render(request, "committee/notice_year.html", record)
 
 
@@ -723,7 +723,7 @@ def objection_new(request, notice_id):
         raise Http404
     initial = {"application": request.GET.get("candidate")} if request.GET.get("candidate") else None
     form = ObjectionForm(request.POST or None, request.FILES or None, applications=listed, initial=initial)
-    is_open = services.notice_is_open(notice)
+    is_open = selectors.notice_is_open(notice)
     if request.method == "POST" and form.is_valid():
         try:
             services.objection_lodge(

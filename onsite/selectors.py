@@ -223,3 +223,11 @@ def panels_to_open(user: User) -> QuerySet:
     office_cycles = CycleMembership.objects.filter(user=user, role=CycleRole.SECRETARY).values("cycle_id")
     led = Assignment.objects.filter(expert=user, is_leader=True).exclude(status=AssignmentStatus.CONFLICT)
     return qs.filter(Q(round__cycle_id__in=office_cycles) | Q(pk__in=led.values("panel_id"))).order_by("pk")
+
+
+def onsite_panel_of(application: Application) -> Panel | None:
+    return (
+        Panel.objects.filter(application=application, round__kind=RoundKind.ONSITE)
+        .select_related("round__cycle", "application")
+        .first()
+    )

@@ -23,11 +23,12 @@ from core.models import User
 from core.rules import allowed, require
 from core.uploads import discard_stored, store_upload, validate_upload
 from reviews.enums import AssignmentStatus, RoundKind
-from reviews.models import Assignment, Panel
+from reviews.models import Assignment
 
 from .enums import Finding, IssueKind, LogKind, PlanEntryKind, VisitStatus
 from .models import ItemConsensus, ItemFlag, LogEvidence, PlanEntry, SiteVisit, VisitIssue, VisitLog
 from .rules import may_open_visit
+from .selectors import onsite_panel_of
 
 # Photos and files of one log: at most this many.
 MAX_EVIDENCE_PER_LOG = 5
@@ -100,14 +101,6 @@ def item_flag_save(*, assignment: Assignment, item: CriteriaItem, kind: str, not
 
 
 # --- opening and planning the visit ---------------------------------------------------------------
-
-
-def onsite_panel_of(application: Application) -> Panel | None:
-    return (
-        Panel.objects.filter(application=application, round__kind=RoundKind.ONSITE)
-        .select_related("round__cycle", "application")
-        .first()
-    )
 
 
 def visit_open(*, application: Application, by: User) -> SiteVisit:

@@ -55,7 +55,7 @@ def rate(request, pk, user_pk):
     """The award office or the expert's panel leader rates the expert's work in a round."""
     rnd = selectors.round_for_rating(user=request.user, pk=pk)
     expert = get_object_or_404(User, pk=user_pk)
-    role = services.rater_role(rnd=rnd, expert=expert, by=request.user)
+    role = record_selectors.rater_role(rnd=rnd, expert=expert, by=request.user)
     if role is None:
         raise PermissionDenied
     earlier = ExpertRating.objects.filter(round=rnd, expert=expert, rated_by=request.user).first()

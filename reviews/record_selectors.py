@@ -11,6 +11,7 @@ from django.db.models import Avg, Count
 
 from awards.models import AwardCycle
 from core.models import User
+from core.rules import allowed
 
 from .enums import AssignmentStatus, RaterRole
 from .models import Assignment, DeclaredConflict, ExpertRating, ReviewRound
@@ -119,3 +120,19 @@ def ratable_rounds(*, cycle: AwardCycle, expert: User) -> list[ReviewRound]:
     """The rounds of the cycle in which the expert sat on a panel (a conflict's release aside)."""
     sat = Assignment.objects.filter(panel__round__cycle=cycle, expert=expert).exclude(status=AssignmentStatus.CONFLICT)
     return list(ReviewRound.objects.filter(pk__in=sat.values("panel__round_id")).order_by("kind"))
+
+
+def rater_role(*, rnd: ReviewRound, expert: User, by: User) -> str | None:
+    """As whom `by` may rate `expert` for the round: the award office, the leader of a panel the expert
+    sat on (never oneself), or None."""
+    if allowed("reviews.manage_reviews", by, rnd):
+        return RaterRole.OFFICE
+    if by.pk == expert.pk:
+        return None
+    led = (
+        Assignment.objects.filter(panel__round=rnd, expert=by, is_leader=True)
+        .exclude(status=AssignmentStatus.CONFLICT)
+        .values("panel_id")
+    )
+    on = Assignment.objects.filter(panel_id__in=led, expert=expert).exclude(status=AssignmentStatus.CONFLICT)
+    return RaterRole.LEADER if on.exists() else None

@@ -88,7 +88,7 @@ def round_for_office(*, user: User, pk: int) -> ReviewRound:
 
 def round_for_rating(*, user: User, pk: int) -> ReviewRound:
     """A round whose experts the user may know of: a cycle the user runs, or a round the user sat in
-    (whom they may rate is `services.rater_role`: 403 for the others)."""
+    (whom they may rate is `record_selectors.rater_role`: 403 for the others)."""
     if not user.is_authenticated:
         raise Http404
     visible = Q(cycle__in=cycles_run_by(user)) | Q(pk__in=Assignment.objects.filter(expert=user).values("panel__round"))

@@ -23,12 +23,12 @@ from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
-from core.rules import allowed, require
+from core.rules import require
 from core.text import TEXT_LONG, TEXT_MEDIUM, join_list
 
 from . import panel_scores, selectors
 from .assignment import Plan, assign_panels, hard_conflict
-from .enums import AssignmentStatus, RankingBasis, RaterRole, RoundKind, SheetStatus
+from .enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from .models import (
     Assignment,
     CategoryFeedback,
@@ -43,6 +43,7 @@ from .models import (
     ReviewRound,
     ScoreSheet,
 )
+from .record_selectors import rater_role
 from .rules import is_own_assignment, is_self
 from .scoring import parse_percent
 from .selectors import cycle_ranking, panel_detail
@@ -731,22 +732,6 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
 
 
 # ---------------------------------------------------------------- the expert record
-
-
-def rater_role(*, rnd: ReviewRound, expert: User, by: User) -> str | None:
-    """As whom `by` may rate `expert` for the round: the award office, the leader of a panel the expert
-    sat on (never oneself), or None."""
-    if allowed("reviews.manage_reviews", by, rnd):
-        return RaterRole.OFFICE
-    if by.pk == expert.pk:
-        return None
-    led = (
-        Assignment.objects.filter(panel__round=rnd, expert=by, is_leader=True)
-        .exclude(status=AssignmentStatus.CONFLICT)
-        .values("panel_id")
-    )
-    on = Assignment.objects.filter(panel_id__in=led, expert=expert).exclude(status=AssignmentStatus.CONFLICT)
-    return RaterRole.LEADER if on.exists() else None
 
 
 def expert_rate(

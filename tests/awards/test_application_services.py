@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from awards import sections, services
+from awards import sections, selectors, services
 from awards.enums import ApplicationStatus, AttachmentKind, CycleStatus, EligibilityDecision
 from awards.models import Application, ApplicationSnapshot, AwardCycle, SnapshotImmutable
 from core.errors import Conflict, NotAllowed
@@ -286,7 +286,7 @@ def test_snapshot_is_immutable_and_unchanged_by_profile_edits(complete, applican
 
 def test_withdraw_allowed_before_material_review(complete, applicant_a):
     app = _submit(complete, applicant_a)
-    assert services.can_withdraw(app)
+    assert selectors.can_withdraw(app)
     app = services.application_withdraw(application=app, by=applicant_a, reason="改明年再报")
     assert app.status == ApplicationStatus.WITHDRAWN
 
@@ -298,7 +298,7 @@ def test_withdraw_refused_in_material_review_and_for_others(application_a, appli
         services.application_withdraw(application=application_a, by=secretary)
     Application.objects.filter(pk=application_a.pk).update(status=ApplicationStatus.MATERIAL_REVIEW)
     application_a.refresh_from_db()
-    assert not services.can_withdraw(application_a)
+    assert not selectors.can_withdraw(application_a)
     with pytest.raises(NotAllowed):
         services.application_withdraw(application=application_a, by=applicant_a)
 
