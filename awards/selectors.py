@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core import workdays
 from core.models import User
@@ -305,6 +306,24 @@ def cycle_timeline(cycle: AwardCycle) -> list[TimelineEntry]:
         )
         for stage in cycle.stages.all()
     ]
+
+
+APPLICATIONS_STEP = "applications"  # the timeline's first line: the cycle's application window
+
+
+def timeline_now(cycle: AwardCycle, timeline: list[TimelineEntry], *, now: dt.datetime | None = None) -> str | None:
+    """The step of the published timeline under way now: `APPLICATIONS_STEP` while the application
+    window is open, else the kind of the stage whose window holds today (Asia/Shanghai), else None
+    (between stages, before the first, after the last)."""
+    now = now or timezone.now()
+    opens, closes = cycle.applications_open_at, cycle.applications_close_at
+    if opens and closes and opens <= now < closes:
+        return APPLICATIONS_STEP
+    today = timezone.localdate(now)
+    for entry in timeline:
+        if entry.starts_on and entry.ends_on and entry.starts_on <= today <= entry.ends_on:
+            return entry.kind
+    return None
 
 
 def stages_beyond_holiday_data(timeline: list[TimelineEntry]) -> list[str]:

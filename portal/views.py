@@ -28,12 +28,16 @@ def home(request):
     """Public: the current cycle, its timeline, how to apply, the winners of the latest years.
     Anyone may view."""
     cycle = award_selectors.cycle_current()
+    timeline = award_selectors.cycle_timeline(cycle) if cycle else []
+    now_step = award_selectors.timeline_now(cycle, timeline) if cycle else None
     return render(
         request,
         "core/home.html",
         {
             "cycle": cycle,
-            "timeline": award_selectors.cycle_timeline(cycle) if cycle else [],
+            "timeline": timeline,
+            "now_step": now_step,
+            "now_label": next((e.label for e in timeline if e.kind == now_step), ""),
             "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS),
         },
     )

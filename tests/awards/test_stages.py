@@ -385,3 +385,53 @@ def test_the_office_is_warned_of_working_days_past_the_holiday_data(client_for, 
     cycle_stages_set(cycle=cycle, stages=specs, by=secretary)
     page = client_for(secretary).get(reverse("awards:stages", args=[cycle.pk])).content.decode()
     assert f"Counted in working days past {year}" in page and "Public notice." in page
+
+
+def test_the_timeline_says_which_step_is_under_way(cycle, secretary):
+    from zoneinfo import ZoneInfo
+
+    from awards.selectors import APPLICATIONS_STEP, cycle_timeline, timeline_now
+
+    cycle_stages_set(cycle=cycle, stages=_specs(TODAY), by=secretary)  # 2030-03-01 … every 10 days
+    sh = ZoneInfo("Asia/Shanghai")
+    AwardCycle.objects.filter(pk=cycle.pk).update(
+        applications_open_at=dt.datetime(2030, 1, 1, 9, tzinfo=sh),
+        applications_close_at=dt.datetime(2030, 2, 20, 17, tzinfo=sh),
+    )
+    cycle.refresh_from_db()
+    timeline = cycle_timeline(cycle)
+    first, second = timeline[0], timeline[1]
+    assert timeline_now(cycle, timeline, now=dt.datetime(2030, 2, 20, 16, 59, tzinfo=sh)) == APPLICATIONS_STEP
+    assert timeline_now(cycle, timeline, now=dt.datetime(2030, 2, 20, 17, 0, tzinfo=sh)) is None  # closed
+    # The first stage's last day, at 23:30 in Shanghai (15:30 UTC): still that stage.
+    assert timeline_now(cycle, timeline, now=dt.datetime(2030, 3, 6, 23, 30, tzinfo=sh)) == first.kind
+    assert timeline_now(cycle, timeline, now=dt.datetime(2030, 3, 8, 12, tzinfo=sh)) is None  # between two stages
+    assert timeline_now(cycle, timeline, now=dt.datetime(2030, 3, 11, 0, 5, tzinfo=sh)) == second.kind
+    assert timeline_now(cycle, timeline, now=dt.datetime(2031, 1, 1, tzinfo=sh)) is None  # after the last
+
+
+def test_the_home_page_marks_the_step_under_way(anonymous, cycle, secretary):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    specs = _specs(TODAY)
+    specs[1] = StageSpec(specs[1].kind, today - dt.timedelta(days=2), today + dt.timedelta(days=2))
+    for i, spec in enumerate(specs):  # the stages before lie in the past, those after in the future
+        if i != 1:
+            delta = dt.timedelta(days=(i - 1) * 10)
+            spec.starts_on, spec.ends_on = today + delta - dt.timedelta(days=3), today + delta
+            if i > 1:
+                spec.starts_on, spec.ends_on = today + delta, today + delta + dt.timedelta(days=5)
+    AwardCycle.objects.filter(pk=cycle.pk).update(
+        applications_open_at=timezone.now() - dt.timedelta(days=60),
+        applications_close_at=timezone.now() - dt.timedelta(days=40),
+    )
+    cycle_stages_set(cycle=cycle, stages=specs, by=secretary)
+    label = CycleStage.objects.get(cycle=cycle, kind=specs[1].kind).get_kind_display()
+    page = anonymous.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Now: {label}" in page
+    assert page.count('aria-current="step"') == 1
+    with translation.override("zh-hans"):
+        label_zh = str(CycleStage.objects.get(cycle=cycle, kind=specs[1].kind).get_kind_display())
+    page = anonymous.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"当前：{label_zh}" in page and "进行中" in page
