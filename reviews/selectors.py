@@ -217,14 +217,18 @@ class SheetCategory:
     points: Decimal
 
 
-def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tuple[list[SheetCategory], Decimal, int]:
+def sheet_view(
+    *, assignment: Assignment, overrides: dict | None = None, sheet: ScoreSheet | None | object = ...
+) -> tuple[list[SheetCategory], Decimal, int]:
     """The sheet's categories and items with current values; `overrides` (typed values and errors)
-    win over stored ones so that nothing typed is lost when a save is refused."""
+    win over stored ones so that nothing typed is lost when a save is refused. `sheet`: the
+    assignment's ScoreSheet (or None) when the caller has already read it."""
     overrides = overrides or {}
     typed = overrides.get("scores", {})
     errors = overrides.get("errors", {})
     typed_feedback = overrides.get("feedback", {})
-    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    if sheet is ...:
+        sheet = ScoreSheet.objects.filter(assignment=assignment).first()
     stored = dict(sheet.scores.values_list("item_id", "percent")) if sheet else {}
     feedback = (
         {f.category_id: (f.strengths, f.opportunities) for f in CategoryFeedback.objects.filter(sheet=sheet)}
