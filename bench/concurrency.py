@@ -12,7 +12,8 @@ Django's test client):
   raised with CERTIFICATE_VERIFY_RATE_LIMIT for the run), scoring sheet (the assigned expert);
 - right after each page, the bare view asked for the same number of bytes, under the same load.
 
-Prints p50 and p95 of each page and of its bare twin and the ratio p95 / bare p95 (target ≤ 2).
+Prints p50 and p95 of each page and of its bare twin and the ratio p95 / bare p95 (target ≤ 2), and
+before the load the median of 20 requests one at a time of each.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_conc .venv/bin/python bench/concurrency.py
 
@@ -210,6 +211,13 @@ def main():
                     raise SystemExit(f"{label} {url}: {status}")
             bare_url = f"/bench/bare/?rows={bare_rows(port, size)}"
             bare_size = get(port, bare_url, None)[1]
+            sequential = [
+                statistics.median(get(port, u, c)[2] for _ in range(20)) * 1000
+                for u, c in ((url, cookie), (bare_url, None))
+            ]
+            print(
+                f"{label:14} one request at a time (median of 20): {sequential[0]:.1f} ms, bare {sequential[1]:.1f} ms"
+            )
             page_times = load(port, url, cookie)
             bare_times = load(port, bare_url, None)
             row = (label, size, bare_size, page_times, bare_times)

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from awards import sections
-from awards.enums import ApplicationStatus, CycleRole
+from awards.enums import ApplicationStatus, CycleRole, CycleStatus
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaFramework, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
@@ -217,6 +217,32 @@ class SheetCategory:
     points: Decimal
 
 
+SHEET_CRITERIA_SECONDS = 3600
+
+
+def sheet_criteria(framework_id: int, *, locked: bool) -> list[tuple[CriteriaCategory, list[CriteriaItem]]]:
+    """The framework's categories with their items, in the sheet's order. A framework in use by a cycle
+    that has opened can no longer be edited (`CriteriaFramework.is_locked`), so its criteria are kept
+    in the cache (two queries fewer on every sheet); a draft cycle's framework is read each time."""
+    key = f"reviews:sheet-criteria:{framework_id}"
+    if locked:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    # The items grouped by hand rather than with prefetch_related (its machinery cost more than the query).
+    items_of: dict[int, list[CriteriaItem]] = defaultdict(list)
+    for item in CriteriaItem.objects.filter(category__framework_id=framework_id).order_by("order", "code"):
+        items_of[item.category_id].append(item)
+    criteria = []
+    for cat in CriteriaCategory.objects.filter(framework_id=framework_id).order_by("order", "code"):
+        for item in items_of[cat.pk]:
+            item.category = cat
+        criteria.append((cat, items_of[cat.pk]))
+    if locked:
+        cache.set(key, criteria, SHEET_CRITERIA_SECONDS)
+    return criteria
+
+
 def sheet_view(
     *, assignment: Assignment, overrides: dict | None = None, sheet: ScoreSheet | None | object = ...
 ) -> tuple[list[SheetCategory], Decimal, int]:
@@ -235,16 +261,11 @@ def sheet_view(
         if sheet
         else {}
     )
-    framework_id = assignment.panel.round.cycle.framework_id
-    # The items grouped by hand rather than with prefetch_related (its machinery cost more than the query).
-    items_of: dict[int, list[CriteriaItem]] = defaultdict(list)
-    for item in CriteriaItem.objects.filter(category__framework_id=framework_id).order_by("order", "code"):
-        items_of[item.category_id].append(item)
+    cycle = assignment.panel.round.cycle
     result, total, done = [], Decimal("0"), 0
-    for cat in CriteriaCategory.objects.filter(framework_id=framework_id).order_by("order", "code"):
+    for cat, items in sheet_criteria(cycle.framework_id, locked=cycle.status != CycleStatus.DRAFT):
         rows, cat_points = [], Decimal("0")
-        for item in items_of[cat.pk]:
-            item.category = cat
+        for item in items:
             unreadable = None
             if item.pk in typed:
                 raw = typed[item.pk]
