@@ -98,7 +98,7 @@ def round_for_rating(*, user: User, pk: int) -> ReviewRound:
 def assignment_for_expert(*, user: User, pk: int) -> Assignment:
     """The signed-in expert's own assignment (whatever its state); anyone else's is not found."""
     assignment = get_object_or_404(
-        Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
+        Assignment.objects.select_related("panel__round__cycle", "panel__application__enterprise"), pk=pk
     )
     if not is_own_assignment(user, assignment):
         raise Http404
