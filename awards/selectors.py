@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db.models import Case, Count, Exists, Max, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -78,6 +80,28 @@ class Roles:
         )
 
 
+_ROLE_FLAGS = (
+    ("secretary", CycleRole.SECRETARY),
+    ("expert", CycleRole.EXPERT),
+    ("committee", CycleRole.COMMITTEE),
+    ("recommender", CycleRole.RECOMMENDER),
+    ("department", CycleRole.DEPARTMENT),
+)
+
+
+@lru_cache(maxsize=1)
+def _roles_sql() -> str:
+    """`SELECT EXISTS(…), …`: one flag per cycle role (user, role) and the enterprise membership (user)."""
+    q = connection.ops.quote_name
+    cm, em = CycleMembership._meta, EnterpriseMembership._meta
+    cycle_role = (
+        f"EXISTS(SELECT 1 FROM {q(cm.db_table)} WHERE {q(cm.get_field('user').column)} = %s"
+        f" AND {q(cm.get_field('role').column)} = %s)"
+    )
+    member = f"EXISTS(SELECT 1 FROM {q(em.db_table)} WHERE {q(em.get_field('user').column)} = %s)"
+    return "SELECT " + ", ".join([cycle_role] * len(_ROLE_FLAGS) + [member])
+
+
 def user_roles(user: User) -> Roles:
     """The roles the user holds anywhere (navigation, dashboard), cached on the user object for one request."""
     if not user.is_authenticated:
@@ -85,20 +109,13 @@ def user_roles(user: User) -> Roles:
     cached = getattr(user, "_mqa_roles", None)
     if cached is not None:
         return cached
-    # One query for every flag (the navigation asks on every signed-in page).
-    held = {
-        f"is_{name}": Exists(CycleMembership.objects.filter(user=user, role=role))
-        for name, role in (
-            ("secretary", CycleRole.SECRETARY),
-            ("expert", CycleRole.EXPERT),
-            ("committee", CycleRole.COMMITTEE),
-            ("recommender", CycleRole.RECOMMENDER),
-            ("department", CycleRole.DEPARTMENT),
-        )
-    }
-    held["is_applicant"] = Exists(EnterpriseMembership.objects.filter(user=user))
-    flags = User.objects.filter(pk=user.pk).values(**held).first() or {}
-    roles = Roles(is_admin=user.is_superuser, **{name: bool(flags.get(name)) for name in held})
+    # One query for every flag (the navigation asks on every signed-in page), written as SQL: built
+    # with the ORM (six EXISTS subqueries) its compilation cost more than the rest of the layout.
+    with connection.cursor() as cursor:
+        cursor.execute(_roles_sql(), [x for _n, role in _ROLE_FLAGS for x in (user.pk, str(role))] + [user.pk])
+        row = cursor.fetchone()
+    names = [f"is_{name}" for name, _r in _ROLE_FLAGS] + ["is_applicant"]
+    roles = Roles(is_admin=user.is_superuser, **{name: bool(flag) for name, flag in zip(names, row, strict=True)})
     user._mqa_roles = roles
     return roles
 

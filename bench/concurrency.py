@@ -12,12 +12,14 @@ Django's test client):
   raised with CERTIFICATE_VERIFY_RATE_LIMIT for the run), scoring sheet (the assigned expert);
 - right after each page, the bare view asked for the same number of bytes, under the same load.
 
-Prints p50 and p95 of each page and of its bare twin and the ratio p95 / bare p95 (target ≤ 2).
+Prints p50 and p95 of each page and of its bare twin and the ratio p95 / bare p95 (target ≤ 2), and
+before the load the median of 20 requests one at a time of each.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_conc .venv/bin/python bench/concurrency.py
 
 BENCH_BIG sets the number of applications (2000), BENCH_CLIENTS the concurrent users (20),
-BENCH_REQUESTS the requests each user sends per page (10). The server keeps its PostgreSQL connections
+BENCH_REQUESTS the requests each user sends per page (10), BENCH_PAGES the pages to drive (a comma-separated
+subset of "ranking,winners,verification,sheet"; all of them by default). The server keeps its PostgreSQL connections
 for 60 s as production does (bench/concurrency_site.py); BENCH_CONN_MAX_AGE=0 opens one per request.
 """
 
@@ -56,6 +58,7 @@ from review_ranking import build  # noqa: E402
 N = int(os.environ.get("BENCH_BIG", "2000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10"))
+PAGES = os.environ.get("BENCH_PAGES", "")
 
 
 def free_port() -> int:
@@ -188,6 +191,9 @@ def main():
             ("verification", reverse("certificates:verify", args=[certificate.verification_code]), None),
             ("scoring sheet", reverse("reviews:sheet", args=[assignment.pk]), session(assignment.expert)),
         ]
+        if PAGES:
+            wanted = {w.strip() for w in PAGES.split(",")}
+            targets = [t for t in targets if t[0].split()[-1] in wanted]
         connection.close()  # gunicorn's workers hold their own connections
 
         port = free_port()
@@ -205,6 +211,13 @@ def main():
                     raise SystemExit(f"{label} {url}: {status}")
             bare_url = f"/bench/bare/?rows={bare_rows(port, size)}"
             bare_size = get(port, bare_url, None)[1]
+            sequential = [
+                statistics.median(get(port, u, c)[2] for _ in range(20)) * 1000
+                for u, c in ((url, cookie), (bare_url, None))
+            ]
+            print(
+                f"{label:14} one request at a time (median of 20): {sequential[0]:.1f} ms, bare {sequential[1]:.1f} ms"
+            )
             page_times = load(port, url, cookie)
             bare_times = load(port, bare_url, None)
             row = (label, size, bare_size, page_times, bare_times)

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from awards import sections
-from awards.enums import ApplicationStatus, CycleRole
+from awards.enums import ApplicationStatus, CycleRole, CycleStatus
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaFramework, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
@@ -98,7 +98,7 @@ def round_for_rating(*, user: User, pk: int) -> ReviewRound:
 def assignment_for_expert(*, user: User, pk: int) -> Assignment:
     """The signed-in expert's own assignment (whatever its state); anyone else's is not found."""
     assignment = get_object_or_404(
-        Assignment.objects.select_related("panel__round__cycle__framework", "panel__application__enterprise"), pk=pk
+        Assignment.objects.select_related("panel__round__cycle", "panel__application__enterprise"), pk=pk
     )
     if not is_own_assignment(user, assignment):
         raise Http404
@@ -217,27 +217,55 @@ class SheetCategory:
     points: Decimal
 
 
-def sheet_view(*, assignment: Assignment, overrides: dict | None = None) -> tuple[list[SheetCategory], Decimal, int]:
+SHEET_CRITERIA_SECONDS = 3600
+
+
+def sheet_criteria(framework_id: int, *, locked: bool) -> list[tuple[CriteriaCategory, list[CriteriaItem]]]:
+    """The framework's categories with their items, in the sheet's order. A framework in use by a cycle
+    that has opened can no longer be edited (`CriteriaFramework.is_locked`), so its criteria are kept
+    in the cache (two queries fewer on every sheet); a draft cycle's framework is read each time."""
+    key = f"reviews:sheet-criteria:{framework_id}"
+    if locked:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+    # The items grouped by hand rather than with prefetch_related (its machinery cost more than the query).
+    items_of: dict[int, list[CriteriaItem]] = defaultdict(list)
+    for item in CriteriaItem.objects.filter(category__framework_id=framework_id).order_by("order", "code"):
+        items_of[item.category_id].append(item)
+    criteria = []
+    for cat in CriteriaCategory.objects.filter(framework_id=framework_id).order_by("order", "code"):
+        for item in items_of[cat.pk]:
+            item.category = cat
+        criteria.append((cat, items_of[cat.pk]))
+    if locked:
+        cache.set(key, criteria, SHEET_CRITERIA_SECONDS)
+    return criteria
+
+
+def sheet_view(
+    *, assignment: Assignment, overrides: dict | None = None, sheet: ScoreSheet | None | object = ...
+) -> tuple[list[SheetCategory], Decimal, int]:
     """The sheet's categories and items with current values; `overrides` (typed values and errors)
-    win over stored ones so that nothing typed is lost when a save is refused."""
+    win over stored ones so that nothing typed is lost when a save is refused. `sheet`: the
+    assignment's ScoreSheet (or None) when the caller has already read it."""
     overrides = overrides or {}
     typed = overrides.get("scores", {})
     errors = overrides.get("errors", {})
     typed_feedback = overrides.get("feedback", {})
-    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    if sheet is ...:
+        sheet = ScoreSheet.objects.filter(assignment=assignment).first()
     stored = dict(sheet.scores.values_list("item_id", "percent")) if sheet else {}
     feedback = (
         {f.category_id: (f.strengths, f.opportunities) for f in CategoryFeedback.objects.filter(sheet=sheet)}
         if sheet
         else {}
     )
-    categories = CriteriaCategory.objects.filter(
-        framework_id=assignment.panel.round.cycle.framework_id
-    ).prefetch_related(Prefetch("items", queryset=CriteriaItem.objects.order_by("order", "code")))
+    cycle = assignment.panel.round.cycle
     result, total, done = [], Decimal("0"), 0
-    for cat in categories.order_by("order", "code"):
+    for cat, items in sheet_criteria(cycle.framework_id, locked=cycle.status != CycleStatus.DRAFT):
         rows, cat_points = [], Decimal("0")
-        for item in cat.items.all():
+        for item in items:
             unreadable = None
             if item.pk in typed:
                 raw = typed[item.pk]

@@ -124,8 +124,11 @@ def declare(request, pk):
 
 
 def _sheet_context(assignment, overrides=None, **extra):
-    categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides)
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides, sheet=sheet)
+    application = assignment.panel.application
+    if application.cycle_id == assignment.panel.round.cycle_id:
+        application.cycle = assignment.panel.round.cycle  # loaded with the assignment: the material names it
 
     n_items = sum(len(c.items) for c in categories)
     submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
@@ -134,7 +137,7 @@ def _sheet_context(assignment, overrides=None, **extra):
     return {
         "assignment": assignment,
         "round": assignment.panel.round,
-        "material": selectors.material_for_expert(assignment.panel.application),
+        "material": selectors.material_for_expert(application),
         "categories": categories,
         "total": total,
         "done": done,
