@@ -6,7 +6,8 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, Max, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -77,6 +78,28 @@ class Roles:
         )
 
 
+_CYCLE_ROLE_FLAGS = (
+    ("is_secretary", CycleRole.SECRETARY),
+    ("is_expert", CycleRole.EXPERT),
+    ("is_committee", CycleRole.COMMITTEE),
+    ("is_recommender", CycleRole.RECOMMENDER),
+    ("is_department", CycleRole.DEPARTMENT),
+)
+
+
+def _held_roles(user_id: int) -> dict[str, bool]:
+    """Which cycle roles the user holds anywhere, and whether they belong to an enterprise: one query."""
+    cycles, enterprises = CycleMembership._meta.db_table, EnterpriseMembership._meta.db_table
+    exists = [f"EXISTS(SELECT 1 FROM {cycles} WHERE user_id = %s AND role = %s)" for _name, _role in _CYCLE_ROLE_FLAGS]
+    exists.append(f"EXISTS(SELECT 1 FROM {enterprises} WHERE user_id = %s)")
+    params: list = [p for _name, role in _CYCLE_ROLE_FLAGS for p in (user_id, role.value)] + [user_id]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(exists), params)  # noqa: S608 -- names from the models, values bound
+        row = cursor.fetchone()
+    names = [name for name, _role in _CYCLE_ROLE_FLAGS] + ["is_applicant"]
+    return {name: bool(value) for name, value in zip(names, row, strict=True)}
+
+
 def user_roles(user: User) -> Roles:
     """The roles the user holds anywhere (navigation, dashboard), cached on the user object for one request."""
     if not user.is_authenticated:
@@ -84,20 +107,10 @@ def user_roles(user: User) -> Roles:
     cached = getattr(user, "_mqa_roles", None)
     if cached is not None:
         return cached
-    # One query for every flag (the navigation asks on every signed-in page).
-    held = {
-        f"is_{name}": Exists(CycleMembership.objects.filter(user=user, role=role))
-        for name, role in (
-            ("secretary", CycleRole.SECRETARY),
-            ("expert", CycleRole.EXPERT),
-            ("committee", CycleRole.COMMITTEE),
-            ("recommender", CycleRole.RECOMMENDER),
-            ("department", CycleRole.DEPARTMENT),
-        )
-    }
-    held["is_applicant"] = Exists(EnterpriseMembership.objects.filter(user=user))
-    flags = User.objects.filter(pk=user.pk).values(**held).first() or {}
-    roles = Roles(is_admin=user.is_superuser, **{name: bool(flags.get(name)) for name in held})
+    # One statement for every flag, written out rather than built by the ORM: the navigation asks
+    # on every signed-in page.
+    flags = _held_roles(user.pk)
+    roles = Roles(is_admin=user.is_superuser, **flags)
     user._mqa_roles = roles
     return roles
 

@@ -582,12 +582,8 @@ def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any, Any]
 def report_state(meeting: Meeting) -> str:
     """What the meeting report's figures follow besides the recorded changes (see
     `core.http_cache.fragment_per_state`): the cycle's stored panel scores and presentation figures,
-    which are written with the scores (two one-row aggregates)."""
-    cycle = meeting.cycle
-    return (
-        f"{review_selectors.stored_scores_state(cycle)}/{vetting_selectors.presentation_results_state(cycle)}"
-        f"/{meeting.status}"
-    )
+    which are written with the scores (one statement)."""
+    return f"{review_selectors.ranking_state(meeting.cycle)}/{meeting.status}"
 
 
 def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:

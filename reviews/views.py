@@ -537,7 +537,7 @@ def ranking(request, pk):
         context = {"cycle": cycle, f"{kind}_form": DecideForm(prefix=kind)}
         return render_to_string(f"reviews/_ranking_decide_{kind}.html", context, request)
 
-    state = f"{selectors.stored_scores_state(cycle)}/{vetting_selectors.presentation_results_state(cycle)}"
+    state = selectors.ranking_state(cycle)
     return render(
         request,
         "reviews/ranking.html",
