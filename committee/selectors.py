@@ -581,6 +581,13 @@ def nominee_positions(meeting: Meeting, ballots) -> list[tuple[Ballot, Any, Any]
     return [(b, positions.get(b.application_id), presentations.get(b.application_id)) for b in ballots]
 
 
+def report_state(meeting: Meeting) -> str:
+    """What the meeting report's figures follow besides the recorded changes (see
+    `core.http_cache.fragment_per_state`): the cycle's stored panel scores and presentation figures,
+    which are written with the scores (one statement)."""
+    return f"{review_selectors.ranking_state(meeting.cycle)}/{meeting.status}"
+
+
 def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:
     """The cycle's submitted applications by district, industry and status (drafts excluded)."""
     apps = Application.objects.filter(cycle=cycle).exclude(status=ApplicationStatus.DRAFT)

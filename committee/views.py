@@ -511,21 +511,34 @@ def ballot_recuse(request, pk):
 def meeting_report(request, pk):
     """Members and the office: the cycle's applications and the nominees, with charts."""
     meeting = selectors.meeting_for(user=request.user, pk=pk)
-    breakdown = selectors.cycle_breakdown(meeting.cycle)
-    # A page of the nominees (the PDF, rendered by the worker, lists them all).
-    page = paginate(request, selectors.report_nominees(meeting))
-    ballots = list(page.object_list)
+
+    def content() -> str:
+        breakdown = selectors.cycle_breakdown(meeting.cycle)
+        # A page of the nominees (the PDF, rendered by the worker, lists them all).
+        page = paginate(request, selectors.report_nominees(meeting))
+        ballots = list(page.object_list)
+        context = {
+            "meeting": meeting,
+            "charts": {k: selectors.chart_rows(v) for k, v in breakdown.items()},
+            "chart_data": breakdown,
+            "ballots": ballots,
+            "page": page,
+            "blocks": selectors.report_blocks(meeting, ballots),
+        }
+        return render_to_string("committee/_report_content.html", context, request)
+
+    # The figures, charts and nominees are the same for every member and the office until something
+    # is recorded (a vote, a decision, a sheet, an admin edit) or a stored panel score or presentation
+    # figure is written: made once per state and kept. The PDF form (its CSRF token) is drawn each time.
     return render(
         request,
         "committee/report.html",
         {
             "meeting": meeting,
             "cycle": meeting.cycle,
-            "charts": {k: selectors.chart_rows(v) for k, v in breakdown.items()},
-            "chart_data": breakdown,
-            "ballots": ballots,
-            "page": page,
-            "blocks": selectors.report_blocks(meeting, ballots),
+            "content": fragment_per_state(
+                request, f"meeting-report:{meeting.pk}", content, state=selectors.report_state(meeting)
+            ),
         },
     )
 

@@ -45,6 +45,7 @@ from awards.enums import ApplicationStatus, CycleRole, CycleStatus
 from awards.models import Application, AwardCycle, CriteriaCategory, CriteriaFramework, CriteriaItem
 from awards.selectors import cycles_run_by, framework_categories
 from core.models import User
+from vetting.models import PresentationResult
 from vetting.selectors import PresentationFigure, presentation_annotations, presentation_figure
 
 from . import scoring
@@ -950,6 +951,25 @@ def stored_scores_state(cycle: AwardCycle) -> str:
     (`reviews.panel_scores.refresh`), so this changes with it."""
     seen = PanelScore.objects.filter(panel__round__cycle=cycle).aggregate(n=Count("pk"), at=Max("updated_at"))
     return f"{seen['n']}-{seen['at'].timestamp() if seen['at'] else 0}"
+
+
+def ranking_state(cycle: AwardCycle) -> str:
+    """What the kept ranking follows besides the recorded changes: the number and newest time of the
+    cycle's stored panel scores (as `stored_scores_state`) and of its stored presentation figures
+    (`vetting.selectors.presentation_results_state`), in one statement written out rather than built
+    by the ORM: the ranking and the meeting report ask it on every request."""
+    scores, panel, rnd, pres = PanelScore._meta, Panel._meta, ReviewRound._meta, PresentationResult._meta
+    sql = (
+        "SELECT s.n, s.at, p.n, p.at FROM "  # noqa: S608 -- names from the models, the cycle bound
+        f"(SELECT COUNT(*) AS n, MAX(ps.updated_at) AS at FROM {scores.db_table} ps "
+        f"JOIN {panel.db_table} pa ON ps.panel_id = pa.id JOIN {rnd.db_table} r ON pa.round_id = r.id "
+        "WHERE r.cycle_id = %s) AS s, "
+        f"(SELECT COUNT(*) AS n, MAX(updated_at) AS at FROM {pres.db_table} WHERE cycle_id = %s) AS p"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk, cycle.pk])
+        n_scores, scores_at, n_pres, pres_at = cursor.fetchone()
+    return f"{n_scores}-{scores_at or 0}/{n_pres}-{pres_at or 0}"
 
 
 def cycle_score_distribution(*, cycle: AwardCycle) -> dict[str, RoundDistribution]:

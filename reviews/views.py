@@ -536,19 +536,25 @@ def ranking(request, pk):
     # The ranking is the same for everyone who runs the cycle until something is recorded (a sheet
     # submitted or reopened, a consensus, a decision, an admin edit) or a stored panel score is
     # written, or a stored presentation figure: made once per state and kept.
+    def decide_body(kind: str) -> str:
+        context = {"cycle": cycle, f"{kind}_form": DecideForm(prefix=kind)}
+        return render_to_string(f"reviews/_ranking_decide_{kind}.html", context, request)
+
+    state = selectors.ranking_state(cycle)
     return render(
         request,
         "reviews/ranking.html",
         {
             "cycle": cycle,
-            "content": fragment_per_state(
-                request,
-                "ranking",
-                content,
-                state=f"{selectors.stored_scores_state(cycle)}/{vetting_selectors.presentation_results_state(cycle)}",
+            "content": fragment_per_state(request, "ranking", content, state=state),
+            # The decision forms are always blank here (an invalid one redirects with a message):
+            # their fields are kept too, and only the CSRF token around them is drawn each time.
+            "material_body": fragment_per_state(
+                request, "ranking-decide-material", lambda: decide_body("material"), state=state
             ),
-            "material_form": DecideForm(prefix="material"),
-            "onsite_form": DecideForm(prefix="onsite"),
+            "onsite_body": fragment_per_state(
+                request, "ranking-decide-onsite", lambda: decide_body("onsite"), state=state
+            ),
         },
     )
 

@@ -136,6 +136,30 @@ def test_report_page_shows_the_evaluation(scored, client_for, committee_member):
     assert "680.00" in page and "640.00" in page and "550–599" in page
 
 
+def test_report_figures_kept_per_state_follow_a_new_stored_score(
+    scored, cycle, client_for, committee_member, secretary, django_assert_max_num_queries
+):
+    """The report's figures are made once per state and kept: a member and the office see the same
+    ones, a second view makes fewer queries, and a score stored without any recorded change (no audit
+    event) shows at once, because the kept figures follow the stored panel scores."""
+    url = reverse("committee:report", args=[scored["meeting"].pk])
+    member = client_for(committee_member)
+    with django_assert_max_num_queries(80) as first:
+        before = member.get(url).content.decode()
+    with django_assert_max_num_queries(len(first.captured_queries) - 5):
+        assert member.get(url).status_code == 200
+    again = client_for(secretary).get(url).content.decode()
+    assert "680.00" in before and "850–899" not in before
+
+    def main(html):
+        return html.split('id="apps-heading"', 1)[1].split('id="nominees-heading"', 1)[0]
+
+    assert main(again) == main(before)
+    _score(nominated_application(cycle), RoundKind.MATERIAL, _experts(cycle, 2, start=10), [90, 90])
+    after = member.get(url).content.decode()
+    assert "850–899" in after and "680.00" in after
+
+
 def test_report_pdf_renders_the_block(scored):
     html = render_to_string("committee/pdf/report.html", {**report_context(scored["meeting"]), "generated_at": 1})
     assert "680.00" in html and "<canvas" not in html and "550–599" in html

@@ -72,8 +72,18 @@ def test_the_winners_list_is_rendered_once_per_state_and_again_after_a_change(cl
     url = reverse("committee:winners")
     empty = "No winners have been published yet."
     assert empty in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    with django_assert_num_queries(2):  # the last change only: the list comes from the cache
+    with django_assert_num_queries(1):  # the last change only (one statement): the list comes from the cache
         assert empty in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     application = awarded_application(cycle=cycle)  # the workflow records the change
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert empty not in page and application.enterprise.name_en in page
+
+
+def test_a_time_read_by_a_raw_statement_is_aware_on_either_database():
+    import datetime as dt
+
+    from core.http_cache import _as_datetime
+
+    aware = dt.datetime(2026, 12, 6, 22, 0, 1, 5, tzinfo=dt.UTC)
+    assert _as_datetime(aware) == aware
+    assert _as_datetime("2026-12-06 22:00:01.000005") == aware  # SQLite's text, UTC

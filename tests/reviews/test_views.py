@@ -529,3 +529,19 @@ def test_the_ranking_kept_per_state_shows_a_submitted_panel_at_once(client_for, 
         submitted_sheet(a, 60)  # writes the stored panel score, as sheet_submit does: made again
     after = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "600.00" in after and "600.00" not in before
+
+
+def test_the_ranking_keeps_the_decision_forms_but_draws_each_visitors_csrf_token(client_for, review, secretary, cycle):
+    url = reverse("reviews:ranking", args=[cycle.pk])
+    other = UserFactory()
+    CycleMembershipFactory(cycle=cycle, user=other, role=CycleRole.SECRETARY)
+    pages = [client_for(u).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode() for u in (secretary, other)]
+    for html in pages:
+        assert html.count('name="csrfmiddlewaretoken"') >= 2
+        assert 'name="material-mode"' in html and 'name="onsite-threshold"' in html
+        assert html.count('type="submit" data-confirm=') >= 2
+
+    def token(html):
+        return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    assert token(pages[0]) != token(pages[1])
