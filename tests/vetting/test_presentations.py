@@ -915,3 +915,23 @@ def test_the_stored_result_follows_every_score_written(open_slot, panel_member, 
     PresentationScore.objects.all().delete()
     vetting_services.presentation_results_refresh(application_ids=[open_slot.application_id])
     assert not PresentationResult.objects.exists()  # no score left, no figure
+
+
+def test_the_migration_backfills_the_figures_the_services_keep(open_slot, panel_member, second_member):
+    """vetting/0005 fills PresentationResult for scores given before it existed: the same count,
+    mean share, scale and weight in force as the services store."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from vetting.models import PresentationResult
+
+    presentation_score_record(slot=open_slot, by=panel_member, score=80)
+    presentation_score_record(slot=open_slot, by=second_member, score=65)
+    kept = PresentationResult.objects.values("application_id", "cycle_id", "n", "fraction", "scale_max", "weight")
+    kept = list(kept)
+    PresentationResult.objects.all().delete()  # as before the migration
+    import_module("vetting.migrations.0005_presentation_results").backfill(apps, None)
+    filled = PresentationResult.objects.values("application_id", "cycle_id", "n", "fraction", "scale_max", "weight")
+    assert list(filled) == kept
+    assert kept[0]["n"] == 2 and kept[0]["fraction"] == Decimal("0.725")  # (0.80 + 0.65) / 2
