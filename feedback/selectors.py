@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -265,11 +265,24 @@ def previous_bands(application: Application) -> dict[str, int]:
 
 
 def previous_band_labels(application: Application) -> dict[str, tuple | None]:
-    """Category code → (low %, high %, description) of its band in the previous released report."""
-    report = previous_report(application)
-    if report is None:
-        return {}
-    rows = report.categories.filter(band__isnull=False).values_list("category__code", "category__kind", "band")
+    """Category code → (low %, high %, description) of its band in the previous released report.
+
+    One query of three columns (the report found by a subquery): the expert's sheet asks on every view.
+    """
+    earlier = (
+        FeedbackReport.objects.filter(
+            application__enterprise_id=application.enterprise_id,
+            application__cycle__year__lt=application.cycle.year,
+            status=ReportStatus.RELEASED,
+        )
+        .order_by("-application__cycle__year")
+        .values("pk")[:1]
+    )
+    rows = (
+        ReportCategory.objects.filter(report_id=Subquery(earlier), band__isnull=False)
+        .order_by()  # a dict: the model's ordering would join four more tables
+        .values_list("category__code", "category__kind", "band")
+    )
     return {code: figures.band_label(kind, band) for code, kind, band in rows}
 
 
@@ -352,9 +365,23 @@ def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
     return cycles.order_by("-year")
 
 
-def opportunity_answers(application: Application) -> dict[str, list[OpportunityResponse]]:
-    """Category code → the applicant's answers to its previous report's opportunities, as stored with it."""
-    result: dict[str, list[OpportunityResponse]] = defaultdict(list)
-    for r in OpportunityResponse.objects.filter(application=application).select_related("source__category"):
-        result[r.source.category.code].append(r)
+@dataclass(frozen=True)
+class Answer:
+    """What the applicant said it did about one opportunity of its previous report."""
+
+    opportunity: str
+    action_taken: str
+
+
+def opportunity_answers(application: Application) -> dict[str, list[Answer]]:
+    """Category code → the applicant's answers to its previous report's opportunities, as stored with it
+    (one query of three columns, in the report's order: the expert's sheet asks on every view)."""
+    result: dict[str, list[Answer]] = defaultdict(list)
+    rows = (
+        OpportunityResponse.objects.filter(application=application)
+        .order_by("source__category__order", "number")
+        .values_list("source__category__code", "opportunity", "action_taken")
+    )
+    for code, opportunity, action_taken in rows:
+        result[code].append(Answer(opportunity, action_taken))
     return dict(result)

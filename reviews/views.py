@@ -11,9 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from awards.enums import CycleStatus
 from awards.models import Application, CriteriaItem
 from awards.scale import scale_for_page
 from core.errors import Conflict, ServiceError
@@ -123,37 +125,71 @@ def declare(request, pk):
     return render(request, "reviews/declare.html", {"assignment": assignment, "form": form})
 
 
-def _sheet_context(assignment, overrides=None, **extra):
+def _sheet_page(request, assignment, overrides=None, *, status=200, **extra):
+    """The scoring sheet page. Its two large parts, the material and the sheet's fields, are drawn by
+    their own templates; a plain view (no typed values or errors to show back) keeps them per state
+    (`fragment_per_state`: the last recorded change, which covers a reopened sheet, a new submitted
+    version, a released or superseded previous report and the applicant's answers to it; the
+    language; the date; the address) plus the sheet's own state below, since a draft's saves are not
+    audit events: every save stamps `ScoreSheet.updated_at`. A draft cycle (its framework may still
+    be edited) is always drawn afresh. The page around them (header, CSRF token) is drawn each time."""
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
-    categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides, sheet=sheet)
+    rnd = assignment.panel.round
     application = assignment.panel.application
-    if application.cycle_id == assignment.panel.round.cycle_id:
-        application.cycle = assignment.panel.round.cycle  # loaded with the assignment: the material names it
-
-    n_items = sum(len(c.items) for c in categories)
+    if application.cycle_id == rnd.cycle_id:
+        application.cycle = rnd.cycle  # loaded with the assignment: the material names it
     submitted = sheet is not None and sheet.status == SheetStatus.SUBMITTED
     # Past the round's close the services refuse every save: show the sheet read-only and say why.
-    closed = not submitted and timezone.now() >= assignment.panel.round.closes_at
-    return {
+    closed = not submitted and timezone.now() >= rnd.closes_at
+    page = {
         "assignment": assignment,
-        "round": assignment.panel.round,
-        "material": selectors.material_for_expert(application),
-        "categories": categories,
-        "total": total,
-        "done": done,
-        "n_items": n_items,
+        "round": rnd,
         "sheet": sheet,
         "locked": submitted or closed,
         "submitted": submitted,
         "closed": closed,
-        "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
-        "bands": scoring.BANDS,
         "scale": scale_for_page(),
-        "process_dimensions": scoring.PROCESS_DIMENSIONS,
-        "results_dimensions": scoring.RESULTS_DIMENSIONS,
-        "text_max": services.SHEET_TEXT_MAX,
         **extra,
     }
+
+    def fields() -> str:
+        categories, total, done = selectors.sheet_view(assignment=assignment, overrides=overrides, sheet=sheet)
+        context = {
+            **page,
+            "categories": categories,
+            "total": total,
+            "done": done,
+            "n_items": sum(len(c.items) for c in categories),
+            "overall_comment": (overrides or {}).get("comment", sheet.overall_comment if sheet else ""),
+            "bands": scoring.BANDS,
+            "process_dimensions": scoring.PROCESS_DIMENSIONS,
+            "results_dimensions": scoring.RESULTS_DIMENSIONS,
+            "text_max": services.SHEET_TEXT_MAX,
+        }
+        return render_to_string("reviews/_sheet_fields.html", context)
+
+    def material() -> str:
+        return render_to_string("reviews/_material.html", {"material": selectors.material_for_expert(application)})
+
+    if overrides is None and rnd.cycle.status != CycleStatus.DRAFT:
+        state = ":".join(
+            str(x)
+            for x in (
+                assignment.pk,
+                assignment.status,
+                assignment.is_leader,
+                sheet.pk if sheet else "",
+                sheet.status if sheet else "",
+                sheet.updated_at.isoformat() if sheet else "",
+                closed,
+                rnd.closes_at.isoformat(),
+            )
+        )
+        page["fields_html"] = fragment_per_state(request, "sheet-fields", fields, state=state)
+        page["material_html"] = fragment_per_state(request, "sheet-material", material, state=str(application.pk))
+    else:
+        page["fields_html"], page["material_html"] = mark_safe(fields()), mark_safe(material())  # noqa: S308 -- rendered by templates
+    return render(request, "reviews/sheet.html", page, status=status)
 
 
 @login_required
@@ -179,7 +215,7 @@ def sheet(request, pk):
         )
         return redirect("core:dashboard")
     if request.method != "POST":
-        return render(request, "reviews/sheet.html", _sheet_context(assignment))
+        return _sheet_page(request, assignment)
     categories, _t, _d = selectors.sheet_view(assignment=assignment)
     scores, feedback, comment = sheet_post(request.POST, categories)
     overrides = {"scores": scores, "feedback": feedback, "comment": comment}
@@ -193,20 +229,11 @@ def sheet(request, pk):
             return redirect("reviews:panel", pk=assignment.panel_id)
     except services.ScoreErrors as exc:
         overrides["errors"] = exc.errors
-        return render(
-            request, "reviews/sheet.html", _sheet_context(assignment, overrides, error=exc.message), status=400
-        )
+        return _sheet_page(request, assignment, overrides, status=400, error=exc.message)
     except services.IncompleteSheet as exc:
-        return render(
-            request,
-            "reviews/sheet.html",
-            _sheet_context(assignment, overrides, error=exc.message, missing=exc.missing),
-            status=400,
-        )
+        return _sheet_page(request, assignment, overrides, status=400, error=exc.message, missing=exc.missing)
     except ServiceError as exc:
-        return render(
-            request, "reviews/sheet.html", _sheet_context(assignment, overrides, error=exc.message), status=400
-        )
+        return _sheet_page(request, assignment, overrides, status=400, error=exc.message)
     messages.success(request, _("Draft saved."))
     return redirect("reviews:sheet", pk=pk)
 
