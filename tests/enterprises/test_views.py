@@ -15,7 +15,8 @@ from tests.factories.core import UserFactory
 from tests.factories.enterprises import EnterpriseFactory, InvitationFactory, MembershipFactory
 
 VALID = credit_code_with_check("91431002MA4L7777")
-OUTSIDE = credit_code_with_check("91110105MA4L7777")
+OUTSIDE = credit_code_with_check("91430104MA4L7777")  # Yuelu District, Changsha: Hunan, not Chenzhou
+OUTSIDE_HUNAN = credit_code_with_check("91110105MA4L7777")
 REVIEWERS = ["expert", "committee_member", "secretary", "admin_user"]
 
 
@@ -279,10 +280,44 @@ def test_a_registered_code_tells_to_ask_the_owner(en, applicant_a, enterprise_a)
 
 def test_a_code_from_outside_chenzhou_is_accepted_with_a_clear_warning(en, db):
     client = en(UserFactory())
-    response = client.post(reverse("enterprises:create"), profile(credit_code=OUTSIDE), follow=True)
+    response = client.post(reverse("enterprises:create"), profile(credit_code=OUTSIDE, district="430104"), follow=True)
     page = html(response)
-    assert page.count("110105 is not in Chenzhou") == 1  # shown once, not also as a message
-    assert Enterprise.objects.filter(credit_code=OUTSIDE).exists()
+    assert page.count("430104 is not in Chenzhou") == 1  # shown once, not also as a message
+    assert Enterprise.objects.filter(credit_code=OUTSIDE, district="430104").exists()
+
+
+def test_a_code_from_outside_hunan_is_refused_next_to_the_field(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(credit_code=OUTSIDE_HUNAN))
+    form = response.context["form"]
+    assert list(form.errors) == ["credit_code"]
+    assert "(110105) are not the division code of Hunan province" in form.errors["credit_code"][0]
+    assert not Enterprise.objects.exists()
+
+
+def test_the_registration_page_offers_all_of_hunan_by_city(en, db):
+    page = html(en(UserFactory()).get(reverse("enterprises:create")))
+    assert page.count("<optgroup") == 14
+    assert '<optgroup label="Chenzhou City">' in page and '<optgroup label="Changsha City">' in page
+    assert '<option value="433130">Longshan County</option>' in page
+    assert '<option value="431002">Beihu District</option>' in page
+
+
+def test_a_district_not_in_the_data_is_refused_next_to_the_field(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(district="431071"))
+    form = response.context["form"]
+    assert form.errors["district"] == [
+        "431071 is not a district or county of Hunan province: please choose one from the list."
+    ]
+    assert not Enterprise.objects.exists()
+
+
+def test_a_district_of_another_city_is_refused_with_the_codes_division(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(district="430104"))
+    form = response.context["form"]
+    assert form.errors["district"] == [
+        "The credit code was registered in Beihu District, Chenzhou City (division code 431002), not in "
+        "Changsha City: choose that district, or check the code."
+    ]
 
 
 # --- profile pages --------------------------------------------------------------------------------
