@@ -602,6 +602,15 @@ def test_office_views_need_login(en, enterprise_a):
     assert en(None).get(reverse("enterprises:office_list")).url.startswith(reverse("login"))
 
 
+def test_office_list_filters_by_city(en, secretary, enterprise_a):
+    yuelu = EnterpriseFactory(credit_code=credit_code_with_check("91430104MA4Q0002"), district="430104")
+    page = html(en(secretary).get(reverse("enterprises:office_list"), {"city": "430100"}))
+    assert yuelu.credit_code in page and enterprise_a.credit_code not in page
+    assert "Yuelu District" in page and "registered outside the city" in page
+    page = html(en(secretary).get(reverse("enterprises:office_list"), {"city": "431000"}))
+    assert enterprise_a.credit_code in page and yuelu.credit_code not in page
+
+
 def test_office_list_queries_do_not_grow_with_rows(en, secretary, django_assert_max_num_queries):
     client = en(secretary)
     for _ in range(20):
