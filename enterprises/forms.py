@@ -167,6 +167,8 @@ class NameChangeForm(forms.Form):
     def clean_credit_code(self) -> str:
         code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
         validate_credit_code(code)
+        if code != normalize_credit_code(self.initial.get("credit_code", "")) and (message := division_error(code)):
+            raise ValidationError(message, code="division_outside")
         return code
 
     def clean(self):
