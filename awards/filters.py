@@ -6,7 +6,8 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.enums import District, Industry
+from enterprises.enums import Industry
+from enterprises.filters import division_filters, in_city
 
 from .enums import ApplicationStatus
 
@@ -32,12 +33,20 @@ class ApplicationQueueFilter(django_filters.FilterSet):
         empty_label=_("All"),
         method="filter_status",
     )
+    city = django_filters.ChoiceFilter(label=_("City"), choices=[], empty_label=_("All"), method="filter_city")
     district = django_filters.ChoiceFilter(
-        label=_("District or county"), field_name="enterprise__district", choices=District.choices, empty_label=_("All")
+        label=_("District or county"), field_name="enterprise__district", choices=[], empty_label=_("All")
     )
     industry = django_filters.ChoiceFilter(
         label=_("Industry"), field_name="enterprise__industry", choices=Industry.choices, empty_label=_("All")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        division_filters(self)
+
+    def filter_city(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return in_city(queryset, "enterprise__district", value)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

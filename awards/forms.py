@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import NameField
 from core.uploads import validate_upload
-from enterprises.enums import District, Industry
-from enterprises.validators import district_mismatch, normalize_credit_code
+from enterprises import divisions
+from enterprises.enums import Industry
+from enterprises.forms import INVALID_DISTRICT
+from enterprises.validators import district_error, normalize_credit_code
 
 from . import sections
 from .enums import AttachmentKind, DayCount, EligibilityDecision, StageKind
@@ -71,7 +73,10 @@ class BasicInfoForm(SectionForm):
         ),
     )
     district = forms.ChoiceField(
-        label=capfirst(sections.BASIC_FIELDS["district"]), choices=[("", "—"), *District.choices], required=False
+        label=capfirst(sections.BASIC_FIELDS["district"]),
+        choices=divisions.district_choices_or_none,
+        required=False,
+        error_messages={"invalid_choice": INVALID_DISTRICT},
     )
     industry = forms.ChoiceField(
         label=capfirst(sections.BASIC_FIELDS["industry"]), choices=[("", "—"), *Industry.choices], required=False
@@ -118,16 +123,8 @@ class BasicInfoForm(SectionForm):
                 ),
                 code="identity_locked",
             )
-        division = district_mismatch(self.initial.get("credit_code") or "", data.get("district") or "")
-        if division:
-            self.add_error(
-                "district",
-                _(
-                    "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
-                    "or check the code."
-                )
-                % {"division": District(division).label, "code": division},
-            )
+        if message := district_error(self.initial.get("credit_code") or "", data.get("district") or ""):
+            self.add_error("district", message)
         return data
 
     def section_data(self) -> dict[str, Any]:

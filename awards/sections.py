@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.text import join_list
-from enterprises.enums import District, Industry
+from enterprises import divisions
+from enterprises.enums import Industry
 
 from . import scale
 from .enums import ApplicationStatus, AttachmentKind
@@ -454,7 +455,7 @@ def attachment_label(meta: dict) -> str:
 def snapshot_view(data: dict, categories) -> dict[str, Any]:
     """A submitted version laid out for reading (labels in the reader's language)."""
     basic = data.get(BASIC) or {}
-    labels = {"district": dict(District.choices), "industry": dict(Industry.choices)}
+    labels = {"district": dict(divisions.county_choices()), "industry": dict(Industry.choices)}
     basic_rows = [
         (label, labels.get(key, {}).get(basic.get(key), basic.get(key))) for key, label in BASIC_FIELDS.items()
     ]

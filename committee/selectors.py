@@ -24,7 +24,8 @@ from awards.enums import ApplicationStatus, CycleRole, PassBase
 from awards.models import Application, AwardCycle, CriteriaCategory, CycleMembership
 from awards.selectors import application_history, cycles_run_by
 from core.models import User
-from enterprises.enums import District, Industry
+from enterprises import divisions
+from enterprises.enums import Industry
 from reviews import selectors as review_selectors
 from reviews.enums import AssignmentStatus, RankingBasis, RoundKind, SheetStatus
 from reviews.health_selectors import health_context, review_health_now
@@ -556,7 +557,7 @@ def report_nominees(meeting: Meeting) -> QuerySet[Ballot]:
     return (
         meeting.ballots.select_related("application__enterprise")
         .annotate(
-            district_label=_choice_label("application__enterprise__district", District.choices),
+            district_label=_choice_label("application__enterprise__district", divisions.county_choices()),
             industry_label=_choice_label("application__enterprise__industry", Industry.choices),
         )
         .order_by(*AGENDA_ORDER)
@@ -589,13 +590,20 @@ def report_state(meeting: Meeting) -> str:
 
 
 def cycle_breakdown(cycle: AwardCycle) -> dict[str, list[tuple[str, int]]]:
-    """The cycle's submitted applications by district, industry and status (drafts excluded)."""
+    """The cycle's submitted applications by city, district, industry and status (drafts excluded).
+
+    Cities and districts are named from the division data (enterprises.divisions), in code order."""
     apps = Application.objects.filter(cycle=cycle).exclude(status=ApplicationStatus.DRAFT)
     by_district = Counter(dict(apps.values_list("enterprise__district").annotate(n=Count("id"))))
+    by_city: Counter[str] = Counter()
+    for code, n in by_district.items():
+        city = divisions.city_of(code)
+        by_city[city.code if city else ""] += n
     by_industry = Counter(dict(apps.values_list("enterprise__industry").annotate(n=Count("id"))))
     by_status = Counter(dict(apps.values_list("status").annotate(n=Count("id"))))
     return {
-        "district": [(str(d.label), by_district[d.value]) for d in District if by_district[d.value]],
+        "city": [(c.name, by_city[c.code]) for c in divisions.cities() if by_city[c.code]],
+        "district": [(d.name, by_district[d.code]) for d in divisions.counties() if by_district[d.code]],
         "industry": [(str(i.label), by_industry[i.value]) for i in Industry if by_industry[i.value]],
         "outcome": [(str(s.label), by_status[s.value]) for s in ApplicationStatus if by_status[s.value]],
     }

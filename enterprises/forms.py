@@ -11,10 +11,13 @@ from core.enums import Language
 from core.forms import NameField
 from core.models import User
 
-from .enums import District, MemberRole
+from .enums import MemberRole
 from .models import Enterprise
 from .services import PROFILE_FIELDS, duplicate_code_message
-from .validators import district_mismatch, normalize_credit_code, validate_credit_code
+from .validators import district_error, division_error, normalize_credit_code, validate_credit_code
+
+# A district code not in the division data (a tampered or outdated form): said next to the field.
+INVALID_DISTRICT = _("%(value)s is not a district or county of Hunan province: please choose one from the list.")
 
 
 class RegistrationForm(forms.Form):
@@ -110,10 +113,13 @@ class EnterpriseForm(forms.ModelForm):
         else:
             del self.fields["credit_code"]
         self.fields["name_zh"].help_text = _("As on the business licence.")
+        self.fields["district"].error_messages["invalid_choice"] = INVALID_DISTRICT
 
     def clean_credit_code(self) -> str:
         code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
         validate_credit_code(code)
+        if message := division_error(code):
+            raise ValidationError(message, code="division_outside")
         if Enterprise.objects.filter(credit_code=code).exists():
             raise ValidationError(duplicate_code_message(code), code="duplicate")
         return code
@@ -136,17 +142,9 @@ class EnterpriseForm(forms.ModelForm):
 
 
 def check_district(form: forms.Form, code: str, district: str) -> None:
-    """The district must be the one the credit code's division code names (when it names one)."""
-    division = district_mismatch(code, district)
-    if division:
-        form.add_error(
-            "district",
-            _(
-                "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
-                "or check the code."
-            )
-            % {"division": District(division).label, "code": division},
-        )
+    """The district must be in the division the credit code's division code names (see district_error)."""
+    if message := district_error(code, district):
+        form.add_error("district", message)
 
 
 class NameChangeForm(forms.Form):
@@ -169,6 +167,8 @@ class NameChangeForm(forms.Form):
     def clean_credit_code(self) -> str:
         code = normalize_credit_code(self.cleaned_data.get("credit_code", ""))
         validate_credit_code(code)
+        if code != normalize_credit_code(self.initial.get("credit_code", "")) and (message := division_error(code)):
+            raise ValidationError(message, code="division_outside")
         return code
 
     def clean(self):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
 
-from .enums import CITY_DIVISION_PREFIX, District, Industry, InvitationStatus, MemberRole, NameChangeStatus
+from . import divisions
+from .enums import CITY_DIVISION_PREFIX, Industry, InvitationStatus, MemberRole, NameChangeStatus
 from .validators import division_code, normalize_credit_code, validate_credit_code
 
 
@@ -24,7 +25,8 @@ class Enterprise(models.Model):
         help_text=_("Leave blank only when the registered Chinese name is not confirmed."),
     )
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    district = models.CharField(_("district or county"), max_length=6, choices=District.choices)
+    # A county-level division code of Hunan (GB/T 2260, enterprises/divisions.py), grouped by city.
+    district = models.CharField(_("district or county"), max_length=6, choices=divisions.district_choices)
     industry = models.CharField(_("industry"), max_length=2, choices=Industry.choices)
     founded_on = models.DateField(_("founding date"))
     employees = models.PositiveIntegerField(_("employees"))
@@ -82,7 +84,7 @@ class Enterprise(models.Model):
     @property
     def registered_in_city(self) -> bool:
         """The cycle rule "registered in the city": the code's division code is one of Chenzhou's."""
-        return self.division_code.startswith(CITY_DIVISION_PREFIX)
+        return divisions.is_in(self.division_code, CITY_DIVISION_PREFIX)
 
 
 class EnterpriseMembership(models.Model):

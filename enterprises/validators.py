@@ -4,7 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .enums import District
+from . import divisions
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -86,14 +86,56 @@ def division_code(code: str) -> str:
 
 
 def district_mismatch(code: str, district: str) -> str | None:
-    """The district the code names when it names one of the city's and `district` is another; else None.
+    """The division the code names (a county-level division, or a city) when `district` is not in it; else None.
 
-    A code registered at city level (431000) or outside the city names no district: the first is
-    fine with any district, the second is flagged elsewhere (it fails "registered in the city")."""
+    A former division code names its successor. A code registered at provincial level (430000), or
+    one that is not Hunan's, names none here (the second is refused by `division_error`)."""
+    named = divisions.lookup(division_code(code))
+    if not district or named is None or named.level == "province":
+        return None
+    if named.is_prefecture:
+        return None if divisions.is_in(district, named.code) else named.code
+    target = named.successor or named.code
+    return None if target == district else named.code
+
+
+def division_error(code: str) -> str | None:
+    """A message when characters 3-8 of the code are not a division code of Hunan (current or former)."""
     division = division_code(code)
-    if district and division in District.values and division != district:
-        return division
+    if divisions.lookup(division) is None:
+        return _(
+            "Characters 3 to 8 of the credit code (%(division)s) are not the division code of Hunan province or "
+            "of one of its cities and counties: the register is for enterprises registered in Hunan. Please check "
+            "the code."
+        ) % {"division": division}
     return None
+
+
+def district_error(code: str, district: str) -> str | None:
+    """The message next to the district when it disagrees with the credit code's division code."""
+    named_code = district_mismatch(code, district)
+    if named_code is None:
+        return None
+    named = divisions.lookup(named_code)
+    city = divisions.city_of(named_code)
+    chosen_city = divisions.city_of(district)
+    if named.is_prefecture:
+        return _(
+            "The credit code was registered in %(city)s (division code %(code)s), and %(district)s is not in it: "
+            "choose a district or county of %(city)s, or check the code."
+        ) % {"city": named.name, "code": named_code, "district": divisions.name(district)}
+    label = named.name
+    if named.is_former:
+        label = _("%(former)s (now %(current)s)") % {"former": named.name, "current": divisions.name(named.successor)}
+    if chosen_city is not None and city is not None and chosen_city.code != city.code:
+        return _(
+            "The credit code was registered in %(division)s, %(city)s (division code %(code)s), not in "
+            "%(chosen_city)s: choose that district, or check the code."
+        ) % {"division": label, "city": city.name, "code": named_code, "chosen_city": chosen_city.name}
+    return _(
+        "The credit code was registered in %(division)s (division code %(code)s): choose that district, "
+        "or check the code."
+    ) % {"division": label, "code": named_code}
 
 
 def credit_code_with_check(first16: str) -> str:

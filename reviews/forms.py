@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import TEXT_LONG, TEXT_MEDIUM, NameField
-from enterprises.enums import District, Industry
+from enterprises import divisions
+from enterprises.enums import Industry
+from enterprises.forms import INVALID_DISTRICT
 from enterprises.validators import validate_credit_code
 
 from .enums import RATING_CHOICES
@@ -38,7 +40,12 @@ class ExpertProfileForm(forms.Form):
     industries = forms.MultipleChoiceField(
         label=_("Fields of expertise"), choices=Industry.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    district = forms.ChoiceField(label=_("District or county"), choices=[("", "—"), *District.choices], required=False)
+    district = forms.ChoiceField(
+        label=_("District or county"),
+        choices=divisions.district_choices_or_none,
+        required=False,
+        error_messages={"invalid_choice": INVALID_DISTRICT},
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=TIME_ZONE_CHOICES,

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.enums import District
+from enterprises import divisions
 from enterprises.validators import validate_credit_code
 
 from .enums import RATING_CHOICES, AssignmentStatus, RaterRole, RoundKind, SheetStatus
@@ -28,7 +28,7 @@ class ExpertProfile(models.Model):
         help_text=_("The unified social credit code of the employer, where it has one."),
     )
     industries = models.JSONField(_("fields of expertise (industries)"), default=list, blank=True)
-    district = models.CharField(_("district or county"), max_length=6, choices=District.choices, blank=True)
+    district = models.CharField(_("district or county"), max_length=6, choices=divisions.district_choices, blank=True)
     # Deadlines in the expert's e-mails are written in this zone (pages show China Standard Time).
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -28,6 +28,23 @@ def submitted_a(application_a, applicant_a):
     return services.application_submit(application=application_a, by=applicant_a)
 
 
+def test_queue_filters_by_city_and_offers_districts_by_city(client_for, secretary, cycle):
+    from enterprises.validators import credit_code_with_check
+
+    chenzhou = _submitted(cycle, district=District.BEIHU)
+    yuelu = _submitted(cycle, credit_code=credit_code_with_check("91430104MA4Q0001"), district="430104")
+    client = client_for(secretary)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("awards:queue"), {"city": "430100"}).content.decode()
+    assert yuelu.receipt_number in body and chenzhou.receipt_number not in body
+    body = client.get(reverse("awards:queue"), {"city": "431000"}).content.decode()
+    assert chenzhou.receipt_number in body and yuelu.receipt_number not in body
+    assert body.count("<optgroup") == 14 and '<option value="431000" selected>Chenzhou City</option>' in body
+    assert "Yuelu District" in body  # the district column, named from the data
+    # A city that is not one of Hunan's is a form error, not a 500, and filters nothing away.
+    assert client.get(reverse("awards:queue"), {"city": "110000"}).status_code == 200
+
+
 def test_queue_lists_and_filters(client_for, secretary, cycle):
     a = _submitted(cycle, district=District.BEIHU, industry=Industry.MANUFACTURING)
     b = _submitted(cycle, district=District.ZIXING, industry=Industry.IT)

@@ -123,3 +123,32 @@ def test_invitation_form_defaults():
     form = InvitationForm(data={"email": "x@example.cn", "role": "editor", "language": "en"})
     assert form.is_valid()
     assert not InvitationForm(data={"email": "not-an-address", "role": "editor", "language": "en"}).is_valid()
+
+
+def test_the_district_choices_are_all_of_hunan_grouped_by_city(db):
+    choices = list(EnterpriseForm().fields["district"].choices)
+    assert choices[0][0] == ""  # "choose one"
+    groups = dict(choices[1:])
+    assert len(groups) == 14 and sum(len(options) for options in groups.values()) == 122
+    assert ("431081", "Zixing City") in groups["Chenzhou City"]
+    assert ("433101", "Jishou City") in groups["Xiangxi Tujia and Miao Autonomous Prefecture"]
+
+
+def test_a_district_code_not_in_the_data_gets_a_message_next_to_the_field(db):
+    form = EnterpriseForm(data=profile(district="431000"))  # the city, not a district of it
+    assert not form.is_valid()
+    assert form.errors["district"] == [
+        "431000 is not a district or county of Hunan province: please choose one from the list."
+    ]
+
+
+def test_a_code_of_another_citys_district_names_both_cities(db):
+    form = EnterpriseForm(data=profile(credit_code=credit_code_with_check("91431381MA4L7777"), district="431002"))
+    assert not form.is_valid()
+    assert form.errors["district"] == [
+        "The credit code was registered in Lengshuijiang City, Loudi City (division code 431381), not in "
+        "Chenzhou City: choose that district, or check the code."
+    ]
+    assert EnterpriseForm(
+        data=profile(credit_code=credit_code_with_check("91431381MA4L7777"), district="431381")
+    ).is_valid()

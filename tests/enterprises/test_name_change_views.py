@@ -79,6 +79,16 @@ def test_a_wrong_17th_character_is_named_on_the_form(en, applicant_a, enterprise
     assert not NameChangeRequest.objects.exists()
 
 
+def test_a_new_code_from_outside_hunan_is_named_on_the_form(en, applicant_a, enterprise_a, submitted):
+    code = credit_code_with_check("91110105MA4L6666")
+    response = en(applicant_a).post(
+        reverse("enterprises:name_change", args=[enterprise_a.pk]), _form(enterprise_a, credit_code=code)
+    )
+    assert response.status_code == 200
+    assert "(110105) are not the division code of Hunan province" in response.content.decode()
+    assert not NameChangeRequest.objects.exists()
+
+
 def test_a_second_request_waits_for_the_first(en, applicant_a, enterprise_a, change):
     url = reverse("enterprises:name_change", args=[enterprise_a.pk])
     page = en(applicant_a).get(url).content.decode()

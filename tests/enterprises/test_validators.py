@@ -6,7 +6,9 @@ from enterprises.validators import (
     CHARSET,
     credit_code_check_char,
     credit_code_with_check,
+    district_error,
     district_mismatch,
+    division_error,
     organisation_code_check_char,
     validate_credit_code,
 )
@@ -133,6 +135,74 @@ def test_the_district_must_be_the_codes(district, expected):
     assert district_mismatch(credit_code_with_check("91431002MA4L0000"), district) == expected
 
 
-def test_a_city_level_or_outside_code_names_no_district():
+def test_a_city_level_code_goes_with_any_district_of_that_city():
     assert district_mismatch(credit_code_with_check("91431000MA4L0000"), "431081") is None
-    assert district_mismatch(credit_code_with_check("91430104MA4L0000"), "431081") is None
+    assert district_mismatch(credit_code_with_check("91431000MA4L0000"), "430104") == "431000"
+    assert district_mismatch(credit_code_with_check("91430000MA4L0000"), "430104") is None  # the province's
+
+
+# Codes as their enterprises publish them: a steelworks in Lengshuijiang City (Loudi), a trading
+# company in Yuelu District (Changsha), a builder in Ningxiang (registered under 宁乡县's code 430124,
+# 宁乡市 since 2017) and a technology company registered with Changsha's city-level authority.
+LENGSHUIJIANG = "91431381748373560G"
+YUELU = "91430104MA7AMADH81"
+NINGXIANG_FORMER = "91430124MACPX2H56Q"
+CHANGSHA_CITY = "91430100MAE5UXKE2R"
+
+
+@pytest.mark.parametrize("code", [LENGSHUIJIANG, YUELU, NINGXIANG_FORMER, CHANGSHA_CITY])
+def test_real_hunan_codes_pass(code):
+    validate_credit_code(code)
+    assert division_error(code) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "district"), [(LENGSHUIJIANG, "431381"), (YUELU, "430104"), (CHANGSHA_CITY, "430181")]
+)
+def test_the_codes_district_agrees(code, district):
+    assert district_error(code, district) is None
+
+
+def test_a_former_code_agrees_with_its_successor():
+    assert district_error(NINGXIANG_FORMER, "430182") is None
+    with translation.override("en"):
+        message = district_error(NINGXIANG_FORMER, "430181")
+    assert message == (
+        "The credit code was registered in Ningxiang County (now Ningxiang City) (division code 430124): "
+        "choose that district, or check the code."
+    )
+
+
+def test_a_district_of_another_city_names_the_codes_division_and_city():
+    with translation.override("en"):
+        message = str(district_error(LENGSHUIJIANG, "431002"))
+    assert message == (
+        "The credit code was registered in Lengshuijiang City, Loudi City (division code 431381), not in "
+        "Chenzhou City: choose that district, or check the code."
+    )
+    with translation.override("zh-hans"):
+        message = str(district_error(LENGSHUIJIANG, "431002"))
+    assert "冷水江市" in message and "娄底市" in message and "郴州市" in message
+
+
+def test_a_city_level_code_and_a_district_of_another_city():
+    with translation.override("en"):
+        message = str(district_error(CHANGSHA_CITY, "431002"))
+    assert message == (
+        "The credit code was registered in Changsha City (division code 430100), and Beihu District is not in it: "
+        "choose a district or county of Changsha City, or check the code."
+    )
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_a_code_registered_outside_hunan_is_refused(code):
+    with translation.override("en"):
+        message = str(division_error(code))
+    assert f"Characters 3 to 8 of the credit code ({code[2:8]}) are not the division code of Hunan" in message
+    assert district_error(code, "431002") is None  # nothing to compare with: said once, on the code
+
+
+def test_an_unknown_hunan_looking_code_is_refused():
+    # 431071 is a functional zone of the statistics list, not a division; 439900 none at all.
+    assert division_error(credit_code_with_check("91431071MA4L0000"))
+    assert division_error(credit_code_with_check("91439900MA4L0000"))

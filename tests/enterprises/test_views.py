@@ -15,7 +15,8 @@ from tests.factories.core import UserFactory
 from tests.factories.enterprises import EnterpriseFactory, InvitationFactory, MembershipFactory
 
 VALID = credit_code_with_check("91431002MA4L7777")
-OUTSIDE = credit_code_with_check("91110105MA4L7777")
+OUTSIDE = credit_code_with_check("91430104MA4L7777")  # Yuelu District, Changsha: Hunan, not Chenzhou
+OUTSIDE_HUNAN = credit_code_with_check("91110105MA4L7777")
 REVIEWERS = ["expert", "committee_member", "secretary", "admin_user"]
 
 
@@ -279,10 +280,44 @@ def test_a_registered_code_tells_to_ask_the_owner(en, applicant_a, enterprise_a)
 
 def test_a_code_from_outside_chenzhou_is_accepted_with_a_clear_warning(en, db):
     client = en(UserFactory())
-    response = client.post(reverse("enterprises:create"), profile(credit_code=OUTSIDE), follow=True)
+    response = client.post(reverse("enterprises:create"), profile(credit_code=OUTSIDE, district="430104"), follow=True)
     page = html(response)
-    assert page.count("110105 is not in Chenzhou") == 1  # shown once, not also as a message
-    assert Enterprise.objects.filter(credit_code=OUTSIDE).exists()
+    assert page.count("430104 is not in Chenzhou") == 1  # shown once, not also as a message
+    assert Enterprise.objects.filter(credit_code=OUTSIDE, district="430104").exists()
+
+
+def test_a_code_from_outside_hunan_is_refused_next_to_the_field(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(credit_code=OUTSIDE_HUNAN))
+    form = response.context["form"]
+    assert list(form.errors) == ["credit_code"]
+    assert "(110105) are not the division code of Hunan province" in form.errors["credit_code"][0]
+    assert not Enterprise.objects.exists()
+
+
+def test_the_registration_page_offers_all_of_hunan_by_city(en, db):
+    page = html(en(UserFactory()).get(reverse("enterprises:create")))
+    assert page.count("<optgroup") == 14
+    assert '<optgroup label="Chenzhou City">' in page and '<optgroup label="Changsha City">' in page
+    assert '<option value="433130">Longshan County</option>' in page
+    assert '<option value="431002">Beihu District</option>' in page
+
+
+def test_a_district_not_in_the_data_is_refused_next_to_the_field(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(district="431071"))
+    form = response.context["form"]
+    assert form.errors["district"] == [
+        "431071 is not a district or county of Hunan province: please choose one from the list."
+    ]
+    assert not Enterprise.objects.exists()
+
+
+def test_a_district_of_another_city_is_refused_with_the_codes_division(en, db):
+    response = en(UserFactory()).post(reverse("enterprises:create"), profile(district="430104"))
+    form = response.context["form"]
+    assert form.errors["district"] == [
+        "The credit code was registered in Beihu District, Chenzhou City (division code 431002), not in "
+        "Changsha City: choose that district, or check the code."
+    ]
 
 
 # --- profile pages --------------------------------------------------------------------------------
@@ -565,6 +600,15 @@ def test_office_views_are_for_the_office_only(request, db, en, enterprise_a, rol
 
 def test_office_views_need_login(en, enterprise_a):
     assert en(None).get(reverse("enterprises:office_list")).url.startswith(reverse("login"))
+
+
+def test_office_list_filters_by_city(en, secretary, enterprise_a):
+    yuelu = EnterpriseFactory(credit_code=credit_code_with_check("91430104MA4Q0002"), district="430104")
+    page = html(en(secretary).get(reverse("enterprises:office_list"), {"city": "430100"}))
+    assert yuelu.credit_code in page and enterprise_a.credit_code not in page
+    assert "Yuelu District" in page and "registered outside the city" in page
+    page = html(en(secretary).get(reverse("enterprises:office_list"), {"city": "431000"}))
+    assert enterprise_a.credit_code in page and yuelu.credit_code not in page
 
 
 def test_office_list_queries_do_not_grow_with_rows(en, secretary, django_assert_max_num_queries):

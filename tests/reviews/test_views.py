@@ -545,3 +545,23 @@ def test_the_ranking_keeps_the_decision_forms_but_draws_each_visitors_csrf_token
         return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
 
     assert token(pages[0]) != token(pages[1])
+
+
+def test_an_expert_of_the_provincial_pool_gives_a_district_of_any_city(client_for, review, expert):
+    c = client_for(expert)
+    c.cookies["django_language"] = "en"
+    page = c.get(reverse("reviews:profile")).content.decode()
+    assert page.count("<optgroup") == 14 and '<option value="430104">Yuelu District</option>' in page
+    data = {
+        "title": "教授",
+        "employer": "中南大学",
+        "employer_credit_code": "",
+        "industries": ["C"],
+        "past_clients": "",
+    }
+    response = c.post(reverse("reviews:profile"), {**data, "district": "430199"})
+    assert response.status_code == 200
+    assert "430199 is not a district or county of Hunan province" in response.content.decode()
+    assert c.post(reverse("reviews:profile"), {**data, "district": "430104"}).status_code == 302
+    expert.expert_profile.refresh_from_db()
+    assert expert.expert_profile.district == "430104"
