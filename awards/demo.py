@@ -24,6 +24,7 @@ from .models import (
     ApplicationTransition,
     AwardCycle,
     AwardLevel,
+    AwardProgramme,
     CriteriaFramework,
     CycleMembership,
 )
@@ -244,9 +245,31 @@ def _at(y, m, d, h=9):
     return dt.datetime(y, m, d, h, 0, tzinfo=SH)
 
 
+# Chenzhou's programme as migration awards/0015 creates it; get_or_create so a flushed database gets it back.
+CHENZHOU = {
+    "name_zh": "郴州市市长质量奖",
+    "name_en": "Chenzhou Mayor Quality Award",
+    "organiser_zh": "郴州市人民政府",
+    "organiser_en": "Chenzhou Municipal People's Government",
+    "divisions": ["4310"],
+    "seal_text": "郴州市市长质量奖评审委员会",
+    "signature_zh": "评审委员会主任（签字）",
+    "signature_en": "Chair of the Review Committee (signature)",
+    "receipt_prefix": "CZMQA",
+    "certificate_prefix": "CZMQA",
+}
+
+
+def chenzhou_programme() -> AwardProgramme:
+    return AwardProgramme.objects.get_or_create(slug="chenzhou", defaults=CHENZHOU)[0]
+
+
 def _cycle(**values):
     levels = values.pop("levels")
-    cycle, _ = AwardCycle.objects.get_or_create(edition=values["edition"], defaults=values)
+    values.setdefault("programme", chenzhou_programme())
+    cycle, _ = AwardCycle.objects.get_or_create(
+        programme=values["programme"], edition=values["edition"], defaults=values
+    )
     for rank, (code, zh, en, quota, prize) in enumerate(levels, start=1):
         AwardLevel.objects.get_or_create(
             cycle=cycle,
@@ -767,7 +790,7 @@ def _backfill_content(app: Application, applicant) -> None:
     app.refresh_from_db()
     if complete and not app.snapshots.exists():
         cycle = AwardCycle.objects.select_for_update().get(pk=app.cycle_id)
-        receipt = app.receipt_number or f"CZMQA-{cycle.year}-{cycle.receipts_issued + 1:04d}"
+        receipt = app.receipt_number or f"{cycle.programme.receipt_prefix}-{cycle.year}-{cycle.receipts_issued + 1:04d}"
         if not app.receipt_number:
             AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=cycle.receipts_issued + 1)
             Application.objects.filter(pk=app.pk).update(receipt_number=receipt, submitted_at=app.status_changed_at)

@@ -187,6 +187,26 @@ def cycle_open_for_applications() -> AwardCycle | None:
     return AwardCycle.objects.filter(status=CycleStatus.OPEN).select_related("framework").order_by("-year").first()
 
 
+def cycles_offered_to(enterprises: list) -> list[tuple]:
+    """(enterprise, [(cycle, application or None), …]) for each enterprise: the open cycles of the
+    programmes whose divisions include its district, with its application to each if started."""
+    cycles = list(
+        AwardCycle.objects.filter(status=CycleStatus.OPEN)
+        .select_related("framework", "programme")
+        .order_by("programme__slug", "-year")
+    )
+    started = {
+        (a.enterprise_id, a.cycle_id): a
+        for a in Application.objects.filter(enterprise__in=enterprises, cycle__in=cycles).only(
+            "pk", "status", "enterprise_id", "cycle_id"
+        )
+    }
+    return [
+        (ent, [(c, started.get((ent.pk, c.pk))) for c in cycles if c.programme.admits(ent.district)])
+        for ent in enterprises
+    ]
+
+
 # --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for
 # "does not exist" and "not yours", so not even existence leaks). A view then checks what the user
 # may DO with it (403 or a friendly message).
