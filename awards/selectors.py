@@ -170,16 +170,18 @@ def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
 
 
 def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
-    """Cycles the user runs as secretary (all of them for an admin), with their application counts."""
+    """Cycles the user runs as secretary (all of them for an admin), with their application counts,
+    by programme (the office lists group them under its name), newest first."""
     return (
         cycles_run_by(user)
+        .select_related("programme")
         .annotate(
             n_applications=Count("applications", distinct=True),
             n_submitted=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
             ),
         )
-        .order_by("-year")
+        .order_by("programme__slug", "-year")
     )
 
 

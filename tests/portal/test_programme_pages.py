@@ -124,3 +124,19 @@ def test_the_certificate_carries_the_programmes_seal_and_issuer(hunan_cycle):
 def test_a_programme_slug_cannot_shadow_a_site_page(client, db):
     """The root's pages win over /<slug>/ (and such a slug is refused, see tests/awards/test_programmes.py)."""
     assert _get(client, "/programmes/").status_code == 200
+
+
+def test_the_office_dashboard_groups_cycles_by_programme(client_for, cycle, hunan_cycle, secretary, admin_user):
+    body = client_for(admin_user).get(reverse("core:dashboard")).content.decode()
+    assert body.count('class="programme-heading"') == 2
+    assert body.index("郴州市市长质量奖 <span") < body.index(cycle.title_zh + " <span")
+    assert body.index("湖南省省长质量奖 <span") < body.index(hunan_cycle.title_zh + " <span")
+    own = client_for(secretary).get(reverse("core:dashboard")).content.decode()
+    assert cycle.title_zh in own and hunan_cycle.title_zh not in own and "湖南省省长质量奖" not in own
+
+
+def test_the_queue_names_the_programme_and_offers_only_the_secretarys_cycles(client_for, cycle, hunan_cycle, secretary):
+    body = client_for(secretary).get(reverse("awards:queue")).content.decode()
+    assert "郴州市市长质量奖" in body and hunan_cycle.title_zh not in body
+    response = client_for(secretary).get(reverse("awards:queue"), {"cycle": hunan_cycle.pk})
+    assert response.context["cycle"] == cycle  # another programme's cycle is not offered: the secretary's own
