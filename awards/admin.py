@@ -17,6 +17,7 @@ from .models import (
     ApplicationTransition,
     AwardCycle,
     AwardLevel,
+    AwardProgramme,
     CriteriaCategory,
     CriteriaFramework,
     CriteriaItem,
@@ -110,10 +111,31 @@ class AwardCycleAdminForm(forms.ModelForm):
         self.fields["status"].choices = [(v, label) for v, label in CycleStatus.choices if v in allowed]
 
 
+@admin.register(AwardProgramme)
+class AwardProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_zh", "name_en", "organiser_zh", "divisions", "receipt_prefix", "certificate_prefix"]
+    search_fields = ["slug", "name_zh", "name_en", "organiser_zh"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_zh", "name_en", "organiser_zh", "organiser_en", "divisions"]}),
+        (
+            _("Papers"),
+            {"fields": ["seal_text", "signature_zh", "signature_en", "receipt_prefix", "certificate_prefix"]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Numbers already handed out carry the prefix: it stays what they say.
+        if obj is not None and obj.cycles.filter(receipts_issued__gt=0).exists():
+            fields += ["slug", "receipt_prefix", "certificate_prefix"]
+        return fields
+
+
 @admin.register(AwardCycle)
 class AwardCycleAdmin(admin.ModelAdmin):
     form = AwardCycleAdminForm
     list_display = [
+        "programme",
         "edition",
         "year",
         "title_zh",
@@ -122,7 +144,8 @@ class AwardCycleAdmin(admin.ModelAdmin):
         "applications_open_at",
         "applications_close_at",
     ]
-    list_filter = ["status", "framework"]
+    list_filter = ["programme", "status", "framework"]
+    list_select_related = ["programme", "framework"]
     search_fields = ["title_zh", "title_en", "year"]
     # Experts, committee members and secretaries grow with the cycle: a link to their list (with
     # its autocomplete), not an inline of one autocomplete widget (and one query) per person.
@@ -156,7 +179,10 @@ class AwardCycleAdmin(admin.ModelAdmin):
         return fields
 
     fieldsets = [
-        (None, {"fields": ["edition", "year", "title_zh", "title_en", "framework", "status", "members"]}),
+        (
+            None,
+            {"fields": ["programme", "edition", "year", "title_zh", "title_en", "framework", "status", "members"]},
+        ),
         (
             _("Timeline"),
             {

@@ -24,12 +24,14 @@ from .models import (
     ApplicationTransition,
     AwardCycle,
     AwardLevel,
+    AwardProgramme,
     CriteriaFramework,
     CycleMembership,
 )
 from .services import (
     application_decide_eligibility,
     application_section_save,
+    application_start,
     application_submit,
     application_transition,
     attachment_add,
@@ -244,9 +246,31 @@ def _at(y, m, d, h=9):
     return dt.datetime(y, m, d, h, 0, tzinfo=SH)
 
 
+# Chenzhou's programme as migration awards/0015 creates it; get_or_create so a flushed database gets it back.
+CHENZHOU = {
+    "name_zh": "郴州市市长质量奖",
+    "name_en": "Chenzhou Mayor Quality Award",
+    "organiser_zh": "郴州市人民政府",
+    "organiser_en": "Chenzhou Municipal People's Government",
+    "divisions": ["4310"],
+    "seal_text": "郴州市市长质量奖评审委员会",
+    "signature_zh": "评审委员会主任（签字）",
+    "signature_en": "Chair of the Review Committee (signature)",
+    "receipt_prefix": "CZMQA",
+    "certificate_prefix": "CZMQA",
+}
+
+
+def chenzhou_programme() -> AwardProgramme:
+    return AwardProgramme.objects.get_or_create(slug="chenzhou", defaults=CHENZHOU)[0]
+
+
 def _cycle(**values):
     levels = values.pop("levels")
-    cycle, _ = AwardCycle.objects.get_or_create(edition=values["edition"], defaults=values)
+    values.setdefault("programme", chenzhou_programme())
+    cycle, _ = AwardCycle.objects.get_or_create(
+        programme=values["programme"], edition=values["edition"], defaults=values
+    )
     for rank, (code, zh, en, quota, prize) in enumerate(levels, start=1):
         AwardLevel.objects.get_or_create(
             cycle=cycle,
@@ -586,6 +610,83 @@ def seed(ctx: DemoContext) -> None:
     seed_cycles(ctx)
     seed_enterprises(ctx)
     seed_applications(ctx)
+    seed_province(ctx)
+
+
+# The governor's award above the cities' (a second programme, so that isolation can be seen): all of
+# Hunan may apply; three of the demo's Chenzhou enterprises have applied to its current cycle.
+HUNAN = {
+    "name_zh": "湖南省省长质量奖",
+    "name_en": "Hunan Governor Quality Award",
+    "organiser_zh": "湖南省人民政府",
+    "organiser_en": "People's Government of Hunan Province",
+    "divisions": ["43"],
+    "seal_text": "湖南省省长质量奖评审委员会",
+    "signature_zh": "评审委员会主任（签字）",
+    "signature_en": "Chair of the Review Committee (signature)",
+    "receipt_prefix": "HNGQA",
+    "certificate_prefix": "HNGQA",
+}
+HUNAN_LEVELS = [
+    ("governor", "省长质量奖", "Governor Quality Award", 10, "1000000"),
+    ("nomination", "省长质量奖提名奖", "Governor Quality Award Nomination", 10, "300000"),
+]
+HUNAN_APPLICATIONS = [
+    ("xiangnan", ApplicationStatus.SUBMITTED),
+    ("kangning", ApplicationStatus.SUBMITTED),
+    ("linfeng", ApplicationStatus.DRAFT),
+]
+
+
+def seed_province(ctx: DemoContext) -> None:
+    programme, _ = AwardProgramme.objects.get_or_create(slug="hunan", defaults=HUNAN)
+    secretary = demo_user(
+        ctx,
+        "secretary_hunan",
+        "office@hunan.demo.mqa.cn",
+        "湖南省质量奖办公室 秘书",
+        role_label="secretary (湖南省省长质量奖 only)",
+    )
+    now = timezone.now().astimezone(SH)
+    year = now.year
+    cycle = _cycle(
+        programme=programme,
+        edition=1,
+        year=year,
+        framework=CriteriaFramework.objects.get(code="gbt19580-2012"),
+        status=CycleStatus.OPEN,
+        title_zh=f"首届湖南省省长质量奖（{year}年度）",
+        title_en=f"1st Hunan Governor Quality Award ({year})",
+        local_division_prefix="43",
+        applications_open_at=now - dt.timedelta(days=20),
+        applications_close_at=now + dt.timedelta(days=40),
+        levels=HUNAN_LEVELS,
+    )
+    CycleMembership.objects.get_or_create(cycle=cycle, user=secretary, role=CycleRole.SECRETARY)
+    if not cycle.stages.exists():
+        K, day, today = StageKind, dt.timedelta(days=1), timezone.localdate()
+        close = today + 40 * day
+        stages = [
+            StageSpec(K.ELIGIBILITY, close + day, close + 10 * day),
+            StageSpec(K.MATERIAL_REVIEW, close + 11 * day, close + 40 * day),
+            StageSpec(K.ONSITE_REVIEW, close + 45 * day, close + 60 * day),
+            StageSpec(K.COMMITTEE, close + 70 * day, close + 70 * day),
+            StageSpec(K.PUBLIC_NOTICE, close + 73 * day, length=7),
+            StageSpec(K.GOVERNMENT_APPROVAL, close + 81 * day, close + 90 * day),
+        ]
+        cycle_stages_set(cycle=cycle, stages=stages, by=secretary)
+    for ent_key, target in HUNAN_APPLICATIONS:
+        ent, applicant = ctx.enterprises[ent_key], ctx.users[f"applicant_{ent_key}"]
+        if Application.objects.filter(enterprise=ent, cycle=cycle).exists():
+            continue
+        with transaction.atomic():
+            app = application_start(enterprise=ent, cycle=cycle, by=applicant)
+            _fill_content(app, applicant, complete=target != ApplicationStatus.DRAFT)
+            if target == ApplicationStatus.SUBMITTED:
+                application_submit(application=app, by=applicant, notify=False)
+    ctx.log(
+        f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(HUNAN_APPLICATIONS)} applications."
+    )
 
 
 # --- application content ------------------------------------------------------------------------
@@ -767,7 +868,7 @@ def _backfill_content(app: Application, applicant) -> None:
     app.refresh_from_db()
     if complete and not app.snapshots.exists():
         cycle = AwardCycle.objects.select_for_update().get(pk=app.cycle_id)
-        receipt = app.receipt_number or f"CZMQA-{cycle.year}-{cycle.receipts_issued + 1:04d}"
+        receipt = app.receipt_number or f"{cycle.programme.receipt_prefix}-{cycle.year}-{cycle.receipts_issued + 1:04d}"
         if not app.receipt_number:
             AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=cycle.receipts_issued + 1)
             Application.objects.filter(pk=app.pk).update(receipt_number=receipt, submitted_at=app.status_changed_at)

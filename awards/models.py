@@ -22,6 +22,7 @@ from .enums import (
     StageKind,
     default_disqualifying,
 )
+from .programmes import division_admitted, validate_divisions, validate_number_prefix, validate_programme_slug
 from .workflow import DEFAULT_STAGES
 
 
@@ -131,9 +132,64 @@ class CriteriaItem(_FrameworkPart):
         return self.category.framework
 
 
+class AwardProgramme(models.Model):
+    """One organiser's award (郴州市市长质量奖, 湖南省省长质量奖, a county's award): its names, who may
+    apply (division-code prefixes) and what its papers carry. Cycles belong to a programme."""
+
+    slug = models.CharField(
+        _("address"),
+        max_length=40,
+        unique=True,
+        validators=[validate_programme_slug],
+        help_text=_("Letters, digits and hyphens: the public pages live under /<address>/."),
+    )
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150)
+    organiser_zh = models.CharField(_("organiser (Chinese)"), max_length=100)
+    organiser_en = models.CharField(_("organiser (English)"), max_length=150)
+    divisions = models.JSONField(
+        _("divisions that may apply"),
+        default=list,
+        validators=[validate_divisions],
+        help_text=_('Division-code prefixes (GB/T 2260) of 2, 4 or 6 digits: "43" all Hunan, "4310" Chenzhou.'),
+    )
+    seal_text = models.CharField(_("seal text"), max_length=30)
+    signature_zh = models.CharField(_("signature line (Chinese)"), max_length=60)
+    signature_en = models.CharField(_("signature line (English)"), max_length=100)
+    receipt_prefix = models.CharField(
+        _("receipt number prefix"), max_length=12, validators=[validate_number_prefix], unique=True
+    )
+    certificate_prefix = models.CharField(
+        _("certificate serial prefix"), max_length=12, validators=[validate_number_prefix], unique=True
+    )
+
+    class Meta:
+        verbose_name = _("award programme")
+        verbose_name_plural = _("award programmes")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def organiser(self) -> str:
+        return self.organiser_en if (get_language() or "").startswith("en") else self.organiser_zh
+
+    def admits(self, district: str) -> bool:
+        """Whether an enterprise registered in `district` (a 6-digit code) may apply."""
+        return division_admitted(self.divisions, district)
+
+
 class AwardCycle(BilingualTitleMixin):
-    edition = models.PositiveSmallIntegerField(_("edition"), unique=True, help_text=_("e.g. 6 for the 6th award"))
-    year = models.PositiveSmallIntegerField(_("award year"), unique=True)
+    programme = models.ForeignKey(
+        AwardProgramme, verbose_name=_("award programme"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    edition = models.PositiveSmallIntegerField(_("edition"), help_text=_("e.g. 6 for the 6th award"))
+    year = models.PositiveSmallIntegerField(_("award year"))
     framework = models.ForeignKey(
         CriteriaFramework, verbose_name=_("criteria framework"), on_delete=models.PROTECT, related_name="cycles"
     )
@@ -232,6 +288,8 @@ class AwardCycle(BilingualTitleMixin):
         verbose_name_plural = _("award cycles")
         ordering = ["-year"]
         constraints = [
+            models.UniqueConstraint(fields=["programme", "edition"], name="uniq_programme_edition"),
+            models.UniqueConstraint(fields=["programme", "year"], name="uniq_programme_year"),
             models.CheckConstraint(
                 condition=models.Q(applications_close_at__gt=models.F("applications_open_at")),
                 name="cycle_window_order",

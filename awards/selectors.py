@@ -7,8 +7,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,7 +20,15 @@ from enterprises.models import EnterpriseMembership
 
 from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
-from .models import Application, ApplicationAttachment, ApplicationTransition, AwardCycle, CycleMembership, CycleStage
+from .models import (
+    Application,
+    ApplicationAttachment,
+    ApplicationTransition,
+    AwardCycle,
+    AwardProgramme,
+    CycleMembership,
+    CycleStage,
+)
 from .workflow import transition_for, transitions_for
 
 ACTIVE_CYCLE_STATUSES = (
@@ -30,19 +39,51 @@ ACTIVE_CYCLE_STATUSES = (
 )
 
 
-def cycle_current() -> AwardCycle | None:
-    """The cycle the public cares about now: the latest active one, else the latest at all."""
-    qs = AwardCycle.objects.select_related("framework").prefetch_related("levels", "stages")
+def programme_default() -> AwardProgramme:
+    """The programme the site's root pages show (settings.DEFAULT_PROGRAMME; Chenzhou's)."""
+    return get_object_or_404(AwardProgramme, slug=settings.DEFAULT_PROGRAMME)
+
+
+def programme_public(slug: str | None) -> AwardProgramme:
+    """The programme whose public pages live under /<slug>/ (the default one for the root), or 404."""
+    if slug is None:
+        return programme_default()
+    return get_object_or_404(AwardProgramme, slug=slug)
+
+
+def programmes_listed() -> list[AwardProgramme]:
+    """Every programme with its latest opened cycle (for the province's index page)."""
+    latest = AwardCycle.objects.exclude(status=CycleStatus.DRAFT).order_by("-year")
+    return list(
+        AwardProgramme.objects.prefetch_related(Prefetch("cycles", queryset=latest, to_attr="shown_cycles")).order_by(
+            "slug"
+        )
+    )
+
+
+def cycle_current(programme: AwardProgramme | None = None) -> AwardCycle | None:
+    """The cycle the public cares about now: the latest active one, else the latest at all, of the
+    programme (the default one when None)."""
+    programme = programme or programme_default()
+    qs = (
+        AwardCycle.objects.filter(programme=programme)
+        .select_related("framework", "programme")
+        .prefetch_related("levels", "stages")
+    )
     return (
         qs.filter(status__in=ACTIVE_CYCLE_STATUSES).order_by("-year").first()
         or qs.exclude(status=CycleStatus.DRAFT).order_by("-year").first()
     )
 
 
-def winners_by_year(*, years: int | None = None) -> OrderedDict[int, list[Application]]:
-    """Awarded applications grouped by award year (newest first), highest level first; with `years`,
-    only the latest that many award years (the home page), so the page grows with winners shown."""
-    rows = Application.objects.filter(status=ApplicationStatus.AWARDED)
+def winners_by_year(
+    *, years: int | None = None, programme: AwardProgramme | None = None
+) -> OrderedDict[int, list[Application]]:
+    """A programme's awarded applications (the default one's when None) grouped by award year (newest
+    first), highest level first; with `years`, only the latest that many award years (the home page),
+    so the page grows with winners shown."""
+    programme = programme or programme_default()
+    rows = Application.objects.filter(status=ApplicationStatus.AWARDED, cycle__programme=programme)
     if years is not None:
         latest = list(rows.order_by("-cycle__year").values_list("cycle__year", flat=True).distinct()[:years])
         rows = rows.filter(cycle__year__in=latest)
@@ -129,16 +170,18 @@ def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
 
 
 def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
-    """Cycles the user runs as secretary (all of them for an admin), with their application counts."""
+    """Cycles the user runs as secretary (all of them for an admin), with their application counts,
+    by programme (the office lists group them under its name), newest first."""
     return (
         cycles_run_by(user)
+        .select_related("programme")
         .annotate(
             n_applications=Count("applications", distinct=True),
             n_submitted=Count(
                 "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
             ),
         )
-        .order_by("-year")
+        .order_by("programme__slug", "-year")
     )
 
 
@@ -185,6 +228,26 @@ def memberships_of(user: User):
 def cycle_open_for_applications() -> AwardCycle | None:
     """The cycle taking applications now (status open), the latest if several."""
     return AwardCycle.objects.filter(status=CycleStatus.OPEN).select_related("framework").order_by("-year").first()
+
+
+def cycles_offered_to(enterprises: list) -> list[tuple]:
+    """(enterprise, [(cycle, application or None), …]) for each enterprise: the open cycles of the
+    programmes whose divisions include its district, with its application to each if started."""
+    cycles = list(
+        AwardCycle.objects.filter(status=CycleStatus.OPEN)
+        .select_related("framework", "programme")
+        .order_by("programme__slug", "-year")
+    )
+    started = {
+        (a.enterprise_id, a.cycle_id): a
+        for a in Application.objects.filter(enterprise__in=enterprises, cycle__in=cycles).only(
+            "pk", "status", "enterprise_id", "cycle_id"
+        )
+    }
+    return [
+        (ent, [(c, started.get((ent.pk, c.pk))) for c in cycles if c.programme.admits(ent.district)])
+        for ent in enterprises
+    ]
 
 
 # --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for

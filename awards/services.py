@@ -160,6 +160,20 @@ def application_notify_members(*, application: Application, template: str, conte
         mail_queue(template=template, context=context, to_user=membership.user, cycle=application.cycle_id)
 
 
+def _require_admitted(*, district: str, cycle: AwardCycle) -> None:
+    """An enterprise applies only to a programme whose divisions include its district (prefix match)."""
+    programme = cycle.programme
+    if not programme.admits(district):
+        raise NotAllowed(
+            _(
+                "The %(programme)s is open to enterprises registered in its own area only "
+                "(division codes %(divisions)s…); this enterprise is registered in %(district)s."
+            )
+            % {"programme": programme.name, "divisions": ", ".join(programme.divisions), "district": district or "—"},
+            code="outside_divisions",
+        )
+
+
 def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) -> Application:
     """Create the enterprise's draft for the cycle, basic information copied from its profile.
 
@@ -171,6 +185,7 @@ def application_start(*, enterprise: Enterprise, cycle: AwardCycle, by: User) ->
         return existing
     if not cycle.is_application_window_open():
         raise NotAllowed(_("Applications for this cycle are not open."), code="window_closed")
+    _require_admitted(district=enterprise.district, cycle=cycle)
     with transaction.atomic():
         application, created = Application.objects.get_or_create(
             enterprise=enterprise, cycle=cycle, defaults={"basic_info": sections.basic_from_profile(enterprise)}
@@ -339,6 +354,8 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
         if app.status not in EDITABLE_STATUSES:
             raise NotAllowed(_("This application has already been submitted."), code="already_submitted")
         require(rules_is_applicant, by, app, _("Only members of the enterprise may submit its application."))
+        # The district as submitted (the basic information), else the profile's.
+        _require_admitted(district=(app.basic_info or {}).get("district") or app.enterprise.district, cycle=app.cycle)
         now = timezone.now()
         deadline = app.submission_deadline
         if not app.may_be_submitted(now):
@@ -359,7 +376,7 @@ def application_submit(*, application: Application, by: User, notify: bool = Tru
         if not receipt:
             cycle = AwardCycle.objects.select_for_update().get(pk=app.cycle_id)
             AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=F("receipts_issued") + 1)
-            receipt = f"CZMQA-{cycle.year}-{cycle.receipts_issued + 1:04d}"
+            receipt = f"{cycle.programme.receipt_prefix}-{cycle.year}-{cycle.receipts_issued + 1:04d}"
         number = app.snapshots.count() + 1
         app = application_transition(
             application=app,

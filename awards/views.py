@@ -87,20 +87,18 @@ def _progress(application, attachments, categories):
 
 @login_required
 def my_application(request):
-    """Applicants: their enterprises' applications for the open cycle, or a button to start one."""
+    """Applicants: for each of their enterprises, the open cycles of the programmes it may apply to,
+    with its application to each or a button to start one."""
     roles = user_roles(request.user)
     if not roles.is_applicant:
         raise PermissionDenied
-    cycle = selectors.cycle_open_for_applications()
     enterprises = list(Enterprise.objects.filter(memberships__user=request.user).order_by("name_zh"))
-    rows = []
-    for ent in enterprises:
-        app = ent.applications.filter(cycle=cycle).first() if cycle else None
-        rows.append((ent, app))
-    if len(rows) == 1 and rows[0][1] is not None:
-        return redirect("awards:application", pk=rows[0][1].pk)
+    rows = selectors.cycles_offered_to(enterprises)
+    offered = [pair for _ent, pairs in rows for pair in pairs]
+    if len(rows) == 1 and len(offered) == 1 and offered[0][1] is not None:
+        return redirect("awards:application", pk=offered[0][1].pk)
     past = selectors.applications_of_user_enterprises(request.user)
-    return render(request, "awards/my_application.html", {"cycle": cycle, "rows": rows, "past": past})
+    return render(request, "awards/my_application.html", {"rows": rows, "past": past})
 
 
 @login_required

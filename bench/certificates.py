@@ -60,13 +60,14 @@ def setup_data(count: int, *, edition: int = 901, year: int = 2017, code_prefix:
     from django.utils import timezone
 
     from awards.enums import ApplicationStatus, CycleStatus
-    from awards.models import Application, AwardCycle, AwardLevel, CriteriaFramework
+    from awards.models import Application, AwardCycle, AwardLevel, AwardProgramme, CriteriaFramework
     from enterprises.enums import District, Industry
     from enterprises.models import Enterprise
     from enterprises.validators import credit_code_with_check
 
     now = timezone.now()
     cycle = AwardCycle.objects.create(
+        programme=AwardProgramme.objects.get(slug="chenzhou"),
         edition=edition,
         year=year,
         framework=CriteriaFramework.objects.get(code="gbt19580-2012"),

@@ -59,6 +59,7 @@ def setup_data(count: int) -> list[int]:
     from awards.models import (
         Application,
         AwardCycle,
+        AwardProgramme,
         CriteriaCategory,
         CriteriaFramework,
         CriteriaItem,
@@ -75,6 +76,7 @@ def setup_data(count: int) -> list[int]:
     now = timezone.now()
     framework = CriteriaFramework.objects.get(code="gbt19580-2012")
     cycle = AwardCycle.objects.create(
+        programme=AwardProgramme.objects.get(slug="chenzhou"),
         edition=950,
         year=2030,
         title_zh="第950届郴州市市长质量奖",

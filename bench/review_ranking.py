@@ -38,7 +38,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     import datetime as dt
 
     from awards.enums import ApplicationStatus, CycleRole, CycleStatus
-    from awards.models import Application, AwardCycle, CriteriaFramework, CriteriaItem, CycleMembership
+    from awards.models import Application, AwardCycle, AwardProgramme, CriteriaFramework, CriteriaItem, CycleMembership
     from enterprises.models import Enterprise
     from enterprises.validators import credit_code_with_check
     from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
@@ -48,6 +48,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     now = timezone.now()
     fw = CriteriaFramework.objects.get(code="gbt19580-2012")
     cycle = AwardCycle.objects.create(
+        programme=AwardProgramme.objects.get(slug="chenzhou"),
         edition=900 + cycle_no,
         year=2900 + cycle_no,
         framework=fw,

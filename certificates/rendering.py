@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import segno
@@ -40,7 +41,8 @@ def certificate_context(certificate: Certificate) -> dict:
         "name_en": app.name_en.strip(),
         "qr_uri": qr_svg_data_uri(certificate.verification_url),
         "qr_size_mm": QR_SIZE_MM,
-        "seal_svg": mark_safe(seal_svg()),  # noqa: S308 - built from constants above
+        "programme": cycle.programme,
+        "seal_svg": mark_safe(seal_svg(cycle.programme.seal_text)),  # noqa: S308 - characters escaped in seal_svg
     }
 
 
@@ -73,7 +75,7 @@ def seal_svg(text: str = SEAL_TEXT, size: int = 160) -> str:
         y = c - radius * math.cos(rad)
         chars.append(
             f'<text x="{x:.2f}" y="{y:.2f}" transform="rotate({angle:.2f} {x:.2f} {y:.2f})" '
-            f'text-anchor="middle" dominant-baseline="central">{ch}</text>'
+            f'text-anchor="middle" dominant-baseline="central">{html.escape(ch)}</text>'
         )
     # A five-pointed star in the centre.
     points = []

@@ -21,7 +21,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 def _with_relations(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
-    return qs.select_related("cycle", "award_level", "application__enterprise")
+    return qs.select_related("cycle__programme", "award_level", "application__enterprise")
 
 
 # --- loaders: one per kind, for views. The object the user may see, or Http404 (the same answer for

@@ -58,7 +58,7 @@ def new_verification_code() -> str:
 
 
 def serial_for(cycle: AwardCycle, number: int) -> str:
-    return f"{settings.CERTIFICATE_SERIAL_PREFIX}-{cycle.year}-{number:03d}"
+    return f"{cycle.programme.certificate_prefix}-{cycle.year}-{number:03d}"
 
 
 def _queue_render(ids: list[int], cycle_id: int | None = None) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awards.enums import ApplicationStatus, CycleRole, PassBase
-from awards.models import Application, AwardCycle, CriteriaCategory, CycleMembership
+from awards.models import Application, AwardCycle, AwardProgramme, CriteriaCategory, CycleMembership
 from awards.selectors import application_history, cycles_run_by
 from core.models import User
 from enterprises import divisions
@@ -622,10 +622,10 @@ def candidate_history(ballot: Ballot):
 # --- notice, objections, winners ----------------------------------------------------------------
 
 
-def notices_current() -> QuerySet[PublicNotice]:
-    """Notices whose candidates are still on public notice (what the public page lists)."""
+def notices_current(programme: AwardProgramme) -> QuerySet[PublicNotice]:
+    """A programme's notices whose candidates are still on public notice (what the public page lists)."""
     return (
-        PublicNotice.objects.filter(applications__status=ApplicationStatus.PUBLIC_NOTICE)
+        PublicNotice.objects.filter(applications__status=ApplicationStatus.PUBLIC_NOTICE, cycle__programme=programme)
         .distinct()
         .select_related("cycle")
         .prefetch_related(
@@ -642,11 +642,15 @@ def notices_current() -> QuerySet[PublicNotice]:
     )
 
 
-def notice_of_year(year: int) -> dict[str, Any] | None:
+def notice_of_year(year: int, programme: AwardProgramme) -> dict[str, Any] | None:
     """The public record of a year's notice: each notice with its period (and changes), the candidates
     published on it, and the objections, anonymised (no name, contact, reasons or reply: only the
     candidate, the day lodged and how it was handled). None when the year had no notice."""
-    cycle = AwardCycle.objects.filter(year=year).select_related("government_approval").first()
+    cycle = (
+        AwardCycle.objects.filter(year=year, programme=programme)
+        .select_related("government_approval", "programme")
+        .first()
+    )
     if cycle is None:
         return None
     notices = list(
@@ -669,9 +673,12 @@ def notice_of_year(year: int) -> dict[str, Any] | None:
     return {"cycle": cycle, "notices": notices, "approval": getattr(cycle, "government_approval", None)}
 
 
-def notice_years() -> list[int]:
+def notice_years(programme: AwardProgramme) -> list[int]:
     return list(
-        AwardCycle.objects.filter(notices__isnull=False).distinct().order_by("-year").values_list("year", flat=True)
+        AwardCycle.objects.filter(notices__isnull=False, programme=programme)
+        .distinct()
+        .order_by("-year")
+        .values_list("year", flat=True)
     )
 
 
@@ -693,17 +700,23 @@ def _published_awards() -> QuerySet[Application]:
     )
 
 
-def winner_years() -> list[int]:
-    """The award years with published winners (or revocations), newest first: one query."""
-    return list(_published_awards().order_by("-cycle__year").values_list("cycle__year", flat=True).distinct())
+def winner_years(programme: AwardProgramme) -> list[int]:
+    """A programme's award years with published winners (or revocations), newest first: one query."""
+    return list(
+        _published_awards()
+        .filter(cycle__programme=programme)
+        .order_by("-cycle__year")
+        .values_list("cycle__year", flat=True)
+        .distinct()
+    )
 
 
-def winners_by_year_and_level(*, years: list[int] | None = None) -> list[dict[str, Any]]:
+def winners_by_year_and_level(*, programme: AwardProgramme, years: list[int] | None = None) -> list[dict[str, Any]]:
     """The winners of `years` (all when None): per year (newest first), per level (highest first),
     with the approval record, and the awards of that year revoked since (domain: a revocation is
     published) with their date; the reason stays in the audit log and the application's history
     (see certificates.forms.RevokeForm)."""
-    apps = _published_awards()
+    apps = _published_awards().filter(cycle__programme=programme)
     if years is not None:
         apps = apps.filter(cycle__year__in=years)
     apps = apps.select_related("enterprise", "cycle", "award_level", "cycle__government_approval").order_by(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awards import selectors as award_selectors
 from awards.models import Application
 from core import workdays
 from core.errors import ServiceError
@@ -708,22 +709,29 @@ def notice_period(request, pk):
 
 @require_GET
 @public_page
-def notice_public(request):
-    """Public: the proposed winners on notice, the period, and how to object; links to past years."""
-    notices = list(selectors.notices_current())
+def notice_public(request, programme=None):
+    """Public: a programme's proposed winners on notice (the default programme's at the root), the
+    period, and how to object; links to past years."""
+    programme = award_selectors.programme_public(programme)
+    notices = list(selectors.notices_current(programme))
     for n in notices:
         n.is_open = selectors.notice_is_open(n)
-    return render(request, "committee/notice.html", {"notices": notices, "years": selectors.notice_years()})
+    return render(
+        request,
+        "committee/notice.html",
+        {"notices": notices, "years": selectors.notice_years(programme), "programme": programme},
+    )
 
 
-def notice_year(request, year):
-    """Public: a year's notice, kept after the confirmation, with the objections anonymised."""
-    record = selectors.notice_of_year(year)
+def notice_year(request, year, programme=None):
+    """Public: a programme's notice of a year, kept after the confirmation, with the objections anonymised."""
+    programme = award_selectors.programme_public(programme)
+    record = selectors.notice_of_year(year, programme)
     if record is None:
         raise Http404
     for n in record["notices"]:
         n.is_open = selectors.notice_is_open(n)
-    return render(request, "committee/notice_year.html", record)
+    return render(request, "committee/notice_year.html", {**record, "programme": programme})
 
 
 def objection_new(request, notice_id):
@@ -772,14 +780,18 @@ WINNER_YEARS_PER_PAGE = 3
 
 @require_GET
 @public_page
-def winners(request, year=None):
+def winners(request, year=None, programme=None):
     """Public: the winners by year and level, a few years a page (or one year's).
 
     The list is the same for every visitor until something is recorded: it is rendered once per
     state (`fragment_per_state`) and the page around it (layout, the visitor's header) each time."""
 
+    slug = programme
+
     def content() -> str:
-        all_years = selectors.winner_years()
+        # Read here, so a page from the cache costs no query for it (an unknown slug is a 404 never kept).
+        programme = award_selectors.programme_public(slug)
+        all_years = selectors.winner_years(programme)
         page = None
         if year is not None:
             if year not in all_years:
@@ -788,10 +800,12 @@ def winners(request, year=None):
         else:
             page = paginate(request, all_years, default_size=WINNER_YEARS_PER_PAGE, sizes=())
             shown = list(page)
-        years = selectors.winners_by_year_and_level(years=shown) if shown else []
-        context = {"years": years, "year": year, "all_years": all_years, "page": page}
+        years = selectors.winners_by_year_and_level(programme=programme, years=shown) if shown else []
+        context = {"years": years, "year": year, "all_years": all_years, "page": page, "programme": programme}
         return render_to_string("committee/_winners.html", context, request)
 
     return render(
-        request, "committee/winners.html", {"year": year, "content": fragment_per_state(request, "winners", content)}
+        request,
+        "committee/winners.html",
+        {"year": year, "content": fragment_per_state(request, "winners", content)},
     )

@@ -43,6 +43,8 @@ urlpatterns = [
     path("", include("printouts.urls")),
     path("", include("feedback.urls")),
     path("vetting/", include("vetting.urls")),
+    # Last: a programme's public pages under its slug, which may not be any path above.
+    path("<slug:programme>/", include("portal.programme_urls")),
 ]
 
 handler403 = "core.views.error_403"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import rules
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from awards.enums import ApplicationStatus, CycleRole
-from awards.models import CycleMembership
+from awards.models import Application, AwardProgramme, CycleMembership
 from core.models import User
 
 from .enums import MemberRole, NameChangeStatus
@@ -68,11 +68,24 @@ def invitation_by_token(token: str) -> Invitation:
     return invitation
 
 
-def enterprises_for_office() -> QuerySet[Enterprise]:
-    """Every enterprise for the award office, by name; filtered by `enterprises.filters`, paged by the view."""
-    return Enterprise.objects.annotate(n_members=Count("memberships", distinct=True)).order_by(
-        "name_zh", "name_en", "pk"
-    )
+def enterprises_for_office(user: User) -> QuerySet[Enterprise]:
+    """The enterprises an award office sees, by name: those registered in the divisions of the
+    programmes whose cycles the user runs as secretary (who may apply to them), and those that applied
+    to one of those cycles; every enterprise for an administrator. Filtered by `enterprises.filters`,
+    paged by the view."""
+    qs = Enterprise.objects.annotate(n_members=Count("memberships", distinct=True)).order_by("name_zh", "name_en", "pk")
+    if user.is_superuser:
+        return qs
+    runs = CycleMembership.objects.filter(user=user, role=CycleRole.SECRETARY)
+    prefixes = {
+        prefix
+        for divisions in AwardProgramme.objects.filter(cycles__memberships__in=runs).values_list("divisions", flat=True)
+        for prefix in divisions
+    }
+    visible = Q(pk__in=Application.objects.filter(cycle__memberships__in=runs).values("enterprise_id"))
+    for prefix in sorted(prefixes):
+        visible |= Q(district__startswith=prefix)
+    return qs.filter(visible)
 
 
 # --- changes of name or credit code --------------------------------------------------------------

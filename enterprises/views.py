@@ -430,7 +430,7 @@ def invitation(request, token: str):
 def office_list(request):
     """The award office (secretary of any cycle, admin): every enterprise, read-only."""
     _deny_unless(request.user, "enterprises.view_as_office")
-    filters = EnterpriseOfficeFilter(request.GET, queryset=selectors.enterprises_for_office())
+    filters = EnterpriseOfficeFilter(request.GET, queryset=selectors.enterprises_for_office(request.user))
     page = paginate(request, filters.qs)
     n_pending = selectors.name_changes_for_office(request.user, status=NameChangeStatus.PENDING).count()
     return render(
@@ -444,7 +444,7 @@ def office_list(request):
 def office_detail(request, pk: int):
     """The award office: one profile with its members, read-only."""
     _deny_unless(request.user, "enterprises.view_as_office")
-    enterprise = get_object_or_404(selectors.enterprises_for_office(), pk=pk)
+    enterprise = get_object_or_404(selectors.enterprises_for_office(request.user), pk=pk)
     return render(
         request,
         "enterprises/office_detail.html",

@@ -23,7 +23,7 @@ def seed_outbox(ctx: DemoContext) -> None:
     address = "bounced@unreachable.example.cn"
     if OutboxMessage.objects.filter(recipient=address).exists():
         return
-    cycle = AwardCycle.objects.order_by("-year").first()
+    cycle = AwardCycle.objects.filter(programme__slug=settings.DEFAULT_PROGRAMME).order_by("-year").first()
     OutboxMessage.objects.create(
         kind=OutboxKind.MAIL,
         task_name="core.tasks.send_templated_mail",

@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programmes/", views.programmes, name="programmes"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("office/outbox/", views.office_outbox, name="outbox"),
     path("office/outbox/<int:pk>/retry/", views.office_outbox_retry, name="outbox_retry"),

@@ -1,6 +1,7 @@
 """The roof's pages: the public home page, the dashboard and the office's outbox."""
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,10 +25,11 @@ HOME_WINNER_YEARS = 3
 
 @require_GET
 @public_page
-def home(request):
-    """Public: the current cycle, its timeline, how to apply, the winners of the latest years.
-    Anyone may view."""
-    cycle = award_selectors.cycle_current()
+def home(request, programme=None):
+    """Public: a programme's current cycle (the default programme's at the root), its timeline, how
+    to apply, the winners of the latest years. Anyone may view."""
+    programme = award_selectors.programme_public(programme)
+    cycle = award_selectors.cycle_current(programme)
     timeline = award_selectors.cycle_timeline(cycle) if cycle else []
     now_step = award_selectors.timeline_now(cycle, timeline) if cycle else None
     return render(
@@ -38,9 +40,18 @@ def home(request):
             "timeline": timeline,
             "now_step": now_step,
             "now_label": next((e.label for e in timeline if e.kind == now_step), ""),
-            "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS),
+            "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS, programme=programme),
+            "programme": programme,
+            "is_default": programme.slug == settings.DEFAULT_PROGRAMME,
         },
     )
+
+
+@require_GET
+@public_page
+def programmes(request):
+    """Public: the province's award programmes, each with its latest cycle. Anyone may view."""
+    return render(request, "core/programmes.html", {"programmes": award_selectors.programmes_listed()})
 
 
 @login_required

@@ -282,7 +282,8 @@ CELERY_BEAT_SCHEDULE["vetting-daily-presentation-reminders"] = {
     "schedule": crontab(hour=8, minute=45),
 }
 # Certificates (certificates app).
-CERTIFICATE_SERIAL_PREFIX = env("CERTIFICATE_SERIAL_PREFIX", default="CZMQA")
+# The certificate serial prefix is the award programme's (awards.AwardProgramme.certificate_prefix).
+DEFAULT_PROGRAMME = env("DEFAULT_PROGRAMME", default="chenzhou")  # the programme the root pages show
 CERTIFICATE_RENDER_SOFT_TIME_LIMIT = env.int("CERTIFICATE_RENDER_SOFT_TIME_LIMIT", default=90)
 CERTIFICATE_RENDER_TIME_LIMIT = env.int("CERTIFICATE_RENDER_TIME_LIMIT", default=120)
 # A rendering claim older than this is taken as abandoned (its worker died): longer than the time limit.

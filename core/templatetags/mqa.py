@@ -1,11 +1,31 @@
 from decimal import Decimal
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from core.text import join_list
 
 register = template.Library()
+
+# The root's public pages and their names under /<programme>/ (portal/programme_urls.py).
+_PROGRAMME_PAGES = {
+    "core:home": "home",
+    "committee:notice": "notice",
+    "committee:notice_year": "notice_year",
+    "committee:winners": "winners",
+    "committee:winners_year": "winners_year",
+}
+
+
+@register.simple_tag
+def programme_url(programme, name: str, *args) -> str:
+    """A public page of `programme`: at the root for the default programme (settings.DEFAULT_PROGRAMME),
+    under /<slug>/ for the others. `name` is the root page's URL name."""
+    if programme is None or programme.slug == settings.DEFAULT_PROGRAMME:
+        return reverse(name, args=args)
+    return reverse(f"programme:{_PROGRAMME_PAGES[name]}", args=[programme.slug, *args])
 
 
 @register.filter

@@ -9,7 +9,9 @@ from awards.models import Application, SectionComment
 
 def test_demo_applications_have_content(db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    current = Application.objects.exclude(cycle__year=2017).select_related("cycle")
+    current = (
+        Application.objects.filter(cycle__programme__slug="chenzhou").exclude(cycle__year=2017).select_related("cycle")
+    )
     for app in current:
         assert app.attachments.exists()
         att = app.attachments.first()
@@ -49,7 +51,7 @@ def test_the_current_demo_cycle_is_where_its_data_says(db, client_for):
     from vetting.models import OpinionRequest, PresentationSession
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    cycle = AwardCycle.objects.exclude(year=2017).get()
+    cycle = AwardCycle.objects.filter(programme__slug="chenzhou").exclude(year=2017).get()
     stages = {s.kind: s for s in cycle.stages.all()}
     today = timezone.localdate()
     material = stages[K.MATERIAL_REVIEW]
@@ -81,3 +83,26 @@ def test_the_current_demo_cycle_is_where_its_data_says(db, client_for):
     home = client_for(None).get("/").content.decode()
     span = f"{material.starts_on.isoformat()} – {material.ends_on.isoformat()}"
     assert span in home and material.ends_on - material.starts_on == dt.timedelta(days=19)
+
+
+def test_the_demo_holds_a_second_programme_apart_from_chenzhous(db):
+    """湖南省省长质量奖: one open cycle with three applications of Chenzhou enterprises, its own
+    receipt numbers and secretary; Chenzhou's secretary sees none of it."""
+    from awards import selectors
+    from awards.models import AwardProgramme
+    from core.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    hunan = AwardProgramme.objects.get(slug="hunan")
+    assert hunan.divisions == ["43"] and hunan.organiser_zh == "湖南省人民政府"
+    cycle = hunan.cycles.get()
+    apps = Application.objects.filter(cycle=cycle)
+    assert apps.count() == 3
+    assert sorted(a.receipt_number for a in apps if a.receipt_number) == [
+        f"HNGQA-{cycle.year}-0001",
+        f"HNGQA-{cycle.year}-0002",
+    ]
+    chenzhou_secretary = User.objects.get(email="secretary@demo.mqa.cn")
+    assert not selectors.applications_visible_to(chenzhou_secretary).filter(cycle=cycle).exists()
+    hunan_secretary = User.objects.get(email="office@hunan.demo.mqa.cn")
+    assert set(selectors.applications_visible_to(hunan_secretary)) == set(apps)

@@ -225,6 +225,13 @@ def _pages(w: World) -> dict[str, tuple[str, dict]]:
         "committee:notice": ("anonymous", {}),
         "committee:winners": ("anonymous", {}),
         "committee:winners_year": ("anonymous", {"year": w.cycle.year}),
+        "core:programmes": ("anonymous", {}),
+        # A programme's public pages under its slug: the same views as the root's.
+        "programme:home": ("anonymous", {"programme": w.cycle.programme.slug}),
+        "programme:notice": ("anonymous", {"programme": w.cycle.programme.slug}),
+        "programme:notice_year": ("anonymous", {"programme": w.cycle.programme.slug, "year": w.cycle.year}),
+        "programme:winners": ("anonymous", {"programme": w.cycle.programme.slug}),
+        "programme:winners_year": ("anonymous", {"programme": w.cycle.programme.slug, "year": w.cycle.year}),
         "core:dashboard": ("secretary", {}),
         "awards:queue": ("secretary", {}),
         "enterprises:office_list": ("secretary", {}),

@@ -4,8 +4,9 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from awards.demo import chenzhou_programme
 from awards.enums import ApplicationStatus, CycleRole, CycleStatus
-from awards.models import Application, AwardCycle, AwardLevel, CriteriaFramework, CycleMembership
+from awards.models import Application, AwardCycle, AwardLevel, AwardProgramme, CriteriaFramework, CycleMembership
 
 from .core import UserFactory
 from .enterprises import EnterpriseFactory
@@ -15,10 +16,36 @@ def gbt19580():
     return CriteriaFramework.objects.get(code="gbt19580-2012")
 
 
+def chenzhou() -> AwardProgramme:
+    """Chenzhou's programme, as migration awards/0015 creates it (again after a flush)."""
+    return chenzhou_programme()
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """Another programme; by default the provincial award, admitting all of Hunan."""
+
+    class Meta:
+        model = AwardProgramme
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    name_zh = factory.Sequence(lambda n: f"第{n}号质量奖")
+    name_en = factory.Sequence(lambda n: f"Quality Award No. {n}")
+    organiser_zh = "湖南省人民政府"
+    organiser_en = "People's Government of Hunan Province"
+    divisions = factory.LazyFunction(lambda: ["43"])
+    seal_text = "湖南省省长质量奖评审委员会"
+    signature_zh = "评审委员会主任（签字）"
+    signature_en = "Chair of the Review Committee (signature)"
+    receipt_prefix = factory.Sequence(lambda n: f"PR{n}")
+    certificate_prefix = factory.Sequence(lambda n: f"PC{n}")
+
+
 class CycleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AwardCycle
         skip_postgeneration_save = True
+
+    programme = factory.LazyFunction(chenzhou)
 
     edition = factory.Sequence(lambda n: 100 + n)
     year = factory.Sequence(lambda n: 2100 + n)

@@ -38,7 +38,7 @@ def test_demo_review_pages_render(db, client_for):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     secretary = User.objects.get(email="secretary@demo.mqa.cn")
     c = client_for(secretary)
-    for cycle in AwardCycle.objects.all():
+    for cycle in AwardCycle.objects.filter(programme__slug="chenzhou"):  # the secretary runs only these
         for name in ("reviews:cycle", "reviews:ranking", "reviews:experts"):
             assert c.get(reverse(name, args=[cycle.pk])).status_code == 200
     for panel in Panel.objects.all()[:3]:
