@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -183,3 +184,13 @@ def mime_of_stored(name: str) -> str:
     """The type of a file this system stored (its extension was chosen from its content)."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return EXT_MIME.get(ext, "application/octet-stream")
+
+
+def open_stored(field):
+    """Open a stored file for a download view: a file missing from the disk or the bucket is a 404, not a 500."""
+    if not field:
+        raise Http404
+    try:
+        return field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None

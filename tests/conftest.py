@@ -1,7 +1,6 @@
 """Personas: one fixture per role, all around one open cycle with enterprises A and B."""
 
 import os
-import uuid
 
 import pytest
 from django.core.cache import cache
@@ -169,7 +168,7 @@ def s3_server(tmp_path_factory):
     server = SeaweedS3(data_dir=tmp_path_factory.mktemp("seaweedfs"))
     try:
         server.start()
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:
         if CI:
             pytest.fail(f"CI=true but the S3 test server (SeaweedFS) did not start: {exc}")
         pytest.skip(f"S3 test server (SeaweedFS) not available: {exc}")
@@ -177,26 +176,11 @@ def s3_server(tmp_path_factory):
     server.stop()
 
 
-def _reset_storages():
-    from django.core.files.storage import default_storage, storages  # noqa: PLC0415 -- as Django's own handler
-    from django.utils.functional import empty  # noqa: PLC0415 -- same
-
-    storages.__dict__.pop("backends", None)
-    storages._backends = None
-    storages._storages = {}
-    default_storage._wrapped = empty
-
-
 @pytest.fixture
 def s3_media(s3_server, settings):
     """The default storage is a private bucket on the test S3 server for this test (its own prefix)."""
-    location = f"test-{uuid.uuid4().hex[:12]}"
-    # Assigning STORAGES sends setting_changed, whose handler resets `storages` and `default_storage`;
-    # the explicit reset keeps this test honest should that handler ever change.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": s3_server.storage_options(location)},
-    }
-    _reset_storages()
+    from .s3server import reset_storages, use_bucket  # noqa: PLC0415 -- most runs never start it
+
+    use_bucket(settings, s3_server)
     yield s3_server
-    _reset_storages()
+    reset_storages()

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sysconfig
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,3 +168,27 @@ class SeaweedS3:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, 9)
             self.process.wait(timeout=5)
+
+
+def reset_storages() -> None:
+    """Forget the storages built so far (what Django's own setting_changed handler does for STORAGES)."""
+    from django.core.files.storage import default_storage, storages  # noqa: PLC0415 -- Django set up by then
+    from django.utils.functional import empty  # noqa: PLC0415 -- same
+
+    storages.__dict__.pop("backends", None)
+    storages._backends = None
+    storages._storages = {}
+    default_storage._wrapped = empty
+
+
+def use_bucket(settings, server: SeaweedS3) -> str:
+    """Switch the default storage to the server's bucket under a fresh prefix (pytest-django `settings`)."""
+    location = f"test-{uuid.uuid4().hex[:12]}"
+    # Assigning STORAGES sends setting_changed, whose handler resets the storages; the explicit
+    # reset keeps the tests honest should that handler ever change.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": server.storage_options(location)},
+    }
+    reset_storages()
+    return location
