@@ -15,6 +15,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
@@ -139,7 +140,8 @@ def store_upload(upload, *, folder: str, mime: str, storage=None) -> str:
     """Save a checked file under a generated name with the extension of its detected type.
 
     The storage writes to a temporary file and renames it (core.storage), so nothing partial stays
-    on disk; an OS error (disk full, read-only) becomes a ValidationError the form can show.
+    on disk; an OS error (disk full, read-only) or a bucket that cannot be reached or refuses the
+    write becomes a ValidationError the form can show.
     Returns the stored name.
     """
     storage = storage or default_storage
@@ -149,6 +151,9 @@ def store_upload(upload, *, folder: str, mime: str, storage=None) -> str:
         return storage.save(name, upload)
     except OSError as exc:
         logger.error("upload not stored (%s): %s", errno.errorcode.get(exc.errno or 0, exc.errno), exc)
+        raise ValidationError(storage_error_message(upload), code="storage") from exc
+    except (BotoCoreError, ClientError) as exc:  # the bucket unreachable, full or refusing the keys
+        logger.error("upload not stored in the bucket: %s", exc)
         raise ValidationError(storage_error_message(upload), code="storage") from exc
 
 

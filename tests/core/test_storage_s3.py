@@ -3,13 +3,19 @@
 import hashlib
 import tracemalloc
 
+import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
 from botocore.exceptions import ClientError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 
 from core.storage import PrivateS3Storage, storage_replace
+from core.uploads import store_upload
 
 pytestmark = pytest.mark.usefixtures("s3_media")
 
@@ -25,10 +31,6 @@ def test_default_storage_is_the_bucket_and_names_are_never_overwritten():
 
 
 def test_objects_are_private_and_no_url_is_handed_out(s3_media):
-    import boto3  # noqa: PLC0415 -- only this test needs a client without keys
-    from botocore import UNSIGNED  # noqa: PLC0415
-    from botocore.config import Config  # noqa: PLC0415
-
     name = default_storage.save("private/b.txt", ContentFile(b"secret"))
     anonymous = boto3.client(
         "s3", endpoint_url=s3_media.endpoint_url, region_name="us-east-1", config=Config(signature_version=UNSIGNED)
@@ -83,3 +85,20 @@ def test_a_large_download_is_streamed_not_read_whole(s3_media):
         tracemalloc.stop()
     assert digest.hexdigest() == hashlib.sha256(data).hexdigest()
     assert peak < 2 * 1024 * 1024, f"peak {peak} bytes while streaming {len(data)}"
+
+
+def test_a_bucket_that_cannot_be_reached_is_a_clear_message(s3_media):
+
+    options = {**s3_media.storage_options("down"), "endpoint_url": "http://127.0.0.1:9"}  # the discard port: refused
+    down = PrivateS3Storage(**options, client_config=Config(connect_timeout=1, retries={"max_attempts": 1}))
+    with pytest.raises(ValidationError) as refused:
+        store_upload(SimpleUploadedFile("report.pdf", b"%PDF-1.4"), folder="x", mime="application/pdf", storage=down)
+    assert refused.value.code == "storage" and "report.pdf" in refused.value.messages[0]
+
+
+def test_wrong_keys_are_a_clear_message_too(s3_media):
+
+    wrong = PrivateS3Storage(**{**s3_media.storage_options("wrong"), "secret_key": "not-the-secret"})
+    with pytest.raises(ValidationError) as refused:
+        store_upload(SimpleUploadedFile("scan.pdf", b"%PDF-1.4"), folder="x", mime="application/pdf", storage=wrong)
+    assert refused.value.code == "storage"
