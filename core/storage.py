@@ -88,6 +88,10 @@ class S3ObjectStream(io.RawIOBase):
         self._pos = 0
         self._body = None
 
+    @property
+    def size(self) -> int:
+        return self._size
+
     def readable(self) -> bool:
         return True
 
@@ -130,6 +134,17 @@ class S3ObjectStream(io.RawIOBase):
         super().close()
 
 
+class S3StreamFile(File):
+    """A django File over an S3ObjectStream that can be opened again after it was closed (FieldFile.open)."""
+
+    def open(self, mode=None):  # noqa: ARG002 -- always read as bytes, as the storage opened it
+        if self.closed:
+            self.file = S3ObjectStream(self.file._obj, self.file.size)
+        else:
+            self.seek(0)
+        return self
+
+
 @deconstructible
 class PrivateS3Storage(S3Storage):
     """Media in an S3-compatible bucket: private objects, names never overwritten, reads streamed.
@@ -152,7 +167,7 @@ class PrivateS3Storage(S3Storage):
             if err.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
                 raise FileNotFoundError(f"File does not exist: {name}") from err
             raise
-        return File(S3ObjectStream(obj, size), name=name)
+        return S3StreamFile(S3ObjectStream(obj, size), name=name)
 
     def replace(self, name: str, content) -> str:
         """Write under exactly `name`; one PUT replaces an object whole, so readers never see half of one."""

@@ -11,7 +11,7 @@ from awards.demo import minimal_pdf
 from awards.models import ApplicationAttachment
 from core.storage import PrivateS3Storage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
+pytestmark = [pytest.mark.s3, pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
 
 
 def _upload(client, application, content: bytes):

@@ -10,7 +10,7 @@ from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.tasks import render_certificate
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
+pytestmark = [pytest.mark.s3, pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
 
 
 @pytest.fixture

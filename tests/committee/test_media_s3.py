@@ -7,7 +7,7 @@ from django.urls import reverse
 from committee import services, tasks
 from committee.models import Meeting
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
+pytestmark = [pytest.mark.s3, pytest.mark.django_db, pytest.mark.usefixtures("s3_media")]
 
 
 def _close(meeting, members, secretary):

@@ -16,7 +16,7 @@ from awards.models import ApplicationAttachment
 from tests.factories.awards import pdf_file
 from tests.s3server import use_bucket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.s3, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.http import FileResponse
 from core.storage import PrivateS3Storage, storage_replace
 from core.uploads import store_upload
 
-pytestmark = pytest.mark.usefixtures("s3_media")
+pytestmark = [pytest.mark.s3, pytest.mark.usefixtures("s3_media")]
 
 
 def test_default_storage_is_the_bucket_and_names_are_never_overwritten():
@@ -102,3 +102,12 @@ def test_wrong_keys_are_a_clear_message_too(s3_media):
     with pytest.raises(ValidationError) as refused:
         store_upload(SimpleUploadedFile("scan.pdf", b"%PDF-1.4"), folder="x", mime="application/pdf", storage=wrong)
     assert refused.value.code == "storage"
+
+
+def test_a_stored_file_can_be_opened_again_after_closing():
+    name = default_storage.save("again/e.txt", ContentFile(b"twice"))
+    f = default_storage.open(name)
+    assert f.size == 5 and f.read() == b"twice"
+    f.close()
+    with f.open("rb"):
+        assert f.read() == b"twice"
