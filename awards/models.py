@@ -587,7 +587,7 @@ def _attachment_path(instance, _filename: str) -> str:
 
 
 class ApplicationAttachment(models.Model):
-    """An evidence file. Stored under MEDIA_ROOT (not web-served); downloaded through a checked view.
+    """An evidence file in the media storage (local or the private bucket); downloaded through a checked view.
 
     Removing a file only hides it from the draft: a submitted snapshot may still point to it.
     """

@@ -24,7 +24,7 @@ from core import workdays
 from core.errors import Conflict, ServiceError
 from core.pagination import paginate
 from core.rules import require
-from core.uploads import download_name
+from core.uploads import download_name, open_stored
 from enterprises.models import Enterprise
 
 from . import sections, selectors, services
@@ -345,7 +345,7 @@ def attachment_download(request, pk, attachment_id):
     """Applicants of the enterprise, the cycle's secretary, admins, and the panel's experts (reviews/rules.py)."""
     attachment = selectors.attachment_for(user=request.user, application_id=pk, pk=attachment_id)
     response = FileResponse(
-        attachment.file.open("rb"),
+        open_stored(attachment.file),
         content_type=attachment.mime_type,
         as_attachment=True,
         filename=download_name(attachment.original_name, attachment.mime_type),

@@ -41,7 +41,7 @@ class Certificate(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.PENDING, db_index=True
     )
-    # Stored under MEDIA_ROOT, which the web server never serves: only the download view streams it.
+    # In the media storage (MEDIA_ROOT or the private bucket), never web-served: only the download view streams it.
     file = models.FileField(_("PDF file"), upload_to="certificates/", max_length=200, blank=True)
     checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -28,6 +27,7 @@ from core.mail import mail_queue
 from core.models import User
 from core.outbox import outbox_add_tasks
 from core.rules import require
+from core.storage import storage_replace
 
 from . import rendering
 from .enums import CertificateStatus
@@ -139,20 +139,9 @@ def _claimable(now: dt.datetime) -> Q:
     )
 
 
-def _write_atomically(relative_name: str, data: bytes, token: str) -> None:
-    """Readers see the old file or the new one, never half of one."""
-    path = Path(settings.MEDIA_ROOT) / relative_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{token}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def _write_atomically(relative_name: str, data: bytes) -> None:
+    """Readers see the old file or the new one, never half of one (local rename or one S3 PUT)."""
+    storage_replace(Certificate._meta.get_field("file").storage, relative_name, ContentFile(data))
 
 
 def certificate_file_name(certificate: Certificate) -> str:
@@ -196,7 +185,7 @@ def certificate_render(*, certificate_id: int) -> RenderOutcome:
             time.sleep(settings.CERTIFICATE_RENDER_DELAY)
         pdf = rendering.certificate_pdf(certificate)
         name = certificate_file_name(certificate)
-        _write_atomically(name, pdf, token)
+        _write_atomically(name, pdf)
     except Exception as exc:
         mine.update(
             status=CertificateStatus.FAILED,

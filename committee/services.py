@@ -1043,7 +1043,7 @@ def winners_confirm(*, cycle: AwardCycle, by: User, decree_number: str, decree_d
 
 
 def meeting_pdf_render(*, meeting_id: int, kind: str) -> str:
-    """Render the minutes or the report to PDF under MEDIA_ROOT and record it. Returns the file name."""
+    """Render the minutes or the report to PDF in the media storage and record it. Returns the file name."""
     meeting = Meeting.objects.select_related("cycle").get(pk=meeting_id)
     if kind == "minutes" and meeting.status != MeetingStatus.CLOSED:
         raise NotAllowed(_("Minutes are rendered once the meeting is closed."), code="not_closed")

@@ -24,7 +24,7 @@ from core.http_cache import fragment_per_state, public_page
 from core.net import client_address
 from core.pagination import DEFAULT_PAGE_SIZE, paginate
 from core.rules import require
-from core.uploads import download_name, mime_of_stored
+from core.uploads import download_name, mime_of_stored, open_stored
 from vetting import selectors as vetting_selectors
 
 from . import selectors, services
@@ -646,7 +646,7 @@ def objection_evidence(request, pk):
         raise Http404
     mime = mime_of_stored(objection.evidence.name)
     response = FileResponse(
-        objection.evidence.open("rb"),
+        open_stored(objection.evidence),
         content_type=mime,
         as_attachment=True,
         filename=download_name(f"objection-{objection.pk}", mime),

@@ -15,8 +15,10 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -138,7 +140,8 @@ def store_upload(upload, *, folder: str, mime: str, storage=None) -> str:
     """Save a checked file under a generated name with the extension of its detected type.
 
     The storage writes to a temporary file and renames it (core.storage), so nothing partial stays
-    on disk; an OS error (disk full, read-only) becomes a ValidationError the form can show.
+    on disk; an OS error (disk full, read-only) or a bucket that cannot be reached or refuses the
+    write becomes a ValidationError the form can show.
     Returns the stored name.
     """
     storage = storage or default_storage
@@ -148,6 +151,9 @@ def store_upload(upload, *, folder: str, mime: str, storage=None) -> str:
         return storage.save(name, upload)
     except OSError as exc:
         logger.error("upload not stored (%s): %s", errno.errorcode.get(exc.errno or 0, exc.errno), exc)
+        raise ValidationError(storage_error_message(upload), code="storage") from exc
+    except (BotoCoreError, ClientError) as exc:  # the bucket unreachable, full or refusing the keys
+        logger.error("upload not stored in the bucket: %s", exc)
         raise ValidationError(storage_error_message(upload), code="storage") from exc
 
 
@@ -183,3 +189,13 @@ def mime_of_stored(name: str) -> str:
     """The type of a file this system stored (its extension was chosen from its content)."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return EXT_MIME.get(ext, "application/octet-stream")
+
+
+def open_stored(field):
+    """Open a stored file for a download view: a file missing from the disk or the bucket is a 404, not a 500."""
+    if not field:
+        raise Http404
+    try:
+        return field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None

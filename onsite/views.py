@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from awards.models import CriteriaItem
 from core.errors import ServiceError
 from core.pagination import paginate
-from core.uploads import download_name
+from core.uploads import download_name, open_stored
 
 from . import selectors, services
 from .forms import CloseForm, ConsensusForm, DatesForm, FlagForm, IssueForm, LogForm, PlanEntryForm
@@ -243,7 +243,7 @@ def evidence_download(request, visit_id, evidence_id):
     visit = selectors.visit_for(user=request.user, pk=visit_id)
     ev = selectors.evidence_of(visit, evidence_id)
     response = FileResponse(
-        ev.file.open("rb"),
+        open_stored(ev.file),
         content_type=ev.mime_type,
         as_attachment=not ev.is_image,
         filename=download_name(ev.original_name, ev.mime_type),

@@ -154,3 +154,33 @@ def client_for():
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """SeaweedFS with an S3 gateway on free ports and its own data folder, for the whole run.
+
+    With CI=true a server that cannot start fails the tests that need it; elsewhere they are skipped
+    with the reason.
+    """
+    from .s3server import SeaweedS3  # noqa: PLC0415 -- most runs never start it
+
+    server = SeaweedS3(data_dir=tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        if CI:
+            pytest.fail(f"CI=true but the S3 test server (SeaweedFS) did not start: {exc}")
+        pytest.skip(f"S3 test server (SeaweedFS) not available: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_server, settings):
+    """The default storage is a private bucket on the test S3 server for this test (its own prefix)."""
+    from .s3server import reset_storages, use_bucket  # noqa: PLC0415 -- most runs never start it
+
+    use_bucket(settings, s3_server)
+    yield s3_server
+    reset_storages()

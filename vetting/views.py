@@ -16,7 +16,7 @@ from awards.enums import ApplicationStatus
 from core.errors import ServiceError
 from core.pagination import paginate
 from core.rules import require
-from core.uploads import download_name
+from core.uploads import download_name, open_stored
 
 from . import selectors, services
 from .enums import SessionStatus
@@ -90,7 +90,7 @@ def recommendation_scan(request, pk):
     if not record.scan:
         raise Http404
     response = FileResponse(
-        record.scan.open("rb"),
+        open_stored(record.scan),
         content_type=record.scan_mime,
         as_attachment=True,
         filename=download_name(record.scan_name, record.scan_mime, fallback="recommendation"),
@@ -149,7 +149,7 @@ def opinion_evidence(request, pk):
     if not req.evidence:
         raise Http404
     response = FileResponse(
-        req.evidence.open("rb"),
+        open_stored(req.evidence),
         content_type=req.evidence_mime,
         as_attachment=True,
         filename=download_name(req.evidence_name, req.evidence_mime, fallback="evidence"),

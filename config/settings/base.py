@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -165,8 +166,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploaded files are never served by the web server: only permission-checked views stream them.
 MEDIA_URL = "/media-not-served/"
+# Media: files on the local disk under MEDIA_ROOT (the embedded default), or with MEDIA_STORAGE=s3
+# in an S3-compatible bucket (django-storages), so web replicas and workers share no disk. Either
+# way the objects are private and only permission-checked views stream them.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: use local or s3.")
+S3_MEDIA_OPTIONS = {
+    "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default="mqa-media"),
+    "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # None: AWS itself
+    "region_name": env("AWS_S3_REGION_NAME", default="us-east-1"),
+    "access_key": env("AWS_ACCESS_KEY_ID", default=None),  # None: boto3's own chain (instance role...)
+    "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+    "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),  # path suits MinIO/SeaweedFS
+    "signature_version": "s3v4",
+    "default_acl": "private",
+    "file_overwrite": False,
+    "querystring_auth": True,
+    "querystring_expire": 60,
+}
 STORAGES = {
-    "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
+    "default": (
+        {"BACKEND": "core.storage.PrivateS3Storage", "OPTIONS": S3_MEDIA_OPTIONS}
+        if MEDIA_STORAGE == "s3"
+        else {"BACKEND": "core.storage.AtomicFileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -8,7 +8,17 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES, DEFAULT_FROM_EMAIL, LOGGING, REDIS_URL, SECRET_KEY, env
+from .base import (
+    CELERY_BROKER_URL,
+    DATABASES,
+    DEFAULT_FROM_EMAIL,
+    LOGGING,
+    MEDIA_STORAGE,
+    REDIS_URL,
+    S3_MEDIA_OPTIONS,
+    SECRET_KEY,
+    env,
+)
 
 DEBUG = False
 
@@ -22,6 +32,12 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY is too short: set a random string of at least 50 characters.")
 if DATABASES["default"].get("PASSWORD") in EXAMPLE_DB_PASSWORDS:
     raise ImproperlyConfigured("The database password is the example value: set POSTGRES_PASSWORD to a secret.")
+if MEDIA_STORAGE == "s3" and any(
+    (S3_MEDIA_OPTIONS[k] or "").startswith("change-me") for k in ("access_key", "secret_key")
+):
+    raise ImproperlyConfigured(
+        "The media bucket's keys are the example values: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+    )
 
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 

@@ -40,6 +40,8 @@ TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_RESULT_BACKEND = TEST_REDIS_URL
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Local media whatever MEDIA_STORAGE says; the S3 tests switch to a bucket on the SeaweedFS server
+# the run starts (tests/core/conftest.py: s3_media).
 STORAGES = {
     "default": {"BACKEND": "core.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,7 +2,6 @@
 the award office follows a batch on the live progress bar and revokes a certificate."""
 
 import re
-from pathlib import Path
 
 import segno
 from playwright.sync_api import expect
@@ -11,6 +10,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_render, certificates_issue_for_cycle
 from tests.certificates.pdfcheck import page_image, qr_matrix
 from tests.factories.certificates import awarded_application
+from tests.media import stored_bytes
 
 from .conftest import axe_violations, login, screenshot
 
@@ -37,7 +37,7 @@ def test_the_winner_downloads_its_certificate_and_the_qr_code_verifies_it(
     assert download.suggested_filename == f"{cycle.year}-市长质量奖-郴州甲企业有限公司-{cert.serial}.pdf"
     pdf = tmp_path / "downloaded.pdf"
     download.save_as(pdf)
-    assert pdf.read_bytes() == Path(cert.file.path).read_bytes()
+    assert pdf.read_bytes() == stored_bytes(cert.file)
 
     # Read the QR code printed on the downloaded PDF and compare it with the stored verification URL.
     dpi = 300

@@ -2,7 +2,6 @@
 enterprise reads and downloads it, then applies in the next cycle and sees its previous opportunities."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,6 +10,7 @@ from feedback.models import FeedbackReport
 from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.feedback import experts_of, reviewed_application
 from tests.feedback.conftest import CODES
+from tests.media import stored_bytes
 
 from .conftest import axe_violations, login, screenshot, switch_language
 
@@ -104,7 +104,7 @@ def test_leader_drafts_secretary_releases_enterprise_reads_and_returns(
         page.get_by_role("link", name="下载报告（PDF）").first.click()
     pdf = tmp_path / "report.pdf"
     info.value.save_as(pdf)
-    assert pdf.read_bytes() == Path(report.pdf.path).read_bytes()
+    assert pdf.read_bytes() == stored_bytes(report.pdf)
     switch_language(page, "English")
     screenshot(page, "feedback-report-320-en")
     page.goto(page.base + "/dashboard/")

@@ -1,8 +1,6 @@
 """Journey: an awarded enterprise renames; the owner's request goes to the award office, the
 secretary approves it, the certificate is re-issued under the new name and still verifies."""
 
-from pathlib import Path
-
 import segno
 from playwright.sync_api import expect
 
@@ -88,7 +86,7 @@ def test_a_renamed_winners_request_is_approved_and_its_reissued_certificate_veri
     # Re-issued (rendered again in-process on commit) under the new name, same serial, same QR code.
     cert = Certificate.objects.get(pk=cert.pk)
     assert cert.status == "ready" and cert.rendered_at > first_render and cert.reissued_at
-    path = Path(cert.file.path)
+    path = cert.file
     text = "".join(pdf_text(path).split())
     assert NEW_ZH in text and "郴州甲企业有限公司" not in text and cert.serial in text
     dpi = 300

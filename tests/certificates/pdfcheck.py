@@ -7,26 +7,35 @@ from pathlib import Path
 from PIL import Image
 
 from certificates.rendering import QR_SIZE_MM
+from tests.media import local_copy
 
 PAGE_MM = (297, 210)
 QR_RIGHT_MM, QR_BOTTOM_MM = 24, 29  # as in templates/pdf/certificate.html
 
 
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+# Each takes a path or a stored file (a FieldFile: read through its storage, copied to a temporary file).
 
 
-def pdf_fonts(path) -> str:
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+def pdf_text(source) -> str:
+    with local_copy(source) as path:
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
 
 
-def pdf_page_count(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+def pdf_fonts(source) -> str:
+    with local_copy(source) as path:
+        return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_page_count(source) -> int:
+    with local_copy(source) as path:
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def page_image(path, dpi: int = 100, out: Path | None = None) -> Image.Image:
-    with tempfile.TemporaryDirectory() as tmp:
+def page_image(source, dpi: int = 100, out: Path | None = None) -> Image.Image:
+    with tempfile.TemporaryDirectory() as tmp, local_copy(source) as path:
         prefix = Path(tmp) / "page"
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(path), str(prefix)], check=True)
         image = Image.open(f"{prefix}.png")

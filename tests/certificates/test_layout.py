@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from tests.factories.certificates import issued_certificate
+from tests.media import local_copy
 
 from .pdfcheck import PAGE_MM, page_image, pdf_text
 from .test_pdf import SCREENSHOTS, _render
@@ -19,9 +20,10 @@ def _flat(text: str) -> str:
     return "".join(text.split())
 
 
-def _word_boxes(path) -> list[tuple[str, float, float, float, float]]:
+def _word_boxes(source) -> list[tuple[str, float, float, float, float]]:
     """(word, x0, y0, x1, y1) in mm from the page's top left, as pdftotext -bbox reports them."""
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    with local_copy(source) as path:
+        out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pt = 25.4 / 72
     boxes = []
     for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out):

@@ -2,7 +2,6 @@
 verification page keep the names of record; an approved change re-issues the certificate."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -76,7 +75,7 @@ def test_a_rename_after_the_decision_changes_no_public_record(
     Certificate.objects.filter(pk=ready_cert_a.pk).update(status="pending")
     certificate_render(certificate_id=ready_cert_a.pk)
     ready_cert_a.refresh_from_db()
-    text = _flat(pdf_text(Path(ready_cert_a.file.path)))
+    text = _flat(pdf_text(ready_cert_a.file))
     assert OLD_ZH in text and NEW_ZH not in text
 
 
@@ -90,7 +89,7 @@ def test_an_approved_change_reissues_the_certificate_and_verification_shows_the_
         name_change_decide(change_request=change, by=secretary, approve=True)
     ready_cert_a.refresh_from_db()
     assert ready_cert_a.status == "ready" and ready_cert_a.checksum != old_checksum
-    text = _flat(pdf_text(Path(ready_cert_a.file.path)))
+    text = _flat(pdf_text(ready_cert_a.file))
     assert NEW_ZH in text and OLD_ZH not in text
     assert ready_cert_a.serial in text
 

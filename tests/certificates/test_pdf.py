@@ -21,7 +21,7 @@ def _render(cert):
     certificate_render(certificate_id=cert.pk)
     cert.refresh_from_db()
     assert cert.status == "ready", cert.error
-    return Path(cert.file.path)
+    return cert.file
 
 
 def _compact(text: str) -> str:
@@ -29,7 +29,7 @@ def _compact(text: str) -> str:
 
 
 def test_a_chinese_named_winners_certificate(ready_cert_a):
-    path = Path(ready_cert_a.file.path)
+    path = ready_cert_a.file
     text = pdf_text(path)
     flat = _compact(text)
     assert "郴州甲企业有限公司" in flat
@@ -42,11 +42,11 @@ def test_a_chinese_named_winners_certificate(ready_cert_a):
     assert "市长质量奖" in flat and "Mayor Quality Award" in text
     assert "荣誉证书" in flat
     assert pdf_page_count(path) == 1
-    assert path.stat().st_size <= 300 * 1024
+    assert path.size <= 300 * 1024
 
 
 def test_the_cjk_font_is_embedded(ready_cert_a):
-    fonts = pdf_fonts(ready_cert_a.file.path)
+    fonts = pdf_fonts(ready_cert_a.file)
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk, fonts
     # columns: name type encoding emb sub uni ...: embedded (and subset) — never boxes from a missing font
@@ -55,7 +55,7 @@ def test_the_cjk_font_is_embedded(ready_cert_a):
 
 def test_the_page_is_a4_landscape_and_not_blank(ready_cert_a):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    image = page_image(ready_cert_a.file.path, dpi=100, out=SCREENSHOTS / "certificate-pdf-chinese-name.png")
+    image = page_image(ready_cert_a.file, dpi=100, out=SCREENSHOTS / "certificate-pdf-chinese-name.png")
     width, height = image.size
     assert width > height and abs(width / height - 297 / 210) < 0.01
     stat = ImageStat.Stat(image.convert("L"))
@@ -82,7 +82,7 @@ def test_an_english_only_winner_gets_its_english_name_prominently_and_no_empty_l
 def test_the_qr_code_carries_the_verification_url(ready_cert_a):
     dpi = 300
     expected = segno.make(ready_cert_a.verification_url, error="m")
-    read = qr_matrix(page_image(ready_cert_a.file.path, dpi=dpi), dpi, len(expected.matrix))
+    read = qr_matrix(page_image(ready_cert_a.file, dpi=dpi), dpi, len(expected.matrix))
     assert read == [[int(bool(v)) for v in row] for row in expected.matrix]
     assert ready_cert_a.verification_url.endswith(f"/verify/{ready_cert_a.verification_code}/")
 
@@ -90,5 +90,5 @@ def test_the_qr_code_carries_the_verification_url(ready_cert_a):
 def test_a_different_url_does_not_match_the_qr(ready_cert_a):
     dpi = 300
     other = segno.make(ready_cert_a.verification_url.replace("verify", "verifx"), error="m")
-    read = qr_matrix(page_image(ready_cert_a.file.path, dpi=dpi), dpi, len(other.matrix))
+    read = qr_matrix(page_image(ready_cert_a.file, dpi=dpi), dpi, len(other.matrix))
     assert read != [[int(bool(v)) for v in row] for row in other.matrix]

@@ -1,7 +1,5 @@
 import datetime as dt
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -24,6 +22,7 @@ from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
 from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.certificates import awarded_application, issued_certificate
+from tests.media import stored_bytes, stored_siblings
 
 pytestmark = pytest.mark.django_db
 
@@ -112,19 +111,18 @@ def test_rendering_writes_the_pdf_and_marks_it_ready(cert_a, settings):
     assert outcome.status == CertificateStatus.READY
     assert cert_a.status == CertificateStatus.READY
     assert cert_a.file.name == f"certificates/{cert_a.cycle.year}/{cert_a.serial}.pdf"
-    data = Path(cert_a.file.path).read_bytes()
+    data = stored_bytes(cert_a.file)
     assert data.startswith(b"%PDF")
     assert cert_a.size_bytes == len(data) <= 300 * 1024
     import hashlib
 
     assert cert_a.checksum == hashlib.sha256(data).hexdigest()
     assert cert_a.attempts == 1 and cert_a.rendered_at and cert_a.error == ""
-    leftovers = [p for p in os.listdir(os.path.dirname(cert_a.file.path)) if p.endswith(".tmp")]
-    assert leftovers == []
+    assert stored_siblings(cert_a.file) == [f"{cert_a.serial}.pdf"]  # no temporary file left
 
 
 def test_rendering_a_ready_certificate_again_changes_nothing(ready_cert_a):
-    before = os.stat(ready_cert_a.file.path)
+    before = ready_cert_a.file.storage.get_modified_time(ready_cert_a.file.name)
     outcome = certificate_render(certificate_id=ready_cert_a.pk)
     after = Certificate.objects.get(pk=ready_cert_a.pk)
     assert outcome.status == CertificateStatus.READY and outcome.busy_for is None
@@ -135,7 +133,7 @@ def test_rendering_a_ready_certificate_again_changes_nothing(ready_cert_a):
         1,
         ready_cert_a.rendered_at,
     )
-    assert os.stat(after.file.path).st_mtime_ns == before.st_mtime_ns
+    assert after.file.storage.get_modified_time(after.file.name) == before
 
 
 def test_a_live_claim_is_not_taken_twice(cert_a):
@@ -207,7 +205,7 @@ def test_the_task_runs_twice_one_after_the_other_with_one_file(cert_a):
         second.checksum,
         1,
     )
-    assert os.listdir(os.path.dirname(second.file.path)) == [f"{cert_a.serial}.pdf"]
+    assert stored_siblings(second.file) == [f"{cert_a.serial}.pdf"]
 
 
 # ---- retry, regenerate, revoke -------------------------------------------------------------------
@@ -428,7 +426,7 @@ def test_concurrent_renders_produce_one_file(cycle, enterprise_a):
     assert statuses.count(CertificateStatus.READY) >= 1
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.READY and cert.attempts == 1  # exactly one claim won
-    assert os.listdir(os.path.dirname(cert.file.path)) == [f"{cert.serial}.pdf"]
+    assert stored_siblings(cert.file) == [f"{cert.serial}.pdf"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,5 @@
 """Certificates rendered by a real Celery worker process on Redis."""
 
-import os
 import signal
 import time
 
@@ -10,6 +9,7 @@ from certificates.enums import CertificateStatus
 from certificates.models import Certificate
 from certificates.services import certificates_issue_for_cycle, certificates_requeue_stuck
 from tests.factories.certificates import awarded_application
+from tests.media import stored_bytes, stored_siblings
 from tests.worker import WorkerProcess, celery_worker_process, purge_broker, require_redis  # noqa: F401
 
 pytestmark = pytest.mark.worker
@@ -38,8 +38,7 @@ def test_issuing_leads_to_ready_certificates_through_the_worker(celery_worker_pr
 
     _wait_for(all_ready, 120, celery_worker_process)
     for cert in Certificate.objects.filter(cycle=cycle):
-        with open(cert.file.path, "rb") as f:
-            assert f.read(4) == b"%PDF"
+        assert stored_bytes(cert.file).startswith(b"%PDF")
         assert cert.attempts == 1
 
 
@@ -87,8 +86,7 @@ def test_a_worker_killed_mid_render_leads_after_a_restart_to_exactly_one_finishe
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.READY
     assert cert.attempts == 2  # one claim by the killed worker, exactly one by the restarted one
-    directory = os.path.dirname(cert.file.path)
-    assert sorted(os.listdir(directory)) == [f"{cert.serial}.pdf"]
+    assert stored_siblings(cert.file) == [f"{cert.serial}.pdf"]
     assert Certificate.objects.filter(cycle=cycle).count() == 1
 
 
@@ -112,4 +110,4 @@ def test_a_render_abandoned_by_a_killed_worker_is_finished_after_the_sweeper_req
     _wait_for(lambda: Certificate.objects.get(pk=cert.pk).status == CertificateStatus.READY, 90, second)
     cert.refresh_from_db()
     assert cert.attempts == 2
-    assert sorted(os.listdir(os.path.dirname(cert.file.path))) == [f"{cert.serial}.pdf"]
+    assert stored_siblings(cert.file) == [f"{cert.serial}.pdf"]

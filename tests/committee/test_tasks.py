@@ -8,6 +8,7 @@ import pytest
 
 from committee import services, tasks
 from committee.models import Meeting
+from tests.media import local_copy
 from tests.worker import celery_worker_process  # noqa: F401
 
 
@@ -33,7 +34,8 @@ def test_minutes_task_renders_chinese_pdf(open_meeting, members, secretary):
     name = tasks.render_minutes(meeting_id=open_meeting.pk)
     meeting = Meeting.objects.get(pk=open_meeting.pk)
     assert meeting.minutes_pdf.name == name and meeting.minutes_rendered_at
-    text = _text(meeting.minutes_pdf.path)
+    with local_copy(meeting.minutes_pdf) as path:
+        text = _text(path)
     for phrase in ("评审委员会", "郴州甲企业有限公司", "建议加强质量品牌宣传", "市长质量奖"):
         assert phrase in text.replace(" ", ""), phrase
 
@@ -42,7 +44,8 @@ def test_minutes_task_renders_chinese_pdf(open_meeting, members, secretary):
 def test_report_task_renders_chinese_pdf(meeting):
     tasks.render_report(meeting_id=meeting.pk)
     meeting.refresh_from_db()
-    text = _text(meeting.report_pdf.path).replace(" ", "")
+    with local_copy(meeting.report_pdf) as path:
+        text = _text(path).replace(" ", "")
     assert "郴州乙企业有限公司" in text and "北湖区" in text
 
 

@@ -48,6 +48,8 @@ def test_good_values_start():
         ({"SECRET_KEY": "x" * 49}, "too short"),
         ({"DATABASE_URL": "postgres://mqa:change-me@db:5432/mqa"}, "database password"),
         ({"CACHE_URL": "redis://redis:6379/0"}, "share a Redis database"),
+        ({"MEDIA_STORAGE": "s3", "AWS_SECRET_ACCESS_KEY": "change-me-to-a-long-random-media-secret"}, "example values"),
+        ({"MEDIA_STORAGE": "disk"}, "use local or s3"),
     ],
 )
 def test_placeholders_are_refused(variables, message):
@@ -138,6 +140,40 @@ def test_beat_has_a_healthcheck_and_cache_and_broker_differ():
     assert "beat_healthcheck.py" in " ".join(services["beat"]["healthcheck"]["test"])
     env = services["web"]["environment"]
     assert env["REDIS_URL"].rsplit("/", 1)[1] != env["CACHE_URL"].rsplit("/", 1)[1]
+
+
+def test_media_live_in_the_object_store_not_on_a_shared_volume():
+    services = compose()["services"]
+    store = services["objectstore"]
+    assert store["image"].startswith("chrislusf/seaweedfs") and not store.get("ports")
+    assert any(v.endswith(":/data") for v in store["volumes"]) and "objectdata" in compose()["volumes"]
+    assert "-s3" in store["command"][0] and "healthcheck" in store
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        env = service["environment"]
+        assert env["MEDIA_STORAGE"] == "s3" and env["AWS_S3_ENDPOINT_URL"].endswith("objectstore:8333}")
+        assert not [v for v in service.get("volumes", []) if v.startswith("media:")]
+        assert "objectstore" in service["depends_on"]
+
+
+def test_s3_media_settings_come_from_the_environment():
+    result = run(
+        "from django.core.files.storage import storages; d = storages['default'];"
+        "print(type(d).__name__, d.bucket_name, d.endpoint_url, d.default_acl, d.file_overwrite)",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="award-media",
+        AWS_S3_ENDPOINT_URL="http://objectstore:8333",
+        AWS_ACCESS_KEY_ID="k" * 20,
+        AWS_SECRET_ACCESS_KEY="s" * 40,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "PrivateS3Storage",
+        "award-media",
+        "http://objectstore:8333",
+        "private",
+        "False",
+    ]
 
 
 def test_dockerignore_keeps_secrets_media_and_databases_out_of_the_image():

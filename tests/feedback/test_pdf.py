@@ -40,7 +40,7 @@ def rendered(app_a, leader, secretary, experts):
 def test_the_pdf_holds_both_languages_and_every_category(rendered, experts):
     report, outcome = rendered
     assert report.pdf and report.pdf_size == outcome.size > 10_000
-    path = Path(report.pdf.path)
+    path = report.pdf
     text = pdf_text(path)
     flat = "".join(text.split())
     for label in ("反馈报告", "Feedback report", "优势", "Strengths", "改进机会", "Opportunities for improvement"):
@@ -60,7 +60,7 @@ def test_rendering_again_gives_the_same_size_and_a_page_to_look_at(rendered):
     report, first = rendered
     again = services.report_render(report_id=report.pk)
     assert again.size == pytest.approx(first.size, rel=0.01)
-    image = page_image(Path(report.pdf.path), dpi=60, out=SCREENSHOT)
+    image = page_image(report.pdf, dpi=60, out=SCREENSHOT)
     assert image.width > 400 and image.height > image.width  # A4 portrait
     # the page is not blank: some dark pixels (text) on it
     assert min(image.convert("L").getdata()) < 80

@@ -21,6 +21,7 @@ from printouts import services
 from printouts.enums import Document, PrintStatus
 from printouts.models import Printout
 from tests.factories.awards import ApplicationFactory, fill_application
+from tests.media import stored_bytes
 
 pytestmark = pytest.mark.django_db
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
@@ -78,7 +79,8 @@ def test_the_printable_application_has_every_section_and_the_receipt_number_on_e
     submitted, applicant_a, tmp_path
 ):
     p = _rendered(submitted, applicant_a, Document.APPLICATION)
-    path = Path(p.file.path)
+    path = tmp_path / "application.pdf"
+    path.write_bytes(stored_bytes(p.file))
     receipt = submitted.receipt_number
     assert p.pages >= 2
     for page in range(1, p.pages + 1):
@@ -109,7 +111,8 @@ def test_the_printable_application_has_every_section_and_the_receipt_number_on_e
 
 def test_the_acceptance_receipt_is_one_page_with_the_number_and_the_files(submitted, applicant_a, tmp_path):
     p = _rendered(submitted, applicant_a, Document.RECEIPT)
-    path = Path(p.file.path)
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(stored_bytes(p.file))
     assert p.pages == 1
     text = _text(path)
     assert submitted.receipt_number in text
