@@ -21,10 +21,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 CI = os.environ.get("CI") == "true"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def need(condition: bool, reason: str) -> None:
@@ -79,6 +81,8 @@ class Replica:
                     "-m",
                     "gunicorn",
                     "config.wsgi:application",
+                    "--config",
+                    str(ROOT / "config" / "gunicorn_conf.py"),
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",
@@ -98,6 +102,7 @@ class Replica:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                cwd=ROOT,
             )
         if not wait_for(f"http://127.0.0.1:{self.port}/healthz", timeout=timeout, proc=self.proc):
             self.kill()
@@ -131,6 +136,12 @@ class Replica:
             return 0
         with open(self.access_log) as f:
             return sum(1 for line in f if "/healthz" not in line)
+
+    def errors(self) -> str:
+        """Tracebacks in the replica's log (none expected, also while it stops)."""
+        with open(self.error_log) as f:
+            text = f.read()
+        return text if "Traceback" in text else ""
 
     def log_tail(self, lines: int = 40) -> str:
         with open(self.error_log) as f:

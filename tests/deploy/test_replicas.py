@@ -173,6 +173,7 @@ def test_a_journey_across_two_replicas_survives_one_stopped_and_one_killed(stack
     after_restart = [r for r in load.records if r.replica == "a" and r.start > t_kill]
     assert after_restart, "the restarted replica a took over after b was killed"
     assert a.served() and b.served()
+    assert not a.errors() and not b.errors()
 
     # --- 3. no acknowledged upload is lost: each is stored and downloads with its bytes -----------------------
     assert load.uploads, "uploads were acknowledged during the stops"
