@@ -178,7 +178,9 @@ backend replicas
     option httpchk
     http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
     http-response set-header X-Replica %[srv_name]
-    default-server check inter 300ms fall 2 rise 1
+    # A check every 500 ms; a replica is out after 3 failed in a row (each may take 2 s on a busy machine).
+    timeout check 2s
+    default-server check inter 500ms fall 3 rise 1
 {servers}
 """
 

@@ -143,7 +143,7 @@ def test_a_journey_across_two_replicas_survives_one_stopped_and_one_killed(stack
     a.terminate()
     time.sleep(1.5)
     a.start()
-    time.sleep(1.0)  # haproxy's check (every 300 ms) sees it up again
+    time.sleep(1.5)  # haproxy's check (every 500 ms) sees it up again
     t_kill = time.monotonic()
     b.kill()
     time.sleep(2.0)
