@@ -23,4 +23,4 @@ USER app
 EXPOSE 8000
 # gunicorn is the container's process (exec form), so `docker stop` reaches it: it stops accepting,
 # lets requests in flight finish for up to the graceful timeout, then exits.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn_conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--graceful-timeout", "30"]

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import ratelimit
 from core.errors import ServiceError
 from core.models import User
 from core.net import client_address
@@ -122,12 +122,12 @@ def verify_email(request, token: str):
 @login_required
 @require_POST
 def verify_resend(request):
-    """A signed-in user whose address is not verified yet. At most one e-mail a minute."""
+    """A signed-in user whose address is not verified yet. At most one e-mail a minute, counted in the
+    shared rate-limit store (core.ratelimit), so a second web replica does not send another one."""
     user = request.user
-    key = f"enterprises:resend:{user.pk}"
     if user.email_verified:
         messages.info(request, _("Your e-mail address is already verified."))
-    elif not cache.add(key, 1, RESEND_INTERVAL):
+    elif ratelimit.exceeded("verify-resend", str(user.pk), limit=1, window=RESEND_INTERVAL):
         messages.warning(request, _("We sent a link less than a minute ago. Please check your inbox and spam folder."))
     else:
         services.email_verification_send(user=user)

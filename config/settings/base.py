@@ -243,6 +243,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Nothing a request needs may live in one web process (docs/deployment.md, "Running several web
+# replicas"): sessions in the database, flash messages in a signed cookie (the session past its
+# size), CSRF in a cookie, so any replica answers the next request of anyone.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Upload limits (enterprise attachments).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

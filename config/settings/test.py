@@ -39,6 +39,17 @@ CELERY_TASK_ALWAYS_EAGER = not env.bool("MQA_TEST_WORKER", default=False)
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/14")
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_RESULT_BACKEND = TEST_REDIS_URL
+# A web process started as one of two replicas (tests/deploy/test_replicas.py) keeps its cache, and so
+# its rate limits (RATELIMIT_STORE=redis), in Redis as production does, under a prefix of its own run.
+if env("TEST_CACHE_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("TEST_CACHE_URL"),
+            "KEY_PREFIX": env("TEST_CACHE_PREFIX", default=""),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Local media whatever MEDIA_STORAGE says; the S3 tests switch to a bucket on the SeaweedFS server
 # the run starts (tests/core/conftest.py: s3_media).

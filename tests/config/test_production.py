@@ -125,14 +125,26 @@ def test_only_the_proxy_publishes_a_port():
     published = {name for name, service in services.items() if service.get("ports")}
     assert published == {"proxy"}
     assert services["proxy"]["image"].startswith("caddy")
-    assert "reverse_proxy web:8000" in (ROOT / "deploy" / "Caddyfile").read_text()
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "dynamic a web 8000" in caddyfile and "lb_policy round_robin" in caddyfile
 
 
-def test_the_web_server_is_execd_with_a_graceful_timeout():
+def test_the_web_server_is_gunicorn_itself_with_a_graceful_timeout():
     web = compose()["services"]["web"]
     command = web["command"]
-    assert "\n" not in command and "&& exec gunicorn " in command and "--graceful-timeout 30" in command
+    assert "\n" not in command and command.startswith("gunicorn ") and "--graceful-timeout 30" in command
+    assert "--config config/gunicorn_conf.py" in command
     assert web["stop_grace_period"] == "40s"
+
+
+def test_web_replicas_start_after_the_migrations_ran_once():
+    services = compose()["services"]
+    web = services["web"]
+    assert web["deploy"]["replicas"] >= 2 and "migrate" not in web["command"]
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert {"db", "redis"} <= set(web["depends_on"])
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["restart"] == "no"
 
 
 def test_beat_has_a_healthcheck_and_cache_and_broker_differ():

@@ -214,6 +214,24 @@ def test_resend_sends_a_new_link_at_most_once_a_minute(en, db, mails):
     assert len(mail.outbox) == 1
 
 
+def test_the_resend_limit_is_kept_outside_the_web_process(en, db, mails):
+    """Counted in the shared rate-limit store, so another replica (a process with its own empty
+    memory) refuses the second e-mail too."""
+    from django.core.cache import cache
+
+    from core.models import RateLimitCounter
+
+    user = UserFactory(email_verified=False)
+    with mails():
+        en(user).post(reverse("enterprises:verify_resend"))
+    assert RateLimitCounter.objects.filter(key=f"ratelimit:verify-resend:{user.pk}", count=1).exists()
+    cache.clear()  # what a second replica's local memory holds: nothing
+    with mails():
+        second = en(user).post(reverse("enterprises:verify_resend"), follow=True)
+    assert "less than a minute ago" in html(second)
+    assert len(mail.outbox) == 1
+
+
 def test_resend_for_a_verified_user_sends_nothing(en, applicant_a):
     response = en(applicant_a).post(reverse("enterprises:verify_resend"), follow=True)
     assert "already verified" in html(response) and mail.outbox == []
