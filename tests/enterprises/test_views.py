@@ -620,7 +620,11 @@ def test_office_views_need_login(en, enterprise_a):
     assert en(None).get(reverse("enterprises:office_list")).url.startswith(reverse("login"))
 
 
-def test_office_list_filters_by_city(en, secretary, enterprise_a):
+def test_office_list_filters_by_city(en, secretary, cycle, enterprise_a):
+    # An office whose programme takes the whole province sees enterprises of every city.
+    programme = cycle.programme
+    programme.divisions = ["43"]
+    programme.save(update_fields=["divisions"])
     yuelu = EnterpriseFactory(credit_code=credit_code_with_check("91430104MA4Q0002"), district="430104")
     page = html(en(secretary).get(reverse("enterprises:office_list"), {"city": "430100"}))
     assert yuelu.credit_code in page and enterprise_a.credit_code not in page
