@@ -137,17 +137,19 @@ def test_a_journey_across_two_replicas_survives_one_stopped_and_one_killed(stack
 
     # --- 2. visitors keep going while replica a is stopped (SIGTERM), restarted, and b is killed (SIGKILL) --
     load = Load(balancer.url, user.email, application.pk)
-    load.start(visitors=3)
-    time.sleep(1.5)
-    t_term = time.monotonic()
-    a.terminate()
-    time.sleep(1.5)
-    a.start()
-    time.sleep(1.5)  # haproxy's check (every 500 ms) sees it up again
-    t_kill = time.monotonic()
-    b.kill()
-    time.sleep(2.0)
-    load.stop()
+    try:
+        load.start(visitors=3)
+        time.sleep(1.5)
+        t_term = time.monotonic()
+        a.terminate()
+        time.sleep(1.5)
+        a.start()
+        time.sleep(1.5)  # haproxy's check (every 500 ms) sees it up again
+        t_kill = time.monotonic()
+        b.kill()
+        time.sleep(2.0)
+    finally:
+        load.stop()
     outage_seconds = time.monotonic() - t_term
 
     stops = [t_term, t_kill]
