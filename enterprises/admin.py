@@ -5,9 +5,24 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import ReadOnly
 from core.errors import ServiceError
 
+from . import divisions
 from .enums import InvitationStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
 from .services import invitation_revoke
+
+
+class CityListFilter(admin.SimpleListFilter):
+    """By prefecture-level division (the district filter lists all 122 county-level ones)."""
+
+    title = _("City")
+    parameter_name = "city"
+
+    def lookups(self, request, model_admin):
+        return divisions.city_choices()
+
+    def queryset(self, request, queryset):
+        city = divisions.get(self.value() or "")
+        return queryset.filter(district__startswith=city.code[:4]) if city and city.is_prefecture else queryset
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,7 +46,7 @@ class InvitationInline(admin.TabularInline):
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["__str__", "credit_code", "district", "industry", "founded_on", "employees"]
-    list_filter = ["district", "industry"]
+    list_filter = [CityListFilter, "district", "industry"]
     search_fields = ["name_zh", "name_en", "credit_code", "contact_name", "contact_email"]
     inlines = [MembershipInline, InvitationInline]
 

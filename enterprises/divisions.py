@@ -32,7 +32,7 @@ class Division:
     @property
     def name(self) -> str:
         """The name in the active language."""
-        return self.en if (translation.get_language() or "").startswith("en") else self.zh
+        return self.en if _language() == "en" else self.zh
 
     @property
     def is_prefecture(self) -> bool:
@@ -146,7 +146,18 @@ def is_in(code: str, prefix: str) -> bool:
 def district_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The county-level divisions grouped by city, for a <select> with optgroups, in the active language.
 
-    Used as a model field's choices (a callable, so migrations hold its name, not the list)."""
+    Used as a model field's choices (a callable, so migrations hold its name, not the list); built
+    once per language, as get_district_display() asks for it on every row."""
+    return _district_choices(_language())
+
+
+def _language() -> str:
+    return "en" if (translation.get_language() or "").startswith("en") else "zh"
+
+
+@cache
+def _district_choices(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    del language  # the cache key: the names below are read in the active language
     return [(city.name, [(d.code, d.name) for d in counties(city.code)]) for city in cities()]
 
 

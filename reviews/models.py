@@ -41,6 +41,10 @@ class ExpertProfile(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def get_district_display(self) -> str:
+        # From the division data in O(1) (Django's version flattens all 122 choices per call).
+        return divisions.name(self.district)
+
 
 class PastClient(models.Model):
     """A past consulting client the expert declared: never assigned to review it."""

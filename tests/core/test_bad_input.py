@@ -58,7 +58,21 @@ CORPUS = [
 ]
 NUL_CORPUS = ["\x00", "a\x00b"]
 PATH_CORPUS = ["abc", "%00", "99999999999999999999", "x" * 300, "%E2%80%8B"]
-QUERY_NAMES = ["q", "page", "p", "o", "status", "cycle", "round", "district", "candidate", "by", "invitation", "next"]
+QUERY_NAMES = [
+    "q",
+    "page",
+    "p",
+    "o",
+    "status",
+    "cycle",
+    "round",
+    "city",
+    "district",
+    "candidate",
+    "by",
+    "invitation",
+    "next",
+]
 
 
 class _Forms(HTMLParser):

@@ -61,3 +61,15 @@ def test_a_code_in_small_letters_is_stored_in_capitals_and_is_a_duplicate_of_the
     twin.credit_code = " " + enterprise_a.credit_code[:-1].lower() + "0 "
     twin.clean_fields(exclude=["credit_code"])
     assert twin.credit_code == twin.credit_code.strip().upper()
+
+
+def test_enterprise_admin_filters_by_city(client_for, admin_user, enterprise_a):
+    from enterprises.validators import credit_code_with_check
+    from tests.factories.enterprises import EnterpriseFactory
+
+    yuelu = EnterpriseFactory(credit_code=credit_code_with_check("91430104MA4Q0003"), district="430104")
+    client = client_for(admin_user)
+    page = client.get("/admin/enterprises/enterprise/", {"city": "430100"}).content.decode()
+    assert yuelu.credit_code in page and enterprise_a.credit_code not in page
+    page = client.get("/admin/enterprises/enterprise/", {"city": "431000"}).content.decode()
+    assert enterprise_a.credit_code in page and yuelu.credit_code not in page
