@@ -176,6 +176,9 @@ class AwardCycleAdmin(admin.ModelAdmin):
         # Secret or roll-call is fixed once a ballot has opened: its votes were recorded one way.
         if obj is not None and obj.meetings.filter(ballots__opened_at__isnull=False).exists():
             fields.append("secret_ballot")
+        # Once opened, its applications belong to the programme they were made to.
+        if obj is not None and obj.pk and obj.status != CycleStatus.DRAFT:
+            fields.append("programme")
         return fields
 
     fieldsets = [

@@ -179,6 +179,11 @@ class AwardProgramme(models.Model):
     def organiser(self) -> str:
         return self.organiser_en if (get_language() or "").startswith("en") else self.organiser_zh
 
+    @property
+    def office_seal_text(self) -> str:
+        """The award office's seal on receipts: 郴州市市长质量奖评审办公室."""
+        return f"{self.name_zh}评审办公室"
+
     def admits(self, district: str) -> bool:
         """Whether an enterprise registered in `district` (a 6-digit code) may apply."""
         return division_admitted(self.divisions, district)

@@ -761,7 +761,7 @@ def member_upcoming(user: User) -> dict[str, Any]:
 
 
 def secretary_overview(user: User) -> list[dict[str, Any]]:
-    qs = cycles_run_by(user)
+    qs = cycles_run_by(user).select_related("programme")
     cycles = list(
         qs.annotate(
             n_open_objections=Count(

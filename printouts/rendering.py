@@ -31,7 +31,8 @@ def printout_context(snapshot: ApplicationSnapshot) -> dict:
         "sections": [sections.SECTION_TITLES[s] for s in sections.SECTIONS],
         "attachments": attachments,
         "submitted_local": timezone.localtime(snapshot.created_at),
-        "seal_svg": mark_safe(seal_svg("郴州市市长质量奖评审办公室")),  # noqa: S308 - built from constants
+        # The award office's seal (the certificate carries the committee's, AwardProgramme.seal_text).
+        "seal_svg": mark_safe(seal_svg(application.cycle.programme.office_seal_text)),  # noqa: S308 - escaped there
     }
 
 

@@ -106,3 +106,12 @@ def test_posting_start_for_an_outside_cycle_shows_the_message(
     )
     assert response.status_code == 200 and not Application.objects.exists()
     assert any("4310" in str(m) for m in response.context["messages"])
+
+
+def test_the_page_lists_every_offer_when_there_are_two(client_for, application_a, hunan_cycle, applicant_a):
+    """Started for Chenzhou, the provincial award also open: no redirect, both shown."""
+    response = client_for(applicant_a).get(reverse("awards:mine"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("awards:application", args=[application_a.pk]) in body
+    assert f'name="cycle" value="{hunan_cycle.pk}"' in body

@@ -116,3 +116,58 @@ def test_the_migration_creates_chenzhou_and_attaches_every_cycle(settings):
     executor = MigrationExecutor(connection)
     executor.migrate(AFTER)
     assert AwardProgramme.objects.get(slug="chenzhou").cycles.filter(pk__in=ids).count() == 2
+
+
+# --- the admin -----------------------------------------------------------------------------------
+
+ADD = {
+    "slug": "yongxing",
+    "name_zh": "永兴县县长质量奖",
+    "name_en": "Yongxing County Quality Award",
+    "organiser_zh": "永兴县人民政府",
+    "organiser_en": "Yongxing County People's Government",
+    "divisions": '["431023"]',
+    "seal_text": "永兴县县长质量奖评审委员会",
+    "signature_zh": "评审委员会主任（签字）",
+    "signature_en": "Chair of the Review Committee (signature)",
+    "receipt_prefix": "YXQA",
+    "certificate_prefix": "YXQA",
+}
+
+
+def test_the_admin_adds_a_programme(client_for, admin_user):
+    response = client_for(admin_user).post("/admin/awards/awardprogramme/add/", ADD)
+    assert response.status_code == 302
+    assert AwardProgramme.objects.get(slug="yongxing").divisions == ["431023"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("slug", "reviews"), ("slug", "Yong Xing"), ("divisions", '["4310231"]'), ("divisions", "[]")]
+)
+def test_the_admin_refuses_bad_input_next_to_the_field(client_for, admin_user, field, value):
+    response = client_for(admin_user).post("/admin/awards/awardprogramme/add/", {**ADD, field: value})
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not AwardProgramme.objects.filter(name_zh=ADD["name_zh"]).exists()
+
+
+def test_the_prefixes_are_fixed_once_numbers_were_issued(client_for, admin_user, cycle):
+    from awards.models import AwardCycle
+
+    programme = cycle.programme
+    url = f"/admin/awards/awardprogramme/{programme.pk}/change/"
+    page = client_for(admin_user).get(url)
+    assert page.status_code == 200 and "receipt_prefix" in page.context["adminform"].form.fields
+    AwardCycle.objects.filter(pk=cycle.pk).update(receipts_issued=1)
+    page = client_for(admin_user).get(url)
+    assert "receipt_prefix" not in page.context["adminform"].form.fields
+    assert "certificate_prefix" not in page.context["adminform"].form.fields
+
+
+def test_the_admin_is_for_administrators(client_for, secretary):
+    assert client_for(secretary).get("/admin/awards/awardprogramme/").status_code == 302
+
+
+def test_an_opened_cycle_keeps_its_programme(client_for, admin_user, cycle):
+    page = client_for(admin_user).get(f"/admin/awards/awardcycle/{cycle.pk}/change/")
+    assert page.status_code == 200 and "programme" not in page.context["adminform"].form.fields

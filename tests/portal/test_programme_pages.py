@@ -141,3 +141,9 @@ def test_the_queue_names_the_programme_and_offers_only_the_secretarys_cycles(cli
     assert "郴州市市长质量奖" in body and hunan_cycle.title_zh not in body
     response = client_for(secretary).get(reverse("awards:queue"), {"cycle": hunan_cycle.pk})
     assert response.context["cycle"] == cycle  # another programme's cycle is not offered: the secretary's own
+
+
+def test_the_committee_section_names_each_cycles_programme(client_for, cycle, hunan_cycle, admin_user):
+    body = client_for(admin_user).get(reverse("core:dashboard")).content.decode()
+    assert f'{cycle.title_zh}</a><br><span class="muted">郴州市市长质量奖</span>' in body
+    assert f'{hunan_cycle.title_zh}</a><br><span class="muted">湖南省省长质量奖</span>' in body

@@ -189,3 +189,18 @@ def test_the_office_finds_the_pdfs_from_the_eligibility_review(client_for, submi
         client_for(secretary).get(reverse("printouts:index", kwargs={"application_id": submitted.pk})).status_code
         == 200
     )
+
+
+def test_the_receipt_carries_the_programmes_office_seal(applicant_a, enterprise_a):
+    from printouts.rendering import printout_html
+    from tests.factories.awards import CycleFactory, ProgrammeFactory
+
+    hunan = CycleFactory(programme=ProgrammeFactory(slug="hunan", name_zh="湖南省省长质量奖"))
+    app = application_submit(
+        application=fill_application(ApplicationFactory(cycle=hunan, enterprise=enterprise_a), applicant_a),
+        by=applicant_a,
+        notify=False,
+    )
+    html = printout_html(app.snapshots.get(), Document.RECEIPT)
+    seal = "".join(re.findall(r'dominant-baseline="central">(.)</text>', html))
+    assert seal == "湖南省省长质量奖评审办公室"
