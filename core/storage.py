@@ -114,7 +114,10 @@ class S3ObjectStream(io.RawIOBase):
         if self._pos >= self._size:
             return b""
         if self._body is None:
-            kwargs = {"Range": f"bytes={self._pos}-"} if self._pos else {}
+            # IfMatch: every GET reads the version whose size was measured, never a newer one's bytes.
+            kwargs = {"IfMatch": self._obj.e_tag} if self._obj.e_tag else {}
+            if self._pos:
+                kwargs["Range"] = f"bytes={self._pos}-"
             self._body = self._obj.get(**kwargs)["Body"]
         data = self._body.read(None if size is None or size < 0 else size)
         self._pos += len(data)

@@ -114,3 +114,14 @@ def test_a_stored_file_can_be_opened_again_after_closing():
     f.close()
     with f.open("rb"):
         assert f.read() == b"twice"
+
+
+def test_a_stream_never_mixes_two_versions_of_an_object():
+    name = storage_replace(default_storage, "versions/f.pdf", ContentFile(b"version one"))
+    f = default_storage.open(name)  # its size and version measured here
+    storage_replace(default_storage, name, ContentFile(b"version two, which is longer"))
+    with pytest.raises(ClientError) as changed:
+        f.read()
+    assert changed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
+    with default_storage.open(name) as again:
+        assert again.read() == b"version two, which is longer"
