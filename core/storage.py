@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.core.files import File
 from django.core.files.move import file_move_safe
@@ -113,7 +114,10 @@ class S3ObjectStream(io.RawIOBase):
         if self._pos >= self._size:
             return b""
         if self._body is None:
-            kwargs = {"Range": f"bytes={self._pos}-"} if self._pos else {}
+            # IfMatch: every GET reads the version whose size was measured, never a newer one's bytes.
+            kwargs = {"IfMatch": self._obj.e_tag} if self._obj.e_tag else {}
+            if self._pos:
+                kwargs["Range"] = f"bytes={self._pos}-"
             self._body = self._obj.get(**kwargs)["Body"]
         data = self._body.read(None if size is None or size < 0 else size)
         self._pos += len(data)
@@ -152,6 +156,15 @@ class PrivateS3Storage(S3Storage):
     Objects are written with the private ACL and the storage never hands out a public URL: every
     download goes through a permission-checked view (core settings: MEDIA_STORAGE=s3).
     """
+
+    # botocore waits 60 s to connect by default: a request must not hang that long on a store that is down.
+    TIMEOUTS = Config(connect_timeout=5, read_timeout=60, retries={"mode": "standard", "max_attempts": 3})
+
+    def __init__(self, **settings):
+        given = "client_config" in settings
+        super().__init__(**settings)
+        if not given:
+            self.client_config = self.client_config.merge(self.TIMEOUTS)
 
     def get_default_settings(self):
         return {**super().get_default_settings(), "default_acl": "private", "file_overwrite": False}

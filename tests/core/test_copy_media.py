@@ -96,3 +96,13 @@ def test_it_refuses_to_copy_the_local_folder_onto_itself(local_media):
     with pytest.raises(CommandError, match="MEDIA_STORAGE=s3"):
         _run()
     assert ApplicationAttachment.objects.count() == 3
+
+
+def test_a_storage_that_refuses_the_keys_stops_with_a_message(settings, s3_server, local_media):
+    use_bucket(settings, s3_server)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {**s3_server.storage_options(), "secret_key": "wrong"}},
+    }
+    with pytest.raises(CommandError, match="The storage refused"):
+        _run()

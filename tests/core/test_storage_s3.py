@@ -24,6 +24,8 @@ def test_default_storage_is_the_bucket_and_names_are_never_overwritten():
     first = default_storage.save("docs/a.txt", ContentFile(b"first"))
     second = default_storage.save("docs/a.txt", ContentFile(b"second"))
     assert isinstance(default_storage._wrapped, PrivateS3Storage)
+    assert default_storage.client_config.connect_timeout == 5  # not botocore's 60 s
+    assert default_storage.client_config.s3 == {"addressing_style": "path"}
     assert first == "docs/a.txt" and second != first and second.startswith("docs/a_")
     with default_storage.open(first) as f:
         assert f.read() == b"first"
@@ -66,6 +68,7 @@ def test_reads_seek_with_ranged_gets(s3_media):
         assert f.read() == data
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, which looks at the database connection
 def test_a_large_download_is_streamed_not_read_whole(s3_media):
     """8 MB through FileResponse: the bytes arrive intact and Python never holds much of them at once."""
     block = hashlib.sha256(b"seed").digest() * 32768  # 1 MiB
@@ -111,3 +114,14 @@ def test_a_stored_file_can_be_opened_again_after_closing():
     f.close()
     with f.open("rb"):
         assert f.read() == b"twice"
+
+
+def test_a_stream_never_mixes_two_versions_of_an_object():
+    name = storage_replace(default_storage, "versions/f.pdf", ContentFile(b"version one"))
+    f = default_storage.open(name)  # its size and version measured here
+    storage_replace(default_storage, name, ContentFile(b"version two, which is longer"))
+    with pytest.raises(ClientError) as changed:
+        f.read()
+    assert changed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
+    with default_storage.open(name) as again:
+        assert again.read() == b"version two, which is longer"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
 from django.conf import settings
 from django.core.files import File
@@ -72,7 +73,10 @@ class Command(BaseCommand):
             raise CommandError("The default storage is the local media folder itself: set MEDIA_STORAGE=s3 first.")
         tally = Tally()
         for name in referenced_names():
-            self._one(name, local, target, tally, dry_run=dry_run, replace=replace)
+            try:
+                self._one(name, local, target, tally, dry_run=dry_run, replace=replace)
+            except (BotoCoreError, ClientError) as exc:  # unreachable, no such bucket, refused keys
+                raise CommandError(f"The storage refused {name} ({exc}); {len(tally.copied)} copied so far.") from exc
         verb = "to copy" if dry_run else "copied"
         self.stdout.write(
             f"Media{' (dry run)' if dry_run else ''}: {len(tally.copied)} {verb}, "
