@@ -34,7 +34,12 @@ from django.utils import timezone  # noqa: E402
 N_BIG, N_SMALL, PANEL, POOL = 2000, 10, 5, 100
 
 
-def build(cycle_no: int, n: int, experts, secretary):
+# One character of a credit code per benchmark cycle (the code's alphabet leaves out I, O, S, V and Z).
+CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def build(cycle_no: int, n: int, experts, secretary, programme=None):
+    """A cycle of `n` applications in review (Chenzhou's programme unless `programme` is given)."""
     import datetime as dt
 
     from awards.enums import ApplicationStatus, CycleRole, CycleStatus
@@ -48,7 +53,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     now = timezone.now()
     fw = CriteriaFramework.objects.get(code="gbt19580-2012")
     cycle = AwardCycle.objects.create(
-        programme=AwardProgramme.objects.get(slug="chenzhou"),
+        programme=programme or AwardProgramme.objects.get(slug="chenzhou"),
         edition=900 + cycle_no,
         year=2900 + cycle_no,
         framework=fw,
@@ -66,7 +71,7 @@ def build(cycle_no: int, n: int, experts, secretary):
     ents = Enterprise.objects.bulk_create(
         [
             Enterprise(
-                credit_code=credit_code_with_check(f"91431002M{cycle_no:01d}{i:06d}"),
+                credit_code=credit_code_with_check(f"91431002M{CODE_CHARS[cycle_no]}{i:06d}"),
                 name_zh=f"基准企业{cycle_no}-{i}",
                 name_en=f"Bench {cycle_no}-{i}",
                 district="431002",
