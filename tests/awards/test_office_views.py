@@ -31,6 +31,9 @@ def submitted_a(application_a, applicant_a):
 def test_queue_filters_by_city_and_offers_districts_by_city(client_for, secretary, cycle):
     from enterprises.validators import credit_code_with_check
 
+    # a programme that takes the whole province: its queue holds enterprises of several cities
+    cycle.programme.divisions = ["43"]
+    cycle.programme.save(update_fields=["divisions"])
     chenzhou = _submitted(cycle, district=District.BEIHU)
     yuelu = _submitted(cycle, credit_code=credit_code_with_check("91430104MA4Q0001"), district="430104")
     client = client_for(secretary)
