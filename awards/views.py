@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from core import workdays
 from core.errors import Conflict, ServiceError
+from core.http_cache import fragment_per_state
 from core.pagination import paginate
 from core.rules import require
 from core.uploads import download_name, open_stored
@@ -459,12 +461,40 @@ def eligibility_queue(request):
     if not cycles:
         raise PermissionDenied
     cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), cycles[0])
-    filters = ApplicationQueueFilter(request.GET, queryset=selectors.eligibility_queue(request.user, cycle=cycle))
-    page = paginate(request, filters.qs)
+    made: dict = {}
+
+    def context() -> dict:
+        if not made:
+            queue = selectors.eligibility_queue(request.user, cycle=cycle)
+            filters = ApplicationQueueFilter(request.GET, queryset=queue)
+            page = paginate(request, filters.qs)
+            made.update(cycle=cycle, form=filters.form, applications=page, page=page)
+        return made
+
+    # The filter fields and the page of applications, kept per state (`fragment_per_state`: every
+    # submission, decision and edit of an enterprise is a recorded change; the address holds the
+    # filters and the page) for this user, who runs the cycle (checked above). The cycle choice
+    # around them names the user's own cycles and is drawn each time.
+    state = f"{request.user.pk}:{cycle.pk}"
     return render(
         request,
         "awards/queue.html",
-        {"cycle": cycle, "cycles": cycles, "form": filters.form, "applications": page, "page": page},
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "filters_html": fragment_per_state(
+                request,
+                "queue-filters",
+                lambda: render_to_string("awards/_queue_filters.html", context(), request),
+                state=state,
+            ),
+            "table_html": fragment_per_state(
+                request,
+                "queue-table",
+                lambda: render_to_string("awards/_queue_table.html", context(), request),
+                state=state,
+            ),
+        },
     )
 
 

@@ -6,14 +6,21 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
+
 from . import divisions
 from .enums import Industry
 
 
 def division_filters(filterset: django_filters.FilterSet) -> None:
-    """The city and district choices from the division data, in the request's language."""
+    """The city and district choices from the division data, in the request's language; every
+    choice of the list's filters drawn by `QuickSelect` (136 divisions through the widget templates
+    cost more than the rest of the page)."""
     filterset.filters["city"].extra["choices"] = divisions.city_choices()
     filterset.filters["district"].extra["choices"] = divisions.district_choices()
+    for f in filterset.filters.values():
+        if isinstance(f, django_filters.ChoiceFilter):
+            f.extra["widget"] = QuickSelect
 
 
 def in_city(queryset: QuerySet, field: str, city: str) -> QuerySet:

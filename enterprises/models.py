@@ -72,6 +72,14 @@ class Enterprise(models.Model):
         # The name from the division data in O(1) (Django's version flattens all 122 choices per call).
         return divisions.name(self.district)
 
+    def get_industry_display(self) -> str:
+        # O(1) by the enum (Django's version builds a dict of every choice on each call: office lists
+        # show one per row).
+        try:
+            return str(Industry(self.industry).label)
+        except ValueError:
+            return self.industry
+
     @property
     def display_name(self) -> str:
         return str(self)
