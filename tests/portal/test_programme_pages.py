@@ -23,7 +23,11 @@ def hunan(db):
 def hunan_cycle(hunan, cycle):
     # never Chenzhou's cycle's year (a factory sequence): the pages of one year must tell them apart
     return CycleFactory(
-        programme=hunan, edition=1, year=cycle.year + 1, title_zh="首届湖南省省长质量奖", title_en="1st Hunan Governor Award"
+        programme=hunan,
+        edition=1,
+        year=cycle.year + 1,
+        title_zh="首届湖南省省长质量奖",
+        title_en="1st Hunan Governor Award",
     )
 
 
