@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.enums import District
+from enterprises import divisions
 
 from .enums import (
     ApplicationStatus,
@@ -399,7 +399,7 @@ class CycleMembership(models.Model):
     unit = models.CharField(_("department or unit"), max_length=200, blank=True)
     # A recommending body recommends the enterprises registered in its district (blank: none).
     district = models.CharField(
-        _("district or county"), max_length=6, choices=District.choices, blank=True, db_index=True
+        _("district or county"), max_length=6, choices=divisions.district_choices, blank=True, db_index=True
     )
     is_chair = models.BooleanField(_("committee chair"), default=False)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
