@@ -787,10 +787,12 @@ def winners(request, year=None, programme=None):
     state (`fragment_per_state`) and the page around it (layout, the visitor's header) each time."""
 
     slug = programme
+    # A programme's own page names it in the header (one query); the root's header is the site's.
+    named = award_selectors.programme_public(slug) if slug is not None else None
 
     def content() -> str:
-        # Read here, so a page from the cache costs no query for it (an unknown slug is a 404 never kept).
-        programme = award_selectors.programme_public(slug)
+        # The root's programme is read here, so its page from the cache costs no query for it.
+        programme = named or award_selectors.programme_public(None)
         all_years = selectors.winner_years(programme)
         page = None
         if year is not None:
@@ -807,5 +809,5 @@ def winners(request, year=None, programme=None):
     return render(
         request,
         "committee/winners.html",
-        {"year": year, "content": fragment_per_state(request, "winners", content)},
+        {"year": year, "programme": named, "content": fragment_per_state(request, "winners", content)},
     )

@@ -69,6 +69,12 @@ def test_winners_are_per_programme(client, winners):
     assert "Hunan Winner Co." in hunan_page and "Chenzhou Winner Co." not in hunan_page
     # The year links stay under the programme's address.
     assert reverse("programme:winners_year", args=["hunan", winners[1].cycle.year]) in hunan_page
+    # The header names the programme whose page it is, also when the list comes from the cache.
+    for _ in range(2):
+        hunan_page = _get(client, reverse("programme:winners", args=["hunan"])).content.decode()
+        brand = hunan_page.split('class="brand-text">', 1)[1].split("<", 1)[0]
+        assert brand == "Hunan Governor Quality Award"
+    assert "Hunan Governor Quality Award" in hunan_page.split("<title>", 1)[1].split("</title>", 1)[0]
 
 
 def test_a_year_of_another_programme_is_404(client, winners):
