@@ -69,7 +69,8 @@ def test_committee_journey(page, cycle, secretary, committee_member, enterprise_
     page.goto(page.base + "/dashboard/")
     both(page, "dashboard-member")
     page.goto(page.base + f"/committee/meetings/{meeting.pk}/report/")
-    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 3")
+    # four charts: by city, district or county, industry and outcome
+    page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 4")
     both(page, "report")
     page.goto(page.base + f"/committee/ballots/{meeting.ballots.get(application=a).pk}/")
     both(page, "dossier")
