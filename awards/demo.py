@@ -380,7 +380,7 @@ def _demo_stages(ctx: DemoContext, cycle: AwardCycle) -> list[StageSpec]:
     w = DayCount.WORKING
     # Open-ended while the demo's recommending bodies recommend (today); backdate_current closes it.
     recommendation = StageSpec(K.RECOMMENDATION, today - 44 * day)
-    eligibility = StageSpec(K.ELIGIBILITY, today - 32 * day, today - 23 * day)
+    eligibility = StageSpec(K.ELIGIBILITY, today - (RECOMMENDATION_ENDS_DAYS_AGO - 1) * day, today - 23 * day)
     opinions = StageSpec(K.OPINIONS, today - 22 * day, today - 9 * day)
     material = StageSpec(K.MATERIAL_REVIEW, today - 8 * day, length=20).counted()
     panel = [ctx.users[f"expert{i}"].pk for i in range(1, 6)]
@@ -533,7 +533,11 @@ def backdate_current(ctx: DemoContext) -> None:
     now = timezone.now().astimezone(SH)
     if cycle.applications_close_at <= now:
         return  # done before
-    today = now.date()
+    # The day `_demo_stages` laid the stages out from, read back from them rather than from the clock:
+    # a seed that runs across midnight (China Standard Time) keeps one "today" (the eligibility review
+    # starts the day after the recommendation closes, RECOMMENDATION_ENDS_DAYS_AGO days before it).
+    eligibility_starts = cycle.stages.get(kind=StageKind.ELIGIBILITY).starts_on
+    today = eligibility_starts + dt.timedelta(days=RECOMMENDATION_ENDS_DAYS_AGO - 1)
 
     def at(days_ago: int, hour: int = 9) -> dt.datetime:
         d = today - dt.timedelta(days=days_ago)

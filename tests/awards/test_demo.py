@@ -106,3 +106,30 @@ def test_the_demo_holds_a_second_programme_apart_from_chenzhous(db):
     assert not selectors.applications_visible_to(chenzhou_secretary).filter(cycle=cycle).exists()
     hunan_secretary = User.objects.get(email="office@hunan.demo.mqa.cn")
     assert set(selectors.applications_visible_to(hunan_secretary)) == set(apps)
+
+
+def test_a_seed_that_runs_across_midnight_keeps_one_today(db):
+    """The stages are laid out from one day and the early history backdated from them, even when the
+    clock passes midnight (China Standard Time) between the two steps of one seed."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from awards import demo as awards_demo
+    from awards.enums import StageKind
+    from awards.models import AwardCycle
+
+    backdate = awards_demo.backdate_current
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+
+    def after_midnight(ctx):
+        with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+            backdate(ctx)
+
+    with mock.patch.object(awards_demo, "backdate_current", after_midnight):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cycle = AwardCycle.objects.get(programme__slug="chenzhou", stages__kind=StageKind.RECOMMENDATION)
+    stages = {s.kind: s for s in cycle.stages.all()}
+    assert stages[StageKind.RECOMMENDATION].ends_on == stages[StageKind.ELIGIBILITY].starts_on - dt.timedelta(days=1)
