@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards import selectors as award_selectors
-from awards.models import Application
+from awards.models import Application, AwardProgramme
 from core import workdays
 from core.errors import ServiceError
 from core.http_cache import fragment_per_state, public_page
@@ -778,6 +779,20 @@ def objection_done(request, notice_id):
 WINNER_YEARS_PER_PAGE = 3
 
 
+def _kept_programme(request, slug: str) -> AwardProgramme:
+    """The programme a public page under /<slug>/ names in its header, kept per state with the page
+    (`fragment_per_state`: its names change only by a recorded edit), so that a page from the cache
+    costs no query for it. An unknown address is a 404, never kept. For display only: never saved."""
+
+    def fields() -> str:
+        p = award_selectors.programme_public(slug)
+        return json.dumps(
+            {f: getattr(p, f) for f in ("pk", "slug", "name_zh", "name_en", "organiser_zh", "organiser_en")}
+        )
+
+    return AwardProgramme(**json.loads(fragment_per_state(request, "programme-header", fields, state=slug)))
+
+
 @require_GET
 @public_page
 def winners(request, year=None, programme=None):
@@ -787,8 +802,8 @@ def winners(request, year=None, programme=None):
     state (`fragment_per_state`) and the page around it (layout, the visitor's header) each time."""
 
     slug = programme
-    # A programme's own page names it in the header (one query); the root's header is the site's.
-    named = award_selectors.programme_public(slug) if slug is not None else None
+    # A programme's own page names it in the header; the root's header is the site's.
+    named = _kept_programme(request, slug) if slug is not None else None
 
     def content() -> str:
         # The root's programme is read here, so its page from the cache costs no query for it.

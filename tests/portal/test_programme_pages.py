@@ -157,3 +157,33 @@ def test_the_committee_section_names_each_cycles_programme(client_for, cycle, hu
     body = client_for(admin_user).get(reverse("core:dashboard")).content.decode()
     assert f'{cycle.title_zh}</a><br><span class="muted">郴州市市长质量奖</span>' in body
     assert f'{hunan_cycle.title_zh}</a><br><span class="muted">湖南省省长质量奖</span>' in body
+
+
+def test_a_programmes_winners_page_from_the_cache_reads_no_programme(client, winners, admin_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.models import AwardProgramme
+
+    url = reverse("programme:winners", args=["hunan"])
+    _get(client, url)
+    with CaptureQueriesContext(connection) as kept:
+        page = _get(client, url).content.decode()
+    assert "Hunan Winner Co." in page and 'class="brand-text">Hunan Governor Quality Award<' in page
+    assert not any("awards_awardprogramme" in q["sql"] for q in kept.captured_queries)
+    assert len(kept) == 1  # the last recorded change, which keys the kept parts
+    # A renamed programme (an admin edit is a recorded change) shows its new name at once.
+    programme = AwardProgramme.objects.get(slug="hunan")
+    programme.name_en = "Hunan Provincial Quality Award"
+    programme.save(update_fields=["name_en"])
+    LogEntry.objects.create(
+        user=admin_user,
+        content_type=ContentType.objects.get_for_model(AwardProgramme),
+        object_id=str(programme.pk),
+        object_repr=str(programme),
+        action_flag=CHANGE,
+    )
+    assert 'class="brand-text">Hunan Provincial Quality Award<' in _get(client, url).content.decode()
+    assert _get(client, reverse("programme:winners", args=["nowhere"])).status_code == 404
