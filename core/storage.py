@@ -23,13 +23,15 @@ class AtomicFileSystemStorage(FileSystemStorage):
     raised, so a reader never finds a truncated file under the final name.
     """
 
-    def _save(self, name, content):
-        full_path = self.path(name)
+    def _partial(self, full_path: str, content, *, move: bool) -> str:
+        """`content` written in full (fsync'd, with the storage's permissions) to a temporary file
+        beside `full_path`, for `_save` and `replace` to put in place; `move`: an upload Django
+        already spooled to disk is moved there instead of copied."""
         directory = os.path.dirname(full_path)
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=directory)
         try:
-            if hasattr(content, "temporary_file_path"):
+            if move and hasattr(content, "temporary_file_path"):
                 os.close(fd)
                 file_move_safe(content.temporary_file_path(), tmp, allow_overwrite=True)
             else:
@@ -39,6 +41,16 @@ class AtomicFileSystemStorage(FileSystemStorage):
                     fh.flush()
                     os.fsync(fh.fileno())
             os.chmod(tmp, self.file_permissions_mode if self.file_permissions_mode is not None else 0o644)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return tmp
+
+    def _save(self, name, content):
+        full_path = self.path(name)
+        tmp = self._partial(full_path, content, move=True)
+        try:
             while True:
                 try:
                     os.link(tmp, full_path)  # unlike rename(), never replaces an existing file
@@ -57,16 +69,8 @@ class AtomicFileSystemStorage(FileSystemStorage):
         Readers see the old file or the new one, never half of one (what a re-rendered PDF needs).
         """
         full_path = self.path(name)
-        directory = os.path.dirname(full_path)
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=directory)
+        tmp = self._partial(full_path, content, move=False)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in content.chunks():
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, self.file_permissions_mode if self.file_permissions_mode is not None else 0o644)
             os.replace(tmp, full_path)
         finally:
             if os.path.exists(tmp):
