@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import scoped_manager
 from enterprises import divisions
 
 from .enums import (
@@ -163,6 +164,8 @@ class AwardProgramme(models.Model):
         _("certificate serial prefix"), max_length=12, validators=[validate_number_prefix], unique=True
     )
 
+    objects = scoped_manager("pk")
+
     class Meta:
         verbose_name = _("award programme")
         verbose_name_plural = _("award programmes")
@@ -288,6 +291,8 @@ class AwardCycle(BilingualTitleMixin):
     # Receipt numbers are issued from this counter inside the submitting transaction: gapless.
     receipts_issued = models.PositiveIntegerField(_("receipts issued"), default=0, editable=False)
 
+    objects = scoped_manager("programme")
+
     class Meta:
         verbose_name = _("award cycle")
         verbose_name_plural = _("award cycles")
@@ -349,6 +354,8 @@ class CycleStage(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("panel"), blank=True, related_name="stage_panels"
     )
 
+    objects = scoped_manager("cycle__programme")
+
     class Meta:
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
@@ -370,6 +377,8 @@ class AwardLevel(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest level"))
     quota = models.PositiveSmallIntegerField(_("quota"))
     prize_amount = models.DecimalField(_("prize (yuan)"), max_digits=12, decimal_places=2, default=0)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("award level")
@@ -403,6 +412,8 @@ class CycleMembership(models.Model):
     )
     is_chair = models.BooleanField(_("committee chair"), default=False)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("cycle membership")
@@ -459,6 +470,8 @@ class Application(models.Model):
     record_level_en = models.CharField(_("English level name of record"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("application")
@@ -576,6 +589,8 @@ class ApplicationTransition(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
+    objects = scoped_manager("application__cycle__programme")
+
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -614,6 +629,8 @@ class ApplicationAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = scoped_manager("application__cycle__programme")
 
     class Meta:
         verbose_name = _("attachment")
@@ -662,6 +679,8 @@ class ApplicationSnapshot(models.Model):
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
+    objects = scoped_manager("application__cycle__programme")
+
     class Meta:
         verbose_name = _("submitted version")
         verbose_name_plural = _("submitted versions")
@@ -688,6 +707,8 @@ class SectionComment(models.Model):
     )
     section = models.CharField(_("section"), max_length=30)
     text = models.TextField(_("comment"))
+
+    objects = scoped_manager("transition__application__cycle__programme")
 
     class Meta:
         verbose_name = _("section comment")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import workdays
 from core.models import User
+from core.scopes import every_programme
 from enterprises.models import EnterpriseMembership
 
 from . import sections
@@ -258,6 +259,14 @@ def cycles_offered_to(enterprises: list) -> list[tuple]:
 def application_for(*, user: User, pk: int) -> Application:
     """The application if the user may see it at all: their enterprise's, or their cycle's as secretary."""
     return get_object_or_404(applications_visible_to(user).select_related("cycle__framework"), pk=pk)
+
+
+def cycle_to_apply_to(*, pk: int) -> AwardCycle:
+    """The cycle an applicant asks to apply to, whichever programme runs it: cycles are public (the
+    home page lists the open ones), and the service then says why one outside the enterprise's
+    divisions, or not open, cannot be applied to (a message, where the scope alone would give 404)."""
+    with every_programme():
+        return get_object_or_404(AwardCycle.objects.select_related("programme"), pk=pk)
 
 
 def cycle_for_office(*, user: User, pk: int) -> AwardCycle:

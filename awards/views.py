@@ -44,7 +44,6 @@ from .forms import (
     StartForm,
     WithdrawForm,
 )
-from .models import AwardCycle
 from .rules import is_applicant
 from .selectors import user_roles
 from .workflow import EDITABLE_STATUSES, eligibility_input
@@ -113,7 +112,7 @@ def application_start(request):
     enterprise = get_object_or_404(
         Enterprise.objects.filter(memberships__user=request.user), pk=form.cleaned_data["enterprise"]
     )
-    cycle = get_object_or_404(AwardCycle, pk=form.cleaned_data["cycle"])
+    cycle = selectors.cycle_to_apply_to(pk=form.cleaned_data["cycle"])
     try:
         application = services.application_start(enterprise=enterprise, cycle=cycle, by=request.user)
     except ServiceError as exc:

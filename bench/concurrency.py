@@ -55,6 +55,8 @@ from django.urls import reverse  # noqa: E402
 from pages import POOL, decorate  # noqa: E402
 from review_ranking import build  # noqa: E402
 
+from core.scopes import in_every_programme  # noqa: E402
+
 N = int(os.environ.get("BENCH_BIG", "2000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10"))
@@ -152,6 +154,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer")
 
 
+@in_every_programme  # the bench builds and reads data itself; its requests run in their users' scope
 def main():
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)

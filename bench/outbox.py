@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from core.scopes import in_every_programme  # noqa: E402
 
 DB_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mqa_bench_outbox")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -57,6 +58,7 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
 
 
+@in_every_programme  # the bench builds and reads data itself; its requests run in their users' scope
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=2000)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from core.scopes import in_every_programme  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/mqa-bench-printouts.sqlite3")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mqa-bench-media-"))
@@ -27,6 +29,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
+@in_every_programme  # the bench builds and reads data itself; its requests run in their users' scope
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)

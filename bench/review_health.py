@@ -32,6 +32,8 @@ from django.utils import timezone  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review_ranking import N_BIG, N_SMALL, PANEL, POOL, build  # noqa: E402
 
+from core.scopes import in_every_programme  # noqa: E402
+
 
 def add_onsite(cycle, experts, share: int = 10):
     """An on-site round for every `share`-th application, scored near its material scores."""
@@ -96,6 +98,7 @@ def measure(cycle):
     }
 
 
+@in_every_programme  # the bench builds and reads data itself; its requests run in their users' scope
 def main():
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)

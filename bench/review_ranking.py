@@ -31,6 +31,8 @@ from django.test.utils import CaptureQueriesContext, setup_databases, setup_test
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.scopes import in_every_programme  # noqa: E402
+
 N_BIG, N_SMALL, PANEL, POOL = 2000, 10, 5, 100
 
 
@@ -171,6 +173,7 @@ def measure(client, cycle):
     }
 
 
+@in_every_programme  # the bench builds and reads data itself; its requests run in their users' scope
 def main():
     setup_test_environment()
     old = setup_databases(verbosity=0, interactive=False)

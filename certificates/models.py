@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from awards.enums import ApplicationStatus
+from core.scopes import scoped_manager
 
 from .enums import CertificateStatus
 
@@ -13,6 +14,8 @@ class CertificateCounter(models.Model):
         "awards.AwardCycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="certificate_counter"
     )
     last_number = models.PositiveIntegerField(_("last serial number"), default=0)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("certificate counter")
@@ -57,6 +60,8 @@ class Certificate(models.Model):
     revoke_reason = models.TextField(_("reason for revocation"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("certificate")

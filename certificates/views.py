@@ -19,6 +19,7 @@ from core.http_cache import fragment_per_state
 from core.net import client_address
 from core.pagination import paginate
 from core.rules import require
+from core.scopes import in_every_programme
 
 from . import selectors, services
 from .filters import CertificateFilter
@@ -177,6 +178,7 @@ class _UnknownCode(Exception):
     pass
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 @require_GET
 def verify(request, code: str):
     """Anyone: is this certificate genuine? Unknown or malformed codes get a plain 404."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards.enums import DayCount
 from core import workdays
+from core.scopes import scoped_manager
 
 from .enums import BallotStatus, MeetingStatus, ObjectionStatus, VoteChoice
 
@@ -46,6 +47,8 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = scoped_manager("cycle__programme")
+
     class Meta:
         verbose_name = _("committee meeting")
         verbose_name_plural = _("committee meetings")
@@ -71,6 +74,8 @@ class ScheduleChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
 
+    objects = scoped_manager("meeting__cycle__programme")
+
     class Meta:
         verbose_name = _("schedule change")
         verbose_name_plural = _("schedule changes")
@@ -89,6 +94,8 @@ class Attendance(models.Model):
     )
     present = models.BooleanField(_("present"), default=False)
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    objects = scoped_manager("meeting__cycle__programme")
 
     class Meta:
         verbose_name = _("attendance")
@@ -114,6 +121,8 @@ class AttendanceEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = scoped_manager("meeting__cycle__programme")
 
     class Meta:
         verbose_name = _("arrival or departure")
@@ -176,6 +185,8 @@ class Ballot(models.Model):
         related_name="+",
     )
 
+    objects = scoped_manager("meeting__cycle__programme")
+
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
@@ -200,6 +211,8 @@ class BallotVoter(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = scoped_manager("ballot__meeting__cycle__programme")
+
     class Meta:
         verbose_name = _("member who voted")
         verbose_name_plural = _("members who voted")
@@ -218,6 +231,8 @@ class SecretChoice(models.Model):
         Ballot, verbose_name=_("ballot"), on_delete=models.CASCADE, related_name="secret_choices"
     )
     choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
+
+    objects = scoped_manager("ballot__meeting__cycle__programme")
 
     class Meta:
         verbose_name = _("secret vote")
@@ -238,6 +253,8 @@ class Vote(models.Model):
     choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
     cast_at = models.DateTimeField(_("cast"), auto_now_add=True)
     changed_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = scoped_manager("ballot__meeting__cycle__programme")
 
     class Meta:
         verbose_name = _("vote")
@@ -261,6 +278,8 @@ class Recusal(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = scoped_manager("ballot__meeting__cycle__programme")
 
     class Meta:
         verbose_name = _("recusal")
@@ -298,6 +317,8 @@ class Remark(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = scoped_manager("meeting__cycle__programme")
+
     class Meta:
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
@@ -325,6 +346,8 @@ class PublicNotice(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("public notice")
@@ -369,6 +392,8 @@ class Objection(models.Model):
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     created_at = models.DateTimeField(_("lodged"), auto_now_add=True)
 
+    objects = scoped_manager("notice__cycle__programme")
+
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
@@ -392,6 +417,8 @@ class NoticePeriodChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    objects = scoped_manager("notice__cycle__programme")
 
     class Meta:
         verbose_name = _("notice period change")
@@ -418,6 +445,8 @@ class GovernmentApproval(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("government approval")

@@ -25,6 +25,7 @@ from core.http_cache import fragment_per_state, public_page
 from core.net import client_address
 from core.pagination import DEFAULT_PAGE_SIZE, paginate
 from core.rules import require
+from core.scopes import in_every_programme
 from core.uploads import download_name, mime_of_stored, open_stored
 from vetting import selectors as vetting_selectors
 
@@ -708,6 +709,7 @@ def notice_period(request, pk):
     )
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 @require_GET
 @public_page
 def notice_public(request, programme=None):
@@ -724,6 +726,7 @@ def notice_public(request, programme=None):
     )
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 def notice_year(request, year, programme=None):
     """Public: a programme's notice of a year, kept after the confirmation, with the objections anonymised."""
     programme = award_selectors.programme_public(programme)
@@ -735,6 +738,7 @@ def notice_year(request, year, programme=None):
     return render(request, "committee/notice_year.html", {**record, "programme": programme})
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 def objection_new(request, notice_id):
     """Public: lodge a real-name objection during the notice period (rate-limited per address)."""
     notice = get_object_or_404(PublicNotice.objects.select_related("cycle"), pk=notice_id)
@@ -770,6 +774,7 @@ def objection_new(request, notice_id):
     return render(request, "committee/objection_form.html", {"notice": notice, "form": form, "is_open": is_open})
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 def objection_done(request, notice_id):
     """Public: the confirmation shown after an objection is lodged."""
     notice = get_object_or_404(PublicNotice, pk=notice_id)
@@ -793,6 +798,7 @@ def _kept_programme(request, slug: str) -> AwardProgramme:
     return AwardProgramme(**json.loads(fragment_per_state(request, "programme-header", fields, state=slug)))
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 @require_GET
 @public_page
 def winners(request, year=None, programme=None):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import ReadOnly
+from .admin_mixins import ReadOnly, SuperusersOnly, WithinStaffProgrammes
 from .models import AuditEvent, OutboxMessage, RateLimitCounter, User
 
 
@@ -31,8 +31,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
-    """Read-only: nobody can add, change or delete an event here."""
+class AuditEventAdmin(SuperusersOnly, ReadOnly, admin.ModelAdmin):
+    """Read-only: nobody can add, change or delete an event here. The chain holds every programme's
+    events: superusers only."""
 
     list_display = [
         "seq",
@@ -55,8 +56,11 @@ class AuditEventAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
-    """Read-only: the office retries failed messages on its outbox page (through the service)."""
+class OutboxMessageAdmin(WithinStaffProgrammes, ReadOnly, admin.ModelAdmin):
+    """Read-only: the office retries failed messages on its outbox page (through the service).
+    A programme's staff see their cycles' messages."""
+
+    programme_path = "cycle__programme"
 
     list_display = ["pk", "created_at", "kind", "template", "task_name", "recipient", "language", "status", "attempts"]
     list_filter = ["status", "kind", "cycle"]

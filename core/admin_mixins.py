@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .scopes import current_programmes
+
 
 class NoAddDelete:
     """Viewable and changeable only where fields are left editable; never added or deleted here."""
@@ -54,3 +56,30 @@ def related_rows_link(model, lookup: str, description):
 
     show.short_description = description
     return show
+
+
+class SuperusersOnly:
+    """Records of the whole deployment (the audit chain of every programme): a programme's staff
+    have no page for them here; superusers do."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class WithinStaffProgrammes:
+    """A record that is not a programme's own (no scoped manager) but points at one through
+    `programme_path`: a programme's staff see the rows of their programmes only; superusers (whose
+    scope is every programme) see all. Rows of a programme's models need nothing: their managers
+    already hold the request's scope (core.scopes)."""
+
+    programme_path = ""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        programmes = current_programmes()
+        if programmes is None:
+            return qs
+        return qs.filter(**{f"{self.programme_path}__in": programmes}).distinct()

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnly
+from core.admin_mixins import ReadOnly, WithinStaffProgrammes
 from core.errors import ServiceError
 
 from . import divisions
@@ -44,7 +44,10 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(WithinStaffProgrammes, admin.ModelAdmin):
+    """The province's register; a programme's staff see the enterprises that applied to it."""
+
+    programme_path = "applications__cycle__programme"
     list_display = ["__str__", "credit_code", "district", "industry", "founded_on", "employees"]
     list_filter = [CityListFilter, "district", "industry"]
     search_fields = ["name_zh", "name_en", "credit_code", "contact_name", "contact_email"]
@@ -52,7 +55,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseMembership)
-class EnterpriseMembershipAdmin(admin.ModelAdmin):
+class EnterpriseMembershipAdmin(WithinStaffProgrammes, admin.ModelAdmin):
+    programme_path = "enterprise__applications__cycle__programme"
     list_display = ["enterprise", "user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["enterprise__name_zh", "enterprise__name_en", "user__email"]
@@ -79,7 +83,8 @@ class InvitationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(WithinStaffProgrammes, admin.ModelAdmin):
+    programme_path = "enterprise__applications__cycle__programme"
     list_display = ["email", "enterprise", "role", "status_label", "invited_by", "created_at", "expires_at"]
     list_filter = [InvitationStatusFilter, "role", "language"]
     search_fields = ["email", "enterprise__name_zh", "enterprise__name_en", "enterprise__credit_code"]
@@ -118,9 +123,11 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NameChangeRequest)
-class NameChangeRequestAdmin(ReadOnly, admin.ModelAdmin):
+class NameChangeRequestAdmin(WithinStaffProgrammes, ReadOnly, admin.ModelAdmin):
     """Read-only: requests are decided on the office's page, so that the names of record, the
     certificates, the audit log and the e-mails follow."""
+
+    programme_path = "enterprise__applications__cycle__programme"
 
     list_display = ["enterprise", "old_credit_code", "new_credit_code", "status", "requested_at", "decided_at"]
     list_filter = ["status"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import scoped_manager
+
 from .enums import Quartile, ReportStatus
 
 TEXT_MAX = 3000  # strengths, opportunities per category
@@ -58,6 +60,8 @@ class FeedbackReport(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = scoped_manager("application__cycle__programme")
+
     class Meta:
         verbose_name = _("feedback report")
         verbose_name_plural = _("feedback reports")
@@ -101,6 +105,8 @@ class ReportCategory(models.Model):
     cohort = models.PositiveIntegerField(_("applications in the cohort"), null=True, blank=True)
     previous_band = models.PositiveSmallIntegerField(_("band in the previous report"), null=True, blank=True)
 
+    objects = scoped_manager("report__application__cycle__programme")
+
     class Meta:
         verbose_name = _("report category")
         verbose_name_plural = _("report categories")
@@ -127,6 +133,8 @@ class OpportunityResponse(models.Model):
     opportunity = models.TextField(_("opportunity for improvement"))  # as the report said it
     action_taken = models.TextField(_("what was done"), max_length=ACTION_MAX, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("application__cycle__programme")
 
     class Meta:
         verbose_name = _("response to an opportunity")

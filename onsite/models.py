@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import scoped_manager
+
 from .enums import Finding, IssueKind, LogKind, PlanEntryKind, VisitStatus
 
 
@@ -20,6 +22,8 @@ class ItemFlag(models.Model):
     kind = models.CharField(_("to do on site"), max_length=10, choices=IssueKind.choices)
     note = models.TextField(_("what to look at"), max_length=2000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = scoped_manager("assignment__panel__round__cycle__programme")
 
     class Meta:
         verbose_name = _("item flag")
@@ -54,6 +58,8 @@ class SiteVisit(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    objects = scoped_manager("application__cycle__programme")
 
     class Meta:
         verbose_name = _("site visit")
@@ -96,6 +102,8 @@ class VisitIssue(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
+    objects = scoped_manager("visit__application__cycle__programme")
+
     class Meta:
         verbose_name = _("site-visit issue")
         verbose_name_plural = _("site-visit issues")
@@ -116,6 +124,8 @@ class PlanEntry(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = scoped_manager("visit__application__cycle__programme")
 
     class Meta:
         verbose_name = _("visit plan entry")
@@ -139,6 +149,8 @@ class VisitLog(models.Model):
     )
     logged_at = models.DateTimeField(_("logged"), default=timezone.now)
 
+    objects = scoped_manager("visit__application__cycle__programme")
+
     class Meta:
         verbose_name = _("visit log")
         verbose_name_plural = _("visit logs")
@@ -158,6 +170,8 @@ class LogEvidence(models.Model):
     mime_type = models.CharField(_("type"), max_length=50)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = scoped_manager("log__visit__application__cycle__programme")
 
     class Meta:
         verbose_name = _("visit evidence")
@@ -183,6 +197,8 @@ class ItemConsensus(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = scoped_manager("visit__application__cycle__programme")
 
     class Meta:
         verbose_name = _("item consensus")

@@ -16,6 +16,7 @@ from core.enums import OutboxStatus
 from core.errors import ServiceError
 from core.http_cache import public_page
 from core.models import AuditEvent
+from core.scopes import in_every_programme
 
 from . import selectors
 from .dashboard import dashboard_sections
@@ -23,6 +24,7 @@ from .dashboard import dashboard_sections
 HOME_WINNER_YEARS = 3
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 @require_GET
 @public_page
 def home(request, programme=None):
@@ -47,6 +49,7 @@ def home(request, programme=None):
     )
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 @require_GET
 @public_page
 def programmes(request):

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import scoped_manager
+
 from .enums import Document, PrintStatus
 
 
@@ -28,6 +30,8 @@ class Printout(models.Model):
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    objects = scoped_manager("snapshot__application__cycle__programme")
 
     class Meta:
         verbose_name = _("printout")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import scoped_manager
 from enterprises import divisions
 from enterprises.validators import validate_credit_code
 
@@ -97,6 +98,8 @@ class ReviewRound(models.Model):
     opens_at = models.DateTimeField(_("scoring opens"))
     closes_at = models.DateTimeField(_("scoring closes"))
 
+    objects = scoped_manager("cycle__programme")
+
     class Meta:
         verbose_name = _("review round")
         verbose_name_plural = _("review rounds")
@@ -123,6 +126,8 @@ class Panel(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = scoped_manager("round__cycle__programme")
+
     class Meta:
         verbose_name = _("panel")
         verbose_name_plural = _("panels")
@@ -147,6 +152,8 @@ class Assignment(models.Model):
     conflict_reason = models.TextField(_("conflict reason"), blank=True)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    objects = scoped_manager("panel__round__cycle__programme")
 
     class Meta:
         verbose_name = _("assignment")
@@ -176,6 +183,8 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = scoped_manager("assignment__panel__round__cycle__programme")
+
     class Meta:
         verbose_name = _("score sheet")
         verbose_name_plural = _("score sheets")
@@ -190,6 +199,8 @@ class ItemScore(models.Model):
     )
     item = models.ForeignKey("awards.CriteriaItem", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     percent = models.PositiveSmallIntegerField(_("percentage"), choices=PERCENT_CHOICES)
+
+    objects = scoped_manager("sheet__assignment__panel__round__cycle__programme")
 
     class Meta:
         verbose_name = _("item score")
@@ -215,6 +226,8 @@ class CategoryFeedback(models.Model):
     strengths = models.TextField(_("strengths"), blank=True)
     opportunities = models.TextField(_("opportunities for improvement"), blank=True)
 
+    objects = scoped_manager("sheet__assignment__panel__round__cycle__programme")
+
     class Meta:
         verbose_name = _("category feedback")
         verbose_name_plural = _("category feedback")
@@ -235,6 +248,8 @@ class Consensus(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = scoped_manager("panel__round__cycle__programme")
 
     class Meta:
         verbose_name = _("consensus score")
@@ -264,6 +279,8 @@ class ExpertRating(models.Model):
     conduct = models.PositiveSmallIntegerField(_("conduct"), choices=RATING_CHOICES)
     note = models.TextField(_("note"), blank=True)
     rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    objects = scoped_manager("round__cycle__programme")
 
     class Meta:
         verbose_name = _("expert rating")
@@ -311,6 +328,8 @@ class PanelScore(models.Model):
     expert_totals = models.JSONField(_("experts' totals"), default=dict)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
 
+    objects = scoped_manager("application__cycle__programme")
+
     class Meta:
         verbose_name = _("panel score")
         verbose_name_plural = _("panel scores")
@@ -357,6 +376,8 @@ class RankingDecision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"))
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("ranking decision")

@@ -8,12 +8,21 @@ from django.test import Client
 
 from awards.enums import CycleRole
 from config.netcheck import tcp_reachable
+from core.scopes import every_programme
 
 from .factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory
 from .factories.core import UserFactory
 from .factories.enterprises import EnterpriseFactory, MembershipFactory
 
 CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(autouse=True)
+def _every_programme():
+    """A test's own setup and checks read and write across programmes, as a command does; every
+    request it sends runs in its user's programme scope (the middleware), every task in a task's."""
+    with every_programme():
+        yield
 
 
 def pytest_sessionstart(session):
@@ -43,8 +52,9 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _criteria_frameworks(request):
-    """Transactional tests flush the database; put the migrated GB/T 19580 data back if it is gone."""
+def _criteria_frameworks(request, _every_programme):
+    """Transactional tests flush the database; put the migrated GB/T 19580 data back if it is gone
+    (inside the scope: autouse fixtures run in alphabetical order)."""
     names = set(request.fixturenames)
     marker = request.node.get_closest_marker("django_db")
     if not (names & {"db", "transactional_db"} or marker):

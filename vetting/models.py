@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from awards.enums import OpinionAnswer, RecommendationDecision, RecordCategory
+from core.scopes import scoped_manager
 
 from .enums import InvitationResponse, SessionStatus
 
@@ -40,6 +41,8 @@ class Recommendation(models.Model):
     scan_mime = models.CharField(_("type"), max_length=50, blank=True)
     scan_size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     scan_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    objects = scoped_manager("application__cycle__programme")
 
     class Meta:
         verbose_name = _("recommendation")
@@ -89,6 +92,8 @@ class OpinionRequest(models.Model):
     evidence_mime = models.CharField(_("type"), max_length=50, blank=True)
     evidence_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
 
+    objects = scoped_manager("application__cycle__programme")
+
     class Meta:
         verbose_name = _("opinion request")
         verbose_name_plural = _("opinion requests")
@@ -128,6 +133,8 @@ class PresentationSession(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("presentation session")
@@ -169,6 +176,8 @@ class PresentationSlot(models.Model):
         blank=True,
     )
 
+    objects = scoped_manager("session__cycle__programme")
+
     class Meta:
         verbose_name = _("presentation slot")
         verbose_name_plural = _("presentation slots")
@@ -199,6 +208,8 @@ class PresentationNote(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(_("recorded"))
 
+    objects = scoped_manager("slot__session__cycle__programme")
+
     class Meta:
         verbose_name = _("question and answer")
         verbose_name_plural = _("questions and answers")
@@ -217,6 +228,8 @@ class PresentationScore(models.Model):
     scale_max = models.PositiveSmallIntegerField(_("scale maximum"))
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     given_at = models.DateTimeField(_("given"))
+
+    objects = scoped_manager("slot__session__cycle__programme")
 
     class Meta:
         verbose_name = _("presentation score")
@@ -255,6 +268,8 @@ class PresentationResult(models.Model):
     scale_max = models.PositiveSmallIntegerField(_("scale maximum"))
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     updated_at = models.DateTimeField(_("updated"))
+
+    objects = scoped_manager("cycle__programme")
 
     class Meta:
         verbose_name = _("presentation result")

@@ -16,6 +16,7 @@ from awards.enums import ApplicationStatus
 from core.errors import ServiceError
 from core.pagination import paginate
 from core.rules import require
+from core.scopes import in_every_programme
 from core.uploads import download_name, open_stored
 
 from . import selectors, services
@@ -366,6 +367,7 @@ def presentation_record(request, slot_id):
     )
 
 
+@in_every_programme  # public: its selectors show published rows of any programme
 def public_presentations(request):
     """Public: the schedule of the sessions open to the public (no scores; an enterprise is named
     once it has confirmed)."""

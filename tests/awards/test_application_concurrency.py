@@ -9,6 +9,7 @@ from awards import sections, services
 from awards.models import Application, ApplicationSnapshot, AwardCycle
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed
+from core.scopes import in_every_programme
 from tests.factories.awards import fill_application
 
 
@@ -26,7 +27,7 @@ def _race(fn, n=2):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    threads = [threading.Thread(target=in_every_programme(run), args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:

@@ -10,6 +10,7 @@ from awards.models import Application
 from awards.services import application_transition
 from core.audit import audit_verify
 from core.errors import Conflict
+from core.scopes import in_every_programme
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,8 +36,8 @@ def test_two_concurrent_decisions_exactly_one_wins(request):
             connections.close_all()
 
     threads = [
-        threading.Thread(target=decide, args=(ApplicationStatus.ELIGIBLE, "")),
-        threading.Thread(target=decide, args=(ApplicationStatus.INELIGIBLE, "成立不满三年")),
+        threading.Thread(target=in_every_programme(decide), args=(ApplicationStatus.ELIGIBLE, "")),
+        threading.Thread(target=in_every_programme(decide), args=(ApplicationStatus.INELIGIBLE, "成立不满三年")),
     ]
     for t in threads:
         t.start()

@@ -20,6 +20,7 @@ from certificates.services import (
 from core.enums import AuditEventType
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
+from core.scopes import in_every_programme
 from tests.factories.awards import ApplicationFactory, CycleFactory
 from tests.factories.certificates import awarded_application, issued_certificate
 from tests.media import stored_bytes, stored_siblings
@@ -405,7 +406,7 @@ def _in_threads(n, target):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(n)]
+    threads = [threading.Thread(target=in_every_programme(run)) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:

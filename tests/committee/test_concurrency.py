@@ -9,6 +9,7 @@ from committee.models import Ballot, BallotVoter, SecretChoice, Vote
 from committee.services import vote_cast
 from core.audit import audit_verify
 from core.errors import NotAllowed
+from core.scopes import in_every_programme
 
 
 def _race(ballot, member):
@@ -26,7 +27,10 @@ def _race(ballot, member):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=vote, args=(c,)) for c in ("approve", "reject", "abstain", "approve")]
+    threads = [
+        threading.Thread(target=in_every_programme(vote), args=(c,))
+        for c in ("approve", "reject", "abstain", "approve")
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -14,6 +14,7 @@ from core import outbox
 from core.enums import OutboxKind, OutboxStatus
 from core.mail import mail_queue
 from core.models import OutboxMessage
+from core.scopes import in_every_programme
 from core.tasks import send_templated_mail
 
 
@@ -172,7 +173,7 @@ def test_two_racing_dispatchers_send_a_row_once(admin_user):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=dispatch) for _ in range(2)]
+    threads = [threading.Thread(target=in_every_programme(dispatch)) for _ in range(2)]
     try:
         for t in threads:
             t.start()

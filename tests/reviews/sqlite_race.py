@@ -24,6 +24,7 @@ from django.urls import reverse  # noqa: E402
 
 from awards.enums import ApplicationStatus, CycleRole  # noqa: E402
 from awards.models import Application  # noqa: E402
+from core.scopes import in_every_programme  # noqa: E402
 from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory  # noqa: E402
 from tests.factories.core import UserFactory  # noqa: E402
 from tests.factories.reviews import AssignmentFactory, PanelFactory, ReviewRoundFactory, framework_items  # noqa: E402
@@ -31,6 +32,7 @@ from tests.factories.reviews import AssignmentFactory, PanelFactory, ReviewRound
 ROUNDS = int(os.environ.get("RACE_ROUNDS", "6"))
 
 
+@in_every_programme  # the script builds the data itself; its requests run in their users' scope
 def main():
     setup_test_environment()  # the locmem mail backend, allowed host "testserver"
     call_command("migrate", verbosity=0, interactive=False)

@@ -14,6 +14,7 @@ from awards.models import CycleMembership
 from core.audit import audit_verify
 from core.errors import Conflict, NotAllowed
 from core.models import AuditEvent
+from core.scopes import in_every_programme
 from reviews import services
 from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
 from reviews.models import Assignment, Consensus, DeclaredConflict, ItemScore, Panel, ScoreSheet
@@ -477,7 +478,7 @@ def test_two_concurrent_submits_one_wins(request):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
+    threads = [threading.Thread(target=in_every_programme(submit)) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:

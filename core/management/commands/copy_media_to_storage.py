@@ -13,6 +13,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 
+from core.scopes import in_every_programme
 from core.storage import storage_replace
 
 CHUNK = 1024 * 1024
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             help="overwrite an object already in the storage whose content differs (default: report it)",
         )
 
+    @in_every_programme
     def handle(self, *args, dry_run: bool = False, source: str | None = None, replace: bool = False, **options):
         self.verbosity = options.get("verbosity", 1)
         local = FileSystemStorage(location=source or settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import audit_verify
+from core.scopes import in_every_programme
 from core.witness import WitnessNotConfigured, witness_verify, witness_write
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--witness", action="store_true", help="write a witness of the current head first")
 
+    @in_every_programme
     def handle(self, *args, witness: bool = False, **options):
         try:
             if witness:

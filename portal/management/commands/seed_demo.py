@@ -5,6 +5,7 @@ from awards import demo as awards_demo
 from certificates import demo as certificates_demo
 from committee import demo as committee_demo
 from core.demo import DEMO_PASSWORD, DemoContext, seed_people
+from core.scopes import in_every_programme
 from enterprises import demo as enterprises_demo
 from feedback import demo as feedback_demo
 from onsite import demo as onsite_demo
@@ -31,6 +32,7 @@ STEPS = [
 class Command(BaseCommand):
     help = "Create (or complete) a realistic demo data set. Safe to run again: it only adds what is missing."
 
+    @in_every_programme
     def handle(self, *args, **options):
         ctx = DemoContext(stdout=self.stdout)
         with transaction.atomic():

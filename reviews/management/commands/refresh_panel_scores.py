@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from awards.models import AwardCycle
+from core.scopes import in_every_programme
 from reviews.panel_scores import refresh_cycle
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("cycles", nargs="*", type=int, help="cycle ids (default: all)")
 
+    @in_every_programme
     def handle(self, *args, cycles: list[int], **options):
         qs = AwardCycle.objects.order_by("year", "pk")
         if cycles:
