@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from core.demo import DemoContext, demo_user
+from enterprises import divisions
 from enterprises.enums import District, Industry, MemberRole
 from enterprises.models import Enterprise, EnterpriseMembership
 from enterprises.validators import credit_code_with_check
@@ -410,32 +411,33 @@ CONTACTS = [
 
 
 def seed_enterprises(ctx: DemoContext) -> None:
-    for n, (key, division, org, zh, en, industry, founded, employees) in enumerate(ENTERPRISES):
-        code = credit_code_with_check(f"91{division}{org}")
-        ent, _ = Enterprise.objects.get_or_create(
-            credit_code=code,
-            defaults={
-                "name_zh": zh,
-                "name_en": en,
-                "district": District(division),
-                "industry": industry,
-                "founded_on": founded,
-                "employees": employees,
-                "address": f"{District(division).label} 示范路 {len(key)} 号",
-                "contact_name": "质量管理部",
-                "contact_phone": "0735-2200000",
-                "contact_email": f"quality@{key}.example.cn",
-            },
-        )
-        ctx.enterprises[key] = ent
-        owner = demo_user(
-            ctx,
-            f"applicant_{key}",
-            f"{key}@demo.mqa.cn",
-            CONTACTS[n % len(CONTACTS)],
-            role_label=f"applicant ({en})",
-        )
-        EnterpriseMembership.objects.get_or_create(enterprise=ent, user=owner, defaults={"role": MemberRole.OWNER})
+    for n, row in enumerate(ENTERPRISES):
+        _demo_enterprise(ctx, row, contact=CONTACTS[n % len(CONTACTS)], phone="0735-2200000")
+
+
+def _demo_enterprise(ctx: DemoContext, row: tuple, *, contact: str, phone: str) -> Enterprise:
+    """One demo enterprise (a row of ENTERPRISES or OTHER_CITIES_ENTERPRISES) and its owner's account."""
+    key, division, org, zh, en, industry, founded, employees = row
+    code = credit_code_with_check(f"91{division}{org}")
+    ent, _ = Enterprise.objects.get_or_create(
+        credit_code=code,
+        defaults={
+            "name_zh": zh,
+            "name_en": en,
+            "district": division,
+            "industry": industry,
+            "founded_on": founded,
+            "employees": employees,
+            "address": f"{divisions.get(division).zh} 示范路 {len(key)} 号",
+            "contact_name": "质量管理部",
+            "contact_phone": phone,
+            "contact_email": f"quality@{key}.example.cn",
+        },
+    )
+    ctx.enterprises[key] = ent
+    owner = demo_user(ctx, f"applicant_{key}", f"{key}@demo.mqa.cn", contact, role_label=f"applicant ({en})")
+    EnterpriseMembership.objects.get_or_create(enterprise=ent, user=owner, defaults={"role": MemberRole.OWNER})
+    return ent
 
 
 def seed_applications(ctx: DemoContext) -> None:
@@ -614,11 +616,81 @@ def seed(ctx: DemoContext) -> None:
     seed_cycles(ctx)
     seed_enterprises(ctx)
     seed_applications(ctx)
+    seed_other_cities_enterprises(ctx)
     seed_province(ctx)
+    seed_zhuzhou(ctx)
+
+
+# Fictional enterprises registered outside Chenzhou (same columns as ENTERPRISES): one in Changsha that
+# applies to the governor's award, three in Zhuzhou that apply to Zhuzhou's.
+OTHER_CITIES_ENTERPRISES = [
+    (
+        "furong",
+        "430102",
+        "MA4N00FR",
+        "长沙芙蓉智能装备有限公司",
+        "Changsha Furong Intelligent Equipment Co., Ltd.",
+        Industry.MANUFACTURING,
+        dt.date(2008, 4, 22),
+        560,
+    ),
+    (
+        "hetang",
+        "430202",
+        "MA4P00HT",
+        "株洲荷塘轨道装备有限公司",
+        "Zhuzhou Hetang Rail Equipment Co., Ltd.",
+        Industry.MANUFACTURING,
+        dt.date(2005, 9, 12),
+        720,
+    ),
+    (
+        "tianyuan",
+        "430211",
+        "MA4P01TY",
+        "株洲天元硬质合金有限公司",
+        "Zhuzhou Tianyuan Cemented Carbide Co., Ltd.",
+        Industry.MANUFACTURING,
+        dt.date(2010, 3, 5),
+        430,
+    ),
+    (
+        "jinci",
+        "430281",
+        "MA4P02JC",
+        "醴陵金瓷陶瓷有限公司",
+        "Liling Jinci Ceramics Co., Ltd.",
+        Industry.MANUFACTURING,
+        dt.date(2012, 6, 18),
+        210,
+    ),
+]
+OTHER_CITIES_CONTACTS = ["罗志华", "彭丽", "谭建军", "易小红"]
+
+
+def seed_other_cities_enterprises(ctx: DemoContext) -> None:
+    for row, contact in zip(OTHER_CITIES_ENTERPRISES, OTHER_CITIES_CONTACTS, strict=True):
+        _demo_enterprise(ctx, row, contact=contact, phone="0731-22880000")
+
+
+def _apply(ctx: DemoContext, ent_key: str, cycle: AwardCycle, target: str, secretary) -> None:
+    """An application of a demo enterprise to an open cycle, as the enterprise and the office would
+    make it: a draft, a submission, the office's decision that it is eligible."""
+    ent, applicant = ctx.enterprises[ent_key], ctx.users[f"applicant_{ent_key}"]
+    if Application.objects.filter(enterprise=ent, cycle=cycle).exists():
+        return
+    with transaction.atomic():
+        app = application_start(enterprise=ent, cycle=cycle, by=applicant)
+        _fill_content(app, applicant, complete=target != ApplicationStatus.DRAFT)
+        if target == ApplicationStatus.DRAFT:
+            return
+        app = application_submit(application=app, by=applicant, notify=False)
+        if target == ApplicationStatus.ELIGIBLE:
+            application_decide_eligibility(application=app, by=secretary, decision=target, notify=False)
 
 
 # The governor's award above the cities' (a second programme, so that isolation can be seen): all of
-# Hunan may apply; three of the demo's Chenzhou enterprises have applied to its current cycle.
+# Hunan may apply; three of the demo's Chenzhou enterprises and one of Changsha have applied to its current cycle.
 HUNAN = {
     "name_zh": "湖南省省长质量奖",
     "name_en": "Hunan Governor Quality Award",
@@ -639,6 +711,7 @@ HUNAN_APPLICATIONS = [
     ("xiangnan", ApplicationStatus.SUBMITTED),
     ("kangning", ApplicationStatus.SUBMITTED),
     ("linfeng", ApplicationStatus.DRAFT),
+    ("furong", ApplicationStatus.SUBMITTED),  # registered in Changsha: outside Chenzhou, inside Hunan
 ]
 
 
@@ -680,16 +753,74 @@ def seed_province(ctx: DemoContext) -> None:
         ]
         cycle_stages_set(cycle=cycle, stages=stages, by=secretary)
     for ent_key, target in HUNAN_APPLICATIONS:
-        ent, applicant = ctx.enterprises[ent_key], ctx.users[f"applicant_{ent_key}"]
-        if Application.objects.filter(enterprise=ent, cycle=cycle).exists():
-            continue
-        with transaction.atomic():
-            app = application_start(enterprise=ent, cycle=cycle, by=applicant)
-            _fill_content(app, applicant, complete=target != ApplicationStatus.DRAFT)
-            if target == ApplicationStatus.SUBMITTED:
-                application_submit(application=app, by=applicant, notify=False)
+        _apply(ctx, ent_key, cycle, target, secretary)
     ctx.log(
         f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(HUNAN_APPLICATIONS)} applications."
+    )
+
+
+# A second city's award beside Chenzhou's (so that two cities' offices can be seen apart): Zhuzhou's
+# enterprises apply to it; its office decides on their eligibility and sees nothing of Chenzhou's.
+ZHUZHOU = {
+    "name_zh": "株洲市市长质量奖",
+    "name_en": "Zhuzhou Mayor Quality Award",
+    "organiser_zh": "株洲市人民政府",
+    "organiser_en": "Zhuzhou Municipal People's Government",
+    "divisions": ["4302"],
+    "seal_text": "株洲市市长质量奖评审委员会",
+    "signature_zh": "评审委员会主任（签字）",
+    "signature_en": "Chair of the Review Committee (signature)",
+    "receipt_prefix": "ZZMQA",
+    "certificate_prefix": "ZZMQA",
+}
+ZHUZHOU_APPLICATIONS = [
+    ("hetang", ApplicationStatus.SUBMITTED),
+    ("tianyuan", ApplicationStatus.ELIGIBLE),
+    ("jinci", ApplicationStatus.DRAFT),
+]
+
+
+def seed_zhuzhou(ctx: DemoContext) -> None:
+    programme, _ = AwardProgramme.objects.get_or_create(slug="zhuzhou", defaults=ZHUZHOU)
+    secretary = demo_user(
+        ctx,
+        "secretary_zhuzhou",
+        "office@zhuzhou.demo.mqa.cn",
+        "株洲市质量奖办公室 秘书",
+        role_label="secretary (株洲市市长质量奖 only)",
+    )
+    now = timezone.now().astimezone(SH)
+    year = now.year
+    cycle = _cycle(
+        programme=programme,
+        edition=1,
+        year=year,
+        framework=CriteriaFramework.objects.get(code="gbt19580-2012"),
+        status=CycleStatus.OPEN,
+        title_zh=f"首届株洲市市长质量奖（{year}年度）",
+        title_en=f"1st Zhuzhou Mayor Quality Award ({year})",
+        local_division_prefix="4302",
+        applications_open_at=now - dt.timedelta(days=25),
+        applications_close_at=now + dt.timedelta(days=35),
+        levels=LEVELS,
+    )
+    CycleMembership.objects.get_or_create(cycle=cycle, user=secretary, role=CycleRole.SECRETARY)
+    if not cycle.stages.exists():
+        K, day, today = StageKind, dt.timedelta(days=1), timezone.localdate()
+        close = today + 35 * day
+        stages = [
+            StageSpec(K.ELIGIBILITY, today - 5 * day, close + 10 * day),
+            StageSpec(K.MATERIAL_REVIEW, close + 11 * day, close + 40 * day),
+            StageSpec(K.ONSITE_REVIEW, close + 45 * day, close + 60 * day),
+            StageSpec(K.COMMITTEE, close + 70 * day, close + 70 * day),
+            StageSpec(K.PUBLIC_NOTICE, close + 73 * day, length=7),
+            StageSpec(K.GOVERNMENT_APPROVAL, close + 81 * day, close + 90 * day),
+        ]
+        cycle_stages_set(cycle=cycle, stages=stages, by=secretary)
+    for ent_key, target in ZHUZHOU_APPLICATIONS:
+        _apply(ctx, ent_key, cycle, target, secretary)
+    ctx.log(
+        f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(ZHUZHOU_APPLICATIONS)} applications."
     )
 
 

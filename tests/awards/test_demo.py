@@ -86,8 +86,8 @@ def test_the_current_demo_cycle_is_where_its_data_says(db, client_for):
 
 
 def test_the_demo_holds_a_second_programme_apart_from_chenzhous(db):
-    """湖南省省长质量奖: one open cycle with three applications of Chenzhou enterprises, its own
-    receipt numbers and secretary; Chenzhou's secretary sees none of it."""
+    """湖南省省长质量奖: one open cycle with three applications of Chenzhou enterprises and one of a
+    Changsha enterprise, its own receipt numbers and secretary; Chenzhou's secretary sees none of it."""
     from awards import selectors
     from awards.models import AwardProgramme
     from core.models import User
@@ -97,15 +97,65 @@ def test_the_demo_holds_a_second_programme_apart_from_chenzhous(db):
     assert hunan.divisions == ["43"] and hunan.organiser_zh == "湖南省人民政府"
     cycle = hunan.cycles.get()
     apps = Application.objects.filter(cycle=cycle)
-    assert apps.count() == 3
+    assert apps.count() == 4
     assert sorted(a.receipt_number for a in apps if a.receipt_number) == [
         f"HNGQA-{cycle.year}-0001",
         f"HNGQA-{cycle.year}-0002",
+        f"HNGQA-{cycle.year}-0003",
     ]
+    assert {a.enterprise.district[:4] for a in apps} == {"4310", "4301"}  # Chenzhou's and Changsha's
     chenzhou_secretary = User.objects.get(email="secretary@demo.mqa.cn")
     assert not selectors.applications_visible_to(chenzhou_secretary).filter(cycle=cycle).exists()
     hunan_secretary = User.objects.get(email="office@hunan.demo.mqa.cn")
     assert set(selectors.applications_visible_to(hunan_secretary)) == set(apps)
+
+
+def test_the_demo_holds_a_second_city_whose_office_sees_only_its_own(db, client_for):
+    """株洲市市长质量奖: Zhuzhou's enterprises (credit codes of Zhuzhou's divisions) in three states of
+    its open cycle; its office's queue lists them and nothing of Chenzhou's or the province's; Chenzhou's
+    demo is the same as before the second city came."""
+    from awards import selectors
+    from awards.models import AwardProgramme
+    from core.models import User
+    from enterprises.validators import validate_credit_code
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    zhuzhou = AwardProgramme.objects.get(slug="zhuzhou")
+    assert (zhuzhou.name_zh, zhuzhou.organiser_zh, zhuzhou.divisions) == (
+        "株洲市市长质量奖",
+        "株洲市人民政府",
+        ["4302"],
+    )
+    assert zhuzhou.receipt_prefix == zhuzhou.certificate_prefix == "ZZMQA"
+    cycle = zhuzhou.cycles.get()
+    assert cycle.is_application_window_open()
+    apps = Application.objects.filter(cycle=cycle).select_related("enterprise")
+    assert sorted(a.status for a in apps) == ["draft", "eligible", "submitted"]
+    for app in apps:
+        validate_credit_code(app.enterprise.credit_code)
+        assert app.enterprise.credit_code[2:8] == app.enterprise.district and app.enterprise.district[:4] == "4302"
+    assert sorted(a.receipt_number for a in apps if a.receipt_number) == [f"ZZMQA-{cycle.year}-000{n}" for n in (1, 2)]
+
+    office = User.objects.get(email="office@zhuzhou.demo.mqa.cn")
+    assert set(selectors.applications_visible_to(office)) == set(apps)
+    queue = client_for(office).get("/office/eligibility/")
+    assert queue.status_code == 200
+    page = queue.content.decode()
+    shown = [a for a in apps if a.status != ApplicationStatus.DRAFT]
+    assert all(a.enterprise.name_zh in page for a in shown)
+    others = Application.objects.exclude(cycle=cycle).exclude(enterprise__name_zh="").select_related("enterprise")
+    assert not [a.enterprise.name_zh for a in others if a.enterprise.name_zh in page]
+    for email in ("secretary@demo.mqa.cn", "office@hunan.demo.mqa.cn"):
+        elsewhere = client_for(User.objects.get(email=email)).get("/office/eligibility/").content.decode()
+        assert not [a.enterprise.name_zh for a in shown if a.enterprise.name_zh in elsewhere], email
+    assert "株洲市市长质量奖" in client_for(None).get("/zhuzhou/").content.decode()
+
+    # Chenzhou's demo figures: its two cycles, their applications, its enterprises.
+    chenzhou = Application.objects.filter(cycle__programme__slug="chenzhou")
+    assert chenzhou.filter(cycle__year=2017).count() == 5 and chenzhou.exclude(cycle__year=2017).count() == 10
+    assert AwardProgramme.objects.get(slug="chenzhou").cycles.count() == 2
+    assert {a.enterprise.district[:4] for a in chenzhou.select_related("enterprise")} == {"4310"}
+    assert chenzhou.values("enterprise").distinct().count() == 12
 
 
 def test_a_seed_that_runs_across_midnight_keeps_one_today(db):

@@ -112,12 +112,13 @@ def test_the_old_demo_code_fails_the_17th_character_check():
 
 
 def test_every_demo_code_is_valid():
-    from awards.demo import ENTERPRISES
+    from awards.demo import ENTERPRISES, OTHER_CITIES_ENTERPRISES
     from reviews.demo import PROFILES
 
-    codes = [credit_code_with_check(f"91{division}{org}") for _k, division, org, *_rest in ENTERPRISES]
+    rows = ENTERPRISES + OTHER_CITIES_ENTERPRISES
+    codes = [credit_code_with_check(f"91{division}{org}") for _k, division, org, *_rest in rows]
     codes += [credit_code_with_check(f"91{p[4]}{p[2]}") for p in PROFILES.values() if p[2]]
-    assert len(set(codes)) == len(codes) == len(ENTERPRISES) + 5
+    assert len(set(codes)) == len(codes) == len(rows) + 5
     for code in codes:
         validate_credit_code(code)
 
