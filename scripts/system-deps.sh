@@ -2,14 +2,15 @@
 # Install the Debian packages the project needs, where apt is available and they are missing.
 #   scripts/system-deps.sh run   WeasyPrint's libraries and a CJK font (certificates)
 #   scripts/system-deps.sh test  the above plus Chromium (browser tests), poppler-utils (PDF checks),
-#                                postgresql-client (the backup/restore round trip) and haproxy (the
-#                                load balancer in front of two web replicas, tests/deploy)
+#                                postgresql-client (the backup/restore round trip), haproxy (the
+#                                load balancer in front of two web replicas, tests/deploy) and
+#                                docker-compose (CI validates docker-compose.yml with it; no daemon)
 # With CI=true a package that cannot be installed fails the run; elsewhere it prints a notice.
 set -u
 mode=${1:-run}
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "$mode" = test ]; then
-  pkgs+=(chromium poppler-utils postgresql-client haproxy)
+  pkgs+=(chromium poppler-utils postgresql-client haproxy docker-compose)
 fi
 
 missing=()
