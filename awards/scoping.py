@@ -35,13 +35,16 @@ def programmes_of(user) -> tuple[int, ...] | None:
             CycleMembership.objects.filter(user=user)
             .annotate(kind=Value("p"), value=Cast("cycle__programme_id", CharField()))
             .values_list("kind", "value")
+            .order_by()  # SQLite allows no ORDER BY (a model's default ordering) inside a UNION
             .union(
                 Application.objects.filter(enterprise__memberships__user=user)
                 .annotate(kind=Value("p"), value=Cast("cycle__programme_id", CharField()))
-                .values_list("kind", "value"),
+                .values_list("kind", "value")
+                .order_by(),
                 EnterpriseMembership.objects.filter(user=user)
                 .annotate(kind=Value("d"), value=F("enterprise__district"))
-                .values_list("kind", "value"),
+                .values_list("kind", "value")
+                .order_by(),
             )
         )
         linked: set[int] = set()
