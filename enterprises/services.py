@@ -22,6 +22,7 @@ from core.errors import Conflict, NotAllowed
 from core.mail import mail_queue
 from core.models import User
 from core.rules import allowed, require
+from core.scopes import every_programme
 
 from .enums import MemberRole, NameChangeStatus
 from .models import Enterprise, EnterpriseMembership, Invitation, NameChangeRequest
@@ -315,13 +316,16 @@ def _apply_name_change(change: NameChangeRequest, *, by: User) -> list[int]:
     enterprise.name_zh, enterprise.name_en = change.new_name_zh, change.new_name_en
     enterprise.credit_code = change.new_credit_code
     enterprise.save(update_fields=["name_zh", "name_en", "credit_code", "updated_at"])
-    Application.objects.filter(enterprise=enterprise).exclude(status=ApplicationStatus.DRAFT).update(
-        record_name_zh=change.new_name_zh,
-        record_name_en=change.new_name_en,
-        record_credit_code=change.new_credit_code,
-        updated_at=timezone.now(),
-    )
-    return certificates_reissue_for_enterprise(enterprise_id=enterprise.pk, by=by, name_change_id=change.pk)
+    # The register is the province's: the approved name is the enterprise's in every programme it
+    # applied to, whichever office decided (its request's scope holds that office's programmes only).
+    with every_programme():
+        Application.objects.filter(enterprise=enterprise).exclude(status=ApplicationStatus.DRAFT).update(
+            record_name_zh=change.new_name_zh,
+            record_name_en=change.new_name_en,
+            record_credit_code=change.new_credit_code,
+            updated_at=timezone.now(),
+        )
+        return certificates_reissue_for_enterprise(enterprise_id=enterprise.pk, by=by, name_change_id=change.pk)
 
 
 def _change_payload(change: NameChangeRequest) -> dict[str, list[str]]:

@@ -205,3 +205,22 @@ def test_the_office_hears_of_requests_even_without_a_cycle_of_its_own(enterprise
     from enterprises.selectors import office_recipients_for
 
     assert office_recipients_for(enterprise_a) == [sec]
+
+
+def test_one_offices_decision_renames_the_enterprise_in_every_programme(cycle, enterprise_a, applicant_a, secretary):
+    """The register is the province's: Chenzhou's office decides, and the names of record of the
+    enterprise's application to the governor's award follow too (the decision's request is scoped to
+    Chenzhou's programme), as does its certificate there."""
+    from core.scopes import programme_scope
+    from tests.factories.awards import CycleFactory, ProgrammeFactory
+
+    hunan = CycleFactory(programme=ProgrammeFactory(slug="hunan"))
+    cert = issued_certificate(cycle=hunan, enterprise=enterprise_a)
+    there = cert.application
+    change = _request(enterprise_a, applicant_a, name_zh="郴州甲新名有限公司")
+    with programme_scope([cycle.programme_id]):
+        services.name_change_decide(change_request=change, by=secretary, approve=True)
+    there.refresh_from_db()
+    cert.refresh_from_db()
+    assert there.record_name_zh == "郴州甲新名有限公司"
+    assert cert.reissued_at is not None
