@@ -118,3 +118,4 @@ def test_the_verification_page_keeps_its_words(client, hunan_cycle, enterprise_a
     ).content.decode()
     assert award in body and issuer in body
     assert "改名后" not in body and "Renamed" not in body
+    assert "郴州" not in body and "Chenzhou" not in body
