@@ -45,6 +45,7 @@ def mail_queue(
             "programme_en": programme.name_en,
             "organiser_zh": programme.organiser_zh,
             "organiser_en": programme.organiser_en,
+            "programme_slug": programme.slug,
         }
     outbox_add_mail(
         template=template,
@@ -55,6 +56,10 @@ def mail_queue(
         language=lang,
         cycle_id=getattr(cycle, "pk", cycle),
     )
+
+
+def _programme_root(slug: str) -> str:
+    return "" if not slug or slug == settings.DEFAULT_PROGRAMME else f"/{slug}"
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ def mail_render(
         # The programme the mail is about, in the mail's language ("" when it is about none).
         "programme": context.get("programme_en" if en else "programme_zh", ""),
         "organiser": context.get("organiser_en" if en else "organiser_zh", ""),
+        # Where its public pages live: the root for the default programme, /<slug> for the others.
+        "programme_root": _programme_root(context.get("programme_slug", "")),
     }
     with translation.override(language):
         subject = " ".join(_plain(f"emails/{template}_subject.txt", ctx).split())

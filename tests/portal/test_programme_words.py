@@ -3,6 +3,7 @@ its organiser, its office) and never Chenzhou; Chenzhou's keep their words; site
 account mails use the site's name (settings.SITE_NAME_ZH / SITE_NAME_EN)."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -218,3 +219,23 @@ def test_the_committee_report_is_signed_by_the_programmes_office(hunan_cycle, la
         html = render_to_string("committee/pdf/report.html", {**report_context(meeting), "generated_at": None})
     assert office in html.split('class="foot"', 1)[1]
     _no_chenzhou(html)
+
+
+def test_the_public_notice_mail_links_to_the_programmes_own_notice(hunan_cycle, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="en")
+    application = ApplicationFactory(cycle=hunan_cycle, enterprise=changsha(), status=ApplicationStatus.APPROVED)
+    MembershipFactory(enterprise=application.enterprise, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=application, to_status=ApplicationStatus.PUBLIC_NOTICE, by=None, system=True)
+    body = [m for m in mail.outbox if user.email in m.to][0].body
+    assert f"{settings.SITE_URL}/hunan/notice/" in body
+
+
+def test_the_public_notice_mail_of_the_default_programme_links_to_the_root(cycle, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="en")
+    application = ApplicationFactory(cycle=cycle, status=ApplicationStatus.APPROVED)
+    MembershipFactory(enterprise=application.enterprise, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=application, to_status=ApplicationStatus.PUBLIC_NOTICE, by=None, system=True)
+    body = [m for m in mail.outbox if user.email in m.to][0].body
+    assert f"{settings.SITE_URL}/notice/" in body
