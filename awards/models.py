@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.scopes import scoped_manager
+from core.text import join_list
 from enterprises import divisions
 
 from .enums import (
@@ -133,6 +134,14 @@ class CriteriaItem(_FrameworkPart):
         return self.category.framework
 
 
+def division_name(prefix: str) -> str:
+    """A division-code prefix of 2, 4 or 6 digits named in the reader's language ("4310" 郴州市,
+    "43" 湖南省); the prefix itself when it is not one of Hunan's divisions."""
+    prefix = prefix or ""
+    named = divisions.get(prefix.ljust(6, "0")) if len(prefix) in (2, 4, 6) else None
+    return named.name if named else prefix
+
+
 class AwardProgramme(models.Model):
     """One organiser's award (郴州市市长质量奖, 湖南省省长质量奖, a county's award): its names, who may
     apply (division-code prefixes) and what its papers carry. Cycles belong to a programme."""
@@ -186,6 +195,11 @@ class AwardProgramme(models.Model):
     def office_seal_text(self) -> str:
         """The award office's seal on receipts: 郴州市市长质量奖评审办公室."""
         return f"{self.name_zh}评审办公室"
+
+    @property
+    def area_name(self) -> str:
+        """The divisions it admits, named in the reader's language: 郴州市, 湖南省 ("Hunan Province")."""
+        return join_list(division_name(prefix) for prefix in self.divisions or [])
 
     def admits(self, district: str) -> bool:
         """Whether an enterprise registered in `district` (a 6-digit code) may apply."""
@@ -325,6 +339,11 @@ class AwardCycle(BilingualTitleMixin):
             raise ValidationError(
                 {"public_notice_days": _("The notice period cannot be shorter than the legal minimum.")}
             )
+
+    @property
+    def local_area_name(self) -> str:
+        """The division its local prefix names, in the reader's language ("4310" 郴州市, "43" 湖南省)."""
+        return division_name(self.local_division_prefix)
 
     def stage_kinds(self) -> tuple[str, ...]:
         """The stages the cycle runs, in order (see awards/workflow.py); the default ones until it
@@ -521,7 +540,7 @@ class Application(models.Model):
 
     @property
     def registered_in_city(self) -> bool:
-        """Whether the code of record's division code is the city's (the cycle's local prefix)."""
+        """Whether the code of record's division code lies in the cycle's area (its local prefix)."""
         return self.credit_code.upper()[2:8].startswith(self.cycle.local_division_prefix)
 
     def get_status_display(self) -> str:

@@ -296,7 +296,10 @@ def eligibility_checks(application, attachments=None, wins=None) -> list[Check]:
         checks.append(
             Check(
                 "registered_in_city",
-                str(_("Registered in the city (division code %(prefix)s…)") % {"prefix": cycle.local_division_prefix}),
+                str(
+                    _("Registered in %(area)s (division code %(prefix)s…)")
+                    % {"area": cycle.local_area_name, "prefix": cycle.local_division_prefix}
+                ),
                 division.startswith(cycle.local_division_prefix) if division else None,
                 str(_("division code %(code)s") % {"code": division}) if division else "",
             )

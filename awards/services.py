@@ -157,7 +157,13 @@ def application_notify_members(*, application: Application, template: str, conte
     for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
         "user"
     ):
-        mail_queue(template=template, context=context, to_user=membership.user, cycle=application.cycle_id)
+        mail_queue(
+            template=template,
+            context=context,
+            to_user=membership.user,
+            cycle=application.cycle_id,
+            programme=application.cycle.programme,
+        )
 
 
 def _require_admitted(*, district: str, cycle: AwardCycle) -> None:

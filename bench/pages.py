@@ -53,6 +53,7 @@ def decorate(cycle, secretary):
     from awards.enums import ApplicationStatus
     from awards.models import AwardLevel
     from certificates.models import Certificate
+    from certificates.services import certificate_words
     from committee.models import Ballot, Meeting, Objection, PublicNotice
     from core.audit import audit_record
     from core.enums import AuditEventType
@@ -77,6 +78,7 @@ def decorate(cycle, secretary):
             verification_url="https://award.example.org/verify/x/",
             issued_on=timezone.localdate(),
             status="ready",
+            **certificate_words(cycle),
         )
         for i, a in enumerate(awarded)
     )

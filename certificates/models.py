@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.enums import ApplicationStatus
@@ -49,6 +50,17 @@ class Certificate(models.Model):
     checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     size_bytes = models.PositiveIntegerField(_("size (bytes)"), default=0)
     issued_on = models.DateField(_("issue date"))
+    # The words the certificate carries, as they were when it was issued: renaming the programme or
+    # retitling the cycle later must not rewrite a certificate already given (services.certificate_words).
+    award_name_zh = models.CharField(_("award (Chinese)"), max_length=100)
+    award_name_en = models.CharField(_("award (English)"), max_length=150)
+    award_title_zh = models.CharField(_("award as titled (Chinese)"), max_length=200)
+    award_title_en = models.CharField(_("award as titled (English)"), max_length=200)
+    issuer_zh = models.CharField(_("issuer (Chinese)"), max_length=100)
+    issuer_en = models.CharField(_("issuer (English)"), max_length=150)
+    seal_text = models.CharField(_("seal text"), max_length=30)
+    signature_zh = models.CharField(_("signature line (Chinese)"), max_length=60)
+    signature_en = models.CharField(_("signature line (English)"), max_length=100)
     attempts = models.PositiveIntegerField(_("render attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
@@ -71,6 +83,18 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def award_name(self) -> str:
+        return self.award_name_en if (get_language() or "").startswith("en") else self.award_name_zh
+
+    @property
+    def award_title(self) -> str:
+        return self.award_title_en if (get_language() or "").startswith("en") else self.award_title_zh
+
+    @property
+    def issuer(self) -> str:
+        return self.issuer_en if (get_language() or "").startswith("en") else self.issuer_zh
 
     @property
     def is_revoked(self) -> bool:

@@ -41,8 +41,9 @@ def certificate_context(certificate: Certificate) -> dict:
         "name_en": app.name_en.strip(),
         "qr_uri": qr_svg_data_uri(certificate.verification_url),
         "qr_size_mm": QR_SIZE_MM,
-        "programme": cycle.programme,
-        "seal_svg": mark_safe(seal_svg(cycle.programme.seal_text)),  # noqa: S308 - characters escaped in seal_svg
+        # The award's and the issuer's words as stored at issue (services.certificate_words), not the
+        # programme's today: a renamed programme does not rewrite a certificate already given.
+        "seal_svg": mark_safe(seal_svg(certificate.seal_text)),  # noqa: S308 - characters escaped in seal_svg
     }
 
 
@@ -56,10 +57,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return html_to_pdf(certificate_html(certificate))
 
 
-SEAL_TEXT = "郴州市市长质量奖评审委员会"
-
-
-def seal_svg(text: str = SEAL_TEXT, size: int = 160) -> str:
+def seal_svg(text: str, size: int = 160) -> str:
     """A red round seal: a ring, a star and the issuer's name set along the upper arc."""
     c = size / 2
     ring = c - 4

@@ -61,6 +61,25 @@ def serial_for(cycle: AwardCycle, number: int) -> str:
     return f"{cycle.programme.certificate_prefix}-{cycle.year}-{number:03d}"
 
 
+def certificate_words(cycle: AwardCycle) -> dict[str, str]:
+    """What a certificate of `cycle` says of the award and its issuer, taken from the cycle and its
+    programme when the certificate is issued and stored on it: the certificate, its verification page
+    and the lists read them from there, so renaming the programme later leaves given certificates as
+    they were."""
+    programme = cycle.programme
+    return {
+        "award_name_zh": programme.name_zh,
+        "award_name_en": programme.name_en,
+        "award_title_zh": cycle.title_zh,
+        "award_title_en": cycle.title_en,
+        "issuer_zh": programme.organiser_zh,
+        "issuer_en": programme.organiser_en,
+        "seal_text": programme.seal_text,
+        "signature_zh": programme.signature_zh,
+        "signature_en": programme.signature_en,
+    }
+
+
 def _queue_render(ids: list[int], cycle_id: int | None = None) -> None:
     """Outbox rows in the current transaction; rendered once it commits and the broker answers."""
     outbox_add_tasks(
@@ -95,6 +114,7 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
             .select_related("enterprise", "award_level")
             .order_by("award_level__rank", "enterprise__name_zh", "enterprise__name_en", "pk")
         )
+        words = certificate_words(cycle)
         for application in awarded:
             counter.last_number += 1
             code = new_verification_code()
@@ -108,6 +128,7 @@ def certificates_issue_for_cycle(*, cycle: AwardCycle, by: User | None, system: 
                 verification_url=verification_url(code),
                 # The day the award was conferred, in China Standard Time.
                 issued_on=timezone.localdate(application.status_changed_at),
+                **words,
             )
             audit_record(
                 event=AuditEventType.CERTIFICATE_ISSUED,
@@ -240,7 +261,13 @@ def _notify_ready(certificate_id: int) -> None:
     for membership in EnterpriseMembership.objects.filter(enterprise_id=application.enterprise_id).select_related(
         "user"
     ):
-        mail_queue(template="certificate_ready", context=context, to_user=membership.user, cycle=certificate.cycle_id)
+        mail_queue(
+            template="certificate_ready",
+            context=context,
+            to_user=membership.user,
+            cycle=certificate.cycle_id,
+            programme=certificate.cycle.programme,
+        )
 
 
 def _retryable(now: dt.datetime) -> Q:

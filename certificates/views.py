@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from django.conf import settings
@@ -9,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from awards.models import AwardProgramme
 from core import ratelimit
 from core.errors import ServiceError
 from core.http_cache import fragment_per_state
@@ -192,17 +195,28 @@ def verify(request, code: str):
         if certificate is None:
             raise _UnknownCode
         earlier = selectors.earlier_names_of(certificate)
-        return render_to_string(
+        html = render_to_string(
             "certificates/_verify.html", {"certificate": certificate, "earlier_names": earlier}, request
         )
+        # The page's header and footer name the award as the certificate states it (stored at issue)
+        # and link to its programme's pages.
+        programme = certificate.cycle.programme
+        header = {"pk": programme.pk, "slug": programme.slug}
+        header |= {"name_zh": certificate.award_name_zh, "name_en": certificate.award_name_en}
+        return json.dumps({"html": html, "programme": header})
 
     # The same answer for everyone until something is recorded (a revocation, an approved name
     # change, an admin edit): made once per state and kept in the cache, see core.http_cache.
     try:
-        html = fragment_per_state(request, "verify", content)
+        kept = json.loads(fragment_per_state(request, "verify", content))
     except _UnknownCode:
         response = render(request, "certificates/verify_not_found.html", status=404)
     else:
-        response = render(request, "certificates/verify.html", {"content": html})
+        response = render(
+            request,
+            "certificates/verify.html",
+            # For display only: never saved.
+            {"content": mark_safe(kept["html"]), "programme": AwardProgramme(**kept["programme"])},  # noqa: S308 -- rendered by a template, escaped there
+        )
     response["X-Robots-Tag"] = "noindex"  # verification pages are for people holding the certificate
     return response

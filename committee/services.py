@@ -186,7 +186,9 @@ def meeting_invite(*, meeting: Meeting, by: User) -> int:
     with transaction.atomic():
         Meeting.objects.filter(pk=meeting.pk).update(invited_at=timezone.now())
         for member in members:
-            mail_queue(template="committee_invitation", context=context, to_user=member)
+            mail_queue(
+                template="committee_invitation", context=context, to_user=member, programme=meeting.cycle.programme
+            )
         audit_record(
             event=AuditEventType.MEETING_INVITED,
             obj=meeting,
@@ -239,7 +241,9 @@ def meeting_reschedule(*, meeting: Meeting, by: User, starts_at: dt.datetime, pl
         context["place_before"] = before.place
         members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
         for member in members:
-            mail_queue(template="committee_rescheduled", context=context, to_user=member)
+            mail_queue(
+                template="committee_rescheduled", context=context, to_user=member, programme=meeting.cycle.programme
+            )
         audit_record(
             event=AuditEventType.MEETING_RESCHEDULED,
             obj=meeting,
@@ -276,7 +280,9 @@ def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
         context = _schedule_mail_context(meeting, reason.strip())
         members = User.objects.filter(pk__in=committee_member_ids(meeting.cycle)).order_by("email")
         for member in members:
-            mail_queue(template="committee_cancelled", context=context, to_user=member)
+            mail_queue(
+                template="committee_cancelled", context=context, to_user=member, programme=meeting.cycle.programme
+            )
         audit_record(
             event=AuditEventType.MEETING_CANCELLED,
             obj=meeting,
@@ -951,6 +957,7 @@ def objection_handle(*, objection: Objection, by: User, outcome: str, reply: str
                 template="objection_reply",
                 to_email=objection.contact.strip(),
                 cycle=objection.notice.cycle_id,
+                programme=objection.notice.cycle.programme,
                 context={
                     "name": objection.name,
                     "candidate": app.enterprise.official_name,

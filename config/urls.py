@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import urls as core_urls
 from core.forms import EmailAuthenticationForm, ThrottledPasswordResetForm
+from core.site import site_name_lazy
 from portal import urls as portal_urls
 
-admin.site.site_header = _("Mayor Quality Award administration")
-admin.site.site_title = _("Mayor Quality Award")
+admin.site.site_header = format_lazy(_("{site} administration"), site=site_name_lazy())
+admin.site.site_title = site_name_lazy()
 _admin_has_permission = admin.site.has_permission
 
 

@@ -23,26 +23,43 @@ def mail_queue(
     to_email: str | None = None,
     language: str | None = None,
     cycle: Any = None,
+    programme: Any = None,
 ) -> None:
     """Send `emails/<template>_subject.txt` and `emails/<template>.txt` (and its HTML part, see
     `mail_render`) once the transaction commits.
 
     The message is an outbox row of the current transaction (nothing is sent if it rolls back).
     `context` must be JSON-serialisable: it travels through the broker. `cycle` (optional) files the
-    message under its award cycle on the office's outbox page.
+    message under its award cycle on the office's outbox page. `programme` (optional; an
+    awards.AwardProgramme) is the award the mail is about: its name and organiser go into the context
+    (`programme_zh`, `organiser_en`, …), and the footer signs with its office; without one the mail
+    is signed with the site's name (settings.SITE_NAME_ZH / SITE_NAME_EN).
     """
     if to_user is None and not to_email:
         raise ValueError("mail_queue needs to_user or to_email")
     lang = language or (to_user.preferred_language if to_user else settings.LANGUAGE_CODE)
+    context = dict(context or {})
+    if programme is not None:
+        context |= {
+            "programme_zh": programme.name_zh,
+            "programme_en": programme.name_en,
+            "organiser_zh": programme.organiser_zh,
+            "organiser_en": programme.organiser_en,
+            "programme_slug": programme.slug,
+        }
     outbox_add_mail(
         template=template,
-        context=context or {},
+        context=context,
         user_id=to_user.pk if to_user else None,
         email=to_email,
         recipient=to_user.email if to_user else to_email,
         language=lang,
         cycle_id=getattr(cycle, "pk", cycle),
     )
+
+
+def _programme_root(slug: str) -> str:
+    return "" if not slug or slug == settings.DEFAULT_PROGRAMME else f"/{slug}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,17 @@ def mail_render(
     The HTML part is `emails/<template>.html` where it exists, otherwise the plain text set in
     `emails/_base.html` (escaped there, links made clickable).
     """
-    ctx = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
+    en = language.startswith("en")
+    ctx = {
+        **context,
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+        # The programme the mail is about, in the mail's language ("" when it is about none).
+        "programme": context.get("programme_en" if en else "programme_zh", ""),
+        "organiser": context.get("organiser_en" if en else "organiser_zh", ""),
+        # Where its public pages live: the root for the default programme, /<slug> for the others.
+        "programme_root": _programme_root(context.get("programme_slug", "")),
+    }
     with translation.override(language):
         subject = " ".join(_plain(f"emails/{template}_subject.txt", ctx).split())
         text = _plain(f"emails/{template}.txt", ctx)

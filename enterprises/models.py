@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.enums import Language
 
 from . import divisions
-from .enums import CITY_DIVISION_PREFIX, Industry, InvitationStatus, MemberRole, NameChangeStatus
+from .enums import Industry, InvitationStatus, MemberRole, NameChangeStatus
 from .validators import division_code, normalize_credit_code, validate_credit_code
 
 
@@ -92,11 +92,6 @@ class Enterprise(models.Model):
     @property
     def division_code(self) -> str:
         return division_code(self.credit_code)
-
-    @property
-    def registered_in_city(self) -> bool:
-        """The cycle rule "registered in the city": the code's division code is one of Chenzhou's."""
-        return divisions.is_in(self.division_code, CITY_DIVISION_PREFIX)
 
 
 class EnterpriseMembership(models.Model):

@@ -169,18 +169,10 @@ def enterprise_create(request):
         except ServiceError as exc:
             form.add_error("credit_code", exc.message)
         else:
-            # The profile page says it when the code is registered outside the city (once, not here too).
+            # The profile page says which programmes the enterprise may apply to (once, not here too).
             messages.success(request, _("The profile of %(name)s is registered.") % {"name": enterprise})
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/enterprise_form.html", {"form": form, "creating": True})
-
-
-def _outside_city_warning(enterprise) -> str:
-    return _(
-        "The credit code's division code %(division)s is not in Chenzhou (4310…). The award is for enterprises "
-        "registered in the city: please check the code, or expect the award office to find the application "
-        "ineligible."
-    ) % {"division": enterprise.division_code}
 
 
 @login_required
@@ -193,7 +185,6 @@ def enterprise_detail(request, pk: int):
         {
             "enterprise": enterprise,
             "can_edit": rules.has_perm("enterprises.edit_profile", request.user, enterprise),
-            "outside_city_warning": None if enterprise.registered_in_city else _outside_city_warning(enterprise),
             "name_changes": selectors.name_changes_of(enterprise),
             "identity_locked": selectors.enterprise_identity_locked(enterprise),
         },
@@ -451,6 +442,5 @@ def office_detail(request, pk: int):
         {
             "enterprise": enterprise,
             "members": selectors.enterprise_members(enterprise),
-            "outside_city_warning": None if enterprise.registered_in_city else _outside_city_warning(enterprise),
         },
     )

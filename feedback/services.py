@@ -372,7 +372,13 @@ def _tell_owners(report: FeedbackReport, *, corrected: bool) -> None:
         enterprise_id=application.enterprise_id, role=MemberRole.OWNER
     ).select_related("user")
     for membership in owners:
-        mail_queue(template="feedback_released", context=context, to_user=membership.user, cycle=application.cycle_id)
+        mail_queue(
+            template="feedback_released",
+            context=context,
+            to_user=membership.user,
+            cycle=application.cycle_id,
+            programme=application.cycle.programme,
+        )
 
 
 def report_correct(*, report: FeedbackReport, by: User, reason: str) -> FeedbackReport:

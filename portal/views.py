@@ -1,7 +1,6 @@
 """The roof's pages: the public home page, the dashboard and the office's outbox."""
 
 import rules
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,7 +43,6 @@ def home(request, programme=None):
             "now_label": next((e.label for e in timeline if e.kind == now_step), ""),
             "winners": award_selectors.winners_by_year(years=HOME_WINNER_YEARS, programme=programme),
             "programme": programme,
-            "is_default": programme.slug == settings.DEFAULT_PROGRAMME,
         },
     )
 

@@ -153,6 +153,7 @@ def expert_invite(*, cycle: AwardCycle, expert: User, by: User) -> CycleMembersh
                 template="reviews/invitation",
                 to_user=expert,
                 context={"cycle": cycle.title_zh, "cycle_en": cycle.title_en, "cycle_id": cycle.pk},
+                programme=cycle.programme,
             )
     return membership
 
@@ -216,11 +217,12 @@ def deadline_for(expert: User, value: dt.datetime) -> dict[str, str]:
 
 def _notify_assigned(assignment_ids: list[int]) -> None:
     for a in Assignment.objects.filter(pk__in=assignment_ids).select_related(
-        "expert", "panel__round__cycle", "panel__application__enterprise"
+        "expert", "panel__round__cycle__programme", "panel__application__enterprise"
     ):
         mail_queue(
             template="reviews/assigned",
             to_user=a.expert,
+            programme=a.panel.round.cycle.programme,
             context={
                 "assignment_id": a.pk,
                 "enterprise": a.panel.application.official_name,
@@ -393,6 +395,7 @@ def assignment_declare(*, assignment: Assignment, by: User, conflict: bool, reas
                 mail_queue(
                     template="reviews/conflict_declared",
                     to_user=secretary,
+                    programme=panel.round.cycle.programme,
                     context={
                         "expert": str(by),
                         "enterprise": application.official_name,
@@ -566,6 +569,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
         mail_queue(
             template="reviews/sheet_reopened",
             to_user=sheet.assignment.expert,
+            programme=sheet.assignment.panel.round.cycle.programme,
             context={
                 "assignment_id": sheet.assignment_id,
                 "enterprise": sheet.assignment.panel.application.official_name,

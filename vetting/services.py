@@ -211,6 +211,7 @@ def _mail_department(req: OpinionRequest, *, template: str) -> None:
         template=template,
         to_user=req.department,
         cycle=app.cycle_id,
+        programme=app.cycle.programme,
         context={
             "enterprise": app.official_name,
             "credit_code": app.credit_code,

@@ -16,6 +16,12 @@ SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me-0123456789abc
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's own name, for what belongs to no one programme (the header and footer of site-wide pages,
+# the log-in page, account mails). A setting, not the default programme's name: the site is one
+# deployment that may host several programmes (a province's portal), and an error page must name it
+# without a database. Pages and mails about one programme say that programme's name instead.
+SITE_NAME_ZH = env("SITE_NAME_ZH", default="郴州市市长质量奖")
+SITE_NAME_EN = env("SITE_NAME_EN", default="Chenzhou Mayor Quality Award")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.site",
             ],
         },
     },

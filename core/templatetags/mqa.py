@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from core import site
 from core.text import join_list
 
 register = template.Library()
@@ -64,3 +65,10 @@ def audit_head(obj, event: str = "", to_status: str = ""):
         "event": audit_event_of(obj, event=event, to_status=to_status) if obj is not None else None,
         "at_award": bool(to_status),
     }
+
+
+@register.simple_tag
+def site_display_name() -> str:
+    """The site's name in the active language (settings.SITE_NAME_ZH / SITE_NAME_EN), for templates
+    rendered without the context processors (Django's password-reset mail)."""
+    return site.site_name()

@@ -162,4 +162,4 @@ def test_the_office_queue_flags_a_code_outside_the_city_once(client_for, secreta
     ApplicationFactory(cycle=cycle, status=ApplicationStatus.SUBMITTED)
     page = client_for(secretary).get(reverse("awards:queue") + f"?cycle={cycle.pk}").content.decode()
     assert "长沙某公司" in page
-    assert page.count("registered outside the city") == 1
+    assert page.count("registered outside Chenzhou City") == 1

@@ -144,8 +144,8 @@ def test_the_application_shows_the_identity_read_only_and_flags_a_code_outside_t
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, secretary.email)
     page.goto(page.base + f"/office/eligibility/?cycle={cycle.pk}")
-    expect(page.locator("main table")).to_contain_text("非本市注册")
-    assert page.content().count("非本市注册") == 1
+    expect(page.locator("main table")).to_contain_text("在郴州市以外登记")
+    assert page.content().count("在郴州市以外登记") == 1
     assert axe_violations(page) == []
     screenshot(page, "awards-queue-outside-city-zh")
     switch_language(page, "English")
