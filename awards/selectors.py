@@ -40,16 +40,29 @@ ACTIVE_CYCLE_STATUSES = (
 )
 
 
+# A programme's own row (names, organiser, divisions, seal and signature lines) is public: its pages
+# and the province's index show it to anyone. These read it in every programme's scope, so a page of
+# one programme's office may name another (an enterprise's page says which programmes admit it).
+
+
 def programme_default() -> AwardProgramme:
     """The programme the site's root pages show (settings.DEFAULT_PROGRAMME; Chenzhou's)."""
-    return get_object_or_404(AwardProgramme, slug=settings.DEFAULT_PROGRAMME)
+    with every_programme():
+        return get_object_or_404(AwardProgramme, slug=settings.DEFAULT_PROGRAMME)
 
 
 def programme_public(slug: str | None) -> AwardProgramme:
     """The programme whose public pages live under /<slug>/ (the default one for the root), or 404."""
     if slug is None:
         return programme_default()
-    return get_object_or_404(AwardProgramme, slug=slug)
+    with every_programme():
+        return get_object_or_404(AwardProgramme, slug=slug)
+
+
+def programmes_all() -> list[AwardProgramme]:
+    """Every programme of the site, by address."""
+    with every_programme():
+        return list(AwardProgramme.objects.order_by("slug"))
 
 
 def programmes_listed() -> list[AwardProgramme]:

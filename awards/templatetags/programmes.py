@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import template
 
 from awards.models import AwardProgramme
+from awards.selectors import programmes_all
 from core.text import join_list
 from enterprises import divisions
 
@@ -36,7 +37,7 @@ def programmes_for(context, district: str) -> Admission:
     """The programmes whose divisions admit `district` (an enterprise's district code), and the others."""
     cache = context.render_context
     if "programmes_all" not in cache:
-        cache["programmes_all"] = list(AwardProgramme.objects.order_by("slug"))
+        cache["programmes_all"] = programmes_all()
     programmes = cache["programmes_all"]
     return Admission(
         district=divisions.name(district),
