@@ -120,6 +120,14 @@ class Replica:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+            # The workers go a moment after the master: the replica is gone once the group is.
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(self.proc.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.01)
 
     def stop(self) -> None:
         """Clean-up: graceful first, then by force; no worker of the group is left behind."""
