@@ -24,7 +24,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from awards.enums import CycleRole
 from awards.models import Application, AwardCycle, AwardProgramme, CycleMembership
@@ -284,3 +284,53 @@ def test_no_role_of_one_programme_changes_another_programmes_objects(
                 if response is not None and response.status_code == 302:
                     accepted.add(url)
     assert len(accepted) > 30 and failures == [], (sorted(accepted), failures)
+
+
+# --- the Django admin ------------------------------------------------------------------------------
+
+
+def _rows_of(model, model_admin, programme) -> list[int]:
+    """Up to three pks of `model` that belong to `programme` (by the scoped manager's path, or the
+    admin's own `programme_path` for the province's records it filters), read with the base manager."""
+    path = getattr(type(model._default_manager), "scope_path", "") or getattr(model_admin, "programme_path", "")
+    if not path:
+        return []
+    return list(model._base_manager.filter(**{path: programme}).order_by("pk").values_list("pk", flat=True)[:3])
+
+
+def test_the_admin_of_one_programmes_staff_shows_nothing_of_another(programme_b, cycle, secretary, admin_user):
+    """Every model in the Django admin, generated: A's secretary as staff with every admin right gets
+    no change page of B's rows and no link to them in the lists; a superuser gets both (the control)."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    cycle_b = programme_b[0]
+    secretary.is_staff = True
+    secretary.save(update_fields=["is_staff"])
+    secretary.user_permissions.add(*Permission.objects.all())
+    staff, root = Client(), Client()
+    staff.force_login(secretary)
+    root.force_login(admin_user)
+    models, opened, leaks, reached = 0, 0, [], 0
+    for model, model_admin in admin.site._registry.items():
+        pks = _rows_of(model, model_admin, cycle_b.programme_id)
+        if not pks:
+            continue
+        models += 1
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = staff.get(reverse("admin:{}_{}_changelist".format(*info)))
+        shown = changelist.content.decode() if changelist.status_code == 200 else ""
+        root_list = root.get(reverse("admin:{}_{}_changelist".format(*info))).content.decode()
+        for pk in pks:
+            url = reverse("admin:{}_{}_change".format(*info), args=[pk])
+            opened += 1
+            page = staff.get(url)
+            # the admin's answer for an object it cannot find: back to the index with a message
+            if page.status_code == 200:
+                leaks.append(f"{model._meta.label} {pk}: change page 200")
+            if f'href="{url}"' in shown:
+                leaks.append(f"{model._meta.label} {pk}: linked in the list")
+            reached += root.get(url).status_code == 200 and f'href="{url}"' in root_list
+    print(f"admin walk: {models} models with rows of B, {opened} change pages; the superuser reached {reached}")
+    assert models >= 25 and reached == opened  # the walk saw B's rows, and the superuser sees them
+    assert leaks == [], "\n".join(leaks)
