@@ -11,17 +11,40 @@ public notice and winners too).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast
+from django.db import connection
 from django.http import FileResponse
 
 from core.scopes import every_programme, programme_scope
-from enterprises.models import EnterpriseMembership
+from enterprises.models import Enterprise, EnterpriseMembership
 
-from .models import Application, AwardProgramme, CycleMembership
+from .models import Application, AwardCycle, AwardProgramme, CycleMembership
 from .programmes import division_admitted
+
+
+@lru_cache(maxsize=1)
+def _linked_sql() -> str:
+    """The programmes of the user's roles and of their enterprises' applications, and their
+    enterprises' districts, as (kind, value) rows. Written as SQL: every signed-in page asks, and
+    built with the ORM (a union of three annotated querysets) its compilation cost ten times the
+    query (1.7 ms against 0.2)."""
+    membership, cycle, application = CycleMembership._meta, AwardCycle._meta, Application._meta
+    member, enterprise = EnterpriseMembership._meta, Enterprise._meta
+    programme_id = f"CAST(c.{cycle.get_field('programme').column} AS VARCHAR(20))"
+    return (
+        f"SELECT 'p', {programme_id} FROM {membership.db_table} m "
+        f"JOIN {cycle.db_table} c ON c.id = m.{membership.get_field('cycle').column} "
+        f"WHERE m.{membership.get_field('user').column} = %s "
+        f"UNION SELECT 'p', {programme_id} FROM {application.db_table} a "
+        f"JOIN {cycle.db_table} c ON c.id = a.{application.get_field('cycle').column} "
+        f"JOIN {member.db_table} em ON em.{member.get_field('enterprise').column} = "
+        f"a.{application.get_field('enterprise').column} "
+        f"WHERE em.{member.get_field('user').column} = %s "
+        f"UNION SELECT 'd', e.{enterprise.get_field('district').column} FROM {member.db_table} em "
+        f"JOIN {enterprise.db_table} e ON e.id = em.{member.get_field('enterprise').column} "
+        f"WHERE em.{member.get_field('user').column} = %s"
+    )
 
 
 def programmes_of(user) -> tuple[int, ...] | None:
@@ -30,31 +53,13 @@ def programmes_of(user) -> tuple[int, ...] | None:
     for a member of an enterprise (which programmes' divisions admit it)."""
     if not user.is_authenticated or user.is_superuser:
         return None
-    with every_programme():
-        tagged = (
-            CycleMembership.objects.filter(user=user)
-            .annotate(kind=Value("p"), value=Cast("cycle__programme_id", CharField()))
-            .values_list("kind", "value")
-            .order_by()  # SQLite allows no ORDER BY (a model's default ordering) inside a UNION
-            .union(
-                Application.objects.filter(enterprise__memberships__user=user)
-                .annotate(kind=Value("p"), value=Cast("cycle__programme_id", CharField()))
-                .values_list("kind", "value")
-                .order_by(),
-                EnterpriseMembership.objects.filter(user=user)
-                .annotate(kind=Value("d"), value=F("enterprise__district"))
-                .values_list("kind", "value")
-                .order_by(),
-            )
-        )
-        linked: set[int] = set()
-        districts: set[str] = set()
-        for kind, value in tagged:
-            if kind == "p":
-                linked.add(int(value))
-            else:
-                districts.add(value)
-        if districts:
+    with connection.cursor() as cursor:
+        cursor.execute(_linked_sql(), [user.pk, user.pk, user.pk])
+        rows = cursor.fetchall()
+    linked = {int(value) for kind, value in rows if kind == "p"}
+    districts = {value for kind, value in rows if kind == "d"}
+    if districts:
+        with every_programme():
             for pk, divisions in AwardProgramme.objects.values_list("pk", "divisions"):
                 if any(division_admitted(divisions, d) for d in districts):
                     linked.add(pk)
