@@ -715,15 +715,25 @@ HUNAN_APPLICATIONS = [
 ]
 
 
-def seed_province(ctx: DemoContext) -> None:
-    programme, _ = AwardProgramme.objects.get_or_create(slug="hunan", defaults=HUNAN)
-    secretary = demo_user(
-        ctx,
-        "secretary_hunan",
-        "office@hunan.demo.mqa.cn",
-        "湖南省质量奖办公室 秘书",
-        role_label="secretary (湖南省省长质量奖 only)",
-    )
+def _seed_open_programme(
+    ctx: DemoContext,
+    *,
+    slug: str,
+    fields: dict,
+    secretary: tuple[str, str, str, str],
+    title: tuple[str, str],
+    local_division_prefix: str,
+    opened_days_ago: int,
+    closes_in_days: int,
+    levels: list,
+    eligibility_from_today: bool,
+    applications: list,
+) -> None:
+    """Another programme beside Chenzhou's with its own office, one open cycle and its stages, and
+    `applications` (enterprise key, target status) walked there by its own secretary."""
+    programme, _ = AwardProgramme.objects.get_or_create(slug=slug, defaults=fields)
+    key, email, name, label = secretary
+    office = demo_user(ctx, key, email, name, role_label=label)
     now = timezone.now().astimezone(SH)
     year = now.year
     cycle = _cycle(
@@ -732,30 +742,49 @@ def seed_province(ctx: DemoContext) -> None:
         year=year,
         framework=CriteriaFramework.objects.get(code="gbt19580-2012"),
         status=CycleStatus.OPEN,
-        title_zh=f"首届湖南省省长质量奖（{year}年度）",
-        title_en=f"1st Hunan Governor Quality Award ({year})",
-        local_division_prefix="43",
-        applications_open_at=now - dt.timedelta(days=20),
-        applications_close_at=now + dt.timedelta(days=40),
-        levels=HUNAN_LEVELS,
+        title_zh=title[0].format(year=year),
+        title_en=title[1].format(year=year),
+        local_division_prefix=local_division_prefix,
+        applications_open_at=now - dt.timedelta(days=opened_days_ago),
+        applications_close_at=now + dt.timedelta(days=closes_in_days),
+        levels=levels,
     )
-    CycleMembership.objects.get_or_create(cycle=cycle, user=secretary, role=CycleRole.SECRETARY)
+    CycleMembership.objects.get_or_create(cycle=cycle, user=office, role=CycleRole.SECRETARY)
     if not cycle.stages.exists():
         K, day, today = StageKind, dt.timedelta(days=1), timezone.localdate()
-        close = today + 40 * day
+        close = today + closes_in_days * day
         stages = [
-            StageSpec(K.ELIGIBILITY, close + day, close + 10 * day),
+            StageSpec(K.ELIGIBILITY, today - 5 * day if eligibility_from_today else close + day, close + 10 * day),
             StageSpec(K.MATERIAL_REVIEW, close + 11 * day, close + 40 * day),
             StageSpec(K.ONSITE_REVIEW, close + 45 * day, close + 60 * day),
             StageSpec(K.COMMITTEE, close + 70 * day, close + 70 * day),
             StageSpec(K.PUBLIC_NOTICE, close + 73 * day, length=7),
             StageSpec(K.GOVERNMENT_APPROVAL, close + 81 * day, close + 90 * day),
         ]
-        cycle_stages_set(cycle=cycle, stages=stages, by=secretary)
-    for ent_key, target in HUNAN_APPLICATIONS:
-        _apply(ctx, ent_key, cycle, target, secretary)
-    ctx.log(
-        f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(HUNAN_APPLICATIONS)} applications."
+        cycle_stages_set(cycle=cycle, stages=stages, by=office)
+    for ent_key, target in applications:
+        _apply(ctx, ent_key, cycle, target, office)
+    ctx.log(f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(applications)} applications.")
+
+
+def seed_province(ctx: DemoContext) -> None:
+    _seed_open_programme(
+        ctx,
+        slug="hunan",
+        fields=HUNAN,
+        secretary=(
+            "secretary_hunan",
+            "office@hunan.demo.mqa.cn",
+            "湖南省质量奖办公室 秘书",
+            "secretary (湖南省省长质量奖 only)",
+        ),
+        title=("首届湖南省省长质量奖（{year}年度）", "1st Hunan Governor Quality Award ({year})"),
+        local_division_prefix="43",
+        opened_days_ago=20,
+        closes_in_days=40,
+        levels=HUNAN_LEVELS,
+        eligibility_from_today=False,
+        applications=HUNAN_APPLICATIONS,
     )
 
 
@@ -781,46 +810,24 @@ ZHUZHOU_APPLICATIONS = [
 
 
 def seed_zhuzhou(ctx: DemoContext) -> None:
-    programme, _ = AwardProgramme.objects.get_or_create(slug="zhuzhou", defaults=ZHUZHOU)
-    secretary = demo_user(
+    # Its eligibility stage is already on, so that its office's decision can be seen in the demo.
+    _seed_open_programme(
         ctx,
-        "secretary_zhuzhou",
-        "office@zhuzhou.demo.mqa.cn",
-        "株洲市质量奖办公室 秘书",
-        role_label="secretary (株洲市市长质量奖 only)",
-    )
-    now = timezone.now().astimezone(SH)
-    year = now.year
-    cycle = _cycle(
-        programme=programme,
-        edition=1,
-        year=year,
-        framework=CriteriaFramework.objects.get(code="gbt19580-2012"),
-        status=CycleStatus.OPEN,
-        title_zh=f"首届株洲市市长质量奖（{year}年度）",
-        title_en=f"1st Zhuzhou Mayor Quality Award ({year})",
+        slug="zhuzhou",
+        fields=ZHUZHOU,
+        secretary=(
+            "secretary_zhuzhou",
+            "office@zhuzhou.demo.mqa.cn",
+            "株洲市质量奖办公室 秘书",
+            "secretary (株洲市市长质量奖 only)",
+        ),
+        title=("首届株洲市市长质量奖（{year}年度）", "1st Zhuzhou Mayor Quality Award ({year})"),
         local_division_prefix="4302",
-        applications_open_at=now - dt.timedelta(days=25),
-        applications_close_at=now + dt.timedelta(days=35),
+        opened_days_ago=25,
+        closes_in_days=35,
         levels=LEVELS,
-    )
-    CycleMembership.objects.get_or_create(cycle=cycle, user=secretary, role=CycleRole.SECRETARY)
-    if not cycle.stages.exists():
-        K, day, today = StageKind, dt.timedelta(days=1), timezone.localdate()
-        close = today + 35 * day
-        stages = [
-            StageSpec(K.ELIGIBILITY, today - 5 * day, close + 10 * day),
-            StageSpec(K.MATERIAL_REVIEW, close + 11 * day, close + 40 * day),
-            StageSpec(K.ONSITE_REVIEW, close + 45 * day, close + 60 * day),
-            StageSpec(K.COMMITTEE, close + 70 * day, close + 70 * day),
-            StageSpec(K.PUBLIC_NOTICE, close + 73 * day, length=7),
-            StageSpec(K.GOVERNMENT_APPROVAL, close + 81 * day, close + 90 * day),
-        ]
-        cycle_stages_set(cycle=cycle, stages=stages, by=secretary)
-    for ent_key, target in ZHUZHOU_APPLICATIONS:
-        _apply(ctx, ent_key, cycle, target, secretary)
-    ctx.log(
-        f"Programme {programme.name_zh}: /{programme.slug}/, one open cycle, {len(ZHUZHOU_APPLICATIONS)} applications."
+        eligibility_from_today=True,
+        applications=ZHUZHOU_APPLICATIONS,
     )
 
 

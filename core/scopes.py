@@ -13,7 +13,7 @@ default manager then
   reading every programme. Used as a subquery, it fails the outer query the same way.
 
 Requests get their scope from `awards.scoping.ProgrammeScopeMiddleware`; Celery tasks from
-`core.celery_base.ScopedTask`; management commands and scripts say `with every_programme():`.
+`core.scoped_task.ScopedTask`; management commands and scripts say `with every_programme():`.
 Reverse relations and prefetches go through the default manager, so they are scoped too; following a
 foreign key from an object already loaded (`sheet.assignment`) uses the base manager and is not (the
 object was reached through a scoped query). This is django-scopes' design (pretalx), with a scope
