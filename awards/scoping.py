@@ -11,57 +11,30 @@ public notice and winners too).
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
-from django.db import connection
 from django.http import FileResponse
 
 from core.scopes import every_programme, programme_scope
-from enterprises.models import Enterprise, EnterpriseMembership
 
-from .models import Application, AwardCycle, AwardProgramme, CycleMembership
+from .models import AwardProgramme
 from .programmes import division_admitted
+from .selectors import user_links
 
 
-@lru_cache(maxsize=1)
-def _linked_sql() -> str:
-    """The programmes of the user's roles and of their enterprises' applications, and their
-    enterprises' districts, as (kind, value) rows. Written as SQL: every signed-in page asks, and
-    built with the ORM (a union of three annotated querysets) its compilation cost ten times the
-    query (1.7 ms against 0.2)."""
-    membership, cycle, application = CycleMembership._meta, AwardCycle._meta, Application._meta
-    member, enterprise = EnterpriseMembership._meta, Enterprise._meta
-    programme_id = f"CAST(c.{cycle.get_field('programme').column} AS VARCHAR(20))"
-    return (
-        f"SELECT 'p', {programme_id} FROM {membership.db_table} m "
-        f"JOIN {cycle.db_table} c ON c.id = m.{membership.get_field('cycle').column} "
-        f"WHERE m.{membership.get_field('user').column} = %s "
-        f"UNION SELECT 'p', {programme_id} FROM {application.db_table} a "
-        f"JOIN {cycle.db_table} c ON c.id = a.{application.get_field('cycle').column} "
-        f"JOIN {member.db_table} em ON em.{member.get_field('enterprise').column} = "
-        f"a.{application.get_field('enterprise').column} "
-        f"WHERE em.{member.get_field('user').column} = %s "
-        f"UNION SELECT 'd', e.{enterprise.get_field('district').column} FROM {member.db_table} em "
-        f"JOIN {enterprise.db_table} e ON e.id = em.{member.get_field('enterprise').column} "
-        f"WHERE em.{member.get_field('user').column} = %s"
-    )
-
-
-def programmes_of(user) -> tuple[int, ...] | None:
-    """The programme ids `user` may touch; None for every programme. One query (the programmes
-    linked to their roles and applications, and their enterprises' districts), and a second one only
-    for a member of an enterprise (which programmes' divisions admit it)."""
+def programmes_of(user, *, fresh: bool = True) -> tuple[int, ...] | None:
+    """The programme ids `user` may touch; None for every programme. One query (`user_links`: the
+    programmes linked to their roles and applications, and their enterprises' districts; read afresh
+    unless `fresh` is False, when a request's earlier reading serves), and a second one only for a
+    member of an enterprise (which programmes' divisions admit it)."""
     if not user.is_authenticated or user.is_superuser:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_linked_sql(), [user.pk, user.pk, user.pk])
-        rows = cursor.fetchall()
-    linked = {int(value) for kind, value in rows if kind == "p"}
-    districts = {value for kind, value in rows if kind == "d"}
-    if districts:
+    links = user_links(user, fresh=fresh)
+    linked = set(links.programmes)
+    if links.districts:
         with every_programme():
             for pk, divisions in AwardProgramme.objects.values_list("pk", "divisions"):
-                if any(division_admitted(divisions, d) for d in districts):
+                if any(division_admitted(divisions, d) for d in links.districts if d):
                     linked.add(pk)
     return tuple(sorted(linked))
 
@@ -79,7 +52,7 @@ class ProgrammeScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        compute = cache(lambda: programmes_of(request.user))
+        compute = cache(lambda: programmes_of(request.user, fresh=False))
         with programme_scope(compute):
             response = self.get_response(request)
         if response.streaming and not isinstance(response, FileResponse):

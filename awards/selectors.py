@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import workdays
 from core.models import User
 from core.scopes import every_programme
-from enterprises.models import EnterpriseMembership
+from enterprises.models import Enterprise, EnterpriseMembership
 
 from . import sections
 from .enums import Actor, ApplicationStatus, CycleRole, CycleStatus
@@ -144,35 +144,68 @@ _ROLE_FLAGS = (
 )
 
 
+@dataclass(frozen=True)
+class Links:
+    """What ties a user to the award programmes: their roles, the programmes of their cycle roles and
+    of their enterprises' applications, and their enterprises' districts (which programmes admit them)."""
+
+    roles: Roles
+    programmes: frozenset[int]
+    districts: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _roles_sql() -> str:
-    """`SELECT EXISTS(…), …`: one flag per cycle role (user, role) and the enterprise membership (user)."""
-    q = connection.ops.quote_name
-    cm, em = CycleMembership._meta, EnterpriseMembership._meta
-    cycle_role = (
-        f"EXISTS(SELECT 1 FROM {q(cm.db_table)} WHERE {q(cm.get_field('user').column)} = %s"
-        f" AND {q(cm.get_field('role').column)} = %s)"
+def _links_sql() -> str:
+    """(kind, value) rows: 'r' a cycle role the user holds, 'p' a programme of one of those cycles or of
+    an application of their enterprises, 'd' a district of their enterprises. Written as SQL: every
+    signed-in page asks (the navigation and the programme scope), and built with the ORM (a union of
+    annotated querysets, or six EXISTS subqueries) its compilation cost ten times the query."""
+    membership, cycle, application = CycleMembership._meta, AwardCycle._meta, Application._meta
+    member, enterprise = EnterpriseMembership._meta, Enterprise._meta
+    programme_id = f"CAST(c.{cycle.get_field('programme').column} AS VARCHAR(20))"
+    user_of = f"m.{membership.get_field('user').column}"
+    return (
+        f"SELECT 'r', m.{membership.get_field('role').column} FROM {membership.db_table} m WHERE {user_of} = %s "
+        f"UNION SELECT 'p', {programme_id} FROM {membership.db_table} m "
+        f"JOIN {cycle.db_table} c ON c.id = m.{membership.get_field('cycle').column} WHERE {user_of} = %s "
+        f"UNION SELECT 'p', {programme_id} FROM {application.db_table} a "
+        f"JOIN {cycle.db_table} c ON c.id = a.{application.get_field('cycle').column} "
+        f"JOIN {member.db_table} em ON em.{member.get_field('enterprise').column} = "
+        f"a.{application.get_field('enterprise').column} "
+        f"WHERE em.{member.get_field('user').column} = %s "
+        f"UNION SELECT 'd', e.{enterprise.get_field('district').column} FROM {member.db_table} em "
+        f"JOIN {enterprise.db_table} e ON e.id = em.{member.get_field('enterprise').column} "
+        f"WHERE em.{member.get_field('user').column} = %s"
     )
-    member = f"EXISTS(SELECT 1 FROM {q(em.db_table)} WHERE {q(em.get_field('user').column)} = %s)"
-    return "SELECT " + ", ".join([cycle_role] * len(_ROLE_FLAGS) + [member])
+
+
+def user_links(user: User, *, fresh: bool = False) -> Links:
+    """The user's `Links`, one query, kept on the user object for the request it was loaded for (the
+    navigation, the permission predicates and the programme scope all ask); `fresh` reads them again."""
+    cached = getattr(user, "_mqa_links", None)
+    if cached is not None and not fresh:
+        return cached
+    with connection.cursor() as cursor:
+        cursor.execute(_links_sql(), [user.pk] * 4)
+        rows = cursor.fetchall()
+    held = {value for kind, value in rows if kind == "r"}
+    districts = frozenset(value for kind, value in rows if kind == "d")
+    flags = {f"is_{name}": str(role) in held for name, role in _ROLE_FLAGS}
+    links = Links(
+        roles=Roles(is_admin=user.is_superuser, is_applicant=bool(districts), **flags),
+        programmes=frozenset(int(value) for kind, value in rows if kind == "p"),
+        districts=districts,
+    )
+    user._mqa_links = links
+    return links
 
 
 def user_roles(user: User) -> Roles:
-    """The roles the user holds anywhere (navigation, dashboard), cached on the user object for one request."""
+    """The roles the user holds anywhere (navigation, dashboard, the office's permission), kept on the
+    user object for one request."""
     if not user.is_authenticated:
         return Roles()
-    cached = getattr(user, "_mqa_roles", None)
-    if cached is not None:
-        return cached
-    # One query for every flag (the navigation asks on every signed-in page), written as SQL: built
-    # with the ORM (six EXISTS subqueries) its compilation cost more than the rest of the layout.
-    with connection.cursor() as cursor:
-        cursor.execute(_roles_sql(), [x for _n, role in _ROLE_FLAGS for x in (user.pk, str(role))] + [user.pk])
-        row = cursor.fetchone()
-    names = [f"is_{name}" for name, _r in _ROLE_FLAGS] + ["is_applicant"]
-    roles = Roles(is_admin=user.is_superuser, **{name: bool(flag) for name, flag in zip(names, row, strict=True)})
-    user._mqa_roles = roles
-    return roles
+    return user_links(user).roles
 
 
 def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
@@ -183,19 +216,17 @@ def cycles_run_by(user: User) -> QuerySet[AwardCycle]:
     return qs
 
 
+def cycles_to_choose(user: User) -> QuerySet[AwardCycle]:
+    """Cycles the user runs as secretary (all of them for an admin) with their programme, by
+    programme (the office's cycle choosers group them under its name), newest first."""
+    return cycles_run_by(user).select_related("programme").order_by("programme__slug", "-year")
+
+
 def cycles_for_office(user: User) -> QuerySet[AwardCycle]:
-    """Cycles the user runs as secretary (all of them for an admin), with their application counts,
-    by programme (the office lists group them under its name), newest first."""
-    return (
-        cycles_run_by(user)
-        .select_related("programme")
-        .annotate(
-            n_applications=Count("applications", distinct=True),
-            n_submitted=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True
-            ),
-        )
-        .order_by("programme__slug", "-year")
+    """`cycles_to_choose` with their application counts (the office's dashboard)."""
+    return cycles_to_choose(user).annotate(
+        n_applications=Count("applications", distinct=True),
+        n_submitted=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED), distinct=True),
     )
 
 

@@ -456,7 +456,7 @@ def eligibility_queue(request):
     """Secretaries (and admins): the cycle's applications, filtered by status, district and industry."""
     if not request.user.has_perm("awards.access_office"):
         raise PermissionDenied
-    cycles = list(selectors.cycles_for_office(request.user))
+    cycles = list(selectors.cycles_to_choose(request.user))
     if not cycles:
         raise PermissionDenied
     cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), cycles[0])

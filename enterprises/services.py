@@ -462,7 +462,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> EnterpriseMember
             },
         )
     user.email_verified = True
-    user.__dict__.pop("_mqa_roles", None)
+    user.__dict__.pop("_mqa_links", None)  # the roles and programmes read for this request
     invitation.refresh_from_db()
     return membership
 

@@ -83,7 +83,7 @@ def office_outbox(request):
     status = request.GET.get("status", "")
     if status not in OutboxStatus.values:
         status = ""
-    cycles = list(award_selectors.cycles_for_office(request.user))
+    cycles = list(award_selectors.cycles_to_choose(request.user))
     try:
         cycle_id = int(request.GET.get("cycle", ""))
     except ValueError:

@@ -2,14 +2,18 @@
 Django admin that follows it (a programme's staff see their programme's rows; superusers all)."""
 
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from awards.enums import CycleRole
 from awards.models import Application, AwardCycle
 from awards.scoping import ProgrammeScopeMiddleware, programmes_of
+from awards.selectors import user_links, user_roles
 from core.models import OutboxMessage
 from core.scopes import no_scope
 from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory, ProgrammeFactory
@@ -52,6 +56,45 @@ def test_no_role_no_programme_and_superusers_and_visitors_every_programme(cycle,
     assert programmes_of(UserFactory()) == ()
     assert programmes_of(admin_user) is None
     assert programmes_of(AnonymousUser()) is None
+
+
+def test_roles_programmes_and_districts_are_one_query_kept_for_the_request(
+    cycle, hunan_cycle, expert, django_assert_num_queries
+):
+    CycleMembershipFactory(cycle=hunan_cycle, user=expert, role=CycleRole.COMMITTEE)
+    with django_assert_num_queries(1):
+        links = user_links(expert)
+        assert user_roles(expert) == links.roles  # the navigation's roles: the same reading
+        assert programmes_of(expert, fresh=False) == tuple(sorted([cycle.programme_id, hunan_cycle.programme_id]))
+        assert rules.has_perm("awards.access_office", expert) is False  # no secretary role anywhere
+    assert links.roles.is_expert and links.roles.is_committee and not links.roles.is_secretary
+    assert not links.roles.is_applicant and links.districts == frozenset()
+
+
+def test_a_new_reading_follows_a_role_given_meanwhile(cycle, expert):
+    assert not user_roles(expert).is_secretary
+    CycleMembershipFactory(cycle=cycle, user=expert, role=CycleRole.SECRETARY)
+    assert not user_roles(expert).is_secretary  # kept for the request the user was loaded for
+    assert user_links(expert, fresh=True).roles.is_secretary
+    assert rules.has_perm("awards.access_office", expert)
+
+
+def test_an_enterprise_member_is_an_applicant_with_the_districts_of_their_enterprises(db):
+    user = MembershipFactory(enterprise=EnterpriseFactory(district=CHANGSHA)).user
+    links = user_links(user)
+    assert links.roles.is_applicant and links.districts == frozenset({CHANGSHA})
+    assert links.programmes == frozenset()
+
+
+def test_a_signed_in_page_reads_roles_and_programmes_once(client_for, cycle, secretary):
+    client = client_for(secretary)
+    client.get(reverse("awards:queue"))
+    with CaptureQueriesContext(connection) as page:  # the kept page: its table is not drawn again
+        assert client.get(reverse("awards:queue")).status_code == 200
+    reads = [q["sql"] for q in page.captured_queries if "awards_cyclemembership" in q["sql"]]
+    # the permission, the navigation and the programme scope share one reading; the cycles the
+    # secretary runs (the chooser) are the other
+    assert len(reads) == 2 and sum(sql.startswith("SELECT 'r'") for sql in reads) == 1
 
 
 def _request(user):
