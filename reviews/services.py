@@ -700,23 +700,26 @@ def ranking_decide(
 
 
 def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
-    """Mail every expert whose sheets are due within `days` or overdue; one mail per expert."""
+    """Mail every expert whose sheets are due within `days` or overdue: one mail per expert and award
+    programme, signed by that programme's office (an expert of the provincial pool may sit on panels of
+    several). Returns the number of mails."""
     now = now or timezone.now()
     due = (
         Assignment.objects.exclude(status=AssignmentStatus.CONFLICT)
         .exclude(sheet__status=SheetStatus.SUBMITTED)
         .filter(panel__round__opens_at__lte=now, panel__round__closes_at__lte=now + dt.timedelta(days=days))
         .filter(panel__application__status__in=[ApplicationStatus.MATERIAL_REVIEW, ApplicationStatus.ONSITE_REVIEW])
-        .select_related("expert", "panel__round", "panel__application__enterprise")
-        .order_by("expert_id", "panel__round__closes_at")
+        .select_related("expert", "panel__round__cycle__programme", "panel__application__enterprise")
+        .order_by("expert_id", "panel__round__cycle__programme_id", "panel__round__closes_at")
     )
-    per_expert: dict[int, list[Assignment]] = {}
+    per_mail: dict[tuple[int, int], list[Assignment]] = {}
     for a in due:
-        per_expert.setdefault(a.expert_id, []).append(a)
-    for items in per_expert.values():
+        per_mail.setdefault((a.expert_id, a.panel.round.cycle.programme_id), []).append(a)
+    for items in per_mail.values():
         mail_queue(
             template="reviews/reminder",
             to_user=items[0].expert,
+            programme=items[0].panel.round.cycle.programme,
             context={
                 "items": [
                     {
@@ -732,7 +735,7 @@ def reminders_send(*, now: dt.datetime | None = None, days: int = 3) -> int:
                 ]
             },
         )
-    return len(per_expert)
+    return len(per_mail)
 
 
 # ---------------------------------------------------------------- the expert record

@@ -18,9 +18,16 @@ from core.scopes import in_every_programme
 from reviews import services
 from reviews.enums import AssignmentStatus, RoundKind, SheetStatus
 from reviews.models import Assignment, Consensus, DeclaredConflict, ItemScore, Panel, ScoreSheet
-from tests.factories.awards import ApplicationFactory
+from tests.factories.awards import ApplicationFactory, CycleFactory, CycleMembershipFactory, ProgrammeFactory
 from tests.factories.core import UserFactory
-from tests.factories.reviews import AssignmentFactory, ExpertProfileFactory, framework_items, submitted_sheet
+from tests.factories.reviews import (
+    AssignmentFactory,
+    ExpertProfileFactory,
+    PanelFactory,
+    ReviewRoundFactory,
+    framework_items,
+    submitted_sheet,
+)
 
 from .conftest import set_status
 
@@ -443,6 +450,28 @@ def test_reminders_for_due_soon_and_overdue_only(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send(now=timezone.now() - dt.timedelta(days=10)) == 0
+
+
+def test_an_expert_on_panels_of_two_programmes_gets_a_reminder_signed_by_each_office(
+    review, expert, material_round, django_capture_on_commit_callbacks
+):
+    """The provincial pool: one expert, sheets due for Chenzhou's award and the governor's."""
+    hunan = CycleFactory(programme=ProgrammeFactory(slug="hunan", name_zh="湖南省省长质量奖", divisions=["43"]))
+    CycleMembershipFactory(cycle=hunan, user=expert, role=CycleRole.EXPERT)
+    application = ApplicationFactory(cycle=hunan, status=ApplicationStatus.MATERIAL_REVIEW)
+    hunan_round = ReviewRoundFactory(cycle=hunan, closes_at=timezone.now() + dt.timedelta(days=1))
+    theirs = AssignmentFactory(panel=PanelFactory(round=hunan_round, application=application), expert=expert)
+    material_round.closes_at = timezone.now() + dt.timedelta(days=2)
+    material_round.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send() == 6  # five of Chenzhou's panel, and its leader once more
+    mine = sorted((m for m in mail.outbox if m.to == [expert.email]), key=lambda m: m.subject)
+    assert len(mine) == 2
+    chenzhou, governor = sorted(mine, key=lambda m: "湖南省省长质量奖" in m.subject)
+    assert material_round.cycle.programme.name_zh in chenzhou.subject
+    assert f"/reviews/assignment/{review[1].pk}/" in chenzhou.body and f"/{theirs.pk}/" not in chenzhou.body
+    assert f"/reviews/assignment/{theirs.pk}/" in governor.body and f"/{review[1].pk}/" not in governor.body
+    assert "湖南省省长质量奖评审办公室" in governor.body and "湖南省省长质量奖评审办公室" not in chenzhou.body
 
 
 def test_reminder_task_runs_the_service(review, material_round):

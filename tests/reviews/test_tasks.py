@@ -19,7 +19,7 @@ def test_beat_schedules_the_daily_reminder():
 
 
 def test_reminder_mail_is_rendered_in_the_experts_language(
-    review, expert, material_round, django_capture_on_commit_callbacks
+    review, expert, material_round, cycle, django_capture_on_commit_callbacks
 ):
     expert.preferred_language = "en"
     expert.save()
@@ -28,10 +28,10 @@ def test_reminder_mail_is_rendered_in_the_experts_language(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_review_reminders() == 5
     mine = next(m for m in mail.outbox if m.to == [expert.email])
-    assert mine.subject == "Reminder: expert review sheets due"
+    assert mine.subject == f"Reminder: expert review sheets due ({cycle.programme.name_en})"
     assert "郴州甲企业有限公司" in mine.body and f"/reviews/assignment/{review[1].pk}/" in mine.body
     other = next(m for m in mail.outbox if m.to != [expert.email])
-    assert other.subject == "提醒：专家评分表即将到期"
+    assert other.subject == f"提醒：专家评分表即将到期（{cycle.programme.name_zh}）"
 
 
 @pytest.mark.worker
