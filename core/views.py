@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from core import devmail
+from core.draining import draining
 
 
 @require_POST
@@ -27,7 +28,10 @@ def favicon(_request):
 
 
 def healthz(_request):
-    """Liveness for the container healthcheck: the app answers and reaches its database."""
+    """Liveness for the container healthcheck: the app answers and reaches its database. A replica
+    that is stopping says so (503) while it still serves, so the load balancer stops sending to it."""
+    if draining():
+        return JsonResponse({"status": "draining"}, status=503)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

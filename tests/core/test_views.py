@@ -194,6 +194,16 @@ def test_healthz(anonymous, db):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_healthz_of_a_draining_replica_says_so(anonymous, db, monkeypatch):
+    from core import draining
+
+    monkeypatch.setitem(draining._state, "draining", False)  # put back as it was afterwards
+    draining.begin()
+    response = anonymous.get("/healthz")
+    assert response.status_code == 503 and response.json() == {"status": "draining"}
+    assert anonymous.get("/programmes/").status_code == 200  # every other page is still served
+
+
 def test_prize_money_reads_naturally_in_both_languages(db):
     from django.utils import translation
 

@@ -20,8 +20,8 @@ from .replicas import Replica, need
 pytestmark = [pytest.mark.replicas, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def replica():
+@pytest.fixture(params=[0], ids=["no drain"])
+def replica(request):
     need(importlib.util.find_spec("gunicorn") is not None, "gunicorn is not installed (requirements.txt)")
     need(connection.vendor == "postgresql", "a replica shares the test database only on PostgreSQL")
     env = {
@@ -29,6 +29,7 @@ def replica():
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
         "TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+        "GUNICORN_DRAIN_SECONDS": str(request.param),
     }
     one = Replica("solo", env, tempfile.mkdtemp(prefix="mqa-replica-"), workers=1)
     try:
@@ -58,6 +59,32 @@ def test_a_stopping_replica_finishes_its_request_and_refuses_new_connections(rep
         answer += chunk
     held.close()
     assert answer.startswith(b"HTTP/1.1 200 ") and b'"status": "ok"' in answer
+    replica.proc.wait(timeout=20)
+    assert replica.proc.returncode == 0
+    assert not replica.errors()
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+@pytest.mark.parametrize("replica", [3], ids=["drains 3 s"], indirect=True)
+def test_a_draining_replica_fails_its_health_check_and_serves_on_then_stops_listening(replica):
+    assert _get(replica.port, "/healthz")[0] == 200
+    replica.proc.send_signal(15)  # SIGTERM
+    time.sleep(0.5)
+    status, answer = _get(replica.port, "/healthz")
+    assert status == 503 and b'"draining"' in answer  # the balancer's check takes it out
+    assert _get(replica.port, "/programmes/")[0] == 200  # what is still sent to it is served
+    assert replica.proc.poll() is None
+    time.sleep(3.5)  # the drain is over: it stops listening, and exits once idle
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", replica.port), timeout=2).close()
     replica.proc.wait(timeout=20)
     assert replica.proc.returncode == 0
     assert not replica.errors()

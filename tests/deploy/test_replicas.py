@@ -38,6 +38,8 @@ pytestmark = [pytest.mark.replicas, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Correct-horse-42"  # tests/factories/core.py
 VERIFY_LIMIT = 5  # per address per minute, for this run (CERTIFICATE_VERIFY_RATE_LIMIT)
 
+DRAIN_SECONDS = 3
+
 
 @pytest.fixture
 def stack(tmp_path):
@@ -61,6 +63,9 @@ def stack(tmp_path):
         "CERTIFICATE_VERIFY_RATE_LIMIT": str(VERIFY_LIMIT),
         "TRUSTED_PROXY_COUNT": "1",  # haproxy appends the client's address to X-Forwarded-For
         "MFA_REQUIRED": "false",
+        # A stopping replica drains for longer than haproxy takes to mark it down (3 checks 500 ms
+        # apart): nothing is sent to it when it stops listening (config/gunicorn_conf.py).
+        "GUNICORN_DRAIN_SECONDS": str(DRAIN_SECONDS),
     }
     replicas = [Replica("a", env, workdir), Replica("b", env, workdir)]
     balancer = Balancer(replicas, workdir)
