@@ -10,14 +10,16 @@ they cost with one (time within 10 %, the same queries), since nobody on those p
 programmes' rows.
 
 Then, with every programme in place, two gunicorn replicas (bench/concurrency_site.py: the site plus
-a bare Django view of one query) behind haproxy take BENCH_CLIENTS concurrent users on each page and
-on the bare view of the same size: p50 / p95 of each and the ratio p95 / bare p95 (target ≤ 2).
+a bare Django view of one query; cache and rate limits in Redis) behind haproxy take BENCH_CLIENTS
+concurrent users on each page and on the bare view of the same size: p50 / p95 of each and the ratio
+p95 / bare p95 (target ≤ 2).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mqa_bench_province .venv/bin/python bench/province.py
 
 BENCH_PROGRAMMES (14), BENCH_PER (300) applications per programme, BENCH_CLIENTS (20),
 BENCH_REQUESTS (10) requests per user per page in each of BENCH_ROUNDS (3) turns of page and bare
-view; BENCH_LOAD=0 leaves out the concurrent part.
+view; BENCH_LOAD=0 leaves out the concurrent part. The replicas keep their cache and rate limits in
+Redis as production does (BENCH_CACHE_URL, redis://127.0.0.1:6379/12).
 """
 
 from __future__ import annotations
@@ -174,6 +176,12 @@ def under_load(pages) -> None:
 
     cookies = [(label, url, session(user) if user else None) for label, user, url in pages]
     connection.close()  # the replicas hold their own connections
+    # The replicas keep their cache (the kept lists) and rate-limit counters in Redis, as production
+    # does (config/settings/production.py), not each worker in its own memory and the counters in a
+    # row of PostgreSQL every verification updates.
+    os.environ.setdefault("TEST_CACHE_URL", os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"))
+    os.environ["TEST_CACHE_PREFIX"] = f"bench-province-{os.getpid()}"
+    os.environ.setdefault("RATELIMIT_STORE", "redis")
     workdir = tempfile.mkdtemp(prefix="mqa-bench-province-")
     replicas, balancer = [], None
     try:
